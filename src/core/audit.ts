@@ -61,7 +61,7 @@ export class MemoryAuditSink implements AuditSink {
 
 /** Builds an event with `time` filled in. */
 export function auditEvent(fields: Omit<AuditEvent, 'time'>): AuditEvent {
-  return { time: new Date().toISOString(), ...fields };
+  return { time: new Date().toISOString(), ...fields } as AuditEvent;
 }
 
 /**

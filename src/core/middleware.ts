@@ -6,10 +6,10 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages';
 import type {
   BetaMessage,
-  BetaMessageCountTokensParams,
   BetaRawMessageStreamEvent,
-} from '@anthropic-ai/sdk/resources/beta/messages';
-import type { MessageCreateParamsBase as BetaMessageCreateParamsBase } from '@anthropic-ai/sdk/resources/beta/messages/messages';
+  MessageCountTokensParams as BetaMessageCountTokensParams,
+  MessageCreateParamsBase as BetaMessageCreateParamsBase,
+} from '@anthropic-ai/sdk/resources/beta/messages/messages';
 
 export type MaybePromise<T> = T | Promise<T>;
 
