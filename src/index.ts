@@ -1,0 +1,34 @@
+export { SecureClaudeClient, SecureMessages, SecureBatches, SecureBetaMessages, SecureBetaBatches } from './client';
+export type { SecureClientOptions, SecurityOptions, ResolvedSecurity, KeyProvider, SecureRequestOptions } from './client';
+export { definePreset, isPreset } from './core/preset';
+export type { Preset, PresetDefinition } from './core/preset';
+export { getSecurityDecisions } from './core/secure-call';
+export {
+  SecureClaudeError,
+  ConfigError,
+  PolicyViolationError,
+  CredentialError,
+  OutputValidationError,
+  ErrorCode,
+} from './core/errors';
+export type { SecureClaudeErrorOptions } from './core/errors';
+export type {
+  SecureMiddleware,
+  MiddlewareContext,
+  StreamEventTransformer,
+  StreamEvent,
+  MessageParams,
+  MessageResult,
+  SecurityDecision,
+  SecurityDecisions,
+  DecisionAction,
+  CallSecurityOptions,
+  Environment,
+  Operation,
+  MaybePromise,
+} from './core/middleware';
+export { mapParamsText, mapResultText, forEachParamsText } from './core/content';
+export type { TextKind, TextLocation, TextVisitor } from './core/content';
+export { MemoryAuditSink } from './core/audit';
+export type { AuditEvent, AuditSink } from './core/audit';
+export { VERSION } from './version';
