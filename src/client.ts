@@ -334,6 +334,23 @@ async function runBatchInput<P extends { requests: Array<{ params: unknown }> }>
   return { ...params, requests };
 }
 
+/** Catches the call a surface starts, to attach its decisions to what the surface returns. */
+function observer() {
+  let seen: Call | undefined;
+  let target: object | undefined;
+  return {
+    observe(call: Call) {
+      seen = call;
+      if (target) attachDecisions(target, call);
+    },
+    attach<T extends object>(value: T): T {
+      target = value;
+      if (seen) attachDecisions(value, seen);
+      return value;
+    },
+  };
+}
+
 function withOperation(
   options: SecureRequestOptions | undefined,
   operation: Operation,
@@ -378,22 +395,24 @@ export class SecureMessages extends Messages {
   ): MessageStream<ExtractParsedContentFromParams<Params>> {
     // Without `client`, the helper starts no span of its own from the raw params; the SDK's
     // create span (from the secured params) records the stream instead.
-    let stream: MessageStream<ExtractParsedContentFromParams<Params>> | undefined;
-    const observe = (call: Call) => stream && attachDecisions(stream, call);
-    stream = MessageStream.createMessage<ExtractParsedContentFromParams<Params>>(
+    const observed = observer();
+    const stream: MessageStream<ExtractParsedContentFromParams<Params>> = MessageStream.createMessage<ExtractParsedContentFromParams<Params>>(
       this,
       body as GA.MessageCreateParamsBase,
-      withOperation(options, 'messages.stream', observe) as RequestOptions,
+      withOperation(options, 'messages.stream', observed.observe) as RequestOptions,
       { logger: this._client.logger ?? console },
     );
-    return stream;
+    return observed.attach(stream);
   }
 
   override parse<Params extends GA.MessageCreateParamsNonStreaming>(
     params: Params,
     options?: SecureRequestOptions,
   ): APIPromise<ParsedMessage<ExtractParsedContentFromParams<Params>>> {
-    return super.parse(params, withOperation(options, 'messages.parse') as RequestOptions);
+    const observed = observer();
+    const parsed = super.parse(params, withOperation(options, 'messages.parse', observed.observe) as RequestOptions);
+    // The SDK's parse() returns a plain promise of a new object; carry the decisions over to it.
+    return parsed.then((message) => observed.attach(message)) as typeof parsed;
   }
 
   override countTokens(params: GA.MessageCountTokensParams, options?: SecureRequestOptions): APIPromise<GA.MessageTokensCount> {
@@ -453,22 +472,23 @@ export class SecureBetaMessages extends BetaMessages {
     body: Params,
     options?: SecureRequestOptions,
   ): BetaMessageStream<ExtractParsedContentFromBetaParams<Params>> {
-    let stream: BetaMessageStream<ExtractParsedContentFromBetaParams<Params>> | undefined;
-    const observe = (call: Call) => stream && attachDecisions(stream, call);
-    stream = BetaMessageStream.createMessage<ExtractParsedContentFromBetaParams<Params>>(
+    const observed = observer();
+    const stream: BetaMessageStream<ExtractParsedContentFromBetaParams<Params>> = BetaMessageStream.createMessage<ExtractParsedContentFromBetaParams<Params>>(
       this,
       body as Beta.MessageCreateParamsBase,
-      withOperation(options, 'beta.messages.stream', observe) as RequestOptions,
+      withOperation(options, 'beta.messages.stream', observed.observe) as RequestOptions,
       { logger: this._client.logger ?? console },
     );
-    return stream;
+    return observed.attach(stream);
   }
 
   override parse<Params extends Beta.MessageCreateParamsNonStreaming>(
     params: Params,
     options?: SecureRequestOptions,
   ): APIPromise<ParsedBetaMessage<ExtractParsedContentFromBetaParams<Params>>> {
-    return super.parse(params, withOperation(options, 'beta.messages.parse') as RequestOptions);
+    const observed = observer();
+    const parsed = super.parse(params, withOperation(options, 'beta.messages.parse', observed.observe) as RequestOptions);
+    return parsed.then((message) => observed.attach(message)) as typeof parsed;
   }
 
   override countTokens(
