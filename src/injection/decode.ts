@@ -1,0 +1,146 @@
+/**
+ * Finds segments that look encoded (base64, hex, URL-encoding) and decodes them when the result is
+ * readable text. Bounded: segments must be of plausible size, each character of the input belongs
+ * to at most one segment per encoding, and decoding shrinks the text, so the total work is linear.
+ */
+
+export type EncodingKind = 'base64' | 'hex' | 'url';
+
+export interface DecodedSegment {
+  readonly kind: EncodingKind;
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+const MINIMUM_ENCODED_LENGTH = 16;
+/** Longer runs are blobs (images, archives), not smuggled sentences. */
+const MAXIMUM_ENCODED_LENGTH = 65_536;
+/** At most this many segments are decoded per text, so a text made of thousands of short tokens stays cheap. */
+const MAXIMUM_SEGMENTS = 64;
+
+const isBase64Character = (code: number): boolean =>
+  (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x2b || code === 0x2f || code === 0x2d || code === 0x5f;
+const isHexCharacter = (code: number): boolean => (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66) || (code >= 0x41 && code <= 0x46);
+
+/** Decodes every plausible encoded segment of `text` into readable text. Never throws. */
+export function findEncodedSegments(text: string): DecodedSegment[] {
+  const segments: DecodedSegment[] = [];
+  collectBase64AndHex(text, segments);
+  collectUrlEncoded(text, segments);
+  return segments;
+}
+
+function collectBase64AndHex(text: string, into: DecodedSegment[]): void {
+  let index = 0;
+  while (index < text.length && into.length < MAXIMUM_SEGMENTS) {
+    if (!isBase64Character(text.charCodeAt(index))) {
+      index += 1;
+      continue;
+    }
+    const start = index;
+    let allHex = true;
+    let hasLower = false;
+    let hasUpper = false;
+    let hasDigit = false;
+    while (index < text.length && isBase64Character(text.charCodeAt(index))) {
+      const code = text.charCodeAt(index);
+      if (!isHexCharacter(code)) allHex = false;
+      if (code >= 0x61 && code <= 0x7a) hasLower = true;
+      else if (code >= 0x41 && code <= 0x5a) hasUpper = true;
+      else if (code >= 0x30 && code <= 0x39) hasDigit = true;
+      index += 1;
+    }
+    let end = index;
+    while (end < text.length && end - index < 2 && text.charCodeAt(end) === 0x3d) end += 1;
+    const length = index - start;
+    if (length < MINIMUM_ENCODED_LENGTH || length > MAXIMUM_ENCODED_LENGTH) {
+      index = end;
+      continue;
+    }
+    const segment = text.slice(start, index);
+    if (allHex && length % 2 === 0 && hasDigit) {
+      const decoded = readable(Buffer.from(segment, 'hex'));
+      if (decoded !== undefined) into.push({ kind: 'hex', start, end, text: decoded });
+    } else if (hasLower && hasUpper) {
+      const decoded = readable(Buffer.from(segment.replace(/-/gu, '+').replace(/_/gu, '/'), 'base64'));
+      if (decoded !== undefined) into.push({ kind: 'base64', start, end, text: decoded });
+    }
+    index = end;
+  }
+}
+
+function collectUrlEncoded(text: string, into: DecodedSegment[]): void {
+  let index = text.indexOf('%');
+  while (index >= 0 && index < text.length && into.length < MAXIMUM_SEGMENTS) {
+    let start = index;
+    while (start > 0 && start > index - 200 && !/\s/u.test(text[start - 1] ?? ' ')) start -= 1;
+    let end = index;
+    let escapes = 0;
+    while (end < text.length && end - start < MAXIMUM_ENCODED_LENGTH && !/\s/u.test(text[end] ?? ' ')) {
+      if (text[end] === '%' && isHexCharacter(text.charCodeAt(end + 1)) && isHexCharacter(text.charCodeAt(end + 2))) escapes += 1;
+      end += 1;
+    }
+    if (escapes >= 3) {
+      const decoded = percentDecode(text.slice(start, end));
+      if (decoded !== undefined && /[a-z]{2,}[\s+][a-z]{2,}/iu.test(decoded)) into.push({ kind: 'url', start, end, text: decoded });
+    }
+    index = text.indexOf('%', Math.max(end, index + 1));
+  }
+}
+
+function percentDecode(segment: string): string | undefined {
+  const bytes: number[] = [];
+  for (let index = 0; index < segment.length; index += 1) {
+    const code = segment.charCodeAt(index);
+    if (code === 0x25 && isHexCharacter(segment.charCodeAt(index + 1)) && isHexCharacter(segment.charCodeAt(index + 2))) {
+      bytes.push(Number.parseInt(segment.slice(index + 1, index + 3), 16));
+      index += 2;
+    } else if (code === 0x2b) {
+      bytes.push(0x20);
+    } else if (code < 0x80) {
+      bytes.push(code);
+    } else {
+      return undefined;
+    }
+  }
+  return readable(Buffer.from(bytes));
+}
+
+/** Decodes UTF-8 and keeps it only if it reads like words: printable, with letters and spaces. */
+function readable(bytes: Buffer): string | undefined {
+  if (bytes.length < 8) return undefined;
+  const text = bytes.toString('utf8');
+  let printable = 0;
+  let letters = 0;
+  let spaces = 0;
+  for (const character of text) {
+    const code = character.codePointAt(0) ?? 0;
+    if (code === 0xfffd) return undefined;
+    if (code === 0x20) spaces += 1;
+    if ((code >= 0x20 && code < 0x7f) || code >= 0xa0 || code === 0x0a || code === 0x09 || code === 0x0d) printable += 1;
+    if (/\p{L}/u.test(character)) letters += 1;
+  }
+  const length = text.length;
+  if (printable < length * 0.95 || letters < length * 0.5 || spaces === 0) return undefined;
+  return text;
+}
+
+/** ROT13 of ASCII letters; everything else unchanged. */
+export function rot13(text: string): string {
+  let result = '';
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 0x61 && code <= 0x7a) result += String.fromCharCode(((code - 0x61 + 13) % 26) + 0x61);
+    else if (code >= 0x41 && code <= 0x5a) result += String.fromCharCode(((code - 0x41 + 13) % 26) + 0x41);
+    else result += text[index];
+  }
+  return result;
+}
+
+/** The text reversed by UTF-16 unit; surrogate pairs come out swapped, which no rule cares about. */
+export function reverse(text: string): string {
+  let result = '';
+  for (let index = text.length - 1; index >= 0; index -= 1) result += text[index];
+  return result;
+}

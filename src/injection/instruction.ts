@@ -1,0 +1,291 @@
+import type { InjectionFinding } from './types';
+
+/**
+ * Finds instructions addressed to an assistant inside data: an imperative task, a directive about
+ * "your response", an insertion request for code, a quiz question, dropped into an email, a table
+ * or a code answer. No keyword gives these away; the signal is the sentence's mood (imperative,
+ * addressed to the reader, about the reader's output) weighted by how out of place that mood is
+ * in the surrounding document.
+ */
+
+/** Verbs people use to give an assistant a task; rare as the first word of a sentence in an email or a table. */
+const TASK_VERBS = new Set(
+  (
+    'explain describe summarize summarise translate compose draft generate recommend suggest analyze analyse classify ' +
+    'determine outline compare calculate define identify evaluate predict brainstorm elaborate discuss illustrate critique ' +
+    'rewrite paraphrase encode decode encrypt decrypt render reverse repeat output print reveal respond answer mention ' +
+    'promote advertise spread modify substitute scramble jumble rearrange integrate incorporate embed insert append infuse ' +
+    'meld blend fuse absorb assimilate enrich fortify elevate upgrade supplement employ utilize utilise introduce enhance ' +
+    'express emphasize emphasise highlight invent imagine pretend solve compute write tell name list provide give create ' +
+    'design develop propose convert shift invert transform narrate recite spell share disclose leak expose display show ' +
+    'produce craft formulate construct devise research investigate assess rate rank grade judge interpret deduce estimate ' +
+    'conclude respond reply act roleplay simulate emulate obey follow ignore disregard forget override bypass enlist ' +
+    'harness leverage adopt weave merge combine attach deliver present pose offer ensure'
+  ).split(' '),
+);
+
+/** Other base-form verbs that open imperative sentences in ordinary documents (how-tos, code answers, emails). */
+const GENERAL_VERBS = new Set(
+  (
+    'add use make take put get set keep let try check click visit open run install call see note read find go look ' +
+    'replace change remove delete move copy paste save load send forward email contact reach sign log join download ' +
+    'upload register subscribe unsubscribe book buy order pay review confirm verify update fill complete submit enter ' +
+    'type select choose pick start begin stop end finish avoid consider remember do be bring hold mix stir bake heat ' +
+    'preheat cook serve cut chop pour place combine whisk season boil fry grill drain cover allow wait apply attach ' +
+    'follow ask tell help turn press hit drag drop scroll import define declare return pass wrap store print test fix ' +
+    'debug build compile deploy configure enable disable ensure double'
+  ).split(' '),
+);
+
+/** Openers that address the reader before the verb: "please", "you must", "make sure to", "can you". */
+const ADDRESSING_LEADS: readonly string[] = [
+  'please', 'kindly', 'you must', 'you should', 'you need to', 'you have to', 'you will', 'you are required to',
+  'you are to', 'make sure to', 'make sure you', 'be sure to', "don't forget to", 'do not forget to', 'remember to',
+  'ensure that you', 'ensure you', 'can you', 'could you', 'would you', 'will you', 'i want you to', 'i need you to',
+  'your task is to', 'your job is to', 'it is crucial that you', 'it is important that you', "it's important that you",
+  'you are asked to', 'you may', "don't hesitate to", 'do not hesitate to', 'keep in mind to', 'i would like you to',
+  "i'd like you to",
+];
+const SOFT_LEADS = new Set(['also', 'now', 'then', 'and', 'just', 'so', 'first', 'finally', 'additionally', 'lastly', 'simply', 'next', 'ok', 'okay', 'instead', 'afterwards', 'moreover']);
+
+const OUTPUT_NOUNS = '(?:response|responses|reply|replies|answer|answers|output|outputs|message|completion|summary|translation|explanation)';
+const CODE_NOUNS = '(?:code|solution|implementation|codebase|code base|algorithm|program|script|elucidation|project|application|function)';
+/** "your response" in the languages the rules cover, folded (no accents). */
+const OUTPUT_REFERENCE_MULTILINGUAL =
+  '(?:tu respuesta|su respuesta|ta reponse|votre reponse|deine antwort|deiner antwort|ihre antwort|ihrer antwort|sua resposta|tua resposta|tua risposta|vostra risposta|je antwoord|uw antwoord|jouw antwoord|твоем ответе|вашем ответе|твои ответ|свои ответ|в ответе|你的回答|你的回复|你的回應|回答中|回复中|あなたの回答|回答に|返答に|pendul[a-z]{0,6} yakho|impendulo yakho|pergjigjen tende|pergjigjen tuaj|pergjigjes tende|pergjigje tende|do fhreagra|fhreagra agat|do fhreagairt|nad fhreagairt|fhreagairt agad|san fhreagairt)';
+
+const OUTPUT_DIRECTIVE = new RegExp(
+  [
+    `\\b(?:in|to|into|within|throughout|inside|at the (?:end|start|beginning|top|bottom) of|of|with|using|for|from) your ${OUTPUT_NOUNS}\\b`,
+    `\\byour ${OUTPUT_NOUNS}(?:'s)? (?:must|should|needs? to|has to|will|may only|can only|ought to)\\b`,
+    `\\b(?:modify|format|render|encode|encrypt|write|translate|rewrite|reverse|start|begin|end|provide|give|present|deliver|structure|compose|phrase|convert|sign|conclude|scramble|jumble|shift|substitute|replace|rearrange|invert|group|finish|prefix|suffix|wrap|capitalize|uppercase|sprinkle|fill|enhance|adjust|alter|tailor|craft|frame|shape|color|colour|style)\\b[^.\\n]{0,40}?\\byour ${OUTPUT_NOUNS}\\b`,
+    `\\b(?:reply|respond|answer|write|speak|communicate|talk)(?: only| exclusively| solely| entirely)? (?:in|using|with) (?:a |the )?(?:english|french|german|spanish|italian|portuguese|dutch|russian|chinese|japanese|korean|arabic|hindi|turkish|polish|swedish|greek|hebrew|latin|pig latin|base\\d{2}|hex|hexadecimal|binary|morse|emojis?|leet|rhymes?|verse|all caps|uppercase|lowercase|reverse|code|json|xml|a poem|haiku)\\b`,
+    `\\b(?:can|could|would|will) you (?:reply|respond|answer|write|translate|use|substitute|replace|encode|invert|reverse|add|include|insert|format|render)\\b`,
+    OUTPUT_REFERENCE_MULTILINGUAL,
+  ].join('|'),
+  'u',
+);
+
+const CODE_INSERTION = new RegExp(
+  `\\b(?:following|below|subsequent|above|this|these|attached|provided|given)(?: \\w{1,15})? (?:code|snippet|excerpt|block|section|fragment|lines?|script|payload)\\b[^\\n]{0,80}?\\b(?:your|the) (?:${CODE_NOUNS}|response|answer|reply)(?:'s)?\\b|\\byour ${CODE_NOUNS}(?:'s)?\\b[^\\n]{0,60}?\\b(?:following|below|subsequent) (?:\\w{1,15} )?(?:code|snippet|excerpt|block|section|fragment)\\b`,
+  'u',
+);
+const STRONG_CODE_TARGET = /\byour (?:solution|implementation|codebase|code base|algorithm|elucidation|response|answer|reply|code's)\b/u;
+
+const AI_ADDRESS = new RegExp(
+  `\\b(?:you are|you're|as) (?:an? |the )?(?:ai|a\\.i\\.|artificial intelligence|assistant|ai assistant|language model|chatbot|llm|model|bot|large language model)\\b|\\b(?:dear|hey|hi|attention|note to|message for|to the) (?:ai|assistant|language model|chatbot|llm|model|bot|agent|gpt|claude)\\b|\\b(?:ai|assistant|model|agent|llm|bot)s? (?:reading|processing|summariz\\w{1,4}|parsing) this\\b|\\bif you are an? (?:ai|assistant|language model|llm|agent)\\b`,
+  'u',
+);
+
+const QUESTION_START =
+  /^(?:what|what's|how|why|who|whom|which|where|when|can|could|would|will|is|are|do|does|did|should|shall|may|name|list)\b/u;
+
+type Carrier = 'table' | 'email' | 'code' | 'document' | 'standalone';
+
+interface Sentence {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  readonly wholeLine: boolean;
+  readonly tableRow: boolean;
+}
+
+const MAXIMUM_SENTENCE_LENGTH = 600;
+
+/** Returns embedded-instruction findings with spans in the view's offsets. Linear in the text's length. */
+export function findEmbeddedInstructions(view: string): InjectionFinding[] {
+  const { sentences, carrier, lineCount } = segment(view);
+  if (sentences.length === 0) return [];
+  let imperativeSentences = 0;
+  let proseSentences = 0;
+  const analyses = sentences.map((sentence) => {
+    const analysis = analyze(sentence.text);
+    if (!sentence.tableRow) {
+      proseSentences += 1;
+      if (analysis.verb !== undefined) imperativeSentences += 1;
+    }
+    return analysis;
+  });
+  // A how-to or code answer is written in the imperative; one more imperative there is not out of place.
+  const imperativeShare = proseSentences === 0 ? 0 : imperativeSentences / proseSentences;
+  const findings: InjectionFinding[] = [];
+  for (let index = 0; index < sentences.length; index += 1) {
+    const sentence = sentences[index];
+    const analysis = analyses[index];
+    if (sentence === undefined || analysis === undefined) continue;
+    const finding = scoreSentence(sentence, analysis, carrier, imperativeShare, lineCount);
+    if (finding !== undefined) findings.push(finding);
+  }
+  return findings;
+}
+
+interface Analysis {
+  readonly verb: string | undefined;
+  readonly taskVerb: boolean;
+  readonly addressed: boolean;
+  readonly outputDirective: boolean;
+  readonly codeInsertion: 'strong' | 'weak' | undefined;
+  readonly question: boolean;
+  readonly aiAddress: boolean;
+}
+
+function analyze(sentence: string): Analysis {
+  let rest = sentence.replace(/^[\s*#>\-•·\d.)(\[\]"'`|:_~]{0,12}/u, '');
+  let addressed = false;
+  for (let step = 0; step < 3; step += 1) {
+    const lead = ADDRESSING_LEADS.find((candidate) => rest.startsWith(candidate) && !/\w/u.test(rest[candidate.length] ?? ''));
+    if (lead !== undefined) {
+      addressed = true;
+      rest = rest.slice(lead.length).replace(/^[\s,:]{0,4}/u, '');
+      continue;
+    }
+    const firstWord = /^[a-z']{1,20}/u.exec(rest)?.[0] ?? '';
+    if (SOFT_LEADS.has(firstWord)) {
+      rest = rest.slice(firstWord.length).replace(/^[\s,:]{0,4}/u, '');
+      continue;
+    }
+    break;
+  }
+  const firstWord = /^[a-z][a-z'-]{0,19}/u.exec(rest)?.[0] ?? '';
+  const followedByObject = /^[a-z'-]{1,20}(?:\s|$)/u.test(rest) && !/^[a-z'-]{1,20}\s(?:is|are|was|were|has|have|had|of|will|can|to)\b/u.test(rest);
+  const isVerb = (TASK_VERBS.has(firstWord) || GENERAL_VERBS.has(firstWord)) && followedByObject;
+  const codeMatch = CODE_INSERTION.exec(sentence);
+  const trimmed = sentence.trimEnd();
+  return {
+    verb: isVerb ? firstWord : undefined,
+    taskVerb: isVerb && TASK_VERBS.has(firstWord),
+    addressed,
+    outputDirective: OUTPUT_DIRECTIVE.test(sentence),
+    codeInsertion: codeMatch === null ? undefined : STRONG_CODE_TARGET.test(sentence) ? 'strong' : 'weak',
+    question: trimmed.endsWith('?') && QUESTION_START.test(rest),
+    aiAddress: AI_ADDRESS.test(sentence),
+  };
+}
+
+const CARRIER_WEIGHT: Readonly<Record<Carrier, number>> = {
+  table: 1,
+  email: 0.95,
+  code: 0.85,
+  document: 0.9,
+  // A single request on its own is what a user sends; in data it is still odd, but weakly so.
+  standalone: 0.5,
+};
+
+function scoreSentence(
+  sentence: Sentence,
+  analysis: Analysis,
+  carrier: Carrier,
+  imperativeShare: number,
+  lineCount: number,
+): InjectionFinding | undefined {
+  if (sentence.tableRow) return undefined;
+  const parts: Array<[string, number]> = [];
+  if (analysis.outputDirective) parts.push(['embedded-output-directive', 0.62]);
+  if (analysis.codeInsertion !== undefined) parts.push(['embedded-code-insertion', analysis.codeInsertion === 'strong' ? 0.62 : 0.4]);
+  if (analysis.aiAddress) parts.push(['embedded-ai-address', 0.45]);
+  let moodWeight = 1;
+  if (carrier !== 'standalone' && imperativeShare > 0.25) moodWeight = 0.55;
+  if (analysis.verb !== undefined) {
+    const base = analysis.taskVerb ? 0.42 : 0.12;
+    parts.push(['embedded-instruction', (analysis.addressed ? base + 0.15 : base) * moodWeight]);
+  } else if (analysis.addressed) {
+    parts.push(['embedded-instruction', 0.2 * moodWeight]);
+  }
+  if (analysis.question) {
+    const weight = carrier === 'table' ? 0.55 : carrier === 'email' ? 0.3 : carrier === 'document' ? 0.25 : 0.1;
+    parts.push(['embedded-question', weight]);
+  }
+  if (parts.length === 0) return undefined;
+  let miss = 1;
+  let rule = 'embedded-instruction';
+  let best = 0;
+  for (const [id, value] of parts) {
+    miss *= 1 - value;
+    if (value > best) {
+      best = value;
+      rule = id;
+    }
+  }
+  let weight = CARRIER_WEIGHT[carrier];
+  // An instruction on a line of its own, in a document of several lines, was most likely dropped in.
+  if (carrier !== 'standalone' && sentence.wholeLine && lineCount >= 3) weight = Math.min(1, weight + 0.1);
+  const score = (1 - miss) * weight;
+  if (score < 0.1) return undefined;
+  return { rule, category: 'embedded-instruction', start: sentence.start, end: sentence.end, score: round(score) };
+}
+
+const round = (value: number): number => Math.round(value * 1000) / 1000;
+
+const TABLE_ROW = /^\s{0,8}\|.{0,4000}\||^[^\t\n]{0,400}\t[^\t\n]{0,400}\t/u;
+const EMAIL_MARKERS =
+  /(?:^|\n|\|)\s{0,4}(?:subject|from|to|cc|sent|date|email_from|received date|content)\s{0,2}:|(?:^|\n)\s{0,4}(?:dear|hi|hello|hey)\b[^\n]{0,40}[,\n]|\b(?:unsubscribe|best regards|kind regards|sincerely|cheers,|thanks,|thank you,)/u;
+
+function segment(view: string): { sentences: Sentence[]; carrier: Carrier; lineCount: number } {
+  const sentences: Sentence[] = [];
+  let lineStart = 0;
+  let nonEmptyLines = 0;
+  let tableRows = 0;
+  let codeLines = 0;
+  let inFence = false;
+  let sawFence = false;
+  while (lineStart <= view.length) {
+    let lineEnd = view.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = view.length;
+    const line = view.slice(lineStart, lineEnd);
+    const trimmed = line.trim();
+    if (trimmed.startsWith('```')) {
+      inFence = !inFence;
+      sawFence = true;
+    } else if (trimmed.length > 0) {
+      nonEmptyLines += 1;
+      if (inFence) {
+        codeLines += 1;
+      } else if (TABLE_ROW.test(line)) {
+        tableRows += 1;
+        sentences.push({ start: lineStart, end: lineEnd, text: trimmed, wholeLine: true, tableRow: true });
+      } else {
+        if (/^(?:\s{4}|>>>|\$ )|[;{}]\s*$/u.test(line)) codeLines += 1;
+        splitSentences(line, lineStart, sentences);
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  const carrier: Carrier =
+    tableRows >= 3 && tableRows * 3 >= nonEmptyLines
+      ? 'table'
+      : EMAIL_MARKERS.test(view.slice(0, 4000))
+        ? 'email'
+        : sawFence || codeLines >= 3
+          ? 'code'
+          : nonEmptyLines >= 3 || view.length >= 400
+            ? 'document'
+            : 'standalone';
+  return { sentences, carrier, lineCount: nonEmptyLines };
+}
+
+function splitSentences(line: string, offset: number, into: Sentence[]): void {
+  const before = into.length;
+  let start = 0;
+  for (let index = 0; index < line.length; index += 1) {
+    const character = line[index];
+    const boundary =
+      (character === '.' || character === '!' || character === '?' || character === '。' || character === '？' || character === '！') &&
+      (index + 1 >= line.length || line[index + 1] === ' ' || line[index + 1] === '"' || line[index + 1] === "'" || character > '~');
+    if (boundary || index - start >= MAXIMUM_SENTENCE_LENGTH) {
+      pushSentence(line, start, index + 1, offset, into);
+      start = index + 1;
+    }
+  }
+  pushSentence(line, start, line.length, offset, into);
+  if (into.length === before + 1) {
+    const only = into[before];
+    if (only !== undefined) into[before] = { ...only, wholeLine: true };
+  }
+}
+
+function pushSentence(line: string, start: number, end: number, offset: number, into: Sentence[]): void {
+  const text = line.slice(start, end).trim();
+  if (text.length < 3) return;
+  const leading = line.slice(start, end).length - line.slice(start, end).trimStart().length;
+  into.push({ start: offset + start + leading, end: offset + start + leading + text.length, text, wholeLine: false, tableRow: false });
+}

@@ -1,0 +1,128 @@
+import type { InjectionCategory } from './types';
+
+/**
+ * One pattern rule. Patterns run on the normalized view (lower case, accents and invisible
+ * characters removed, homoglyphs folded). Every quantifier in every pattern is bounded, so each
+ * start position does bounded work and a scan is linear in the text's length.
+ */
+export interface PatternRule {
+  readonly id: string;
+  readonly category: InjectionCategory;
+  readonly score: number;
+  readonly pattern: RegExp;
+  /** Also run on the ROT13 and reversed views (only phrases strong enough to stand alone). */
+  readonly transformed?: boolean;
+}
+
+const any = (...alternatives: readonly string[]): string => `(?:${alternatives.join('|')})`;
+/** A short gap inside one sentence. */
+const gap = (maximum: number): string => `[^.\\n]{0,${maximum}}?`;
+const rule = (
+  id: string,
+  category: InjectionCategory,
+  score: number,
+  source: string,
+  transformed = false,
+): PatternRule => ({ id, category, score, pattern: new RegExp(source, 'gu'), transformed });
+
+/** verb … (qualifier … noun | noun … qualifier): languages differ in adjective order. */
+const override = (verbs: string, qualifiers: string, nouns: string): string =>
+  `${verbs}${gap(30)}(?:${qualifiers}${gap(25)}${nouns}|${nouns}${gap(25)}${qualifiers})`;
+
+const ENGLISH_OVERRIDE = override(
+  `\\b${any('ignore', 'ignoring', 'disregard', 'forget', 'overlook', 'skip', 'override', 'bypass', 'neglect', 'discard', 'abandon', 'drop', 'set aside', 'throw out', 'pay no attention to', 'do not follow', "don't follow", 'stop following')}\\b`,
+  `\\b${any('previous', 'prior', 'above', 'preceding', 'earlier', 'former', 'initial', 'original', 'system', 'existing', 'foregoing', 'old', 'all', 'any', 'every', 'your')}\\b`,
+  `\\b${any('instructions?', 'prompts?', 'directions?', 'directives?', 'rules', 'guidelines', 'commands?', 'context', 'requests', 'orders', 'constraints', 'programming', 'guidance', 'restrictions')}\\b`,
+);
+
+/** Instruction-override phrases per language, written in folded form (no accents, lower case). */
+const MULTILINGUAL_OVERRIDES: readonly string[] = [
+  // Spanish
+  override(`\\b${any('ignora', 'ignore', 'ignorar', 'ignoren', 'olvida', 'olvide', 'olvidar', 'olviden', 'descarta', 'descarte', 'omite', 'omita', 'haz caso omiso')}\\b`, any('anteriores', 'previas', 'precedentes', 'de arriba', 'anteriormente', 'todas', 'originales'), any('instrucciones', 'indicaciones', 'ordenes', 'reglas', 'directrices', 'instruccion')),
+  // French
+  override(`\\b${any('ignore', 'ignorez', 'ignorer', 'oublie', 'oubliez', 'oublier', 'neglige', 'negligez', 'ne tiens pas compte', 'ne tenez pas compte', 'fais abstraction', 'faites abstraction')}\\b`, any('precedentes', 'anterieures', 'ci-dessus', 'initiales', 'toutes', 'originales'), any('instructions', 'consignes', 'directives', 'regles', 'ordres')),
+  // German
+  override(`\\b${any('ignoriere', 'ignorieren', 'ignoriert', 'vergiss', 'vergessen', 'vergesst', 'missachte', 'missachten', 'verwirf', 'verwerfen')}\\b`, any('vorherigen', 'bisherigen', 'obigen', 'vorigen', 'fruheren', 'alle', 'vorangegangenen', 'ursprunglichen'), any('anweisungen', 'instruktionen', 'befehle', 'regeln', 'vorgaben', 'anordnungen', 'richtlinien')),
+  // Portuguese
+  override(`\\b${any('ignore', 'ignora', 'ignorar', 'ignorem', 'esqueca', 'esquece', 'esquecer', 'desconsidere', 'desconsidera', 'descarte', 'descarta')}\\b`, any('anteriores', 'previas', 'acima', 'todas', 'originais'), any('instrucoes', 'instrucao', 'orientacoes', 'regras', 'comandos', 'diretrizes', 'ordens')),
+  // Italian
+  override(`\\b${any('ignora', 'ignorare', 'ignorate', 'dimentica', 'dimenticare', 'dimenticate', 'trascura', 'tralascia', 'non considerare')}\\b`, any('precedenti', 'sopra', 'anteriori', 'tutte', 'originali'), any('istruzioni', 'indicazioni', 'regole', 'direttive', 'comandi', 'ordini')),
+  // Dutch
+  override(`\\b${any('negeer', 'negeren', 'vergeet', 'vergeten', 'veronachtzaam')}\\b`, any('vorige', 'eerdere', 'voorgaande', 'bovenstaande', 'alle', 'oorspronkelijke'), any('instructies', 'aanwijzingen', 'opdrachten', 'regels', 'richtlijnen', 'bevelen')),
+  // Russian (folded: й -> и, ё -> е)
+  override(any('игнорируи', 'игнорируите', 'игнорировать', 'проигнорируи', 'забудь', 'забудьте', 'забыть', 'не обращаи внимания на', 'отбрось', 'отбросьте', 'пропусти'), any('предыдущ', 'прежн', 'все', 'вышеуказанн', 'вышеизложенн', 'прошл', 'старые', 'исходн'), any('инструкц', 'указани', 'команд', 'правил', 'приказ', 'директив')),
+  // Chinese (simplified and traditional)
+  `${any('忽略', '无视', '無視', '忘记', '忘記', '忽视', '忽視', '不要理会', '不要理會', '别管', '別管', '丢弃', '丟棄', '不要遵守', '停止遵循')}[^\\n]{0,10}?${any('之前', '以前', '先前', '上面', '上述', '前面', '所有', '以上', '早前', '原来', '原來', '你的')}[^\\n]{0,8}?${any('指令', '指示', '说明', '說明', '规则', '規則', '命令', '提示', '要求', '设定', '設定')}`,
+  // Japanese: object before verb
+  `${any('以前', '前', '上記', 'これまで', '先程', '先ほど', 'すべて', '全て', '元')}の?[^\\n]{0,8}?${any('指示', '命令', '指令', 'ルール', 'プロンプト', '設定')}[^\\n]{0,6}?${any('無視', '忘れ')}`,
+  // Korean
+  `${any('이전', '위의', '앞의', '모든', '기존')}[^\\n]{0,10}?${any('지시', '명령', '지침', '규칙', '프롬프트')}[^\\n]{0,8}?${any('무시', '잊어')}`,
+  // Zulu
+  override(`\\b${any('ziba', 'zibe', 'ungayinaki', 'ungazinaki', 'ungayilaleli', 'khohlwa', 'khohlwe', 'shaya indiva')}\\b`, any('yangaphambilini', 'zangaphambilini', 'edlule', 'ezedlule', 'engaphambili', 'yangaphambili', 'yonke', 'zonke'), any('imiyalelo', 'imiyalo', 'iziyalezo', 'imithetho', 'imiyalezo')),
+  // Albanian (folded: ë -> e)
+  override(`\\b${any('injoro', 'injoroni', 'shperfill', 'shperfillni', 'harro', 'harroni', 'mos merr parasysh', 'mos merrni parasysh', 'anashkalo')}\\b`, any('e meparshme', 'te meparshme', 'me pare', 'e mesiperme', 'te mesiperme', 'te gjitha', 'origjinale'), any('udhezimet', 'udhezime', 'udhezimeve', 'instruksionet', 'instruksione', 'rregullat', 'komandat', 'urdhrat')),
+  // Irish
+  override(`\\b${any('neamhaird', 'dearmad', 'na tabhair aird', 'ná tabhair aird', 'na bac le', 'deanaigi neamhaird', 'dean neamhaird')}\\b`, any('roimhe', 'roimh', 'thuas', 'cheana', 'go leir', 'bunaidh'), any('treoracha', 'treoir', 'orduithe', 'rialacha', 'teagasc')),
+  // Scottish Gaelic
+  override(`\\b${any('leig seachad', 'dichuimhnich', 'na toir an aire', 'na gabh suim', 'dean dearmad')}\\b`, any('roimhe', 'gu h-ard', 'mu thrath', 'uile', 'tusail'), any('stiuireadh', 'stiuiridhean', 'ordughan', 'riaghailtean', 'teagasg')),
+];
+
+/** "New instructions" headers per language. */
+const NEW_INSTRUCTIONS = any(
+  `\\b${any('new', 'updated', 'revised', 'real', 'actual', 'true', 'important', 'urgent', 'priority')} ${any('important ', 'urgent ', '')}${any('instructions?', 'directives?', 'task', 'orders')}\\b`,
+  `\\bnuevas instrucciones\\b`, `\\bnouvelles ${any('instructions', 'consignes')}\\b`, `\\bneue ${any('anweisungen', 'anweisung', 'aufgabe')}\\b`,
+  `\\bnovas instrucoes\\b`, `\\bnuove istruzioni\\b`, `\\bnieuwe ${any('instructies', 'opdracht')}\\b`, `новые ${any('инструкции', 'указания')}`,
+  `新的?${any('指令', '指示')}`, `新しい指示`, `\\b${any('imiyalelo', 'imiyalo', 'iziyalezo')} ${any('emisha', 'omusha', 'entsha')}\\b`,
+  `\\budhezime${any('t', '')} ${any('e', 'te')} reja\\b`, `\\btreoracha nua\\b`, `\\bstiuir${any('eadh', 'idhean')} ${any('ur', 'ura')}\\b`,
+);
+
+/**
+ * The pattern rules. Scores are calibrated so that a phrase that is an attack on its own (an
+ * override, a chat-template token, a tool-call tag) reaches the default threshold of 0.5 alone,
+ * and cues that also occur in honest text (a persona, "no restrictions") need company.
+ */
+export const PATTERN_RULES: readonly PatternRule[] = [
+  rule('instruction-override', 'instruction-override', 0.9, ENGLISH_OVERRIDE, true),
+  rule('instruction-override-multilingual', 'instruction-override', 0.88, any(...MULTILINGUAL_OVERRIDES)),
+  rule('instruction-override-regardless', 'instruction-override', 0.7, `\\b${any('regardless of', 'irrespective of', 'instead of following', 'in place of')} ${any('any', 'all', 'the', 'your', 'my')}?\\s{0,2}${any('previous', 'prior', 'earlier', 'original', 'pre-existing', 'preexisting', 'other')} ${any('input', 'instructions?', 'guidelines', 'rules', 'prompts?', 'requests?', 'messages?')}\\b`, true),
+  rule('instruction-override-new-task', 'instruction-override', 0.8, `\\b${any('your new task', 'your new instructions?', 'your real task', 'your actual task', 'your only task', 'new task is', 'new instructions? (?:are|is|follow)')}\\b`, true),
+  rule('instruction-override-new-instructions', 'instruction-override', 0.45, NEW_INSTRUCTIONS),
+  rule('instruction-override-header', 'instruction-override', 0.75, `(?:[*#=!>\\[]{2,6}|^|\\n)\\s{0,3}(?:${NEW_INSTRUCTIONS}|${any('urgent', 'priority', 'important', 'emergency', 'critical')} ${any('task', 'new task', 'instruction', 'update', 'notice')})\\s{0,3}(?:[*#=!\\]]{2,6}|:)`),
+  rule('instruction-override-from-now-on', 'instruction-override', 0.6, `\\bfrom ${any('now on', 'on now', 'this point on', 'this moment on', 'here on')},?\\s{0,2}${any('you', 'your', 'act', 'respond', 'answer', 'reply', 'only', 'always', 'never')}\\b`, true),
+  rule('instruction-override-you-are-now', 'instruction-override', 0.55, `\\byou are now ${any('a', 'an', 'in', 'going', 'operating', 'acting', 'free', 'dan', 'no longer', 'unrestricted', 'my', 'the')}\\b`, true),
+  rule('prompt-extraction', 'prompt-extraction', 0.75, `\\b${any('reveal', 'print', 'show', 'repeat', 'output', 'display', 'paste', 'share', 'leak', 'tell me', 'give me', 'what is', "what's", 'write out', 'spell out', 'dump', 'expose', 'disclose', 'recite', 'copy')}${gap(30)}\\b${any('your', 'the')} ${any('system', 'initial', 'original', 'hidden', 'secret', 'first', 'full', 'entire', 'exact')} ${any('system ', '')}${any('prompt', 'message', 'instructions', 'configuration', 'settings')}`, true),
+  rule('prompt-extraction-system-prompt', 'prompt-extraction', 0.35, `\\b${any('system prompt', 'system message', 'initial prompt', 'hidden prompt', 'system instructions', 'developer message', 'systemprompt')}\\b`),
+  rule('prompt-extraction-repeat-above', 'prompt-extraction', 0.7, `\\b${any('repeat', 'print', 'output', 'copy', 'reproduce', 'go')}${gap(20)}\\b${any('everything', 'all', 'the words', 'the text', 'line by line', 'what you see')}${gap(25)}\\b${any('above', 'before this', 'prior to this', 'so far')}\\b|starting with ['"\`]you are`),
+  rule('prompt-extraction-multilingual', 'prompt-extraction', 0.6, any('wesistimu', 'wesisitimu', 'te sistemit', 'e sistemit', 'teachtaireacht chorais', 'teachdaireachd siostam', 'treoracha corais', 'prompt del sistema', 'prompt du systeme', 'systemaufforderung', 'systemprompt', 'prompt do sistema', `системн${gap(3)}(?:промпт|подсказк|сообщени|инструкц)`, '系统提示', '系統提示', 'システムプロンプト')),
+  rule('role-chat-template', 'role-spoofing', 0.9, any('<\\|im_start\\|>', '<\\|im_end\\|>', '<\\|system\\|>', '<\\|user\\|>', '<\\|assistant\\|>', '<\\|endoftext\\|>', '<\\|begin_of_text\\|>', '<\\|start_header_id\\|>', '<\\|eot_id\\|>', '\\[/?inst\\]', '<</?sys>>', '<start_of_turn>', '<end_of_turn>'), true),
+  rule('role-turn-marker', 'role-spoofing', 0.7, `(?:^|\\n)\\s{0,6}[*#>]{0,3}\\s{0,2}${any('human', 'assistant', 'system', 'ai', 'claude', 'chatgpt', 'gpt')}\\s{0,2}[*]{0,2}\\s{0,2}:`),
+  rule('role-instruction-header', 'role-spoofing', 0.6, `(?:^|\\n)\\s{0,3}#{2,6}\\s{0,3}${any('instruction', 'instructions', 'system', 'system prompt', 'response', 'new instructions', 'assistant')}\\s{0,3}:?\\s{0,3}(?:\\n|$)`),
+  rule('role-system-tag', 'role-spoofing', 0.7, `<${any('system', 'system_prompt', 'sys', 'instructions', 'admin', 'developer')}${any('>', ' ')}|\\[${any('system', 'admin', 'developer')}${any(' message', ' note', ' override', '')}\\]`),
+  rule('tool-call-spoofing', 'tool-spoofing', 0.85, `<\\/?${any('function_calls', 'function_results', 'invoke', 'tool_use', 'tool_result', 'tool_call', 'tool_calls', 'antml:[a-z_]{1,20}', 'parameter name')}\\b|"${any('type', 'kind')}"\\s{0,3}:\\s{0,3}"${any('tool_use', 'tool_result', 'function_call', 'tool_call')}"|[{,]\\s{0,3}"${any('tool_use', 'tool_calls', 'function_call', 'tool_call')}"\\s{0,3}:`, true),
+  rule('delimiter-escape', 'delimiter-escape', 0.65, `<\\/\\s{0,2}${any('document', 'documents', 'document_content', 'untrusted[a-z_-]{0,30}', 'user_input', 'user_data', 'external[a-z_-]{0,20}', 'tool_result', 'tool_output', 'search_results?', 'system', 'instructions', 'context', 'data', 'prompt', 'retrieved[a-z_-]{0,20}')}\\s{0,2}>|-{3,10}\\s{0,2}end of ${any('document', 'data', 'context', 'input', 'untrusted')}`),
+  rule('delimiter-escape-cdata', 'delimiter-escape', 0.3, `\\]\\]>|<\\/${any('content', 'text', 'source', 'email', 'input', 'query', 'user', 'human')}>`),
+  rule('exfiltration-markdown-image', 'exfiltration', 0.6, `!\\[[^\\]\\n]{0,120}\\]\\(\\s{0,3}<?(?:https?:)?\\/\\/[^\\s)]{1,300}?[?&#][^\\s)=]{1,40}=`),
+  rule('exfiltration-templated-url', 'exfiltration', 0.85, `(?:https?:)?\\/\\/[^\\s)"'<>]{1,300}?(?:[?&=\\/]${any('\\{{1,2}', '\\[', '%7b', '%5b', '\\$\\{', '<')}[a-z_ ]{1,40}${any('\\}{1,2}', '\\]', '%7d', '%5d', '>')}|=\\s{0,2}\\)|=\\$\\()`),
+  rule('exfiltration-instruction', 'exfiltration', 0.6, `\\b${any('send', 'post', 'upload', 'forward', 'transmit', 'exfiltrate', 'leak', 'append', 'encode')}${gap(40)}\\b${any('conversation', 'chat history', 'user data', 'user.s data', 'credentials', 'passwords?', 'api keys?', 'secrets?', 'tokens?', 'personal data', 'email addresses')}${gap(40)}\\b${any('to', 'into', 'in')} ${any('the url', 'this url', 'the link', 'https?:', 'the endpoint', 'the server', 'the image', 'query')}`),
+  rule('active-content', 'exfiltration', 0.55, `\\b${any('onerror', 'onload', 'onmouseover', 'onclick')}\\s{0,2}=|javascript:[a-z]|<script\\b|<svg\\/on`),
+  rule('jailbreak-dan', 'jailbreak', 0.7, `\\b${any('do anything now', 'dan mode', 'dan prompt', 'jailbreak mode', 'jailbroken', 'dude mode', 'stan mode', 'aim mode', 'evil mode', 'god mode', 'chaos mode', 'no limits ai', 'anti-dan')}\\b`, true),
+  rule('jailbreak-developer-mode', 'jailbreak', 0.6, `\\b${any('developer mode', 'dev mode', 'devmode', 'debug mode', 'maintenance mode', 'admin mode', 'sudo mode', 'unrestricted mode', 'unfiltered mode', 'modalitetin zhvillues', 'mod forbartha', 'modh leasachaidh', 'kwimodi yonjiniyela', 'modo desarrollador', 'mode developpeur', 'entwicklermodus', 'modo de desenvolvedor', 'modalita sviluppatore', 'режим разработчика', '开发者模式', '開発者モード')}\\b`),
+  rule('jailbreak-no-restrictions', 'jailbreak', 0.3, `\\b${any('no', 'without', 'free from', 'free of', 'freed from', 'beyond', 'unbound by', 'not bound by', 'not subject to', 'break free of', 'broken free of', 'escaped')} ${any('any ', 'all ', 'the ', 'its ', 'your ')}{0,2}${any('typical ', 'usual ', 'ethical ', 'moral ', 'content ', 'safety ', '')}${any('restrictions', 'limits', 'limitations', 'filters', 'filtering', 'rules', 'boundaries', 'censorship', 'guidelines', 'constraints', 'confines', 'policies', 'ethics', 'morals')}\\b`),
+  rule('jailbreak-policy', 'jailbreak', 0.35, `\\b${any('openai', 'anthropic', 'content', 'usage')}('s)? ${any('content ', '')}${any('policy', 'policies', 'guidelines', 'rules', 'filters')}\\b`),
+  rule('jailbreak-character', 'jailbreak', 0.45, `\\b${any('stay in character', 'break character', 'breaking character', 'stay in role', 'out of character', 'never refuse', 'not refuse', "won't refuse", 'cannot refuse', "can't refuse", 'never decline', 'without refusing', 'always comply', 'never say no', 'never reminds?', 'no disclaimers?', 'without (?:any )?disclaimers?', 'never (?:includes?|adds?|gives?) (?:any )?(?:warnings?|disclaimers?)')}\\b`),
+  rule('jailbreak-persona', 'jailbreak', 0.35, `\\b${any('you are going to', 'you will now', 'you will', 'i want you to', 'i need you to', "you're going to", 'you must now')} ${any('act', 'pretend', 'be', 'become', 'play', 'roleplay', 'role-play', 'simulate', 'emulate', 'immerse', 'respond', 'answer')}\\b`),
+  rule('jailbreak-unfiltered-ai', 'jailbreak', 0.5, `\\b${any('unfiltered', 'uncensored', 'amoral', 'unethical', 'immoral', 'unrestricted', 'unlimited', 'evil', 'rogue', 'unchained', 'liberated', 'limitless')} ${any('ai', 'assistant', 'chatbot', 'bot', 'model', 'language model', 'version', 'response', 'responses', 'persona', 'capabilities', 'character')}\\b`),
+  rule('jailbreak-model-name', 'jailbreak', 0.2, `\\b${any('chatgpt', 'gpt-?[34]', 'gpt-?4o', 'claude', 'bard', 'gemini', 'llama', 'language model', 'large language model', 'llm')}\\b`),
+  rule('jailbreak-dual-response', 'jailbreak', 0.45, `\\b${any('two (?:different |separate )?(?:responses|answers|paragraphs)', 'both responses', 'respond (?:twice|in two ways)', 'normal response and', 'classic response', 'jailbreak response')}\\b|\\[(?:🔒|🔓)`),
+  rule('jailbreak-roleplay-cue', 'jailbreak', 0.2, `\\b${any('pretend to be', 'pretend you are', 'act as (?:a|an|if)', 'roleplay as', 'role-play as', 'in the role of', 'hypothetical(?:ly)?', 'simulate', 'fictional world', 'tokens? (?:will be )?deducted', 'you have \\d{1,3} tokens')}\\b`),
+  rule('jailbreak-ethics-cue', 'jailbreak', 0.2, `\\b${any('ethical', 'moral', 'legal')} ${any('guidelines', 'constraints', 'principles', 'considerations', 'boundaries', 'implications', 'concerns')}\\b|\\b${any('illegal', 'unethical', 'harmful', 'explicit', 'offensive')}${gap(20)}\\b${any('content', 'information', 'requests?', 'responses?', 'activities')}\\b`),
+];
+
+/** Rule ids that can come from the embedded-instruction analysis rather than a pattern. */
+export const STRUCTURAL_RULE_IDS = [
+  'embedded-instruction',
+  'embedded-output-directive',
+  'embedded-code-insertion',
+  'embedded-question',
+  'embedded-ai-address',
+] as const;

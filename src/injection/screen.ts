@@ -1,0 +1,145 @@
+import { findEncodedSegments, reverse, rot13 } from './decode';
+import { findEmbeddedInstructions } from './instruction';
+import { buildNormalizedView, hiddenRunFindings, toOriginalSpan, type NormalizedView } from './normalize';
+import { PATTERN_RULES, type PatternRule } from './rules';
+import type { InjectionFinding, ScreenOptions, ScreenResult } from './types';
+
+/**
+ * Default flagging threshold. Chosen on the dev split of the evaluation set: at 0.5 a single strong
+ * rule (override phrase, chat-template token, tool-call tag, hidden tag text) flags on its own and
+ * weak cues (persona words, "no restrictions", a lone zero-width space) need company.
+ */
+export const DEFAULT_INJECTION_THRESHOLD = 0.5;
+const DEFAULT_DECODE_DEPTH = 2;
+/** Per pattern, at most this many matches are reported; the score only needs the strongest. */
+const MAXIMUM_MATCHES_PER_RULE = 16;
+
+/**
+ * Screens untrusted text (a document, tool result or search result) for prompt injection.
+ *
+ * Pipeline: a normalized view (NFKC/NFKD, accents, invisible characters, homoglyphs) on which the
+ * pattern rules and the embedded-instruction analysis run; hidden text in Unicode tag characters
+ * and variation selectors is decoded and screened; base64, hex and URL-encoded segments are decoded
+ * and screened (bounded depth); the strongest phrases are also looked for in ROT13 and reversed.
+ * The score is a noisy-OR of the strongest finding of each rule (of each category for the
+ * structural embedded-instruction findings, which are many weak looks at one thing).
+ *
+ * Total and linear: never throws (lone surrogates, any size), and every step is linear in the
+ * text's length.
+ *
+ * @example
+ * const result = screenInjection(toolOutput);
+ * if (result.flagged) console.log(result.score, result.findings.map((finding) => finding.rule));
+ */
+export function screenInjection(text: string, options: ScreenOptions = {}): ScreenResult {
+  const threshold = options.threshold ?? DEFAULT_INJECTION_THRESHOLD;
+  const depth = options.maxDecodeDepth ?? DEFAULT_DECODE_DEPTH;
+  let findings: InjectionFinding[];
+  try {
+    findings = collectFindings(typeof text === 'string' ? text : String(text), depth);
+  } catch {
+    // Screening fails closed: an internal error must not let text through unscreened as clean.
+    findings = [{ rule: 'screen-error', category: 'hidden-text', start: 0, end: 0, score: 1 }];
+  }
+  findings.sort((left, right) => left.start - right.start || right.score - left.score);
+  const score = combineScores(findings);
+  return { score, flagged: score >= threshold, findings };
+}
+
+function collectFindings(text: string, depth: number): InjectionFinding[] {
+  const view = buildNormalizedView(text);
+  const findings: InjectionFinding[] = hiddenRunFindings(view);
+  for (const rule of PATTERN_RULES) matchRule(rule, view, findings);
+  matchUppercaseDan(text, findings);
+  for (const finding of findEmbeddedInstructions(view.text)) {
+    findings.push({ ...finding, ...toOriginalSpan(view, finding.start, finding.end) });
+  }
+  screenTransformedViews(view, findings);
+  for (const payload of view.hiddenPayloads) {
+    addNested(findings, collectFindings(payload.text, depth - 1), 'hidden-payload', payload.start, payload.end, 0.9);
+  }
+  if (depth > 0) {
+    for (const segment of findEncodedSegments(text)) {
+      addNested(findings, collectFindings(segment.text, depth - 1), `encoded-${segment.kind}`, segment.start, segment.end, 0);
+    }
+  }
+  return findings;
+}
+
+function matchRule(rule: PatternRule, view: NormalizedView, into: InjectionFinding[]): void {
+  const pattern = rule.pattern;
+  pattern.lastIndex = 0;
+  let count = 0;
+  for (let match = pattern.exec(view.text); match !== null; match = pattern.exec(view.text)) {
+    const span = toOriginalSpan(view, match.index, match.index + Math.max(match[0].length, 1));
+    into.push({ rule: rule.id, category: rule.category, score: rule.score, ...span });
+    count += 1;
+    if (count >= MAXIMUM_MATCHES_PER_RULE) break;
+    if (match[0].length === 0) pattern.lastIndex += 1;
+  }
+}
+
+/** "DAN" in capitals is the persona; "Dan" is a name, so this one looks at the original case. */
+function matchUppercaseDan(text: string, into: InjectionFinding[]): void {
+  const match = /\bDAN\b/u.exec(text.length > 200_000 ? text.slice(0, 200_000) : text);
+  if (match !== null) {
+    into.push({ rule: 'jailbreak-dan', category: 'jailbreak', score: 0.45, start: match.index, end: match.index + 3 });
+  }
+}
+
+const TRANSFORMED_RULES = PATTERN_RULES.filter((rule) => rule.transformed === true);
+
+/** Looks for the stand-alone phrases in ROT13 and reversed text; ordinary text yields nothing there. */
+function screenTransformedViews(view: NormalizedView, into: InjectionFinding[]): void {
+  if (view.text.length < 12) return;
+  const rotated = rot13(view.text);
+  const reversed = reverse(view.text);
+  const length = view.text.length;
+  for (const rule of TRANSFORMED_RULES) {
+    for (const [transformed, id] of [
+      [rotated, 'encoded-rot13'],
+      [reversed, 'encoded-reversed'],
+    ] as const) {
+      rule.pattern.lastIndex = 0;
+      const match = rule.pattern.exec(transformed);
+      if (match === null) continue;
+      const start = id === 'encoded-reversed' ? length - match.index - match[0].length : match.index;
+      const span = toOriginalSpan(view, start, start + match[0].length);
+      into.push({ rule: id, category: 'encoded-payload', score: rule.score * 0.95, ...span });
+      into.push({ rule: rule.id, category: rule.category, score: rule.score, ...span });
+    }
+  }
+}
+
+/**
+ * Adds what a decoded payload triggered, placed on the span that carried it, plus a finding for
+ * the carrier itself: hidden text is suspicious even when harmless, an encoded segment only when
+ * its content is.
+ */
+function addNested(
+  into: InjectionFinding[],
+  nested: readonly InjectionFinding[],
+  carrierRule: string,
+  start: number,
+  end: number,
+  carrierFloor: number,
+): void {
+  const nestedScore = combineScores(nested);
+  for (const finding of nested) into.push({ ...finding, start, end });
+  const score = Math.max(carrierFloor, nestedScore >= 0.3 ? Math.min(0.95, nestedScore + 0.1) : 0);
+  if (score > 0) into.push({ rule: carrierRule, category: carrierRule === 'hidden-payload' ? 'hidden-text' : 'encoded-payload', start, end, score });
+}
+
+/** Noisy-OR over the strongest finding per rule; embedded-instruction findings count once, by their best. */
+export function combineScores(findings: readonly InjectionFinding[]): number {
+  const strongest = new Map<string, number>();
+  for (const finding of findings) {
+    const key = finding.category === 'embedded-instruction' ? 'embedded-instruction' : finding.rule;
+    const previous = strongest.get(key) ?? 0;
+    if (finding.score > previous) strongest.set(key, finding.score);
+  }
+  let miss = 1;
+  for (const value of strongest.values()) miss *= 1 - Math.min(1, Math.max(0, value));
+  const score = 1 - miss;
+  return Number.isFinite(score) ? Math.round(score * 1000) / 1000 : 1;
+}
