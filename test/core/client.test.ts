@@ -15,7 +15,7 @@ import {
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic';
 import { makeCanaryKey } from '../helpers/canary';
 
-const MODEL = 'claude-sonnet-4-5';
+const MODEL = 'claude-sonnet-5-5';
 
 /** Replaces the marker word in every text field of requests and replies, and counts its calls. */
 function markerMiddleware(name: string, from: string, to: string, calls: string[] = []): SecureMiddleware {
