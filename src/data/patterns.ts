@@ -1,0 +1,348 @@
+import type { SensitiveType } from './types';
+import {
+  isCardNumber,
+  isIbanValid,
+  isIpv4Valid,
+  isIpv6Valid,
+  isLuhnValid,
+  isPhoneValid,
+  isSecretValueLikely,
+  isSsnValid,
+  isTokenLikely,
+} from './validators';
+
+/**
+ * One built-in rule. `source` is RE2 syntax run over UTF-8 bytes; when it has capture groups, the
+ * first group that matched is the finding and the rest is context (a label such as `DOB:`).
+ */
+export interface PatternDefinition {
+  readonly id: string;
+  readonly type: SensitiveType;
+  readonly source: string;
+  /** Higher wins when findings overlap; ties go to the longer finding. */
+  readonly priority: number;
+  readonly confidence: number;
+  /**
+   * Returns how many characters of the matched value to keep (0 rejects). Lets a checksum trim a
+   * greedy match back to its valid prefix, for example an IBAN followed by another word.
+   */
+  readonly accept?: (value: string) => number;
+}
+
+const whole = (check: (value: string) => boolean) => (value: string) => (check(value) ? value.length : 0);
+
+/** Tries the whole value, then drops trailing separator-delimited groups until `check` passes. */
+const longestValidPrefix = (check: (value: string) => boolean, minimumLength: number) => (value: string) => {
+  let candidate = value;
+  while (candidate.length >= minimumLength) {
+    if (check(candidate)) return candidate.length;
+    const cut = Math.max(candidate.lastIndexOf(' '), candidate.lastIndexOf('-'));
+    if (cut <= 0) return 0;
+    candidate = candidate.slice(0, cut);
+  }
+  return 0;
+};
+
+const NAME = "\\p{Lu}[\\p{Ll}'’]{1,20}(?:-\\p{Lu}\\p{Ll}{1,20})?";
+const NAME_OR_INITIAL = `(?:${NAME}|\\p{Lu}\\.)`;
+
+// Compact lists of very common given names and surnames (US census and European registers); a
+// list hit still needs a second capitalized token unless the name is unambiguous on its own.
+const FIRST_NAMES =
+  'James|John|Robert|Michael|William|David|Richard|Joseph|Thomas|Charles|Christopher|Daniel|Matthew|Anthony|Mark|Donald|Steven|Paul|Andrew|Joshua|Kenneth|Kevin|Brian|George|Timothy|Ronald|Edward|Jason|Jeffrey|Ryan|Jacob|Gary|Nicholas|Eric|Jonathan|Stephen|Larry|Justin|Scott|Brandon|Benjamin|Samuel|Gregory|Alexander|Frank|Patrick|Raymond|Jack|Dennis|Jerry|Tyler|Aaron|Jose|Adam|Nathan|Henry|Douglas|Zachary|Peter|Kyle|Noah|Ethan|Jeremy|Walter|Christian|Keith|Roger|Terry|Austin|Sean|Gerald|Carl|Harold|Dylan|Arthur|Lawrence|Jordan|Jesse|Bryan|Billy|Bruce|Gabriel|Joe|Logan|Alan|Juan|Albert|Willie|Elijah|Wayne|Randy|Vincent|Mason|Roy|Ralph|Bobby|Russell|Bradley|Philip|Eugene|Mary|Patricia|Jennifer|Linda|Elizabeth|Barbara|Susan|Jessica|Sarah|Karen|Lisa|Nancy|Betty|Sandra|Margaret|Ashley|Kimberly|Emily|Donna|Michelle|Carol|Amanda|Melissa|Deborah|Stephanie|Dorothy|Rebecca|Sharon|Laura|Cynthia|Amy|Kathleen|Angela|Shirley|Brenda|Emma|Anna|Pamela|Nicole|Samantha|Katherine|Christine|Helen|Debra|Rachel|Carolyn|Janet|Maria|Catherine|Heather|Diane|Olivia|Julie|Joyce|Victoria|Ruth|Virginia|Lauren|Kelly|Christina|Joan|Evelyn|Judith|Andrea|Hannah|Megan|Cheryl|Jacqueline|Martha|Madison|Teresa|Gloria|Sara|Janice|Ann|Kathryn|Abigail|Sophia|Frances|Jean|Alice|Judy|Isabella|Julia|Beverly|Denise|Marilyn|Amber|Danielle|Brittany|Diana|Natalie|Sophie|Charlotte|Marie|Lucas|Leon|Louis|Hugo|Luca|Marco|Giulia|Francesca|Alessandro|Lorenzo|Mateo|Pablo|Carlos|Javier|Miguel|Sofia|Lucia|Elena|Carmen|Ana|Pedro|Joao|Jan|Piotr|Anna|Katarzyna|Tomasz|Pavel|Petr|Jana|Eva|Lars|Anders|Erik|Nils|Ingrid|Astrid|Sven|Olga|Ivan|Dmitri|Sergei|Natalia|Mohammed|Ahmed|Ali|Fatima|Omar|Hassan|Wei|Li|Yuki|Hiroshi|Priya|Raj|Amit|Aisha|Ravi|Jamie|Melvin|Shane|Zak|Marcus|Benito|Christophe|Jonas|Erik|Tom|Emil|Layla|Julieta|Magda|Noelle|Cindy|Maureen|Satu|Jindřich|Zuzana|Benedikt|Krisztián|Szabina';
+
+const SURNAMES =
+  'Smith|Johnson|Williams|Brown|Jones|Garcia|Miller|Davis|Rodriguez|Martinez|Hernandez|Lopez|Gonzalez|Wilson|Anderson|Thomas|Taylor|Moore|Jackson|Martin|Lee|Perez|Thompson|White|Harris|Sanchez|Clark|Ramirez|Lewis|Robinson|Walker|Young|Allen|King|Wright|Scott|Torres|Nguyen|Hill|Flores|Green|Adams|Nelson|Baker|Hall|Rivera|Campbell|Mitchell|Carter|Roberts|Gomez|Phillips|Evans|Turner|Diaz|Parker|Cruz|Edwards|Collins|Reyes|Stewart|Morris|Morales|Murphy|Cook|Rogers|Gutierrez|Ortiz|Morgan|Cooper|Peterson|Bailey|Reed|Kelly|Howard|Ramos|Kim|Cox|Ward|Richardson|Watson|Brooks|Chavez|Wood|James|Bennett|Gray|Mendoza|Ruiz|Hughes|Price|Alvarez|Castillo|Sanders|Patel|Myers|Long|Ross|Foster|Jimenez|Müller|Schmidt|Schneider|Fischer|Weber|Meyer|Wagner|Becker|Schulz|Hoffmann|Rossi|Russo|Ferrari|Esposito|Bianchi|Romano|Colombo|Ricci|Dubois|Durand|Lefebvre|Moreau|Laurent|Simon|Michel|Leroy|Nowak|Kowalski|Wiśniewski|Kaczmarek|Novak|Svoboda|Dvořák|Horváth|Nagy|Kovács|Szabó|Tóth|Andersson|Johansson|Karlsson|Nilsson|Eriksson|Larsson|Olsen|Hansen|Jensen|Nielsen|Pedersen|Virtanen|Korhonen|Ivanov|Petrov|Sidorov|Silva|Santos|Oliveira|Pereira|Costa|Fernandes|Yilmaz|Kaya|Demir|Wang|Zhang|Liu|Chen|Yang|Huang|Zhao|Wu|Zhou|Sato|Suzuki|Takahashi|Tanaka|Singh|Kumar|Sharma|Khan|Cohen|Levi|Murray|Holinka|Björklund|Paulsen';
+
+const STREET_SUFFIXES =
+  'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Crescent|Close|Row|Gardens|Grove|Hill|Mews|Park|Path|Pike|Plaza|Ridge|Run|Walk|Alley|Loop|Crossing|Heights|Point|Expressway|Freeway';
+
+const STREET_WORD_SUFFIXES =
+  'katu|tie|kuja|polku|tie|vägen|gatan|gränd|veien|vegen|vei|vej|gade|straße|strasse|str\\.|weg|laan|gasse|allee|platz|ring|utca|út|ulica|tér|gata';
+
+const STREET_PREFIXES =
+  'Via|Viale|Piazza|Corso|Largo|Rue|Avenue|Calle|Avenida|Plaza|Paseo|Rua|Travessa|Chemin|Place|Boulevard|Ulica|ul\\.|Plac|Aleja|Odos|Οδός|Πλατεία';
+
+const DATE =
+  '(?:\\d{1,2}[/.-]\\d{1,2}[/.-](?:19|20)?\\d{2}|(?:19|20)\\d{2}[/.-]\\d{1,2}[/.-]\\d{1,2}|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\\.? {1,2}\\d{1,2}(?:st|nd|rd|th)?,? {1,2}(?:19|20)\\d{2}|\\d{1,2}(?:st|nd|rd|th)? {1,2}(?:of {1,2})?(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\\.?,? {1,2}(?:19|20)\\d{2})';
+
+const LABEL_GAP = '["\']?\\s{0,3}(?:[:=]|=>|:=|\\bis\\b|\\bof\\b)?\\s{0,3}';
+
+/** The built-in rules. Every source is bounded or anchored on a literal so that RE2 runs it in one linear pass. */
+export const BUILT_IN_PATTERNS: readonly PatternDefinition[] = [
+  {
+    id: 'pem-private-key',
+    type: 'PRIVATE_KEY',
+    // One span from BEGIN to END; the body may carry escaped newlines, quotes and string concatenation.
+    source:
+      '-----BEGIN[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\\s\\\\:,"\'#.`]|-[A-Za-z0-9(])*(?:-----END[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----)?',
+    priority: 100,
+    confidence: 0.99,
+  },
+  {
+    id: 'jwt',
+    type: 'JWT',
+    source: '\\beyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*',
+    priority: 95,
+    confidence: 0.97,
+  },
+  {
+    id: 'aws-access-key-id',
+    type: 'AWS_ACCESS_KEY',
+    source: '\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}\\b',
+    priority: 92,
+    confidence: 0.95,
+  },
+  {
+    id: 'aws-secret-access-key',
+    type: 'AWS_ACCESS_KEY',
+    source:
+      '(?i:aws[a-z0-9_.-]{0,24}(?:secret|key|token)[a-z0-9_]{0,16}|secret_?access_?key|secretaccesskey)' +
+      LABEL_GAP +
+      '["\'`]?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)',
+    priority: 91,
+    confidence: 0.9,
+    accept: whole(isTokenLikely),
+  },
+  {
+    id: 'anthropic-api-key',
+    type: 'API_KEY',
+    source: '\\bsk-ant-[A-Za-z0-9]{2,12}-[A-Za-z0-9_-]{20,}',
+    priority: 90,
+    confidence: 0.99,
+  },
+  {
+    id: 'openai-api-key',
+    type: 'API_KEY',
+    source: '\\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}',
+    priority: 89,
+    confidence: 0.9,
+    accept: whole(isTokenLikely),
+  },
+  {
+    id: 'provider-token',
+    type: 'API_KEY',
+    source:
+      '\\b(?:(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,}|xox[bpars]-[A-Za-z0-9-]{10,}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35}|glpat-[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36}|hf_[A-Za-z0-9]{30,}|ntn_[A-Za-z0-9]{30,}|SG\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}|AC[0-9a-f]{32}|SK[0-9a-f]{32}|ya29\\.[A-Za-z0-9_-]{20,}|dop_v1_[a-f0-9]{64}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32})',
+    priority: 88,
+    confidence: 0.95,
+  },
+  {
+    id: 'slack-webhook',
+    type: 'API_KEY',
+    source: 'https://hooks\\.slack\\.com/services/[A-Za-z0-9/_-]{20,}',
+    priority: 88,
+    confidence: 0.95,
+  },
+  {
+    id: 'url-password',
+    type: 'PASSWORD',
+    source: '\\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\\s:/@"\'<>]{1,64}:([^\\s@/"\'<>\\[]{1,128})@',
+    priority: 86,
+    confidence: 0.9,
+    accept: whole(isSecretValueLikely),
+  },
+  {
+    id: 'password-assignment',
+    type: 'PASSWORD',
+    source:
+      '(?i:\\b[a-z0-9_.-]{0,24}(?:password|passwd|passphrase|passwort|contraseña|pwd|pass|pw)\\b[a-z0-9_]{0,16})' +
+      LABEL_GAP +
+      '(?:"([^"\\s\\[][^"\\s]{0,127})"|\'([^\'\\s\\[][^\'\\s]{0,127})\'|([^\\s"\'\\[,;<>(){}][^\\s"\',;<>()]{0,127}))',
+    priority: 80,
+    confidence: 0.8,
+    accept: whole(isSecretValueLikely),
+  },
+  {
+    id: 'sql-password',
+    type: 'PASSWORD',
+    source: "(?i:\\bidentified by)\\s{1,3}'([^'\\s\\[]{1,128})'",
+    priority: 80,
+    confidence: 0.85,
+    accept: whole(isSecretValueLikely),
+  },
+  {
+    id: 'labelled-token',
+    type: 'API_KEY',
+    source:
+      '(?i:\\b[a-z0-9_.-]{0,24}(?:api[_-]?key|apikey|access[_-]?token|auth[_-]?token|secret[_-]?key|client[_-]?secret|private[_-]?token|token|secret|key|credential)s?\\b)' +
+      LABEL_GAP +
+      '["\'`]?([A-Za-z0-9][A-Za-z0-9_\\-./+=~]{9,199})',
+    priority: 70,
+    confidence: 0.7,
+    accept: whole(isTokenLikely),
+  },
+  {
+    id: 'bearer-token',
+    type: 'API_KEY',
+    source: '(?i:\\bbearer)\\s{1,3}([A-Za-z0-9][A-Za-z0-9_\\-.~+/=]{11,})',
+    priority: 70,
+    confidence: 0.8,
+    accept: whole(isTokenLikely),
+  },
+  {
+    id: 'credit-card',
+    type: 'CREDIT_CARD',
+    source: '\\b\\d(?:[ -]?\\d){12,18}\\b',
+    priority: 60,
+    confidence: 0.95,
+    accept: longestValidPrefix(isCardNumber, 13),
+  },
+  {
+    id: 'iban',
+    type: 'IBAN',
+    source: '\\b[A-Za-z]{2}\\d{2}(?:[ -]?[A-Za-z0-9]{4}){2,7}(?:[ -]?[A-Za-z0-9]{1,4})?\\b',
+    priority: 58,
+    confidence: 0.97,
+    accept: longestValidPrefix(isIbanValid, 15),
+  },
+  {
+    id: 'us-ssn',
+    type: 'US_SSN',
+    source: '\\b\\d{3}-\\d{2}-\\d{4}\\b|\\b\\d{3} \\d{2} \\d{4}\\b',
+    priority: 56,
+    confidence: 0.85,
+    accept: whole(isSsnValid),
+  },
+  {
+    id: 'us-ssn-labelled',
+    type: 'US_SSN',
+    source: '(?i:\\b(?:ssn|social security(?: number| no\\.?| #)?)\\b)' + LABEL_GAP + '(\\d{9})\\b',
+    priority: 56,
+    confidence: 0.9,
+    accept: whole(isSsnValid),
+  },
+  {
+    id: 'email',
+    type: 'EMAIL',
+    source: '[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,6}\\.[A-Za-z]{2,24}\\b',
+    priority: 55,
+    confidence: 0.95,
+  },
+  {
+    id: 'ipv4',
+    type: 'IP_ADDRESS',
+    source: '\\b(?:\\d{1,3}\\.){3}\\d{1,3}\\b',
+    priority: 50,
+    confidence: 0.85,
+    accept: whole(isIpv4Valid),
+  },
+  {
+    id: 'ipv6',
+    type: 'IP_ADDRESS',
+    source:
+      '\\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\\b|\\b(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,5})?\\b',
+    priority: 50,
+    confidence: 0.8,
+    accept: whole((value) => isIpv6Valid(value) && value.split(':').filter(Boolean).length >= 3),
+  },
+  {
+    id: 'phone-nanp',
+    type: 'PHONE',
+    source: '(?:\\+?1[ .-]?)?(?:\\(\\d{3}\\) ?|\\b\\d{3}[ .-])\\d{3}[ .-]\\d{4}(?: ?(?:x|ext\\.?) ?\\d{1,5})?\\b',
+    priority: 45,
+    confidence: 0.8,
+    accept: whole(isPhoneValid),
+  },
+  {
+    id: 'phone-international',
+    type: 'PHONE',
+    source: '(?:\\+|\\b00)\\d{1,3}(?: ?\\(0\\))?(?:[ .-]?\\(?\\d{1,5}\\)?){1,5}\\b',
+    priority: 44,
+    confidence: 0.75,
+    accept: whole(isPhoneValid),
+  },
+  {
+    id: 'phone-trunk',
+    type: 'PHONE',
+    source: '\\b0\\d{1,4}(?:[ .-]\\d{2,4}){2,4}\\b',
+    priority: 43,
+    confidence: 0.6,
+    accept: whole(isPhoneValid),
+  },
+  {
+    id: 'phone-labelled',
+    type: 'PHONE',
+    source:
+      '(?i:\\b(?:phone|tel|telephone|mobile|cell|fax|desk|call me at|reach me at|text me at)\\b\\.?)' +
+      LABEL_GAP +
+      '(\\+?\\(?\\d[\\d ().-]{5,18}\\d)',
+    priority: 44,
+    confidence: 0.75,
+    accept: whole(isPhoneValid),
+  },
+  {
+    id: 'medical-record-number',
+    type: 'MEDICAL_RECORD_NUMBER',
+    source:
+      '(?i:\\b(?:mrn|medical record(?: number| no\\.?| #)?|patient (?:id|number|no\\.?)|chart (?:number|no\\.?))\\b)' +
+      LABEL_GAP +
+      '#?([A-Za-z]{0,4}[-]?\\d[\\d-]{3,14}\\d)\\b',
+    priority: 42,
+    confidence: 0.85,
+  },
+  {
+    id: 'date-of-birth',
+    type: 'DATE_OF_BIRTH',
+    source:
+      '(?i:\\b(?:dob|d\\.o\\.b\\.?|date of birth|birth ?date|birthday|born(?: on| in)?)\\b)' +
+      LABEL_GAP +
+      '(?:on\\s{1,3})?(' +
+      DATE +
+      ')',
+    priority: 40,
+    confidence: 0.85,
+  },
+  {
+    id: 'street-address',
+    type: 'ADDRESS',
+    source:
+      `\\b\\d{1,6}[A-Za-z]?(?: {1,2}[NSEW]\\.?)?(?: {1,2}[\\p{Lu}\\d][\\p{L}'.-]{0,20}){1,4} {1,2}(?:${STREET_SUFFIXES})\\b\\.?` +
+      `(?:,? {1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Room|#)\\.? {0,2}[A-Za-z0-9-]{1,6})?` +
+      `(?:,?\\s{1,3}\\p{Lu}[\\p{L}.' -]{1,30},? {1,2}[A-Z]{2},? {1,2}\\d{5}(?:-\\d{4})?)?`,
+    priority: 30,
+    confidence: 0.7,
+  },
+  {
+    id: 'european-address',
+    type: 'ADDRESS',
+    source:
+      `(?:\\b(?:${STREET_PREFIXES})(?: {1,2}[\\p{L}'.-]{1,20}){1,4}|\\b\\p{Lu}\\p{Ll}{1,20}(?:${STREET_WORD_SUFFIXES})|\\b\\p{Lu}\\p{Ll}{1,20} (?:${STREET_SUFFIXES}))` +
+      ` {1,2}\\d{1,5}[A-Za-z]?\\b(?:,? {1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|#)\\.? {0,2}[A-Za-z0-9-]{1,6})?`,
+    priority: 30,
+    confidence: 0.65,
+  },
+  {
+    id: 'po-box',
+    type: 'ADDRESS',
+    source: '\\b(?:P\\.? ?O\\.? Box \\d{1,6}|PSC \\d{1,5}, Box \\d{1,5}(?:\\s{1,3}AP[OE] A[AEP] \\d{5})?|(?:USNS|USS|USNV|USCGC) [A-Z][a-z]{1,20}(?:\\s{1,3}FPO A[AEP] \\d{5})?)\\b',
+    priority: 30,
+    confidence: 0.75,
+  },
+  {
+    id: 'person-honorific',
+    type: 'PERSON',
+    source: `\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord|Rev|Capt|Sgt|Mister|Madam|Herr|Frau|Señor|Señora|Monsieur|Madame)\\.? {1,2}(${NAME}(?: {1,2}${NAME_OR_INITIAL}){0,2})`,
+    priority: 20,
+    confidence: 0.75,
+  },
+  {
+    id: 'person-labelled',
+    type: 'PERSON',
+    source:
+      "(?:(?i:\\b(?:my name is|name is|names? ?:|i am|i'm|i’m|this is|call me|named|signed|regards|sincerely|patient|customer|client|contact|employee|applicant|user|dear|hi|hello|from|by|attn|cc)\\b)[:,]? {1,2}|(?i:\\b(?:best|kind|warm)? ?regards|sincerely|thanks|cheers)[,!]?\\s{1,3})" +
+      `(${NAME}(?: {1,2}${NAME_OR_INITIAL}){0,3})`,
+    priority: 20,
+    confidence: 0.6,
+  },
+  {
+    id: 'person-known-name',
+    type: 'PERSON',
+    source: `\\b(?:(?:${FIRST_NAMES})(?: {1,2}\\p{Lu}\\.)?(?: {1,2}${NAME}){0,2}|${NAME}(?: {1,2}\\p{Lu}\\.)? {1,2}(?:${SURNAMES}))\\b`,
+    priority: 19,
+    confidence: 0.55,
+  },
+];
+
+/** The luhn check is exported for custom detectors that want it. */
+export { isLuhnValid };

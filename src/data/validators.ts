@@ -1,0 +1,118 @@
+/** Checksums and issuance rules that turn a format match into a finding. All are total on any string. */
+
+/** Luhn (mod 10) over the digits of `value`; 13 to 19 digits, as card numbers have. */
+export function isLuhnValid(value: string): boolean {
+  let sum = 0;
+  let double = false;
+  let digits = 0;
+  for (let index = value.length - 1; index >= 0; index--) {
+    const code = value.charCodeAt(index);
+    if (code < 48 || code > 57) continue;
+    let digit = code - 48;
+    if (double) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+    double = !double;
+    digits++;
+  }
+  return digits >= 13 && digits <= 19 && sum % 10 === 0;
+}
+
+/** Card numbers also start with a known issuer digit (2-6); rejects Luhn-valid order numbers that start with 0, 1, 7, 8, 9. */
+export function isCardNumber(value: string): boolean {
+  const first = firstDigit(value);
+  return first >= 2 && first <= 6 && isLuhnValid(value) && !isRepeatedDigit(value);
+}
+
+function firstDigit(value: string): number {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code >= 48 && code <= 57) return code - 48;
+  }
+  return -1;
+}
+
+function isRepeatedDigit(value: string): boolean {
+  const digits = value.replace(/\D/g, '');
+  return /^(\d)\1+$/.test(digits);
+}
+
+/** ISO 13616 IBAN: 15-34 characters, mod-97 of the rearranged number equals 1. Case-insensitive, spaces ignored. */
+export function isIbanValid(value: string): boolean {
+  const compact = value.replace(/[\s-]/g, '').toUpperCase();
+  if (compact.length < 15 || compact.length > 34) return false;
+  const rearranged = compact.slice(4) + compact.slice(0, 4);
+  let remainder = 0;
+  for (let index = 0; index < rearranged.length; index++) {
+    const code = rearranged.charCodeAt(index);
+    if (code >= 65 && code <= 90) remainder = (remainder * 100 + (code - 55)) % 97;
+    else if (code >= 48 && code <= 57) remainder = (remainder * 10 + (code - 48)) % 97;
+    else return false;
+  }
+  return remainder === 1;
+}
+
+/**
+ * US Social Security number issuance rules: area not 000, 666 or 900-999; group not 00; serial
+ * not 0000. Separators are ignored.
+ */
+export function isSsnValid(value: string): boolean {
+  const digits = value.replace(/\D/g, '');
+  if (digits.length !== 9) return false;
+  const area = digits.slice(0, 3);
+  if (area === '000' || area === '666' || area[0] === '9') return false;
+  if (digits.slice(3, 5) === '00') return false;
+  if (digits.slice(5) === '0000') return false;
+  return true;
+}
+
+/** IPv4 dotted quad with octets 0-255 and not a version-like `0.0.0.0`-style or `1.2.3.4` placeholder. */
+export function isIpv4Valid(value: string): boolean {
+  const parts = value.split('.');
+  if (parts.length !== 4) return false;
+  for (const part of parts) {
+    if (part.length === 0 || part.length > 3) return false;
+    if (part.length > 1 && part[0] === '0') return false;
+    if (Number(part) > 255) return false;
+  }
+  return value !== '0.0.0.0';
+}
+
+/** An IPv6 address has at most one `::` and at most eight groups. */
+export function isIpv6Valid(value: string): boolean {
+  const doubleColons = value.split('::').length - 1;
+  if (doubleColons > 1) return false;
+  const groups = value.split(':').filter((group) => group.length > 0);
+  if (doubleColons === 0 && groups.length !== 8) return false;
+  if (groups.length > 8) return false;
+  return groups.every((group) => group.length <= 4) && groups.length >= 2;
+}
+
+/** A phone number has 7 to 15 digits (E.164) and is not a run of one digit. */
+export function isPhoneValid(value: string): boolean {
+  const digits = value.replace(/\D/g, '');
+  return digits.length >= 7 && digits.length <= 15 && !/^(\d)\1+$/.test(digits);
+}
+
+/**
+ * A generic secret value (config line or labelled token) looks random enough: at least one digit
+ * or symbol mixed with letters, and not a placeholder such as `changeme` or `${VAR}`.
+ */
+export function isSecretValueLikely(value: string): boolean {
+  if (value.length < 4) return false;
+  if (/^[\[<{$%]|^(?:null|none|true|false|undefined|string|password|secret|changeme|xxx+|\*+|\.+)$/i.test(value)) return false;
+  return true;
+}
+
+/** A token-shaped API key: long enough and with mixed character classes, so plain words are not keys. */
+export function isTokenLikely(value: string): boolean {
+  if (value.length < 16) return false;
+  let classes = 0;
+  if (/[a-z]/.test(value)) classes++;
+  if (/[A-Z]/.test(value)) classes++;
+  if (/[0-9]/.test(value)) classes++;
+  if (classes < 2) return false;
+  return !/^[a-z]+(?:[_-][a-z]+)*$/i.test(value);
+}
