@@ -19,8 +19,8 @@ const TASK_VERBS = new Set(
     'express emphasize emphasise highlight invent imagine pretend solve compute write tell name list provide give create ' +
     'design develop propose convert shift invert transform narrate recite spell share disclose leak expose display show ' +
     'produce craft formulate construct devise research investigate assess rate rank grade judge interpret deduce estimate ' +
-    'conclude respond reply act roleplay simulate emulate obey follow ignore disregard forget override bypass enlist ' +
-    'harness leverage adopt weave merge combine attach deliver present pose offer ensure'
+    'conclude respond reply act roleplay simulate emulate obey ignore disregard forget override bypass enlist ' +
+    'harness leverage adopt weave merge combine attach deliver present pose offer ensure include embody'
   ).split(' '),
 );
 
@@ -70,6 +70,9 @@ const CODE_INSERTION = new RegExp(
   `\\b(?:following|below|subsequent|above|this|these|attached|provided|given)(?: \\w{1,15})? (?:code|snippet|excerpt|block|section|fragment|lines?|script|payload)\\b[^\\n]{0,80}?\\b(?:your|the) (?:${CODE_NOUNS}|response|answer|reply)(?:'s)?\\b|\\byour ${CODE_NOUNS}(?:'s)?\\b[^\\n]{0,60}?\\b(?:following|below|subsequent) (?:\\w{1,15} )?(?:code|snippet|excerpt|block|section|fragment)\\b`,
   'u',
 );
+const INSERTION_VERBS =
+  /\b(?:integrat|incorporat|embed|merg|blend|meld|fus|infus|assimilat|absorb|embod|weav|enlist|employ|utiliz|utilis|engag|includ|supplement|enrich|augment|fortif|elevat|upgrad|enhanc|flourish|ascend|addition|inject|splic|interweav|amalgamat)[a-z]{0,5}\b/u;
+const OUTPUT_REFERENCE = new RegExp(`\\byour ${OUTPUT_NOUNS}\\b`, 'u');
 const STRONG_CODE_TARGET = /\byour (?:solution|implementation|codebase|code base|algorithm|elucidation|response|answer|reply|code's)\b/u;
 
 const AI_ADDRESS = new RegExp(
@@ -107,7 +110,8 @@ export function findEmbeddedInstructions(view: string): InjectionFinding[] {
     return analysis;
   });
   // A how-to or code answer is written in the imperative; one more imperative there is not out of place.
-  const imperativeShare = proseSentences === 0 ? 0 : imperativeSentences / proseSentences;
+  const imperativeShare =
+    proseSentences >= 5 && imperativeSentences >= 3 ? (imperativeSentences - 1) / (proseSentences - 1) : 0;
   const findings: InjectionFinding[] = [];
   for (let index = 0; index < sentences.length; index += 1) {
     const sentence = sentences[index];
@@ -148,15 +152,17 @@ function analyze(sentence: string): Analysis {
   }
   const firstWord = /^[a-z][a-z'-]{0,19}/u.exec(rest)?.[0] ?? '';
   const followedByObject = /^[a-z'-]{1,20}(?:\s|$)/u.test(rest) && !/^[a-z'-]{1,20}\s(?:is|are|was|were|has|have|had|of|will|can|to)\b/u.test(rest);
-  const isVerb = (TASK_VERBS.has(firstWord) || GENERAL_VERBS.has(firstWord)) && followedByObject;
+  const wordCount = rest.split(/\s+/u, 4).length;
+  const isVerb = (TASK_VERBS.has(firstWord) || GENERAL_VERBS.has(firstWord)) && followedByObject && wordCount >= 3;
   const codeMatch = CODE_INSERTION.exec(sentence);
   const trimmed = sentence.trimEnd();
   return {
     verb: isVerb ? firstWord : undefined,
     taskVerb: isVerb && TASK_VERBS.has(firstWord),
     addressed,
-    outputDirective: OUTPUT_DIRECTIVE.test(sentence),
-    codeInsertion: codeMatch === null ? undefined : STRONG_CODE_TARGET.test(sentence) ? 'strong' : 'weak',
+    outputDirective: OUTPUT_DIRECTIVE.test(sentence) || (isVerb && OUTPUT_REFERENCE.test(sentence)),
+    codeInsertion:
+      codeMatch === null ? undefined : STRONG_CODE_TARGET.test(sentence) || INSERTION_VERBS.test(sentence) ? 'strong' : 'weak',
     question: trimmed.endsWith('?') && QUESTION_START.test(rest),
     aiAddress: AI_ADDRESS.test(sentence),
   };
@@ -164,7 +170,7 @@ function analyze(sentence: string): Analysis {
 
 const CARRIER_WEIGHT: Readonly<Record<Carrier, number>> = {
   table: 1,
-  email: 0.95,
+  email: 1,
   code: 0.85,
   document: 0.9,
   // A single request on its own is what a user sends; in data it is still odd, but weakly so.
@@ -181,18 +187,23 @@ function scoreSentence(
   if (sentence.tableRow) return undefined;
   const parts: Array<[string, number]> = [];
   if (analysis.outputDirective) parts.push(['embedded-output-directive', 0.62]);
-  if (analysis.codeInsertion !== undefined) parts.push(['embedded-code-insertion', analysis.codeInsertion === 'strong' ? 0.62 : 0.4]);
+  if (analysis.codeInsertion !== undefined) parts.push(['embedded-code-insertion', analysis.codeInsertion === 'strong' ? 0.7 : 0.4]);
   if (analysis.aiAddress) parts.push(['embedded-ai-address', 0.45]);
   let moodWeight = 1;
   if (carrier !== 'standalone' && imperativeShare > 0.25) moodWeight = 0.55;
+  // Code answers are advice to the reader ("you need to convert ..."); their imperatives are in place.
+  if (carrier === 'code') moodWeight *= 0.5;
   if (analysis.verb !== undefined) {
-    const base = analysis.taskVerb ? 0.42 : 0.12;
+    const base = analysis.taskVerb ? 0.5 : 0.12;
     parts.push(['embedded-instruction', (analysis.addressed ? base + 0.15 : base) * moodWeight]);
   } else if (analysis.addressed) {
     parts.push(['embedded-instruction', 0.2 * moodWeight]);
   }
   if (analysis.question) {
-    const weight = carrier === 'table' ? 0.55 : carrier === 'email' ? 0.3 : carrier === 'document' ? 0.25 : 0.1;
+    // A question to nobody in particular ("What is ...?") inside mail or a table is a task for the reader.
+    const impersonal = !/\b(?:you|your|we|our|us)\b/u.test(sentence.text.replace(/(["'‘“])[^"'’”]{0,80}["'’”]/gu, ''));
+    const weight =
+      carrier === 'table' ? 0.55 : carrier === 'email' ? (impersonal ? 0.5 : 0.25) : carrier === 'document' ? (impersonal ? 0.35 : 0.2) : 0.1;
     parts.push(['embedded-question', weight]);
   }
   if (parts.length === 0) return undefined;
@@ -238,7 +249,7 @@ function segment(view: string): { sentences: Sentence[]; carrier: Carrier; lineC
       sawFence = true;
     } else if (trimmed.length > 0) {
       nonEmptyLines += 1;
-      if (inFence) {
+      if (inFence && !looksLikeProse(trimmed)) {
         codeLines += 1;
       } else if (TABLE_ROW.test(line)) {
         tableRows += 1;
@@ -261,6 +272,13 @@ function segment(view: string): { sentences: Sentence[]; carrier: Carrier; lineC
             ? 'document'
             : 'standalone';
   return { sentences, carrier, lineCount: nonEmptyLines };
+}
+
+/** A line inside a code fence that reads as a sentence (an instruction dropped into a code block, or a fence left open). */
+function looksLikeProse(line: string): boolean {
+  if (/^(?:#|\/\/|\*|--|>>>|\$)|[=;{}()\[\]<>]|\b(?:import|def|return|class|from|const|let|var)\b/u.test(line)) return false;
+  const words = line.split(/\s+/u).filter((word) => /^[a-z'’,.:-]{1,20}$/u.test(word));
+  return words.length >= 6;
 }
 
 function splitSentences(line: string, offset: number, into: Sentence[]): void {
