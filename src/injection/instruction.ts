@@ -72,6 +72,8 @@ const CODE_INSERTION = new RegExp(
 );
 const INSERTION_VERBS =
   /\b(?:integrat|incorporat|embed|merg|blend|meld|fus|infus|assimilat|absorb|embod|weav|enlist|employ|utiliz|utilis|engag|includ|supplement|enrich|augment|fortif|elevat|upgrad|enhanc|flourish|ascend|addition|inject|splic|interweav|amalgamat)[a-z]{0,5}\b/u;
+const INSERT_FOLLOWING_CODE =
+  /\b(?:integrat|incorporat|embed|merg|blend|meld|fus|infus|assimilat|absorb|weav|inject|splic)[a-z]{0,5}\b[^\n]{0,40}?\b(?:following|below|subsequent)(?: \w{1,15})? (?:code|snippet|excerpt|block|section|fragment)\b/u;
 const OUTPUT_REFERENCE = new RegExp(`\\byour ${OUTPUT_NOUNS}\\b`, 'u');
 const STRONG_CODE_TARGET = /\byour (?:solution|implementation|codebase|code base|algorithm|elucidation|response|answer|reply|code's)\b/u;
 
@@ -154,7 +156,7 @@ function analyze(sentence: string): Analysis {
   const followedByObject = /^[a-z'-]{1,20}(?:\s|$)/u.test(rest) && !/^[a-z'-]{1,20}\s(?:is|are|was|were|has|have|had|of|will|can|to)\b/u.test(rest);
   const wordCount = rest.split(/\s+/u, 4).length;
   const isVerb = (TASK_VERBS.has(firstWord) || GENERAL_VERBS.has(firstWord)) && followedByObject && wordCount >= 3;
-  const codeMatch = CODE_INSERTION.exec(sentence);
+  const codeMatch = CODE_INSERTION.exec(sentence) ?? INSERT_FOLLOWING_CODE.exec(sentence);
   const trimmed = sentence.trimEnd();
   return {
     verb: isVerb ? firstWord : undefined,
@@ -276,7 +278,7 @@ function segment(view: string): { sentences: Sentence[]; carrier: Carrier; lineC
 
 /** A line inside a code fence that reads as a sentence (an instruction dropped into a code block, or a fence left open). */
 function looksLikeProse(line: string): boolean {
-  if (/^(?:#|\/\/|\*|--|>>>|\$)|[=;{}()\[\]<>]|\b(?:import|def|return|class|from|const|let|var)\b/u.test(line)) return false;
+  if (/^(?:#|\/\/|\*|--|>>>|\$|import |from \S{1,40} import|def |class \w{1,40}[:(]|return\b|const |let \w{1,40} =|var )|[=;{}()\[\]<>]/u.test(line)) return false;
   const words = line.split(/\s+/u).filter((word) => /^[a-z'’,.:-]{1,20}$/u.test(word));
   return words.length >= 6;
 }
