@@ -4,6 +4,7 @@ import { defineConfig } from 'tsup';
 export const entries = {
   index: 'src/index.ts',
   cli: 'src/cli.ts',
+  testing: 'src/testing/index.ts',
 };
 
 export default defineConfig({
