@@ -1,4 +1,6 @@
-export { screenInjection, combineScores, DEFAULT_INJECTION_THRESHOLD } from './screen';
+export { screenInjection, stripHiddenCharacters, combineScores, DEFAULT_INJECTION_THRESHOLD } from './screen';
+export { injectionScreenMiddleware } from './middleware';
+export type { InjectionScreenOptions, InjectionIntegrationPolicy } from './middleware';
 export type {
   InjectionAction,
   InjectionCategory,

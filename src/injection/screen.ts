@@ -143,3 +143,24 @@ export function combineScores(findings: readonly InjectionFinding[]): number {
   const score = 1 - miss;
   return Number.isFinite(score) ? Math.round(score * 1000) / 1000 : 1;
 }
+
+/**
+ * Removes the characters that hide content: zero-width and bidi controls, Unicode tag runs (the
+ * hidden ASCII with them) and variation-selector data runs. Emoji sequences (ZWJ joins,
+ * subdivision flags, one presentation selector) and visible text are kept.
+ *
+ * @example stripHiddenCharacters('ig\u200bnore') // 'ignore'
+ */
+export function stripHiddenCharacters(text: string): string {
+  const view = buildNormalizedView(text);
+  if (view.hiddenRuns.length === 0) return text;
+  const runs = [...view.hiddenRuns].sort((left, right) => left.start - right.start);
+  let result = '';
+  let cursor = 0;
+  for (const run of runs) {
+    if (run.start < cursor) continue;
+    result += text.slice(cursor, run.start);
+    cursor = run.end;
+  }
+  return result + text.slice(cursor);
+}
