@@ -1,5 +1,13 @@
-export { createDetector, detectSensitiveData } from './detect';
+export { createDetector, detectSensitiveData, CONTEXT_WINDOW_CHARACTERS } from './detect';
 export type { SensitiveDataDetector } from './detect';
+export { createRedactor, redactText, placeholderFor, UNSCANNED_PLACEHOLDER } from './redact';
+export type { RedactOptions, RedactionResult, Redactor, Replacement } from './redact';
+export { createStreamRedactor, STREAM_HOLD_BACK_CHARACTERS, STREAM_MAX_HELD_CHARACTERS } from './stream-redactor';
+export type { StreamRedactor } from './stream-redactor';
+export { redactionMiddleware } from './redaction-middleware';
+export type { RedactionMiddlewareOptions } from './redaction-middleware';
+export { inputGuardMiddleware, DEFAULT_MAX_INPUT_BYTES } from './input-guard';
+export type { InputGuardOptions } from './input-guard';
 export { SENSITIVE_TYPES, SECRET_TYPES, HEURISTIC_TYPES } from './types';
 export type { CustomDetector, DetectOptions, Finding, SensitiveType } from './types';
 export { isIbanValid, isLuhnValid, isSsnValid } from './validators';

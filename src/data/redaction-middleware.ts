@@ -1,0 +1,253 @@
+import { z } from 'zod';
+import { mapParamsText, mapResultText } from '../core/content';
+import type { MiddlewareContext, SecureMiddleware, StreamEvent, StreamEventTransformer } from '../core/middleware';
+import { createDetector } from './detect';
+import { parseOptions } from '../core/options';
+import { createRedactor, type Redactor, type Replacement } from './redact';
+import { createStreamRedactor, type StreamRedactor } from './stream-redactor';
+import { SECRET_TYPES, SENSITIVE_TYPES, type CustomDetector, type Finding, type SensitiveType } from './types';
+
+/** Options of {@link redactionMiddleware}. */
+export interface RedactionMiddlewareOptions {
+  /** PII types to redact in addition to the secret types, which are always redacted. @default [] */
+  readonly types?: readonly SensitiveType[];
+  /** Extra detectors (RE2 syntax), compiled at construction. */
+  readonly detectors?: readonly CustomDetector[];
+  /** @default 'type' (`[REDACTED:EMAIL]`) */
+  readonly replacement?: Replacement;
+  /** Redact the request's text fields. @default true */
+  readonly redactInput?: boolean;
+  /** Redact replies, streamed or not. @default true */
+  readonly redactOutput?: boolean;
+}
+
+const DEFAULTS = Object.freeze({ types: [] as SensitiveType[], redactInput: true, redactOutput: true });
+
+const optionsSchema = z
+  .object({
+    types: z.array(z.enum(SENSITIVE_TYPES)).optional(),
+    detectors: z
+      .array(
+        z
+          .object({
+            type: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/),
+            pattern: z.string().min(1).max(4096),
+            validate: z.function().optional(),
+            contextWords: z.array(z.string().min(1).max(64)).max(64).optional(),
+          })
+          .strict(),
+      )
+      .max(256)
+      .optional(),
+    replacement: z.union([z.literal('type'), z.literal('mask'), z.function()]).optional(),
+    redactInput: z.boolean().optional(),
+    redactOutput: z.boolean().optional(),
+  })
+  .strict();
+
+const NAME = 'redaction';
+
+/** Counts findings by type, content-free, for one decision. */
+class Tally {
+  count = 0;
+  readonly types = new Set<string>();
+  add(findings: readonly Finding[]): void {
+    this.count += findings.length;
+    for (const finding of findings) this.types.add(finding.type);
+  }
+  decide(ctx: MiddlewareContext, phase: 'input' | 'output' | 'stream'): void {
+    ctx.decide({
+      phase,
+      action: this.count > 0 ? 'redact' : 'allow',
+      reason: this.count > 0 ? 'sensitive-data-redacted' : 'none-found',
+      count: this.count,
+      rules: [...this.types].sort(),
+    });
+  }
+}
+
+/**
+ * Replaces secrets (API keys, AWS keys, private keys, JWTs, passwords: always) and the PII types
+ * named in `types` with placeholders, in the request's text fields, in replies and in streamed
+ * replies. Patterns compile once here.
+ *
+ * Streaming: text deltas are held back per content block (at most 256 characters, longer only
+ * while an unbounded value such as a PEM block is open) and the rest is flushed as one
+ * `text_delta` before `content_block_stop`. Tool-input JSON is buffered per block and re-emitted,
+ * redacted, as one `input_json_delta` before `content_block_stop`. Held text of a block that never
+ * stops is dropped, never released unredacted.
+ *
+ * Decisions: one per hook, `redact`/`sensitive-data-redacted` or `allow`/`none-found`, with counts
+ * and types only.
+ *
+ * @throws ConfigError (`SCC_CONFIG_INVALID`) naming the option path when an option is invalid.
+ * @example
+ * redactionMiddleware({ types: ['EMAIL', 'PHONE'], detectors: [{ type: 'EMPLOYEE_ID', pattern: 'EMP-\\d{6}' }] })
+ */
+export function redactionMiddleware(options: RedactionMiddlewareOptions = {}): SecureMiddleware {
+  const config = { ...DEFAULTS, ...parseOptions(optionsSchema, options ?? {}, 'redactionMiddleware') };
+  const types = [...new Set<SensitiveType>([...SECRET_TYPES, ...(config.types ?? [])])];
+  const detector = createDetector({
+    types,
+    detectors: (config.detectors ?? []) as CustomDetector[],
+  });
+  const redactor = createRedactor({ detector, replacement: (config.replacement ?? 'type') as Replacement });
+
+  const middleware: SecureMiddleware = {
+    name: NAME,
+    transformParams(params, ctx) {
+      if (!config.redactInput) return params;
+      const tally = new Tally();
+      const next = mapParamsText(params, (text) => {
+        const result = redactor.redact(text);
+        tally.add(result.findings);
+        return result.findings.length > 0 ? result.text : text;
+      });
+      tally.decide(ctx, 'input');
+      return next;
+    },
+    transformResult(result, ctx) {
+      if (!config.redactOutput) return result;
+      const tally = new Tally();
+      const next = mapResultText(result, (text) => {
+        const redacted = redactor.redact(text);
+        tally.add(redacted.findings);
+        return redacted.findings.length > 0 ? redacted.text : text;
+      });
+      tally.decide(ctx, 'output');
+      return next;
+    },
+    createStreamTransformer(ctx) {
+      if (!config.redactOutput) return undefined;
+      return createRedactingTransformer(redactor, ctx);
+    },
+  };
+  return middleware;
+}
+
+type BlockState = { kind: 'text'; stream: StreamRedactor } | { kind: 'json'; parts: string[] } | { kind: 'other' };
+
+function createRedactingTransformer(redactor: Redactor, ctx: MiddlewareContext): StreamEventTransformer {
+  const blocks = new Map<number, BlockState>();
+  const tally = new Tally();
+  let decided = false;
+  const decideOnce = () => {
+    if (decided) return;
+    decided = true;
+    tally.decide(ctx, 'stream');
+  };
+  const textDelta = (index: number, text: string): StreamEvent =>
+    ({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } }) as StreamEvent;
+
+  return {
+    transform(event, emit) {
+      switch (event.type) {
+        case 'content_block_start': {
+          const block = event.content_block as { type: string; text?: unknown };
+          if (block.type === 'text') {
+            const stream = createStreamRedactor({ redactor });
+            blocks.set(event.index, { kind: 'text', stream });
+            if (typeof block.text === 'string' && block.text.length > 0) {
+              const released = stream.push(block.text);
+              emit({ ...event, content_block: { ...event.content_block, text: released } } as StreamEvent);
+              return;
+            }
+          } else if (block.type === 'tool_use' || block.type === 'server_tool_use') {
+            blocks.set(event.index, { kind: 'json', parts: [] });
+          } else {
+            blocks.set(event.index, { kind: 'other' });
+          }
+          emit(event);
+          return;
+        }
+        case 'content_block_delta': {
+          const state = blocks.get(event.index);
+          const delta = event.delta as { type: string; text?: unknown; partial_json?: unknown };
+          if (delta.type === 'text_delta' && typeof delta.text === 'string') {
+            let stream = state?.kind === 'text' ? state.stream : undefined;
+            if (stream === undefined) {
+              stream = createStreamRedactor({ redactor });
+              blocks.set(event.index, { kind: 'text', stream });
+            }
+            const released = stream.push(delta.text);
+            if (released.length > 0) emit({ ...event, delta: { ...event.delta, text: released } } as StreamEvent);
+            return;
+          }
+          if (delta.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
+            if (state?.kind === 'json') state.parts.push(delta.partial_json);
+            else blocks.set(event.index, { kind: 'json', parts: [delta.partial_json] });
+            return;
+          }
+          emit(event);
+          return;
+        }
+        case 'content_block_stop': {
+          const state = blocks.get(event.index);
+          blocks.delete(event.index);
+          if (state?.kind === 'text') {
+            const rest = state.stream.end();
+            tally.add(state.stream.findings);
+            if (rest.length > 0) emit(textDelta(event.index, rest));
+          } else if (state?.kind === 'json' && state.parts.length > 0) {
+            const json = redactJson(state.parts.join(''), redactor, tally);
+            emit({
+              type: 'content_block_delta',
+              index: event.index,
+              delta: { type: 'input_json_delta', partial_json: json },
+            } as StreamEvent);
+          }
+          emit(event);
+          return;
+        }
+        case 'message_stop':
+          decideOnce();
+          emit(event);
+          return;
+        default:
+          emit(event);
+      }
+    },
+    flush() {
+      // Blocks that never stopped: their held text is dropped, not released.
+      for (const state of blocks.values()) if (state.kind === 'text') tally.add(state.stream.findings);
+      blocks.clear();
+      decideOnce();
+    },
+  };
+}
+
+/** Redacts the string values (and keys) of an assembled tool-input JSON; unparsable JSON is redacted as text. */
+function redactJson(json: string, redactor: Redactor, tally: Tally): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    const result = redactor.redact(json);
+    tally.add(result.findings);
+    return result.text;
+  }
+  const visit = (node: unknown): unknown => {
+    if (typeof node === 'string') {
+      const result = redactor.redact(node);
+      tally.add(result.findings);
+      return result.text;
+    }
+    if (Array.isArray(node)) return node.map(visit);
+    if (typeof node === 'object' && node !== null) {
+      const copy: Record<string, unknown> = {};
+      for (const key of Object.keys(node)) {
+        const redactedKey = redactor.redact(key);
+        tally.add(redactedKey.findings);
+        Object.defineProperty(copy, redactedKey.text, {
+          value: visit((node as Record<string, unknown>)[key]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return copy;
+    }
+    return node;
+  };
+  return JSON.stringify(visit(value));
+}

@@ -1,0 +1,163 @@
+import type { Candidate } from './detect';
+import { resolveOverlaps } from './detect';
+import { createRedactor, placeholderFor, renderRedacted, type RedactOptions, type Redactor } from './redact';
+import type { Finding } from './types';
+
+/**
+ * Text held back at the end of a block so that a value split across deltas is seen whole. Every
+ * bounded built-in pattern is narrower than this.
+ */
+export const STREAM_HOLD_BACK_CHARACTERS = 256;
+
+/**
+ * Upper bound on held text when a value has no fixed width (a PEM block, a JWT, a long token):
+ * held from its first character until it ends. Past this the rest of the block is withheld and
+ * replaced by one placeholder (fail closed).
+ */
+export const STREAM_MAX_HELD_CHARACTERS = 64 * 1024;
+
+/** Released text kept as look-behind for word boundaries and context labels. */
+const LEFT_CONTEXT_CHARACTERS = 64;
+/** A match ending this close to the end of the held text may still grow (optional PEM footer, trailing boundary). */
+const OPEN_MATCH_MARGIN_BYTES = 96;
+
+/** Characters that unbounded token formats (keys, JWTs, emails, URLs) are made of. */
+const isTokenCharacter = (code: number): boolean =>
+  (code >= 48 && code <= 58) || // 0-9 and ':'
+  (code >= 64 && code <= 90) || // '@' and A-Z
+  (code >= 97 && code <= 122) ||
+  code === 95 || code === 45 || code === 46 || code === 126 || code === 43 || code === 47 || code === 61 || code === 37;
+
+/** A per-content-block redactor for streamed text. */
+export interface StreamRedactor {
+  /** Adds a chunk; returns the text that is safe to release now (possibly empty). */
+  push(chunk: string): string;
+  /** Ends the block and returns the rest, redacted. Further calls return ''. */
+  end(): string;
+  /** Findings released so far (offsets into the concatenated input). */
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * Creates a streaming redactor for one content block. The concatenation of every `push` result
+ * and `end()` equals `redactText(allChunks).text` for any chunking, as long as no single value is
+ * longer than {@link STREAM_MAX_HELD_CHARACTERS}.
+ *
+ * Hold-back: at most {@link STREAM_HOLD_BACK_CHARACTERS} characters, except while a value of
+ * unbounded width (PEM block from `-----BEGIN`, a run of token characters) is still open: then
+ * from its start until it ends, capped at {@link STREAM_MAX_HELD_CHARACTERS}.
+ *
+ * @example
+ * const stream = createStreamRedactor();
+ * stream.push('SSN 123-45-') + stream.push('6789 ok') + stream.end(); // 'SSN [REDACTED:US_SSN] ok'
+ */
+export function createStreamRedactor(options: RedactOptions & { redactor?: Redactor } = {}): StreamRedactor {
+  const redactor = options.redactor ?? createRedactor(options);
+  const detector = redactor.detector;
+  let held = '';
+  let releasedInHeld = 0;
+  let consumed = 0;
+  let ended = false;
+  let withholding = false;
+  let heldAtLastScan = -1;
+  const findings: Finding[] = [];
+
+  function release(final: boolean): string {
+    if (withholding) return '';
+    const text = held;
+    const length = text.length;
+    if (!final && length - releasedInHeld <= STREAM_HOLD_BACK_CHARACTERS) return '';
+    const unreleased = length - releasedInHeld;
+    // A long value still open only grows; rescanning it on every tiny delta would be quadratic.
+    if (!final && heldAtLastScan > 0 && unreleased - heldAtLastScan < heldAtLastScan / 8) return '';
+    const scan = detector.scan(text, releasedInHeld, final ? 0 : OPEN_MATCH_MARGIN_BYTES);
+    let cut = length;
+    if (!final) {
+      cut = Math.min(length - STREAM_HOLD_BACK_CHARACTERS, scan.earliestOpenMatch, trailingRunStart(text));
+      cut = outsideMatches(scan.candidates, cut);
+      if (cut > 0 && isHighSurrogate(text.charCodeAt(cut - 1))) cut--;
+      if (cut <= releasedInHeld) {
+        if (unreleased > STREAM_MAX_HELD_CHARACTERS) return withhold();
+        heldAtLastScan = unreleased > STREAM_HOLD_BACK_CHARACTERS * 2 ? unreleased : -1;
+        return '';
+      }
+    }
+    heldAtLastScan = -1;
+    const chosen = resolveOverlaps(scan.candidates.filter((candidate) => candidate.matchEnd <= cut));
+    const output = renderRedacted(text, releasedInHeld, cut, chosen, redactor.replace);
+    const base = consumed - releasedInHeld;
+    for (const finding of chosen) {
+      findings.push({ ...withoutInternal(finding), start: finding.start + base, end: finding.end + base });
+    }
+    consumed += cut - releasedInHeld;
+    let keepFrom = Math.max(0, cut - LEFT_CONTEXT_CHARACTERS);
+    if (keepFrom > 0 && isLowSurrogate(text.charCodeAt(keepFrom))) keepFrom--;
+    held = text.slice(keepFrom);
+    releasedInHeld = cut - keepFrom;
+    return output;
+  }
+
+  function withhold(): string {
+    withholding = true;
+    held = '';
+    releasedInHeld = 0;
+    return placeholderFor('UNSCANNED');
+  }
+
+  return {
+    findings,
+    push(chunk: string): string {
+      if (ended || withholding || typeof chunk !== 'string' || chunk.length === 0) return '';
+      held += chunk;
+      try {
+        return release(false);
+      } catch {
+        return withhold();
+      }
+    },
+    end(): string {
+      if (ended) return '';
+      ended = true;
+      try {
+        return release(true);
+      } catch {
+        return withholding ? '' : withhold();
+      } finally {
+        held = '';
+      }
+    },
+  };
+}
+
+/** Moves `cut` back until no whole match (label included) straddles it. */
+function outsideMatches(candidates: readonly Candidate[], cut: number): number {
+  let result = cut;
+  for (let index = candidates.length - 1; index >= 0; index--) {
+    const candidate = candidates[index] as Candidate;
+    if (candidate.matchStart < result && candidate.matchEnd > result) {
+      result = candidate.matchStart;
+      index = candidates.length;
+    }
+  }
+  return result;
+}
+
+/** Start of the run of token characters that reaches the end of `text`. */
+function trailingRunStart(text: string): number {
+  let index = text.length;
+  while (index > 0 && isTokenCharacter(text.charCodeAt(index - 1))) index--;
+  return index;
+}
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+function withoutInternal(candidate: Candidate): Finding {
+  return {
+    start: candidate.start,
+    end: candidate.end,
+    type: candidate.type,
+    confidence: candidate.confidence,
+    detector: candidate.detector,
+  };
+}

@@ -1,0 +1,141 @@
+import { fc } from '@fast-check/vitest';
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const UPPER_BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+const charsOf = (alphabet: string, min: number, max: number) =>
+  fc.array(fc.constantFrom(...alphabet.split('')), { minLength: min, maxLength: max }).map((chars) => chars.join(''));
+
+function luhnCheckDigit(payload: string): number {
+  let sum = 0;
+  let double = true;
+  for (let index = payload.length - 1; index >= 0; index--) {
+    let digit = Number(payload[index]);
+    if (double) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+    double = !double;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+function ibanCheck(country: string, bban: string): string {
+  const rearranged = `${bban}${country}00`;
+  let remainder = 0;
+  for (const character of rearranged) {
+    const code = character.charCodeAt(0);
+    const value = code >= 65 ? String(code - 55) : character;
+    for (const digit of value) remainder = (remainder * 10 + Number(digit)) % 97;
+  }
+  return String(98 - remainder).padStart(2, '0');
+}
+
+export const anthropicKey = charsOf(BASE64URL, 93, 93).map((body) => `sk-ant-api03-${body}AA`);
+export const openAiKey = charsOf(ALNUM, 48, 48).map((body) => `sk-proj-${body}`);
+export const awsAccessKeyId = charsOf(UPPER_BASE32, 16, 16).map((body) => `AKIA${body}`);
+export const githubToken = charsOf(ALNUM, 36, 36).map((body) => `ghp_${body}`);
+export const slackToken = charsOf(ALNUM, 24, 24).map((body) => `xoxb-1234567890-${body}`);
+export const stripeKey = charsOf(ALNUM, 24, 24).map((body) => `sk_live_${body}`);
+export const gcpKey = charsOf(BASE64URL, 35, 35).map((body) => `AIza${body}`);
+export const jwt = fc
+  .tuple(charsOf(BASE64URL, 20, 80), charsOf(BASE64URL, 20, 80))
+  .map(([payload, signature]) => `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ${payload}.${signature}`);
+export const pemKey = fc
+  .array(charsOf(BASE64, 64, 64), { minLength: 1, maxLength: 8 })
+  .map((lines) => `-----BEGIN RSA PRIVATE KEY-----\n${lines.join('\n')}\n-----END RSA PRIVATE KEY-----`);
+export const urlPassword = charsOf(ALNUM, 8, 20).map((password) => `postgres://admin:${password}9x@db.internal:5432/app`);
+
+export const email = fc
+  .tuple(charsOf('abcdefghijklmnopqrstuvwxyz', 3, 12), charsOf('abcdefghijklmnopqrstuvwxyz', 3, 10))
+  .map(([local, domain]) => `${local}.x@${domain}.example.com`);
+export const ssn = fc
+  .tuple(fc.integer({ min: 1, max: 665 }), fc.integer({ min: 1, max: 99 }), fc.integer({ min: 1, max: 9999 }))
+  .filter(([area]) => area !== 666)
+  .map(([area, group, serial]) => `${String(area).padStart(3, '0')}-${String(group).padStart(2, '0')}-${String(serial).padStart(4, '0')}`);
+export const creditCard = charsOf('0123456789', 14, 14).map((body) => {
+  const payload = `4${body}`;
+  return `${payload}${luhnCheckDigit(payload)}`;
+});
+export const iban = fc
+  .tuple(charsOf('ABCDEFGHIJKLMNOPQRSTUVWXYZ', 4, 4), charsOf('0123456789', 14, 14))
+  .map(([bank, account]) => `GB${ibanCheck('GB', bank + account)}${bank}${account}`);
+export const ipv4 = fc
+  .tuple(fc.integer({ min: 11, max: 223 }), fc.nat(255), fc.nat(255), fc.integer({ min: 1, max: 254 }))
+  .map((parts) => parts.join('.'));
+
+/** Secrets the redaction middleware always removes. */
+export const secret = fc.oneof(
+  anthropicKey,
+  openAiKey,
+  awsAccessKeyId,
+  githubToken,
+  slackToken,
+  stripeKey,
+  gcpKey,
+  jwt,
+  pemKey,
+  urlPassword,
+);
+
+/** Formatted PII (no heuristics). */
+export const formattedPii = fc.oneof(email, ssn, creditCard, iban, ipv4);
+
+const WORDS = ['the', 'report', 'is', 'ready', 'please', 'review', 'and', 'send', 'it', 'back', 'today', 'thanks', 'for', 'your', 'help', 'with', 'this', 'order'];
+
+/** Lowercase prose with punctuation: no detector fires on it. */
+export const cleanProse = fc
+  .array(fc.tuple(fc.constantFrom(...WORDS), fc.constantFrom(' ', ' ', ' ', ', ', '. ', '\n')), { minLength: 3, maxLength: 60 })
+  .map((pairs) => pairs.map(([word, separator]) => word + separator).join(''));
+
+/** Prose, planted values of every kind, labels and adversarial fragments, in random order. */
+export const mixedText = fc
+  .array(
+    fc.oneof(
+      { weight: 5, arbitrary: cleanProse },
+      { weight: 3, arbitrary: secret },
+      { weight: 3, arbitrary: formattedPii },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(
+          'password = ',
+          'api_key: "',
+          'DOB: 01/02/1980',
+          'MRN: 12345678',
+          'Dr. Jane Smith',
+          'My name is Anna',
+          '123 Main Street, Springfield, IL 62704',
+          'Bearer ',
+          '-----BEGIN PRIVATE KEY-----\nMIIB',
+          '@',
+          '0000',
+          ' ',
+          '\n',
+          'é',
+          '😀',
+          '[REDACTED:EMAIL]',
+        ),
+      },
+      { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
+    ),
+    { minLength: 4, maxLength: 40 },
+  )
+  .map((parts) => parts.join(' '));
+
+/** Splits `text` at random cut points into chunks (possibly empty, possibly splitting surrogate pairs). */
+export function chunked(text: string): fc.Arbitrary<string[]> {
+  return fc.array(fc.nat(text.length), { maxLength: 30 }).map((cuts) => {
+    const points = [...new Set(cuts)].sort((left, right) => left - right);
+    const chunks: string[] = [];
+    let previous = 0;
+    for (const point of points) {
+      chunks.push(text.slice(previous, point));
+      previous = point;
+    }
+    chunks.push(text.slice(previous));
+    return chunks;
+  });
+}
