@@ -13,7 +13,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const [command] = argv;
   switch (command) {
     case 'demo':
-      return runDemo();
+      return runDemo(argv.slice(1));
     case undefined:
     case '--help':
     case '-h':

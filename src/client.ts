@@ -26,6 +26,7 @@ import type { Environment, MessageParams, Operation, SecureMiddleware } from './
 import { parseOptions } from './core/options';
 import { Pipeline, type Call } from './core/pipeline';
 import { isPreset, type Preset } from './core/preset';
+import { defaultPreset } from './presets';
 import { OPERATION, attachDecisions, runSecured, type SecureRequestOptions } from './core/secure-call';
 export type { SecureRequestOptions };
 import { VERSION } from './version';
@@ -53,7 +54,10 @@ export interface SecurityOptions {
   environment?: Environment;
   /** The integration (service, workflow) this client serves, for example `invoice-extractor`. */
   integration?: string;
-  /** A platform team's preset (see {@link definePreset}); its controls run outermost. */
+  /**
+   * A platform team's preset (see {@link definePreset}); its controls run outermost.
+   * @default defaultPreset(): input guard, secret redaction, injection screening (flag)
+   */
   preset?: Preset;
   /** Controls of this service, run after (inside) the preset's, in list order. */
   middleware?: readonly SecureMiddleware[];
@@ -107,7 +111,7 @@ const securitySchema = z
 export interface ResolvedSecurity {
   readonly environment: Environment;
   readonly integration: string | undefined;
-  readonly preset: Preset | undefined;
+  readonly preset: Preset;
   readonly middleware: readonly string[];
   readonly audit: AuditSink;
   /** How the key is supplied: `secret-source`, `oidc-federation`, `static-key`, `environment`, `custom`. */
@@ -142,7 +146,8 @@ export class SecureClaudeClient extends Anthropic {
     const { security: rawSecurity, ...sdkOptions } = options;
     const settings = parseOptions(securitySchema, rawSecurity ?? {}, 'security');
     const audit = settings.audit ?? new MemoryAuditSink();
-    const middleware = resolveMiddleware(settings, audit);
+    const preset = settings.preset ?? defaultPreset();
+    const middleware = resolveMiddleware(settings, preset, audit);
     const keying = resolveCredentials(sdkOptions, settings, audit);
     const openTelemetry = resolveTelemetry(sdkOptions.openTelemetry, settings, audit);
     const tracerProvider = settings.tracerProvider ?? (openTelemetry ? openTelemetry.tracerProvider : undefined);
@@ -170,7 +175,7 @@ export class SecureClaudeClient extends Anthropic {
     this.security = Object.freeze({
       environment: settings.environment,
       integration: settings.integration,
-      preset: settings.preset,
+      preset,
       middleware: pipeline.names,
       audit,
       keySource: keying.source,
@@ -180,20 +185,19 @@ export class SecureClaudeClient extends Anthropic {
   }
 }
 
-function resolveMiddleware(settings: z.output<typeof securitySchema>, audit: AuditSink): SecureMiddleware[] {
-  const preset = settings.preset;
+function resolveMiddleware(settings: z.output<typeof securitySchema>, preset: Preset, audit: AuditSink): SecureMiddleware[] {
   const removals = settings.dangerouslyRemoveMiddleware;
-  const presetNames = new Set(preset?.middleware.map((middleware) => middleware.name) ?? []);
+  const presetNames = new Set(preset.middleware.map((middleware) => middleware.name));
   for (const name of Object.keys(removals)) {
     if (!presetNames.has(name)) {
       throw new ConfigError(
-        `security.dangerouslyRemoveMiddleware.${name} names no control of the preset${preset ? ` ${preset.name}@${preset.version}` : ''}; ` +
+        `security.dangerouslyRemoveMiddleware.${name} names no control of the preset ${preset.name}@${preset.version}; ` +
           `its controls are: ${[...presetNames].join(', ') || 'none'}.`,
         { source: 'security' },
       );
     }
   }
-  const kept = (preset?.middleware ?? []).filter((middleware) => {
+  const kept = preset.middleware.filter((middleware) => {
     const reason = removals[middleware.name];
     if (reason === undefined) return true;
     writeAuditSafely(
@@ -203,7 +207,7 @@ function resolveMiddleware(settings: z.output<typeof securitySchema>, audit: Aud
         outcome: 'info',
         reason: 'control-removed',
         control: middleware.name,
-        preset: preset!.lineage.join(' > '),
+        preset: preset.lineage.join(' > '),
         justification: reason,
         environment: settings.environment,
         integration: settings.integration,
@@ -214,7 +218,7 @@ function resolveMiddleware(settings: z.output<typeof securitySchema>, audit: Aud
   for (const middleware of settings.middleware) {
     if (presetNames.has(middleware.name) && removals[middleware.name] === undefined) {
       throw new ConfigError(
-        `security.middleware: "${middleware.name}" is a control of preset ${preset!.name}; to replace it, remove the preset's with ` +
+        `security.middleware: "${middleware.name}" is a control of preset ${preset.name}; to replace it, remove the preset's with ` +
           `security.dangerouslyRemoveMiddleware["${middleware.name}"] = "<reason>" (audited) and add yours.`,
         { source: 'security' },
       );

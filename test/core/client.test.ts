@@ -16,6 +16,8 @@ import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropi
 import { makeCanaryKey } from '../helpers/canary';
 
 const MODEL = 'claude-sonnet-5-5';
+/** A preset without controls, so each test sees only the middleware it adds. */
+const bare = definePreset({ name: 'bare', version: '1.0.0', middleware: [] });
 
 /** Replaces the marker word in every text field of requests and replies, and counts its calls. */
 function markerMiddleware(name: string, from: string, to: string, calls: string[] = []): SecureMiddleware {
@@ -58,7 +60,7 @@ function client(middleware: SecureMiddleware[] = [], extra: Record<string, unkno
     apiKey: makeCanaryKey(),
     baseURL: fake.url,
     maxRetries: 0,
-    security: { environment: 'test', integration: 'unit', middleware },
+    security: { environment: 'test', integration: 'unit', preset: bare, middleware },
     ...extra,
   });
 }

@@ -3,12 +3,13 @@ import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SecureClaudeClient, mapParamsText, mapResultText, type SecureMiddleware } from 'secure-claude';
+import { MemoryAuditSink, SecureClaudeClient, definePreset, mapParamsText, mapResultText, type SecureMiddleware } from 'secure-claude';
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic';
 import { makeCanaryKey } from '../helpers/canary';
 
 const MODEL = 'claude-sonnet-5-5';
 const RAW = 'SSN-123-45-6789';
+const bare = definePreset({ name: 'bare', version: '1.0.0', middleware: [], contentCapture: 'allowed' });
 
 /** Stands in for the data engine: removes the raw marker from requests and replies. */
 const redactMarker: SecureMiddleware = {
@@ -57,7 +58,7 @@ function makeClient(extra: Record<string, unknown> = {}) {
     apiKey: makeCanaryKey(),
     baseURL: fake.url,
     maxRetries: 0,
-    security: { environment: 'test', middleware: [redactMarker], tracerProvider: provider },
+    security: { environment: 'test', preset: bare, middleware: [redactMarker], tracerProvider: provider },
     ...extra,
   });
 }
@@ -95,6 +96,20 @@ describe('telemetry is never a leak', () => {
     expect(String(withInput[0]!.attributes['gen_ai.input.messages'])).toContain('[REDACTED]');
     expect(spans.some((span) => String(span.attributes['gen_ai.output.messages'] ?? '').includes('[REDACTED]'))).toBe(true);
     expect(dump()).not.toContain(RAW);
+  });
+
+  it('the default preset forbids content capture unless a dangerously* reason is given, and audits it', () => {
+    const base = { apiKey: makeCanaryKey(), baseURL: fake.url, openTelemetry: { traces: { contentMode: 'content' as const } } };
+    expect(() => new SecureClaudeClient({ ...base, security: { environment: 'test' } })).toThrow(/dangerouslyCaptureContent/);
+    const client = new SecureClaudeClient({
+      ...base,
+      security: { environment: 'test', dangerouslyCaptureContent: 'INC-7 debugging, expires Friday' },
+    });
+    expect(client.openTelemetry.traces.contentMode).toBe('content');
+    expect(client.security.audit).toBeDefined();
+    expect((client.security.audit as MemoryAuditSink).events).toContainEqual(
+      expect.objectContaining({ type: 'preset.override', reason: 'content-capture-enabled', justification: 'INC-7 debugging, expires Friday' }),
+    );
   });
 
   it('no SDK debug log line holds redacted content', async () => {
@@ -144,7 +159,7 @@ describe('telemetry is never a leak', () => {
       apiKey: makeCanaryKey(),
       baseURL: fake.url,
       maxRetries: 0,
-      security: { environment: 'test', middleware: [redactMarker], tracerProvider: broken as never },
+      security: { environment: 'test', preset: bare, middleware: [redactMarker], tracerProvider: broken as never },
     });
     const message = await client.messages.create(params);
     expect(message.type).toBe('message');
