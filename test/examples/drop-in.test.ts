@@ -44,3 +44,17 @@ describe('the example app works unchanged after the import swap', () => {
     expect(secure.streamedReply).toBe('Sorry to hear that, we are on it.');
   });
 });
+
+describe('examples/quickstart.ts', () => {
+  it('runs as documented and shows the redaction on the wire', async () => {
+    const { execFile } = await import('node:child_process');
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--import', 'tsx', 'examples/quickstart.ts'], { timeout: 30_000 }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      ),
+    );
+    expect(output).toContain('[REDACTED:API_KEY]');
+    expect(output).not.toContain('ghp_0123456789');
+    expect(output).toMatch(/input redaction: redact/);
+  });
+});
