@@ -205,6 +205,7 @@ class VaultSecretSource implements SecretSource {
   async read(): Promise<SecretValue> {
     if (this.#closed) throw this.#error(ErrorCode.CREDENTIAL_UNAVAILABLE, 'source-closed', 'the source was closed');
     await this.#ensureToken();
+    const usedToken = this.#token;
     let body: unknown;
     try {
       body = await this.#client.read(this.#readPath);
@@ -212,8 +213,11 @@ class VaultSecretSource implements SecretSource {
       if (!isApiResponseError(error) || error.response.statusCode !== 403 || this.#config.auth.method === 'token') {
         throw this.#classify(error);
       }
-      if (!(await this.#tokenIsDead(error))) throw this.#classify(error);
-      await this.#loginOnce('reauthenticated', 'vault-token-invalid');
+      // Another caller may already have replaced the token this request used: reuse it, do not log in again.
+      if (this.#token === usedToken) {
+        if (!(await this.#tokenIsDead(error))) throw this.#classify(error);
+        if (this.#token === usedToken) await this.#loginOnce('reauthenticated', 'vault-token-invalid');
+      }
       try {
         body = await this.#client.read(this.#readPath);
       } catch (retryError) {
