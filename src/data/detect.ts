@@ -112,11 +112,15 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
     const ascii = buffer.length === text.length;
     const fromByte = ascii ? fromIndex : Buffer.byteLength(text.slice(0, fromIndex), 'utf8');
     const raw: Array<{ rule: Rule; start: number; end: number; valueStart: number; valueEnd: number }> = [];
+    const placeholders = findPlaceholders(buffer);
     let earliestOpenByte = Infinity;
     const openFrom = buffer.length - nearEndBytes;
     for (const rule of present) {
       rule.pattern.scan(buffer, fromByte, (match) => {
         if (match.end > openFrom && match.start < earliestOpenByte) earliestOpenByte = match.start;
+        if (placeholders.length > 0 && overlapsAny(placeholders, match.valueStart, match.valueEnd)) {
+          return nextCharacterStart(buffer, match.start + 1);
+        }
         const value = buffer.toString('utf8', match.valueStart, match.valueEnd);
         let kept = 0;
         try {
@@ -213,6 +217,43 @@ function compileCustom(detector: CustomDetector, index: number): Rule {
     pattern: compilePattern(detector.pattern, `${path}.pattern`),
     accept: validate === undefined ? (value) => value.length : (value) => (validate(value) === true ? value.length : 0),
   };
+}
+
+const PLACEHOLDER_OPENING = Buffer.from('[REDACTED:');
+const PLACEHOLDER_MAX_TYPE_BYTES = 64;
+
+/**
+ * Byte extents of `[REDACTED:TYPE]` placeholders in `buffer`. Nothing overlapping one is ever a
+ * finding, which is what makes redaction idempotent.
+ */
+function findPlaceholders(buffer: Buffer): number[] {
+  const extents: number[] = [];
+  let from = buffer.indexOf(PLACEHOLDER_OPENING);
+  while (from !== -1) {
+    let end = from + PLACEHOLDER_OPENING.length;
+    const limit = Math.min(buffer.length, end + PLACEHOLDER_MAX_TYPE_BYTES + 1);
+    while (end < limit && isPlaceholderTypeByte(buffer[end] ?? 0)) end++;
+    if (end < buffer.length && buffer[end] === 0x5d && end > from + PLACEHOLDER_OPENING.length) extents.push(from, end + 1);
+    from = buffer.indexOf(PLACEHOLDER_OPENING, from + 1);
+  }
+  return extents;
+}
+
+const isPlaceholderTypeByte = (byte: number) => (byte >= 65 && byte <= 90) || (byte >= 48 && byte <= 57) || byte === 95;
+
+/** Whether [start, end) overlaps one of the sorted, disjoint extents (pairs of start, end). */
+function overlapsAny(extents: readonly number[], start: number, end: number): boolean {
+  let low = 0;
+  let high = extents.length / 2 - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const extentStart = extents[middle * 2] as number;
+    const extentEnd = extents[middle * 2 + 1] as number;
+    if (extentEnd <= start) low = middle + 1;
+    else if (extentStart >= end) high = middle - 1;
+    else return true;
+  }
+  return false;
 }
 
 /** Advances to the first byte at or after `position` that starts a UTF-8 character. */

@@ -278,7 +278,7 @@ export const BUILT_IN_PATTERNS: readonly PatternDefinition[] = [
       '(?i:\\b(?:mrn|medical record(?: number| no\\.?| #)?|patient (?:id|number|no\\.?)|chart (?:number|no\\.?))\\b)' +
       LABEL_GAP +
       '#?([A-Za-z]{0,4}[-]?\\d[\\d-]{3,14}\\d)\\b',
-    priority: 42,
+    priority: 47,
     confidence: 0.85,
   },
   {
@@ -290,7 +290,7 @@ export const BUILT_IN_PATTERNS: readonly PatternDefinition[] = [
       '(?:on\\s{1,3})?(' +
       DATE +
       ')',
-    priority: 40,
+    priority: 46,
     confidence: 0.85,
   },
   {

@@ -17,7 +17,7 @@ export const STREAM_HOLD_BACK_CHARACTERS = 256;
 export const STREAM_MAX_HELD_CHARACTERS = 64 * 1024;
 
 /** Released text kept as look-behind for word boundaries and context labels. */
-const LEFT_CONTEXT_CHARACTERS = 64;
+const LEFT_CONTEXT_CHARACTERS = 96;
 /** A match ending this close to the end of the held text may still grow (optional PEM footer, trailing boundary). */
 const OPEN_MATCH_MARGIN_BYTES = 96;
 

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/core/errors';
+import { createDetector, detectSensitiveData, type Finding } from '../../src/data/index';
+
+const found = (text: string, findings: Finding[] = detectSensitiveData(text)) =>
+  findings.map((finding) => [finding.type, text.slice(finding.start, finding.end)]);
+
+const typesIn = (text: string) => detectSensitiveData(text).map((finding) => finding.type);
+
+describe('detectSensitiveData per type', () => {
+  const valid: Array<[string, string, string]> = [
+    ['EMAIL', 'write to jane.doe+test@mail.example.co.uk today', 'jane.doe+test@mail.example.co.uk'],
+    ['PHONE', 'call (415) 555-0132 now', '(415) 555-0132'],
+    ['PHONE', 'call +44 20 7946 0958 now', '+44 20 7946 0958'],
+    ['US_SSN', 'SSN 078-05-1120 on file', '078-05-1120'],
+    ['US_SSN', 'social security number: 219099999', '219099999'],
+    ['CREDIT_CARD', 'card 4111 1111 1111 1111 exp', '4111 1111 1111 1111'],
+    ['CREDIT_CARD', 'amex 378282246310005.', '378282246310005'],
+    ['IBAN', 'IBAN GB82 WEST 1234 5698 7654 32 please', 'GB82 WEST 1234 5698 7654 32'],
+    ['IBAN', 'to DE89370400440532013000.', 'DE89370400440532013000'],
+    ['IP_ADDRESS', 'from 192.168.10.24 at', '192.168.10.24'],
+    ['IP_ADDRESS', 'v6 2001:db8:85a3::8a2e:370:7334 here', '2001:db8:85a3::8a2e:370:7334'],
+    ['PERSON', 'Please ask Dr. Maria Gonzalez about it', 'Maria Gonzalez'],
+    ['PERSON', 'My name is Rubija', 'Rubija'],
+    ['ADDRESS', 'ship to 1600 Pennsylvania Avenue, Washington, DC 20500 asap', '1600 Pennsylvania Avenue, Washington, DC 20500'],
+    ['DATE_OF_BIRTH', 'Patient DOB: 03/14/1987.', '03/14/1987'],
+    ['DATE_OF_BIRTH', 'she was born on March 3, 1990 in Ohio', 'March 3, 1990'],
+    ['MEDICAL_RECORD_NUMBER', 'MRN: 00473921 admitted', '00473921'],
+    ['MEDICAL_RECORD_NUMBER', 'medical record number is A-1234567', 'A-1234567'],
+    ['API_KEY', `key sk-ant-api03-${'a1B2'.repeat(23)}xAA end`, `sk-ant-api03-${'a1B2'.repeat(23)}xAA`],
+    ['API_KEY', 'OPENAI_API_KEY=sk-proj-Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56', 'sk-proj-Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56'],
+    ['API_KEY', 'token ghp_0123456789abcdefghijABCDEFGHIJ012345 ok', 'ghp_0123456789abcdefghijABCDEFGHIJ012345'],
+    ['API_KEY', 'slack xoxb-123456789012-abcdefABCDEF12 ok', 'xoxb-123456789012-abcdefABCDEF12'],
+    ['API_KEY', 'stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc ok', 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'],
+    ['API_KEY', 'gcp AIzaSyA1234567890abcdefghijklmnopqrstuv ok', 'AIzaSyA1234567890abcdefghijklmnopqrstuv'],
+    ['AWS_ACCESS_KEY', 'id AKIAIOSFODNN7EXAMPLE ok', 'AKIAIOSFODNN7EXAMPLE'],
+    ['AWS_ACCESS_KEY', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+    ['JWT', 'auth eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U ok', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'],
+    ['PASSWORD', 'db postgres://app:s3cretPass@db.local:5432/x', 's3cretPass'],
+    ['PASSWORD', 'password = "hunter2!x"', 'hunter2!x'],
+    ['PASSWORD', '{"password": "Tr0ub4dor&3"}', 'Tr0ub4dor&3'],
+    ['PASSWORD', 'DB_PASSWORD=Xy9!kLm2', 'Xy9!kLm2'],
+  ];
+  it.each(valid)('%s: finds %j', (type, text, value) => {
+    expect(found(text)).toContainEqual([type, value]);
+  });
+
+  it('PRIVATE_KEY: a PEM block is one span, BEGIN to END', () => {
+    const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA1234\nabcdEFGH+/==\n-----END RSA PRIVATE KEY-----';
+    const text = `config:\n${pem}\nnext line`;
+    expect(found(text)).toEqual([['PRIVATE_KEY', pem]]);
+  });
+
+  it('PRIVATE_KEY: a service-account JSON with escaped newlines', () => {
+    const text = '{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg\\n-----END PRIVATE KEY-----\\n", "x": 1}';
+    const [finding] = detectSensitiveData(text);
+    expect(finding?.type).toBe('PRIVATE_KEY');
+    expect(text.slice(finding!.start, finding!.end)).toContain('-----END PRIVATE KEY-----');
+  });
+
+  const invalid: Array<[string, string]> = [
+    ['CREDIT_CARD', 'card 4111 1111 1111 1112 (Luhn-invalid)'],
+    ['CREDIT_CARD', 'order 0000000000000000'],
+    ['IBAN', 'GB82 WEST 1234 5698 7654 33 (bad mod-97)'],
+    ['US_SSN', 'ids 000-12-3456 666-12-3456 912-12-3456 123-00-4567 123-45-0000'],
+    ['IP_ADDRESS', 'version 300.1.2.3 and 1.2.3'],
+    ['AWS_ACCESS_KEY', 'AKIAIOSFODNN7EXAMPL is too short'],
+    ['JWT', 'eyJhbGciOiJIUzI1NiJ9 alone'],
+    ['DATE_OF_BIRTH', 'the meeting is on 03/14/1987'],
+    ['MEDICAL_RECORD_NUMBER', 'order number 00473921'],
+    ['PASSWORD', 'password = [REDACTED:PASSWORD] and password: ${DB_PASSWORD} and password=null'],
+    ['API_KEY', 'the token is ready and the secret key is hidden'],
+  ];
+  it.each(invalid)('%s: ignores %j', (type, text) => {
+    expect(typesIn(text)).not.toContain(type);
+  });
+
+  it('reports UTF-16 offsets after astral characters and accents', () => {
+    const text = '😀 é ünï bob@example.com 😀';
+    const [finding] = detectSensitiveData(text);
+    expect(text.slice(finding!.start, finding!.end)).toBe('bob@example.com');
+  });
+
+  it('returns sorted, non-overlapping findings', () => {
+    const text = 'a@b.co 4111111111111111 AKIAIOSFODNN7EXAMPLE 10.0.0.1 https://u:pw12345@h.io x@y.org';
+    const findings = detectSensitiveData(text);
+    for (let index = 1; index < findings.length; index++) {
+      expect(findings[index]!.start).toBeGreaterThanOrEqual(findings[index - 1]!.end);
+    }
+  });
+
+  it('clean text has no findings', () => {
+    expect(detectSensitiveData('the report is ready, please review it and send it back today.')).toEqual([]);
+    expect(detectSensitiveData('')).toEqual([]);
+  });
+});
+
+describe('createDetector options', () => {
+  it('restricts to the selected types', () => {
+    const detector = createDetector({ types: ['EMAIL'] });
+    expect(found('bob@example.com 078-05-1120', detector.detect('bob@example.com 078-05-1120'))).toEqual([
+      ['EMAIL', 'bob@example.com'],
+    ]);
+  });
+
+  it('runs custom detectors with validate and context words', () => {
+    const detector = createDetector({
+      types: [],
+      detectors: [
+        { type: 'EMPLOYEE_ID', pattern: '\\bEMP-(\\d{6})\\b', validate: (value) => value !== '000000' },
+        { type: 'CASE_ID', pattern: '\\b\\d{8}\\b', contextWords: ['case'] },
+      ],
+    });
+    const text = `EMP-123456 EMP-000000 case no. 12345678 ${'and more '.repeat(8)}87654321`;
+    expect(found(text, detector.detect(text))).toEqual([
+      ['EMPLOYEE_ID', '123456'],
+      ['CASE_ID', '12345678'],
+    ]);
+  });
+
+  it('throws ConfigError for an invalid pattern, at construction', () => {
+    expect(() => createDetector({ detectors: [{ type: 'X', pattern: '(?<=a)b' }] })).toThrow(ConfigError);
+    expect(() => createDetector({ detectors: [{ type: 'X', pattern: 'a*' }] })).toThrow(/empty string/);
+    expect(() => createDetector({ detectors: [{ type: 'lower', pattern: 'a' }] })).toThrow(/detectors\.0\.type/);
+    expect(() => createDetector({ types: ['NOPE' as never] })).toThrow(/unknown type/);
+    try {
+      createDetector({ detectors: [{ type: 'X', pattern: '(' }] });
+    } catch (error) {
+      expect((error as ConfigError).code).toBe('SCC_CONFIG_INVALID');
+    }
+  });
+
+  it('a throwing validator rejects the match instead of throwing', () => {
+    const detector = createDetector({ types: [], detectors: [{ type: 'X', pattern: 'abc', validate: () => { throw new Error('boom'); } }] });
+    expect(detector.detect('abc')).toEqual([]);
+  });
+});
