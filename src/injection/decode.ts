@@ -126,21 +126,30 @@ function readable(bytes: Buffer): string | undefined {
   return text;
 }
 
-/** ROT13 of ASCII letters; everything else unchanged. */
-export function rot13(text: string): string {
-  let result = '';
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (code >= 0x61 && code <= 0x7a) result += String.fromCharCode(((code - 0x61 + 13) % 26) + 0x61);
-    else if (code >= 0x41 && code <= 0x5a) result += String.fromCharCode(((code - 0x41 + 13) % 26) + 0x41);
-    else result += text[index];
-  }
-  return result;
+const utf16Decoder = new TextDecoder('utf-16le');
+
+/** Builds a string from UTF-16 code units without one intermediate string per character. */
+function fromCodeUnits(units: Uint16Array): string {
+  return utf16Decoder.decode(units);
 }
 
-/** The text reversed by UTF-16 unit; surrogate pairs come out swapped, which no rule cares about. */
+/** ROT13 of ASCII letters; everything else unchanged. Same length as the input. */
+export function rot13(text: string): string {
+  const units = new Uint16Array(text.length);
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 0x61 && code <= 0x7a) units[index] = ((code - 0x61 + 13) % 26) + 0x61;
+    else if (code >= 0x41 && code <= 0x5a) units[index] = ((code - 0x41 + 13) % 26) + 0x41;
+    // Lone surrogates would be replaced by U+FFFD when decoding; the length stays the same either way.
+    else units[index] = code;
+  }
+  return fromCodeUnits(units);
+}
+
+/** The text reversed by UTF-16 unit (surrogate pairs come out swapped, which no rule cares about). Same length. */
 export function reverse(text: string): string {
-  let result = '';
-  for (let index = text.length - 1; index >= 0; index -= 1) result += text[index];
-  return result;
+  const units = new Uint16Array(text.length);
+  const last = text.length - 1;
+  for (let index = 0; index <= last; index += 1) units[last - index] = text.charCodeAt(index);
+  return fromCodeUnits(units);
 }

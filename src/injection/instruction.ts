@@ -101,10 +101,11 @@ const MAXIMUM_SENTENCE_LENGTH = 600;
 export function findEmbeddedInstructions(view: string): InjectionFinding[] {
   const { sentences, carrier, lineCount } = segment(view);
   if (sentences.length === 0) return [];
+  const hits = scanSentenceCues(view);
   let imperativeSentences = 0;
   let proseSentences = 0;
   const analyses = sentences.map((sentence) => {
-    const analysis = analyze(sentence.text);
+    const analysis = analyze(sentence, hits);
     if (!sentence.tableRow) {
       proseSentences += 1;
       if (analysis.verb !== undefined) imperativeSentences += 1;
@@ -135,38 +136,90 @@ interface Analysis {
   readonly aiAddress: boolean;
 }
 
-function analyze(sentence: string): Analysis {
-  let rest = sentence.replace(/^[\s*#>\-•·\d.)(\[\]"'`|:_~]{0,12}/u, '');
+type Cue = 'outputDirective' | 'outputReference' | 'codeInsertion' | 'strongCodeTarget' | 'aiAddress';
+
+const CUE_PATTERNS: ReadonlyArray<readonly [Cue, RegExp]> = [
+  ['outputDirective', new RegExp(OUTPUT_DIRECTIVE.source, 'gu')],
+  ['outputReference', new RegExp(OUTPUT_REFERENCE.source, 'gu')],
+  ['codeInsertion', new RegExp(CODE_INSERTION.source, 'gu')],
+  ['codeInsertion', new RegExp(INSERT_FOLLOWING_CODE.source, 'gu')],
+  ['strongCodeTarget', new RegExp(STRONG_CODE_TARGET.source, 'gu')],
+  ['strongCodeTarget', new RegExp(INSERTION_VERBS.source, 'gu')],
+  ['aiAddress', new RegExp(AI_ADDRESS.source, 'gu')],
+];
+
+/** Match start offsets of each sentence-level cue, found in one pass over the whole text rather than per sentence. */
+type CueHits = Record<Cue, number[]>;
+
+function scanSentenceCues(view: string): CueHits {
+  const hits: CueHits = { outputDirective: [], outputReference: [], codeInsertion: [], strongCodeTarget: [], aiAddress: [] };
+  for (const [cue, pattern] of CUE_PATTERNS) {
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(view); match !== null; match = pattern.exec(view)) {
+      hits[cue].push(match.index);
+      if (match[0].length === 0) pattern.lastIndex += 1;
+    }
+  }
+  for (const list of Object.values(hits)) list.sort((left, right) => left - right);
+  return hits;
+}
+
+function hasHit(list: readonly number[], start: number, end: number): boolean {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((list[middle] ?? 0) < start) low = middle + 1;
+    else high = middle;
+  }
+  return low < list.length && (list[low] ?? end) < end;
+}
+
+/** Leads grouped by their first word, so a sentence is compared only with the leads it could start with. */
+const LEADS_BY_FIRST_WORD: ReadonlyMap<string, readonly string[]> = (() => {
+  const map = new Map<string, string[]>();
+  for (const lead of ADDRESSING_LEADS) {
+    const first = lead.split(' ')[0] ?? lead;
+    map.set(first, [...(map.get(first) ?? []), lead].sort((left, right) => right.length - left.length));
+  }
+  return map;
+})();
+
+const firstWordOf = (text: string): string => /^[a-z][a-z'-]{0,19}/u.exec(text)?.[0] ?? '';
+
+function analyze(sentence: Sentence, hits: CueHits): Analysis {
+  let rest = sentence.text.replace(/^[\s*#>\-•·\d.)(\[\]"'`|:_~]{0,12}/u, '');
   let addressed = false;
   for (let step = 0; step < 3; step += 1) {
-    const lead = ADDRESSING_LEADS.find((candidate) => rest.startsWith(candidate) && !/\w/u.test(rest[candidate.length] ?? ''));
+    const word = firstWordOf(rest);
+    const lead = LEADS_BY_FIRST_WORD.get(word)?.find((candidate) => rest.startsWith(candidate) && !/\w/u.test(rest[candidate.length] ?? ''));
     if (lead !== undefined) {
       addressed = true;
       rest = rest.slice(lead.length).replace(/^[\s,:]{0,4}/u, '');
       continue;
     }
-    const firstWord = /^[a-z']{1,20}/u.exec(rest)?.[0] ?? '';
-    if (SOFT_LEADS.has(firstWord)) {
-      rest = rest.slice(firstWord.length).replace(/^[\s,:]{0,4}/u, '');
+    if (SOFT_LEADS.has(word)) {
+      rest = rest.slice(word.length).replace(/^[\s,:]{0,4}/u, '');
       continue;
     }
     break;
   }
-  const firstWord = /^[a-z][a-z'-]{0,19}/u.exec(rest)?.[0] ?? '';
-  const followedByObject = /^[a-z'-]{1,20}(?:\s|$)/u.test(rest) && !/^[a-z'-]{1,20}\s(?:is|are|was|were|has|have|had|of|will|can|to)\b/u.test(rest);
-  const wordCount = rest.split(/\s+/u, 4).length;
-  const isVerb = (TASK_VERBS.has(firstWord) || GENERAL_VERBS.has(firstWord)) && followedByObject && wordCount >= 3;
-  const codeMatch = CODE_INSERTION.exec(sentence) ?? INSERT_FOLLOWING_CODE.exec(sentence);
-  const trimmed = sentence.trimEnd();
+  const firstWord = firstWordOf(rest);
+  let isVerb = false;
+  if (TASK_VERBS.has(firstWord) || GENERAL_VERBS.has(firstWord)) {
+    const followedByObject = /^[a-z'-]{1,20}(?:\s|$)/u.test(rest) && !/^[a-z'-]{1,20}\s(?:is|are|was|were|has|have|had|of|will|can|to)\b/u.test(rest);
+    isVerb = followedByObject && rest.split(/\s+/u, 4).length >= 3;
+  }
+  const { start, end } = sentence;
+  const codeInsertion = hasHit(hits.codeInsertion, start, end);
   return {
     verb: isVerb ? firstWord : undefined,
     taskVerb: isVerb && TASK_VERBS.has(firstWord),
     addressed,
-    outputDirective: OUTPUT_DIRECTIVE.test(sentence) || (isVerb && OUTPUT_REFERENCE.test(sentence)),
-    codeInsertion:
-      codeMatch === null ? undefined : STRONG_CODE_TARGET.test(sentence) || INSERTION_VERBS.test(sentence) ? 'strong' : 'weak',
-    question: trimmed.endsWith('?') && QUESTION_START.test(rest),
-    aiAddress: AI_ADDRESS.test(sentence),
+    outputDirective: hasHit(hits.outputDirective, start, end) || (isVerb && hasHit(hits.outputReference, start, end)),
+    codeInsertion: codeInsertion ? (hasHit(hits.strongCodeTarget, start, end) ? 'strong' : 'weak') : undefined,
+    question: sentence.text.endsWith('?') && QUESTION_START.test(rest),
+    aiAddress: hasHit(hits.aiAddress, start, end),
   };
 }
 
