@@ -18,5 +18,5 @@ export default defineConfig({
   splitting: true,
   treeshake: true,
   // Native addon and peers are resolved at run time, never bundled.
-  external: ['re2', 'node-vault', '@anthropic-ai/sdk', 'zod', '@opentelemetry/api'],
+  external: ['re2', 'node-vault', /^@anthropic-ai\/sdk/, 'zod', /^@opentelemetry\//],
 });
