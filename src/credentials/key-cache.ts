@@ -367,7 +367,7 @@ export class KeyCache {
       code: error.code,
       correlationId,
       critical,
-      ...(version !== undefined ? { version } : {}),
+      ...(version !== undefined ? { version } : error.details.version !== undefined ? { version: error.details.version } : {}),
       ...(typeof error.details.status === 'number' ? { status: error.details.status } : {}),
       ...(error.details.expected ? { expected: error.details.expected, actual: error.details.actual } : {}),
     });
