@@ -147,9 +147,17 @@ describe('KeyCache and createKeyProvider (fake timers for time, the fake Vault f
     await advance(3_590_000, 5_000);
     expect(await keys.getApiKey()).toBe(key);
     await advance(15_000);
-    const started = process.hrtime.bigint();
     const error = await failure(keys.getApiKey());
-    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(5);
+    const readsBefore = reads();
+    const durations: number[] = [];
+    for (let index = 0; index < 101; index++) {
+      const started = process.hrtime.bigint();
+      await keys.getApiKey().catch(() => undefined);
+      durations.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    // Fail closed without touching Vault: the median call takes well under 1 ms.
+    expect(durations.sort((a, b) => a - b)[50]).toBeLessThan(1);
+    expect(reads()).toBe(readsBefore);
     expect(error.code).toBe(ErrorCode.CREDENTIAL_UNAVAILABLE);
     expect(error.details.retryable).toBe(true);
     expect(eventsOf(audit.events, 'secret.serving_stale_ended')[0]).toMatchObject({ reason: 'max-stale-exceeded', critical: true });
