@@ -32,3 +32,29 @@ export type { TextKind, TextLocation, TextVisitor } from './core/content';
 export { MemoryAuditSink } from './core/audit';
 export type { AuditEvent, AuditSink } from './core/audit';
 export { VERSION } from './version';
+export { defaultPreset } from './presets';
+export {
+  detectSensitiveData,
+  createDetector,
+  redactText,
+  createRedactor,
+  createStreamRedactor,
+  redactionMiddleware,
+  inputGuardMiddleware,
+  SENSITIVE_TYPES,
+  SECRET_TYPES,
+} from './data';
+export type {
+  Finding,
+  SensitiveType,
+  CustomDetector,
+  DetectOptions,
+  RedactOptions,
+  RedactionResult,
+  RedactionMiddlewareOptions,
+  InputGuardOptions,
+} from './data';
+export { screenInjection, injectionScreenMiddleware } from './injection';
+export type { InjectionScreenOptions } from './injection';
+export { scopeMiddleware } from './credentials/scope-middleware';
+export type { ScopeOptions } from './credentials/scope-middleware';
