@@ -282,8 +282,9 @@ export class FakeVault {
 
   // ---- control: auth ----
 
-  createToken(options: { ttlSeconds?: number; maxTtlSeconds?: number; renewable?: boolean; policies?: string[]; path?: string; meta?: Record<string, string> } = {}): string {
-    const token = mintVaultToken();
+  /** Creates a token; `value` lets a test supply its own canary token. */
+  createToken(options: { value?: string; ttlSeconds?: number; maxTtlSeconds?: number; renewable?: boolean; policies?: string[]; path?: string; meta?: Record<string, string> } = {}): string {
+    const token = options.value ?? mintVaultToken();
     const ttlMs = (options.ttlSeconds ?? 3600) * 1000;
     const now = this.now();
     this.#tokens.set(token, {
