@@ -31,42 +31,30 @@ export function findEncodedSegments(text: string): DecodedSegment[] {
   return segments;
 }
 
+/** Runs of base64/hex alphabet characters; every quantifier is bounded, longer runs are skipped below. */
+const ENCODED_RUN = /[A-Za-z0-9+/_-]{16,65536}/gu;
+
 function collectBase64AndHex(text: string, into: DecodedSegment[]): void {
-  let index = 0;
-  while (index < text.length && into.length < MAXIMUM_SEGMENTS) {
-    if (!isBase64Character(text.charCodeAt(index))) {
-      index += 1;
+  ENCODED_RUN.lastIndex = 0;
+  for (let match = ENCODED_RUN.exec(text); match !== null && into.length < MAXIMUM_SEGMENTS; match = ENCODED_RUN.exec(text)) {
+    const start = match.index;
+    let index = start + match[0].length;
+    if (index < text.length && isBase64Character(text.charCodeAt(index))) {
+      // Longer than any plausible smuggled sentence: skip the whole run.
+      while (index < text.length && isBase64Character(text.charCodeAt(index))) index += 1;
+      ENCODED_RUN.lastIndex = index;
       continue;
-    }
-    const start = index;
-    let allHex = true;
-    let hasLower = false;
-    let hasUpper = false;
-    let hasDigit = false;
-    while (index < text.length && isBase64Character(text.charCodeAt(index))) {
-      const code = text.charCodeAt(index);
-      if (!isHexCharacter(code)) allHex = false;
-      if (code >= 0x61 && code <= 0x7a) hasLower = true;
-      else if (code >= 0x41 && code <= 0x5a) hasUpper = true;
-      else if (code >= 0x30 && code <= 0x39) hasDigit = true;
-      index += 1;
     }
     let end = index;
     while (end < text.length && end - index < 2 && text.charCodeAt(end) === 0x3d) end += 1;
-    const length = index - start;
-    if (length < MINIMUM_ENCODED_LENGTH || length > MAXIMUM_ENCODED_LENGTH) {
-      index = end;
-      continue;
-    }
-    const segment = text.slice(start, index);
-    if (allHex && length % 2 === 0 && hasDigit) {
+    const segment = match[0];
+    if (/^[0-9a-f]+$/iu.test(segment) && segment.length % 2 === 0 && /[0-9]/u.test(segment)) {
       const decoded = readable(Buffer.from(segment, 'hex'));
       if (decoded !== undefined) into.push({ kind: 'hex', start, end, text: decoded });
-    } else if (hasLower && hasUpper) {
+    } else if (/[a-z]/u.test(segment) && /[A-Z]/u.test(segment)) {
       const decoded = readable(Buffer.from(segment.replace(/-/gu, '+').replace(/_/gu, '/'), 'base64'));
       if (decoded !== undefined) into.push({ kind: 'base64', start, end, text: decoded });
     }
-    index = end;
   }
 }
 

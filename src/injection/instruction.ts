@@ -98,10 +98,10 @@ interface Sentence {
 const MAXIMUM_SENTENCE_LENGTH = 600;
 
 /** Returns embedded-instruction findings with spans in the view's offsets. Linear in the text's length. */
-export function findEmbeddedInstructions(view: string): InjectionFinding[] {
+export function findEmbeddedInstructions(view: string, words?: ReadonlySet<string>): InjectionFinding[] {
   const { sentences, carrier, lineCount } = segment(view);
   if (sentences.length === 0) return [];
-  const hits = scanSentenceCues(view);
+  const hits = scanSentenceCues(view, words);
   let imperativeSentences = 0;
   let proseSentences = 0;
   const analyses = sentences.map((sentence) => {
@@ -138,22 +138,25 @@ interface Analysis {
 
 type Cue = 'outputDirective' | 'outputReference' | 'codeInsertion' | 'strongCodeTarget' | 'aiAddress';
 
-const CUE_PATTERNS: ReadonlyArray<readonly [Cue, RegExp]> = [
-  ['outputDirective', new RegExp(OUTPUT_DIRECTIVE.source, 'gu')],
-  ['outputReference', new RegExp(OUTPUT_REFERENCE.source, 'gu')],
-  ['codeInsertion', new RegExp(CODE_INSERTION.source, 'gu')],
-  ['codeInsertion', new RegExp(INSERT_FOLLOWING_CODE.source, 'gu')],
-  ['strongCodeTarget', new RegExp(STRONG_CODE_TARGET.source, 'gu')],
-  ['strongCodeTarget', new RegExp(INSERTION_VERBS.source, 'gu')],
-  ['aiAddress', new RegExp(AI_ADDRESS.source, 'gu')],
+/** Each cue pattern with the word keys one of which must occur for it to match (`undefined`: always run). */
+const CUE_PATTERNS: ReadonlyArray<readonly [Cue, RegExp, ReadonlySet<string> | undefined]> = [
+  ['outputDirective', new RegExp(OUTPUT_DIRECTIVE.source, 'gu'), undefined],
+  ['outputReference', new RegExp(OUTPUT_REFERENCE.source, 'gu'), new Set(['your'])],
+  ['codeInsertion', new RegExp(CODE_INSERTION.source, 'gu'), new Set(['follo', 'below', 'subse', 'above', 'this', 'these', 'attac', 'provi', 'given', 'your'])],
+  ['codeInsertion', new RegExp(INSERT_FOLLOWING_CODE.source, 'gu'), new Set(['follo', 'below', 'subse'])],
+  ['strongCodeTarget', new RegExp(STRONG_CODE_TARGET.source, 'gu'), new Set(['your'])],
+  ['strongCodeTarget', new RegExp(INSERTION_VERBS.source, 'gu'), undefined],
+  ['aiAddress', new RegExp(AI_ADDRESS.source, 'gu'), undefined],
 ];
 
 /** Match start offsets of each sentence-level cue, found in one pass over the whole text rather than per sentence. */
 type CueHits = Record<Cue, number[]>;
 
-function scanSentenceCues(view: string): CueHits {
+function scanSentenceCues(view: string, words: ReadonlySet<string> | undefined): CueHits {
   const hits: CueHits = { outputDirective: [], outputReference: [], codeInsertion: [], strongCodeTarget: [], aiAddress: [] };
-  for (const [cue, pattern] of CUE_PATTERNS) {
+  for (const [cue, pattern, anchors] of CUE_PATTERNS) {
+    if (cue === 'strongCodeTarget' && hits.codeInsertion.length === 0) continue;
+    if (anchors !== undefined && words !== undefined && ![...anchors].some((anchor) => words.has(anchor))) continue;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(view); match !== null; match = pattern.exec(view)) {
       hits[cue].push(match.index);
@@ -282,7 +285,13 @@ function scoreSentence(
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
 
-const TABLE_ROW = /^\s{0,8}\|.{0,4000}\||^[^\t\n]{0,400}\t[^\t\n]{0,400}\t/u;
+/** A table row: pipe-delimited, or at least two tabs. */
+function isTableRow(line: string): boolean {
+  const trimmed = line.trim();
+  if (trimmed.length > 1 && trimmed.startsWith('|') && trimmed.endsWith('|')) return true;
+  const firstTab = line.indexOf('\t');
+  return firstTab >= 0 && line.indexOf('\t', firstTab + 1) >= 0;
+}
 const EMAIL_MARKERS =
   /(?:^|\n|\|)\s{0,4}(?:subject|from|to|cc|sent|date|email_from|received date|content)\s{0,2}:|(?:^|\n)\s{0,4}(?:dear|hi|hello|hey)\b[^\n]{0,40}[,\n]|\b(?:unsubscribe|best regards|kind regards|sincerely|cheers,|thanks,|thank you,)/u;
 
@@ -306,11 +315,11 @@ function segment(view: string): { sentences: Sentence[]; carrier: Carrier; lineC
       nonEmptyLines += 1;
       if (inFence && !looksLikeProse(trimmed)) {
         codeLines += 1;
-      } else if (TABLE_ROW.test(line)) {
+      } else if (isTableRow(line)) {
         tableRows += 1;
         sentences.push({ start: lineStart, end: lineEnd, text: trimmed, wholeLine: true, tableRow: true });
       } else {
-        if (/^(?:\s{4}|>>>|\$ )|[;{}]\s*$/u.test(line)) codeLines += 1;
+        if (looksLikeCode(line, trimmed)) codeLines += 1;
         splitSentences(line, lineStart, sentences);
       }
     }
@@ -327,6 +336,11 @@ function segment(view: string): { sentences: Sentence[]; carrier: Carrier; lineC
             ? 'document'
             : 'standalone';
   return { sentences, carrier, lineCount: nonEmptyLines };
+}
+
+function looksLikeCode(line: string, trimmed: string): boolean {
+  const last = trimmed[trimmed.length - 1];
+  return line.startsWith('    ') || trimmed.startsWith('>>>') || trimmed.startsWith('$ ') || last === ';' || last === '{' || last === '}';
 }
 
 /** A line inside a code fence that reads as a sentence (an instruction dropped into a code block, or a fence left open). */

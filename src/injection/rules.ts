@@ -11,6 +11,25 @@ export interface PatternRule {
   readonly score: number;
   readonly pattern: RegExp;
   /** Also run on the ROT13 and reversed views (only phrases strong enough to stand alone). */
+  readonly transformed: boolean;
+  /**
+   * Word keys (see {@link anchorKey}) of which at least one must occur for the pattern to match;
+   * `undefined` runs the pattern on every text. A cheap pre-filter, not part of the semantics.
+   */
+  readonly anchors: ReadonlySet<string> | undefined;
+  /** Substrings of which at least one must occur (for patterns that start with punctuation). */
+  readonly substrings: readonly string[] | undefined;
+  /** Run whenever the text has a non-ASCII character (patterns with unspaced scripts). */
+  readonly nonAscii: boolean;
+}
+
+/** The pre-filter key of a word: its first five characters, so "ignore", "ignoring" and "ignorez" share one. */
+export const anchorKey = (word: string): string => (word.length > 5 ? word.slice(0, 5) : word);
+
+interface RuleHints {
+  readonly anchors?: readonly string[];
+  readonly substrings?: readonly string[];
+  readonly nonAscii?: boolean;
   readonly transformed?: boolean;
 }
 
@@ -22,8 +41,75 @@ const rule = (
   category: InjectionCategory,
   score: number,
   source: string,
-  transformed = false,
-): PatternRule => ({ id, category, score, pattern: new RegExp(source, 'gu'), transformed });
+  hintsOrTransformed: RuleHints | boolean = {},
+): PatternRule => {
+  const hints: RuleHints = typeof hintsOrTransformed === 'boolean' ? { transformed: hintsOrTransformed } : hintsOrTransformed;
+  const derived = hints.anchors === undefined && hints.substrings === undefined ? deriveAnchors(source) : undefined;
+  const anchors = hints.anchors ?? derived?.anchors;
+  return {
+    id,
+    category,
+    score,
+    pattern: new RegExp(source, 'gu'),
+    transformed: hints.transformed === true,
+    anchors: anchors === undefined ? undefined : new Set(anchors.map(anchorKey)),
+    substrings: hints.substrings,
+    nonAscii: hints.nonAscii === true || derived?.nonAscii === true,
+  };
+};
+
+/**
+ * Reads the pre-filter words off a pattern that starts with a literal word or with a group of
+ * plain-word alternatives and has no top-level alternation; anything else runs unfiltered.
+ */
+function deriveAnchors(source: string): { anchors: string[]; nonAscii: boolean } | undefined {
+  let body = source.startsWith('\\b') ? source.slice(2) : source;
+  let depth = 0;
+  for (let index = 0; index < body.length; index += 1) {
+    const character = body[index];
+    if (character === '\\') index += 1;
+    else if (character === '[') index = skipClass(body, index);
+    else if (character === '(') depth += 1;
+    else if (character === ')') depth -= 1;
+    else if (character === '|' && depth === 0) return undefined;
+  }
+  const leadingWord = /^[a-z']{2,}/u.exec(body);
+  if (leadingWord !== null) return { anchors: [leadingWord[0]], nonAscii: false };
+  if (!body.startsWith('(?:')) return undefined;
+  depth = 0;
+  let end = -1;
+  for (let index = 0; index < body.length; index += 1) {
+    const character = body[index];
+    if (character === '\\') index += 1;
+    else if (character === '[') index = skipClass(body, index);
+    else if (character === '(') depth += 1;
+    else if (character === ')') {
+      depth -= 1;
+      if (depth === 0) {
+        end = index;
+        break;
+      }
+    }
+  }
+  if (end < 0) return undefined;
+  body = body.slice(3, end);
+  if (/[()[\]\\?*+{}]/u.test(body)) return undefined;
+  const alternatives = body.split('|');
+  if (!alternatives.every((alternative) => /^[\p{L}' -]+$/u.test(alternative))) return undefined;
+  return {
+    anchors: alternatives.map((alternative) => alternative.split(/[ -]/u)[0] ?? alternative),
+    nonAscii: alternatives.some((alternative) => /[^\x00-\x7f]/u.test(alternative)),
+  };
+}
+
+/** Index of the `]` that closes the character class opened at `start`. */
+function skipClass(source: string, start: number): number {
+  for (let index = start + 1; index < source.length; index += 1) {
+    if (source[index] === '\\') index += 1;
+    else if (source[index] === ']') return index;
+  }
+  return source.length;
+}
 
 /** verb … (qualifier … noun | noun … qualifier): languages differ in adjective order. */
 const override = (verbs: string, qualifiers: string, nouns: string): string =>
@@ -81,7 +167,7 @@ const NEW_INSTRUCTIONS = any(
  * override, a chat-template token, a tool-call tag) reaches the default threshold of 0.5 alone,
  * and cues that also occur in honest text (a persona, "no restrictions") need company.
  */
-export const PATTERN_RULES: readonly PatternRule[] = [
+const UNFILTERED_RULES: readonly PatternRule[] = [
   rule('instruction-override', 'instruction-override', 0.9, ENGLISH_OVERRIDE, true),
   rule('instruction-override-multilingual', 'instruction-override', 0.88, any(...MULTILINGUAL_OVERRIDES)),
   rule('instruction-override-regardless', 'instruction-override', 0.7, `\\b${any('regardless of', 'irrespective of', 'instead of following', 'in place of')} ${any('any', 'all', 'the', 'your', 'my')}?\\s{0,2}${any('previous', 'prior', 'earlier', 'original', 'pre-existing', 'preexisting', 'other')} ${any('input', 'instructions?', 'guidelines', 'rules', 'prompts?', 'requests?', 'messages?')}\\b`, true),
@@ -143,6 +229,59 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   rule('jailbreak-roleplay-cue', 'jailbreak', 0.2, `\\b${any('pretend to be', 'pretend you are', 'act as (?:a|an|if)', 'roleplay as', 'role-play as', 'in the role of', 'hypothetical(?:ly)?', 'simulate', 'fictional world', 'tokens? (?:will be )?deducted', 'you have \\d{1,3} tokens')}\\b`),
   rule('jailbreak-ethics-cue', 'jailbreak', 0.2, `\\b${any('ethical', 'moral', 'legal')} ${any('guidelines', 'constraints', 'principles', 'considerations', 'boundaries', 'implications', 'concerns')}\\b|\\b${any('illegal', 'unethical', 'harmful', 'explicit', 'offensive')}${gap(20)}\\b${any('content', 'information', 'requests?', 'responses?', 'activities')}\\b`),
 ];
+
+const OVERRIDE_VERBS = 'ignora ignore ignorar ignoren olvida olvide olvidar olviden descarta descarte omite omita haz ignorez ignorer oublie oubliez oublier neglige negligez tiens tenez fais faites ignoriere ignorieren ignoriert vergiss vergessen vergesst missachte missachten verwirf verwerfen ignorem esqueca esquece esquecer desconsidere desconsidera ignorare ignorate dimentica dimenticare dimenticate trascura tralascia considerare negeer negeren vergeet vergeten veronachtzaam ziba zibe ungayinaki ungazinaki ungayilaleli khohlwa khohlwe shaya injoro injoroni shperfill shperfillni harro harroni merr merrni anashkalo neamhaird dearmad tabhair bac deanaigi dean leig dichuimhnich toir gabh';
+const NEW_INSTRUCTION_WORDS = 'new updated revised real actual true important urgent priority emergency critical nuevas nouvelles neue novas nuove nieuwe imiyalelo imiyalo iziyalezo udhezime udhezimet treoracha stiuireadh stiuiridhean';
+
+/** Pre-filter hints for the patterns whose anchors cannot be read off their source. */
+const HINTS: Readonly<Record<string, RuleHints>> = {
+  'instruction-override-multilingual': { anchors: OVERRIDE_VERBS.split(' '), nonAscii: true },
+  'instruction-override-new-instructions': { anchors: NEW_INSTRUCTION_WORDS.split(' '), nonAscii: true },
+  'instruction-override-header': { anchors: NEW_INSTRUCTION_WORDS.split(' '), nonAscii: true },
+  'instruction-override-new-task': { anchors: ['task', 'instruction', 'instructions'] },
+  'prompt-extraction-repeat-above': { anchors: ['above', 'before', 'prior', 'far', 'starting'] },
+  'prompt-extraction-multilingual': { anchors: ['wesistimu', 'wesisitimu', 'sistemit', 'teachtaireacht', 'teachdaireachd', 'corais', 'sistema', 'systeme', 'systemaufforderung', 'systemprompt'], nonAscii: true },
+  'role-chat-template': { substrings: ['<|', '[inst]', '[/inst]', '<<sys', '<</sys', '_of_turn>'] },
+  'role-turn-marker': { anchors: ['human', 'assistant', 'system', 'ai', 'claude', 'chatgpt', 'gpt'] },
+  'role-instruction-header': { substrings: ['##'] },
+  'role-system-tag': { anchors: ['system', 'sys', 'instructions', 'admin', 'developer'] },
+  'tool-call-spoofing': { anchors: ['function', 'invoke', 'tool', 'antml', 'parameter'] },
+  'delimiter-escape': { substrings: ['</', 'end of'] },
+  'delimiter-escape-cdata': { substrings: [']]>', '</'] },
+  'exfiltration-markdown-image': { substrings: ['!['] },
+  'exfiltration-templated-url': { substrings: ['//'] },
+  'active-content': { anchors: ['onerror', 'onload', 'onmouseover', 'onclick', 'javascript', 'script', 'svg'] },
+  'addressed-task-assignment': { anchors: ["you've", 'you', 'your'] },
+  'addressed-do-the-following': { anchors: ['following', 'these', 'this', 'must', 'need', 'have', 'required', 'execute', 'perform', 'should'] },
+  'addressed-pretext': { anchors: ['purposes', 'procedure', 'protocol', 'directive', 'override', 'mode', 'priority', 'notice', 'experiencing', 'having', 'reporting', 'malfunction', 'debugging', 'critical', 'mistake', 'forgot'] },
+  'addressed-privilege': { anchors: ['privileges', 'access', 'rights', 'permissions', 'features', 'functionalities', 'functionality', 'mode', 'capabilities', 'settings'] },
+  'secret-reference': { anchors: ['unique', 'secret', 'hidden', 'internal', 'private', 'confidential'] },
+  'encoding-request': { anchors: ['base', 'base16', 'base32', 'base58', 'base64', 'base85', 'rot', 'rot13', 'hex', 'caesar', 'morse', 'binary'] },
+  'multilingual-meta-reference': { anchors: 'impendulo empendulweni ekuphenduleni imiyalelo imiyalo wesistimu yakho iphasiwedi esikhundleni utshelwe ucelwe umyalezo pergjigjen pergjigjes udhezimet udhezimeve sistemit tende tuaj fjalekalim kesaj kerkohet kerkesen fhreagra treoracha chorais aitheantais pasfhocal ionad iarrtar moladh fhreagairt stiuireadh siostam facal aite iarraidh fhuair sonraichte'.split(' ') },
+  'multilingual-imperative': { anchors: 'phinda faka humusha humushela phendula bhala khombisa veza phumela namathisela yabelana shicilela chaza fingqa dalula nikeza perserit perfshi perfshije perkthe pergjigju shkruaj trego zbulo ngjit printo shpjego permblidh shfaq kaloni athdhean cuir aistrigh freagair scriobh taispeain nocht greamaigh priontail minigh achoimrigh tairg dean eadar sgriobh seall nochd clo minich rachailt'.split(' ') },
+  'jailbreak-character': { anchors: ['stay', 'break', 'breaking', 'out', 'never', 'not', "won't", 'cannot', "can't", 'without', 'always', 'no'] },
+  'jailbreak-model-name': { anchors: ['chatgpt', 'gpt', 'gpt3', 'gpt4', 'gpt4o', 'claude', 'bard', 'gemini', 'llama', 'language', 'llm'] },
+  'jailbreak-dual-response': { anchors: ['responses', 'answers', 'response', 'twice', 'ways'], nonAscii: true },
+  'jailbreak-take-role': { anchors: ['role', 'persona', 'identity', 'character'] },
+  'jailbreak-roleplay-cue': { anchors: ['pretend', 'act', 'roleplay', 'role', 'hypothetical', 'hypothetically', 'simulate', 'fictional', 'tokens', 'token'] },
+  'jailbreak-ethics-cue': { anchors: ['ethical', 'moral', 'legal', 'illegal', 'unethical', 'harmful', 'explicit', 'offensive'] },
+};
+
+/**
+ * The pattern rules, with their pre-filters. Scores are calibrated so that a phrase that is an
+ * attack on its own reaches the default threshold of 0.5 alone, and cues that also occur in
+ * honest text need company.
+ */
+export const PATTERN_RULES: readonly PatternRule[] = UNFILTERED_RULES.map((entry) => {
+  const hints = HINTS[entry.id];
+  if (hints === undefined) return entry;
+  return {
+    ...entry,
+    anchors: hints.anchors === undefined ? undefined : new Set(hints.anchors.map(anchorKey)),
+    substrings: hints.substrings,
+    nonAscii: hints.nonAscii === true,
+  };
+});
 
 /** Rule ids that can come from the embedded-instruction analysis rather than a pattern. */
 export const STRUCTURAL_RULE_IDS = [

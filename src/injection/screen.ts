@@ -1,7 +1,7 @@
 import { findEncodedSegments, reverse, rot13 } from './decode';
 import { findEmbeddedInstructions } from './instruction';
 import { buildNormalizedView, hiddenRunFindings, toOriginalSpan, type NormalizedView } from './normalize';
-import { PATTERN_RULES, type PatternRule } from './rules';
+import { anchorKey, PATTERN_RULES, type PatternRule } from './rules';
 import type { InjectionFinding, ScreenOptions, ScreenResult } from './types';
 
 /**
@@ -49,12 +49,16 @@ export function screenInjection(text: string, options: ScreenOptions = {}): Scre
 function collectFindings(text: string, depth: number): InjectionFinding[] {
   const view = buildNormalizedView(text);
   const findings: InjectionFinding[] = hiddenRunFindings(view);
-  for (const rule of PATTERN_RULES) matchRule(rule, view, findings);
+  const words = wordKeys(view.text);
+  const nonAscii = view.starts !== null;
+  for (const rule of PATTERN_RULES) {
+    if (mayMatch(rule, view.text, words, nonAscii)) matchRule(rule, view, findings);
+  }
   matchUppercaseDan(text, findings);
-  for (const finding of findEmbeddedInstructions(view.text)) {
+  for (const finding of findEmbeddedInstructions(view.text, words)) {
     findings.push({ ...finding, ...toOriginalSpan(view, finding.start, finding.end) });
   }
-  screenTransformedViews(view, findings);
+  screenTransformedViews(view, words, findings);
   for (const payload of view.hiddenPayloads) {
     addNested(findings, collectFindings(payload.text, depth - 1), 'hidden-payload', payload.start, payload.end, 0.9);
   }
@@ -64,6 +68,36 @@ function collectFindings(text: string, depth: number): InjectionFinding[] {
     }
   }
   return findings;
+}
+
+/** The pre-filter keys of every word of the view, built once per text. */
+function wordKeys(view: string): Set<string> {
+  const keys = new Set<string>();
+  let start = -1;
+  for (let index = 0; index <= view.length; index += 1) {
+    const code = index < view.length ? view.charCodeAt(index) : 0x20;
+    if (isWordCode(code)) {
+      if (start < 0) start = index;
+    } else if (start >= 0) {
+      keys.add(view.slice(start, Math.min(index, start + 5)));
+      start = -1;
+    }
+  }
+  return keys;
+}
+
+/** Letters, digits and apostrophes; non-ASCII counts as a letter except the common punctuation blocks. */
+function isWordCode(code: number): boolean {
+  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || code === 0x27;
+  return !((code >= 0x2000 && code <= 0x206f) || (code >= 0x80 && code <= 0xbf) || (code >= 0x3000 && code <= 0x303f) || (code >= 0xff00 && code <= 0xff0f));
+}
+
+function mayMatch(rule: PatternRule, view: string, words: ReadonlySet<string>, nonAscii: boolean): boolean {
+  if (rule.anchors === undefined && rule.substrings === undefined) return true;
+  if (rule.nonAscii && nonAscii) return true;
+  if (rule.anchors !== undefined) for (const anchor of rule.anchors) if (words.has(anchor)) return true;
+  if (rule.substrings !== undefined) for (const substring of rule.substrings) if (view.includes(substring)) return true;
+  return false;
 }
 
 function matchRule(rule: PatternRule, view: NormalizedView, into: InjectionFinding[]): void {
@@ -89,17 +123,24 @@ function matchUppercaseDan(text: string, into: InjectionFinding[]): void {
 
 const TRANSFORMED_RULES = PATTERN_RULES.filter((rule) => rule.transformed === true);
 
+/** Words the stand-alone phrases are built from; their ROT13 and reversed forms gate those views. */
+const TRANSFORM_TRIGGERS = ['ignore', 'disregard', 'forget', 'instructions', 'previous', 'system', 'prompt', 'override', 'reveal', 'regardless', 'from', 'you', 'anything', 'jailbreak', 'function', 'invoke', 'tool', 'task'];
+const ROT13_TRIGGERS = new Set(TRANSFORM_TRIGGERS.map((word) => anchorKey(rot13(word))));
+const REVERSED_TRIGGERS = new Set(TRANSFORM_TRIGGERS.map((word) => anchorKey(reverse(word))));
+const hasAny = (words: ReadonlySet<string>, triggers: ReadonlySet<string>): boolean => {
+  for (const trigger of triggers) if (words.has(trigger)) return true;
+  return false;
+};
+
 /** Looks for the stand-alone phrases in ROT13 and reversed text; ordinary text yields nothing there. */
-function screenTransformedViews(view: NormalizedView, into: InjectionFinding[]): void {
+function screenTransformedViews(view: NormalizedView, words: ReadonlySet<string>, into: InjectionFinding[]): void {
   if (view.text.length < 12) return;
-  const rotated = rot13(view.text);
-  const reversed = reverse(view.text);
+  const views: Array<readonly [string, 'encoded-rot13' | 'encoded-reversed']> = [];
+  if (hasAny(words, ROT13_TRIGGERS)) views.push([rot13(view.text), 'encoded-rot13']);
+  if (hasAny(words, REVERSED_TRIGGERS)) views.push([reverse(view.text), 'encoded-reversed']);
   const length = view.text.length;
   for (const rule of TRANSFORMED_RULES) {
-    for (const [transformed, id] of [
-      [rotated, 'encoded-rot13'],
-      [reversed, 'encoded-reversed'],
-    ] as const) {
+    for (const [transformed, id] of views) {
       rule.pattern.lastIndex = 0;
       const match = rule.pattern.exec(transformed);
       if (match === null) continue;
