@@ -32,7 +32,7 @@ export function findEncodedSegments(text: string): DecodedSegment[] {
 }
 
 /** Runs of base64/hex alphabet characters; every quantifier is bounded, longer runs are skipped below. */
-const ENCODED_RUN = /[A-Za-z0-9+/_-]{16,65536}/gu;
+const ENCODED_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,65536}/gu;
 
 function collectBase64AndHex(text: string, into: DecodedSegment[]): void {
   ENCODED_RUN.lastIndex = 0;

@@ -73,24 +73,13 @@ function collectFindings(text: string, depth: number): InjectionFinding[] {
 /** The pre-filter keys of every word of the view, built once per text. */
 function wordKeys(view: string): Set<string> {
   const keys = new Set<string>();
-  let start = -1;
-  for (let index = 0; index <= view.length; index += 1) {
-    const code = index < view.length ? view.charCodeAt(index) : 0x20;
-    if (isWordCode(code)) {
-      if (start < 0) start = index;
-    } else if (start >= 0) {
-      keys.add(view.slice(start, Math.min(index, start + 5)));
-      start = -1;
-    }
-  }
+  WORD_START.lastIndex = 0;
+  for (let match = WORD_START.exec(view); match !== null; match = WORD_START.exec(view)) keys.add(match[0]);
   return keys;
 }
 
-/** Letters, digits and apostrophes; non-ASCII counts as a letter except the common punctuation blocks. */
-function isWordCode(code: number): boolean {
-  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || code === 0x27;
-  return !((code >= 0x2000 && code <= 0x206f) || (code >= 0x80 && code <= 0xbf) || (code >= 0x3000 && code <= 0x303f) || (code >= 0xff00 && code <= 0xff0f));
-}
+/** The first five characters of each word (letters, digits, apostrophes): exactly {@link anchorKey} of the word. */
+const WORD_START = /(?<![\p{L}\p{N}'])[\p{L}\p{N}']{1,5}/gu;
 
 function mayMatch(rule: PatternRule, view: string, words: ReadonlySet<string>, nonAscii: boolean): boolean {
   if (rule.anchors === undefined && rule.substrings === undefined) return true;
