@@ -22,7 +22,10 @@ export interface AwsSecretValueOutput {
 
 /** The part of `@azure/keyvault-secrets` `SecretClient` this adapter calls. */
 export interface AzureSecretClientLike {
-  getSecret(name: string, options?: { version?: string }): Promise<{
+  getSecret(
+    name: string,
+    options?: { version?: string },
+  ): Promise<{
     value?: string;
     properties: { version?: string; enabled?: boolean; createdOn?: Date; tags?: Record<string, string> };
   }>;
@@ -30,7 +33,9 @@ export interface AzureSecretClientLike {
 
 /** The part of `@google-cloud/secret-manager` `SecretManagerServiceClient` this adapter calls. */
 export interface GcpSecretManagerLike {
-  accessSecretVersion(request: { name: string }): Promise<[{ name?: string | null; payload?: { data?: Uint8Array | string | null } | null }, ...unknown[]]>;
+  accessSecretVersion(request: {
+    name: string;
+  }): Promise<[{ name?: string | null; payload?: { data?: Uint8Array | string | null } | null }, ...unknown[]]>;
   getSecret?(request: { name: string }): Promise<[{ labels?: Record<string, string> | null }, ...unknown[]]>;
 }
 
@@ -44,8 +49,19 @@ const KIND_CODE: Record<FailureKind, ErrorCode> = {
 
 const SAFE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
-function failure(provider: string, path: string, kind: FailureKind, reason: string, extra: Record<string, string | number> = {}): CredentialError {
-  const what = kind === 'availability' ? 'is unavailable' : kind === 'denied' ? 'denied access' : 'reports the secret deleted, disabled or missing';
+function failure(
+  provider: string,
+  path: string,
+  kind: FailureKind,
+  reason: string,
+  extra: Record<string, string | number> = {},
+): CredentialError {
+  const what =
+    kind === 'availability'
+      ? 'is unavailable'
+      : kind === 'denied'
+        ? 'denied access'
+        : 'reports the secret deleted, disabled or missing';
   return new CredentialError(KIND_CODE[kind], `${provider} secret "${path}": the store ${what} (${reason}).`, {
     source: provider,
     details: { provider, path, reason, retryable: kind === 'availability', ...extra },
@@ -53,14 +69,23 @@ function failure(provider: string, path: string, kind: FailureKind, reason: stri
 }
 
 function invalid(provider: string, path: string, reason: string): CredentialError {
-  return new CredentialError(ErrorCode.CREDENTIAL_INVALID, `${provider} secret "${path}": the payload is malformed (${reason}); fix the secret.`, {
-    source: provider,
-    details: { provider, path, reason, retryable: false },
-  });
+  return new CredentialError(
+    ErrorCode.CREDENTIAL_INVALID,
+    `${provider} secret "${path}": the payload is malformed (${reason}); fix the secret.`,
+    {
+      source: provider,
+      details: { provider, path, reason, retryable: false },
+    },
+  );
 }
 
 /** Reads the key from a plain-string secret, or from `field` of a JSON secret (which may also carry tags). */
-function extractKey(provider: string, path: string, text: string, field: string): { key: string; tags: Record<string, string> } {
+function extractKey(
+  provider: string,
+  path: string,
+  text: string,
+  field: string,
+): { key: string; tags: Record<string, string> } {
   if (!text.trimStart().startsWith('{')) return { key: text, tags: {} };
   let parsed: unknown;
   try {
@@ -68,11 +93,16 @@ function extractKey(provider: string, path: string, text: string, field: string)
   } catch {
     throw invalid(provider, path, 'payload-not-json');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid(provider, path, 'payload-not-object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw invalid(provider, path, 'payload-not-object');
   const record = parsed as Record<string, unknown>;
   const key = record[field];
-  if (!Object.hasOwn(record, field) || typeof key !== 'string') throw invalid(provider, path, 'field-missing-or-not-string');
-  return { key, tags: safeStringRecord(record, (name) => name === 'environment' || name === 'integration' || name === 'key_id') };
+  if (!Object.hasOwn(record, field) || typeof key !== 'string')
+    throw invalid(provider, path, 'field-missing-or-not-string');
+  return {
+    key,
+    tags: safeStringRecord(record, (name) => name === 'environment' || name === 'integration' || name === 'key_id'),
+  };
 }
 
 function withTags(value: Omit<SecretValue, 'metadata'>, tags: Record<string, string>): SecretValue {
@@ -131,7 +161,8 @@ export function awsSecretsManagerSource(options: {
       let output: AwsSecretValueOutput;
       try {
         if (typeof client.getSecretValue === 'function') output = await client.getSecretValue(input);
-        else if (typeof client.send === 'function' && options.GetSecretValueCommand) output = await client.send(new options.GetSecretValueCommand(input));
+        else if (typeof client.send === 'function' && options.GetSecretValueCommand)
+          output = await client.send(new options.GetSecretValueCommand(input));
         else throw invalid(provider, secretId, 'client-unsupported');
       } catch (error) {
         if (error instanceof CredentialError) throw error;
@@ -168,7 +199,11 @@ function classifyAzure(error: unknown): FailureKind {
  * secret is treated as revoked.
  * @example azureKeyVaultSource({ client: new SecretClient(url, credential), name: 'anthropic-prod' })
  */
-export function azureKeyVaultSource(options: { client: AzureSecretClientLike; name: string; field?: string }): SecretSource {
+export function azureKeyVaultSource(options: {
+  client: AzureSecretClientLike;
+  name: string;
+  field?: string;
+}): SecretSource {
   const provider = 'azure-key-vault';
   const { client, name } = options;
   return {
@@ -179,17 +214,33 @@ export function azureKeyVaultSource(options: { client: AzureSecretClientLike; na
         secret = await client.getSecret(name);
       } catch (error) {
         const status = (error as { statusCode?: unknown } | null)?.statusCode;
-        throw failure(provider, name, classifyAzure(error), errorName(error), typeof status === 'number' ? { status } : {});
+        throw failure(
+          provider,
+          name,
+          classifyAzure(error),
+          errorName(error),
+          typeof status === 'number' ? { status } : {},
+        );
       }
       if (secret?.properties?.enabled === false) throw failure(provider, name, 'revoked', 'secret-disabled');
       if (typeof secret?.value !== 'string') throw invalid(provider, name, 'value-missing');
-      const extracted = options.field ? extractKey(provider, name, secret.value, options.field) : { key: secret.value, tags: {} };
-      const tags = { ...safeStringRecord(secret.properties.tags ?? {}, (tag) => tag === 'environment' || tag === 'integration' || tag === 'key_id'), ...extracted.tags };
+      const extracted = options.field
+        ? extractKey(provider, name, secret.value, options.field)
+        : { key: secret.value, tags: {} };
+      const tags = {
+        ...safeStringRecord(
+          secret.properties.tags ?? {},
+          (tag) => tag === 'environment' || tag === 'integration' || tag === 'key_id',
+        ),
+        ...extracted.tags,
+      };
       return withTags(
         {
           key: extracted.key,
           version: secret.properties.version ?? 'unknown',
-          ...(secret.properties.createdOn instanceof Date ? { createdTime: secret.properties.createdOn.toISOString() } : {}),
+          ...(secret.properties.createdOn instanceof Date
+            ? { createdTime: secret.properties.createdOn.toISOString() }
+            : {}),
         },
         tags,
       );
@@ -198,7 +249,15 @@ export function azureKeyVaultSource(options: { client: AzureSecretClientLike; na
 }
 
 /** gRPC status codes used by Google client libraries. */
-const GRPC = { DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
+const GRPC = {
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
 
 function classifyGcp(error: unknown): FailureKind {
   const code = (error as { code?: unknown } | null)?.code;
@@ -216,12 +275,22 @@ function classifyGcp(error: unknown): FailureKind {
  * `environment` and `integration` labels are used for environment separation.
  * @example gcpSecretManagerSource({ client: new SecretManagerServiceClient(), name: 'projects/p/secrets/anthropic' })
  */
-export function gcpSecretManagerSource(options: { client: GcpSecretManagerLike; name: string; version?: string; field?: string }): SecretSource {
+export function gcpSecretManagerSource(options: {
+  client: GcpSecretManagerLike;
+  name: string;
+  version?: string;
+  field?: string;
+}): SecretSource {
   const provider = 'gcp-secret-manager';
   const { client, name } = options;
   const versionName = `${name}/versions/${options.version ?? 'latest'}`;
   return {
-    describe: () => ({ provider, path: versionName, principalHash: hashPrincipal(`gcp:${name}`), ...(options.version ? { pinnedVersion: options.version } : {}) }),
+    describe: () => ({
+      provider,
+      path: versionName,
+      principalHash: hashPrincipal(`gcp:${name}`),
+      ...(options.version ? { pinnedVersion: options.version } : {}),
+    }),
     async read() {
       let response: Awaited<ReturnType<GcpSecretManagerLike['accessSecretVersion']>>[0];
       let labels: Record<string, string> = {};
@@ -231,17 +300,35 @@ export function gcpSecretManagerSource(options: { client: GcpSecretManagerLike; 
           typeof client.getSecret === 'function' ? client.getSecret({ name }) : Promise.resolve(undefined),
         ]);
         response = accessed[0];
-        labels = safeStringRecord(secret?.[0]?.labels ?? {}, (label) => label === 'environment' || label === 'integration' || label === 'key_id');
+        labels = safeStringRecord(
+          secret?.[0]?.labels ?? {},
+          (label) => label === 'environment' || label === 'integration' || label === 'key_id',
+        );
       } catch (error) {
         const code = (error as { code?: unknown } | null)?.code;
-        throw failure(provider, versionName, classifyGcp(error), typeof code === 'number' ? `grpc-${code}` : errorName(error));
+        throw failure(
+          provider,
+          versionName,
+          classifyGcp(error),
+          typeof code === 'number' ? `grpc-${code}` : errorName(error),
+        );
       }
       const data = response?.payload?.data;
-      const text = typeof data === 'string' ? data : data instanceof Uint8Array ? Buffer.from(data).toString('utf8') : undefined;
+      const text =
+        typeof data === 'string' ? data : data instanceof Uint8Array ? Buffer.from(data).toString('utf8') : undefined;
       if (text === undefined) throw invalid(provider, versionName, 'payload-missing');
-      const extracted = options.field ? extractKey(provider, versionName, text, options.field) : { key: text, tags: {} };
+      const extracted = options.field
+        ? extractKey(provider, versionName, text, options.field)
+        : { key: text, tags: {} };
       const resolvedVersion = typeof response.name === 'string' ? response.name.split('/').pop() : undefined;
-      return withTags({ key: extracted.key, version: resolvedVersion && /^\d+$/.test(resolvedVersion) ? Number(resolvedVersion) : (resolvedVersion ?? 'unknown') }, { ...labels, ...extracted.tags });
+      return withTags(
+        {
+          key: extracted.key,
+          version:
+            resolvedVersion && /^\d+$/.test(resolvedVersion) ? Number(resolvedVersion) : (resolvedVersion ?? 'unknown'),
+        },
+        { ...labels, ...extracted.tags },
+      );
     },
   };
 }

@@ -27,12 +27,21 @@ const isFunction = (value: unknown) => typeof value === 'function';
 const providerSchema = z
   .object({
     source: z.custom<SecretSource>(
-      (value) => typeof value === 'object' && value !== null && isFunction((value as SecretSource).read) && isFunction((value as SecretSource).describe),
+      (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        isFunction((value as SecretSource).read) &&
+        isFunction((value as SecretSource).describe),
       'expected a SecretSource (read and describe)',
     ),
     environment: z.enum(['production', 'staging', 'development', 'test']).default('production'),
     integration: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'kebab-case id'),
-    audit: z.custom<AuditSink>((value) => typeof value === 'object' && value !== null && isFunction((value as AuditSink).write), 'expected an AuditSink').optional(),
+    audit: z
+      .custom<AuditSink>(
+        (value) => typeof value === 'object' && value !== null && isFunction((value as AuditSink).write),
+        'expected an AuditSink',
+      )
+      .optional(),
     maxStaleSeconds: z.number().int().min(0).max(86_400).default(3_600),
     softTtlSeconds: z.number().int().min(5).max(3_600).default(300),
     maxKeyAgeDays: z.number().positive().max(3_650).optional(),
@@ -97,7 +106,14 @@ export function createKeyProvider(options: KeyProviderOptions): KeyProvider {
   if (environment === 'production' && process.env.ANTHROPIC_API_KEY) {
     writeAuditSafely(
       audit,
-      auditEvent({ type: 'secret.env_key_ignored', outcome: 'info', reason: 'anthropic-api-key-variable-set', environment, integration: config.integration, variable: 'ANTHROPIC_API_KEY' }),
+      auditEvent({
+        type: 'secret.env_key_ignored',
+        outcome: 'info',
+        reason: 'anthropic-api-key-variable-set',
+        environment,
+        integration: config.integration,
+        variable: 'ANTHROPIC_API_KEY',
+      }),
     );
   }
   const cache = new KeyCache({

@@ -95,7 +95,10 @@ function toCredentialError(error: unknown, description: SecretSourceDescription)
   return new CredentialError(
     ErrorCode.CREDENTIAL_UNAVAILABLE,
     `The ${description.provider} secret source failed while reading "${description.path}"${code ? ` (${code})` : ''}; the key cache retries with backoff.`,
-    { source: 'key-cache', details: { provider: description.provider, path: description.path, reason: 'source-failed', retryable: true } },
+    {
+      source: 'key-cache',
+      details: { provider: description.provider, path: description.path, reason: 'source-failed', retryable: true },
+    },
   );
 }
 
@@ -150,7 +153,11 @@ export class KeyCache {
     const now = performance.now();
     const entry = this.#entry;
     if (entry !== undefined) {
-      if (this.#negative !== undefined && this.#negative.fingerprint === entry.fingerprint && now < this.#negative.until) {
+      if (
+        this.#negative !== undefined &&
+        this.#negative.fingerprint === entry.fingerprint &&
+        now < this.#negative.until
+      ) {
         throw this.#rejectedUpstreamError();
       }
       if (now < entry.refreshAt) return entry.key;
@@ -235,7 +242,8 @@ export class KeyCache {
         return await this.#fetchAndAdopt('fetch');
       } catch (error) {
         const failure = error as CredentialError;
-        if (classOf(failure) !== 'availability' || attempt >= this.#settings.coldFetchAttempts || this.#closed) throw failure;
+        if (classOf(failure) !== 'availability' || attempt >= this.#settings.coldFetchAttempts || this.#closed)
+          throw failure;
         const wait = this.#nextAttemptAt - performance.now();
         if (performance.now() - started + wait > this.#settings.coldFetchBudgetSeconds * 1000) throw failure;
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
@@ -276,16 +284,29 @@ export class KeyCache {
     }
     const claimedNow = previous?.fingerprint !== fingerprint;
     const rotated = previous !== undefined && claimedNow;
-    const event = this.#successEvent(kind, value, fingerprint, previous, rotated, rejectedFingerprint, correlationId, warnings);
+    const event = this.#successEvent(
+      kind,
+      value,
+      fingerprint,
+      previous,
+      rotated,
+      rejectedFingerprint,
+      correlationId,
+      warnings,
+    );
     try {
       await this.#writeAuditFirst(event);
     } catch {
       if (claimedNow) releaseFingerprint(fingerprint, this.#owner);
       throw this.#onFailure(
-        new CredentialError(ErrorCode.CREDENTIAL_UNAVAILABLE, 'The audit sink did not accept the secret-access event; the new key is not used until it does (audit-first).', {
-          source: 'key-cache',
-          details: { reason: 'audit-unavailable', retryable: true, path: this.#description.path },
-        }),
+        new CredentialError(
+          ErrorCode.CREDENTIAL_UNAVAILABLE,
+          'The audit sink did not accept the secret-access event; the new key is not used until it does (audit-first).',
+          {
+            source: 'key-cache',
+            details: { reason: 'audit-unavailable', retryable: true, path: this.#description.path },
+          },
+        ),
         kind,
         correlationId,
         value.version,
@@ -298,34 +319,66 @@ export class KeyCache {
     const settings = this.#settings;
     const version = value.version;
     if (typeof value.key !== 'string' || value.key.length > MAX_KEY_LENGTH || !KEY_PATTERN.test(value.key)) {
-      throw this.#failure(ErrorCode.CREDENTIAL_INVALID, 'key-shape-invalid', `version ${version} does not hold an Anthropic API key (expected sk-ant-api…, no whitespace, at most ${MAX_KEY_LENGTH} characters)`, version);
+      throw this.#failure(
+        ErrorCode.CREDENTIAL_INVALID,
+        'key-shape-invalid',
+        `version ${version} does not hold an Anthropic API key (expected sk-ant-api…, no whitespace, at most ${MAX_KEY_LENGTH} characters)`,
+        version,
+      );
     }
     const warnings: string[] = [];
     if (value.environment === undefined) {
       if (settings.environment === 'production') {
-        throw this.#failure(ErrorCode.CREDENTIAL_ENVIRONMENT_MISMATCH, 'environment-tag-missing', `version ${version} has no environment tag; production requires custom_metadata.environment`, version);
+        throw this.#failure(
+          ErrorCode.CREDENTIAL_ENVIRONMENT_MISMATCH,
+          'environment-tag-missing',
+          `version ${version} has no environment tag; production requires custom_metadata.environment`,
+          version,
+        );
       }
       warnings.push('environment-tag-missing');
     } else if (!sameEnvironment(value.environment, settings.environment)) {
-      throw this.#failure(ErrorCode.CREDENTIAL_ENVIRONMENT_MISMATCH, 'environment-tag-mismatch', `version ${version} is tagged for environment "${value.environment.slice(0, 64)}" but this client runs in "${settings.environment}"`, version, {
-        expected: settings.environment,
-        actual: value.environment.slice(0, 64),
-      });
+      throw this.#failure(
+        ErrorCode.CREDENTIAL_ENVIRONMENT_MISMATCH,
+        'environment-tag-mismatch',
+        `version ${version} is tagged for environment "${value.environment.slice(0, 64)}" but this client runs in "${settings.environment}"`,
+        version,
+        {
+          expected: settings.environment,
+          actual: value.environment.slice(0, 64),
+        },
+      );
     }
     if (value.integration !== undefined && value.integration !== settings.integration) {
-      throw this.#failure(ErrorCode.CREDENTIAL_ENVIRONMENT_MISMATCH, 'integration-tag-mismatch', `version ${version} is tagged for integration "${value.integration.slice(0, 64)}" but this client is "${settings.integration}"`, version, {
-        expected: settings.integration,
-        actual: value.integration.slice(0, 64),
-      });
+      throw this.#failure(
+        ErrorCode.CREDENTIAL_ENVIRONMENT_MISMATCH,
+        'integration-tag-mismatch',
+        `version ${version} is tagged for integration "${value.integration.slice(0, 64)}" but this client is "${settings.integration}"`,
+        version,
+        {
+          expected: settings.integration,
+          actual: value.integration.slice(0, 64),
+        },
+      );
     }
     const fingerprint = fingerprintOf(value.key);
     const pinned = this.#description.pinnedVersion !== undefined;
     if (!pinned && typeof version === 'number' && this.#highestVersion !== undefined) {
       if (version < this.#highestVersion) {
-        throw this.#failure(ErrorCode.CREDENTIAL_INVALID, 'version-regressed', `version ${version} is older than version ${this.#highestVersion} already seen; versions only move forward unless pinned`, version);
+        throw this.#failure(
+          ErrorCode.CREDENTIAL_INVALID,
+          'version-regressed',
+          `version ${version} is older than version ${this.#highestVersion} already seen; versions only move forward unless pinned`,
+          version,
+        );
       }
       if (previous !== undefined && version === previous.version && fingerprint !== previous.fingerprint) {
-        throw this.#failure(ErrorCode.CREDENTIAL_INVALID, 'version-content-changed', `version ${version} changed content without a new version`, version);
+        throw this.#failure(
+          ErrorCode.CREDENTIAL_INVALID,
+          'version-content-changed',
+          `version ${version} changed content without a new version`,
+          version,
+        );
       }
     }
     if (previous?.fingerprint !== fingerprint) {
@@ -339,9 +392,16 @@ export class KeyCache {
     const now = performance.now();
     const softTtlSeconds = Math.min(settings.softTtlSeconds, value.refreshAfterSeconds ?? Number.POSITIVE_INFINITY);
     const jitter = 1 + (settings.random() * 2 - 1) * settings.jitterRatio;
-    const entry: Entry = { key: value.key, fingerprint, version: value.version, validatedAt: now, refreshAt: now + softTtlSeconds * 1000 * jitter };
+    const entry: Entry = {
+      key: value.key,
+      fingerprint,
+      version: value.version,
+      validatedAt: now,
+      refreshAt: now + softTtlSeconds * 1000 * jitter,
+    };
     this.#entry = entry;
-    if (typeof value.version === 'number') this.#highestVersion = Math.max(this.#highestVersion ?? value.version, value.version);
+    if (typeof value.version === 'number')
+      this.#highestVersion = Math.max(this.#highestVersion ?? value.version, value.version);
     this.#failureStreak = 0;
     this.#nextAttemptAt = 0;
     this.#lastError = undefined;
@@ -349,17 +409,32 @@ export class KeyCache {
     this.#schedule(entry.refreshAt - now);
     if (rotated && previous !== undefined) {
       releaseFingerprint(previous.fingerprint, this.#owner);
-      this.#callRotationHook({ previousFingerprint: previous.fingerprint, currentFingerprint: fingerprint, previousVersion: previous.version, currentVersion: value.version });
+      this.#callRotationHook({
+        previousFingerprint: previous.fingerprint,
+        currentFingerprint: fingerprint,
+        previousVersion: previous.version,
+        currentVersion: value.version,
+      });
     }
     this.#checkKeyAge(value, fingerprint);
     return entry;
   }
 
-  #onFailure(error: CredentialError, kind: AttemptKind, correlationId: string, version?: string | number): CredentialError {
+  #onFailure(
+    error: CredentialError,
+    kind: AttemptKind,
+    correlationId: string,
+    version?: string | number,
+  ): CredentialError {
     const settings = this.#settings;
     const failureClass = classOf(error);
     const critical = failureClass !== 'availability' || error.details.critical === true;
-    const type = kind === 'invalidate' ? 'secret.invalidated_by_401' : failureClass === 'availability' && kind === 'refresh' ? 'secret.refresh_failed' : FAILURE_EVENT[failureClass];
+    const type =
+      kind === 'invalidate'
+        ? 'secret.invalidated_by_401'
+        : failureClass === 'availability' && kind === 'refresh'
+          ? 'secret.refresh_failed'
+          : FAILURE_EVENT[failureClass];
     this.#write({
       type,
       outcome: failureClass === 'denied' || failureClass === 'mismatch' ? 'denied' : 'failure',
@@ -367,7 +442,11 @@ export class KeyCache {
       code: error.code,
       correlationId,
       critical,
-      ...(version !== undefined ? { version } : error.details.version !== undefined ? { version: error.details.version } : {}),
+      ...(version !== undefined
+        ? { version }
+        : error.details.version !== undefined
+          ? { version: error.details.version }
+          : {}),
       ...(typeof error.details.status === 'number' ? { status: error.details.status } : {}),
       ...(error.details.expected ? { expected: error.details.expected, actual: error.details.actual } : {}),
     });
@@ -376,7 +455,8 @@ export class KeyCache {
     // Full jitter, floored at the base so a quiet outage never becomes a tight loop.
     let delaySeconds = Math.max(settings.backoffBaseSeconds, settings.random() * step);
     const retryAfter = error.details.retryAfterSeconds;
-    if (typeof retryAfter === 'number') delaySeconds = Math.max(delaySeconds, Math.min(retryAfter, settings.backoffCapSeconds));
+    if (typeof retryAfter === 'number')
+      delaySeconds = Math.max(delaySeconds, Math.min(retryAfter, settings.backoffCapSeconds));
     this.#nextAttemptAt = performance.now() + delaySeconds * 1000;
     this.#lastError = error;
     const entry = this.#entry;
@@ -386,7 +466,15 @@ export class KeyCache {
         if (this.#staleSince !== undefined) this.#endStale('evicted', 'failure');
       } else if (this.#staleSince === undefined) {
         this.#staleSince = performance.now();
-        this.#write({ type: 'secret.serving_stale', outcome: 'info', reason: 'started', cause: String(error.details.reason ?? error.code), correlationId, version: entry.version, critical: true });
+        this.#write({
+          type: 'secret.serving_stale',
+          outcome: 'info',
+          reason: 'started',
+          cause: String(error.details.reason ?? error.code),
+          correlationId,
+          version: entry.version,
+          critical: true,
+        });
       }
     }
     this.#schedule(delaySeconds * 1000);
@@ -426,11 +514,14 @@ export class KeyCache {
   #schedule(delayMs: number): void {
     clearTimeout(this.#timer);
     if (this.#closed) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      if (this.#closed || this.#inflight !== undefined) return;
-      this.#attempt(this.#entry ? 'refresh' : 'fetch').catch(() => undefined);
-    }, Math.max(0, delayMs));
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        if (this.#closed || this.#inflight !== undefined) return;
+        this.#attempt(this.#entry ? 'refresh' : 'fetch').catch(() => undefined);
+      },
+      Math.max(0, delayMs),
+    );
     this.#timer.unref?.();
   }
 
@@ -454,7 +545,13 @@ export class KeyCache {
       ...(warnings.length ? { warnings } : {}),
     };
     if (this.#description.provider === 'static' || this.#description.provider === 'environment') {
-      return this.#event({ type: 'secret.static_key_in_use', outcome: 'success', reason: `${this.#description.provider}-key`, flagged: true, ...base });
+      return this.#event({
+        type: 'secret.static_key_in_use',
+        outcome: 'success',
+        reason: `${this.#description.provider}-key`,
+        flagged: true,
+        ...base,
+      });
     }
     if (kind === 'invalidate') {
       const changed = rejectedFingerprint !== fingerprint;
@@ -468,10 +565,17 @@ export class KeyCache {
       });
     }
     if (rotated) return this.#event({ type: 'secret.rotated', outcome: 'success', reason: 'new-version', ...base });
-    return this.#event({ type: previous ? 'secret.refreshed' : 'secret.fetched', outcome: 'success', reason: previous ? 'unchanged' : 'fetched', ...base });
+    return this.#event({
+      type: previous ? 'secret.refreshed' : 'secret.fetched',
+      outcome: 'success',
+      reason: previous ? 'unchanged' : 'fetched',
+      ...base,
+    });
   }
 
-  #event(fields: Record<string, unknown> & { type: string; outcome: AuditEvent['outcome']; reason: string }): AuditEvent {
+  #event(
+    fields: Record<string, unknown> & { type: string; outcome: AuditEvent['outcome']; reason: string },
+  ): AuditEvent {
     return auditEvent({
       environment: this.#settings.environment,
       integration: this.#settings.integration,
@@ -503,13 +607,25 @@ export class KeyCache {
   }
 
   #recordSourceEvent(event: SecretSourceEvent): void {
-    this.#write({ type: event.type, outcome: event.outcome, reason: event.reason, critical: event.critical === true, ...event.details });
+    this.#write({
+      type: event.type,
+      outcome: event.outcome,
+      reason: event.reason,
+      critical: event.critical === true,
+      ...event.details,
+    });
   }
 
   #callRotationHook(event: RotationEvent): void {
     const hook = this.#settings.onRotated;
     if (hook === undefined) return;
-    const report = () => this.#write({ type: 'secret.rotation_hook_failed', outcome: 'failure', reason: 'hook-threw', version: event.currentVersion });
+    const report = () =>
+      this.#write({
+        type: 'secret.rotation_hook_failed',
+        outcome: 'failure',
+        reason: 'hook-threw',
+        version: event.currentVersion,
+      });
     try {
       const pending = hook(event);
       if (pending && typeof pending.then === 'function') pending.then(undefined, report);
@@ -527,7 +643,17 @@ export class KeyCache {
     const ageDays = (Date.now() - created) / 86_400_000;
     if (ageDays <= maxDays) return;
     this.#ageAlerted.add(value.version);
-    this.#write({ type: 'secret.key_age_exceeded', outcome: 'info', reason: 'rotation-overdue', version: value.version, fingerprint, ageDays: Math.floor(ageDays), maxKeyAgeDays: maxDays, critical: false, alert: true });
+    this.#write({
+      type: 'secret.key_age_exceeded',
+      outcome: 'info',
+      reason: 'rotation-overdue',
+      version: value.version,
+      fingerprint,
+      ageDays: Math.floor(ageDays),
+      maxKeyAgeDays: maxDays,
+      critical: false,
+      alert: true,
+    });
   }
 
   #countAccess(): void {
@@ -543,17 +669,40 @@ export class KeyCache {
       this.#rateAlerted = false;
     }
     this.#rateCount++;
-    const threshold = Math.max(this.#settings.accessRateMinimumPerMinute, this.#settings.accessRateFactor * this.#rateBaseline);
+    const threshold = Math.max(
+      this.#settings.accessRateMinimumPerMinute,
+      this.#settings.accessRateFactor * this.#rateBaseline,
+    );
     if (!this.#rateAlerted && this.#rateCount > threshold) {
       this.#rateAlerted = true;
-      this.#write({ type: 'secret.access_rate_anomaly', outcome: 'info', reason: 'above-baseline', count: this.#rateCount, baselinePerMinute: Math.round(this.#rateBaseline * 10) / 10, critical: true });
+      this.#write({
+        type: 'secret.access_rate_anomaly',
+        outcome: 'info',
+        reason: 'above-baseline',
+        count: this.#rateCount,
+        baselinePerMinute: Math.round(this.#rateBaseline * 10) / 10,
+        critical: true,
+      });
     }
   }
 
-  #failure(code: ErrorCode, reason: string, what: string, version: string | number, extra: Record<string, string> = {}): CredentialError {
+  #failure(
+    code: ErrorCode,
+    reason: string,
+    what: string,
+    version: string | number,
+    extra: Record<string, string> = {},
+  ): CredentialError {
     return new CredentialError(code, `Secret "${this.#description.path}": ${what}.`, {
       source: 'key-cache',
-      details: { provider: this.#description.provider, path: this.#description.path, reason, version, retryable: false, ...extra },
+      details: {
+        provider: this.#description.provider,
+        path: this.#description.path,
+        reason,
+        version,
+        retryable: false,
+        ...extra,
+      },
     });
   }
 
@@ -561,11 +710,17 @@ export class KeyCache {
     return new CredentialError(
       ErrorCode.CREDENTIAL_REVOKED,
       `Anthropic rejected the key from "${this.#description.path}" (401) and the source still returns it; rotate the key in the secret store. Retrying in at most ${this.#settings.negativeCacheSeconds} s.`,
-      { source: 'key-cache', details: { reason: 'key-rejected-upstream', retryable: true, path: this.#description.path } },
+      {
+        source: 'key-cache',
+        details: { reason: 'key-rejected-upstream', retryable: true, path: this.#description.path },
+      },
     );
   }
 
   #closedError(): CredentialError {
-    return new CredentialError(ErrorCode.CREDENTIAL_UNAVAILABLE, 'The key provider was closed.', { source: 'key-cache', details: { reason: 'provider-closed', retryable: false } });
+    return new CredentialError(ErrorCode.CREDENTIAL_UNAVAILABLE, 'The key provider was closed.', {
+      source: 'key-cache',
+      details: { reason: 'provider-closed', retryable: false },
+    });
   }
 }

@@ -5,7 +5,11 @@ import { ConfigError } from '../core/errors';
  * Validates options with a zod schema. Failures become one `ConfigError` (`SCC_CONFIG_INVALID`)
  * naming each option path and issue code, never the offending value (it may be a secret).
  */
-export function parseOptions<Schema extends z.ZodType>(schema: Schema, options: unknown, factory: string): z.output<Schema> {
+export function parseOptions<Schema extends z.ZodType>(
+  schema: Schema,
+  options: unknown,
+  factory: string,
+): z.output<Schema> {
   const result = schema.safeParse(options);
   if (result.success) return result.data;
   const issues = result.error.issues.slice(0, 5).map((issue) => {

@@ -51,7 +51,10 @@ const scopeSchema = z
 export function scopeMiddleware(options: ScopeOptions): SecureMiddleware {
   const config = parseOptions(scopeSchema, options, 'scopeMiddleware');
   const allowsModel = (model: string) =>
-    !config.models || config.models.some((allowed) => (allowed.endsWith('*') ? model.startsWith(allowed.slice(0, -1)) : model === allowed));
+    !config.models ||
+    config.models.some((allowed) =>
+      allowed.endsWith('*') ? model.startsWith(allowed.slice(0, -1)) : model === allowed,
+    );
 
   return {
     name: 'scope',
@@ -65,21 +68,39 @@ export function scopeMiddleware(options: ScopeOptions): SecureMiddleware {
         );
       };
       if (config.operations && !config.operations.includes(context.operation)) {
-        refuse('scope.operation', `${context.operation} is not one of ${config.operations.join(', ')}`, 'Add it to scopeMiddleware({ operations }) if this integration needs it.');
+        refuse(
+          'scope.operation',
+          `${context.operation} is not one of ${config.operations.join(', ')}`,
+          'Add it to scopeMiddleware({ operations }) if this integration needs it.',
+        );
       }
       const model = String(params.model);
       if (!allowsModel(model)) {
-        refuse('scope.model', `model ${JSON.stringify(model.slice(0, 80))} is not allowed (allowed: ${config.models!.join(', ')})`, 'Use an allowed model or widen scopeMiddleware({ models }).');
+        refuse(
+          'scope.model',
+          `model ${JSON.stringify(model.slice(0, 80))} is not allowed (allowed: ${config.models!.join(', ')})`,
+          'Use an allowed model or widen scopeMiddleware({ models }).',
+        );
       }
       const maxTokens = (params as { max_tokens?: number }).max_tokens;
       if (config.maxTokens !== undefined && typeof maxTokens === 'number' && maxTokens > config.maxTokens) {
-        refuse('scope.max-tokens', `max_tokens ${maxTokens} exceeds the limit of ${config.maxTokens}`, 'Lower max_tokens or raise scopeMiddleware({ maxTokens }).');
+        refuse(
+          'scope.max-tokens',
+          `max_tokens ${maxTokens} exceeds the limit of ${config.maxTokens}`,
+          'Lower max_tokens or raise scopeMiddleware({ maxTokens }).',
+        );
       }
       if (config.tools) {
-        const offered = ((params as { tools?: Array<{ name?: unknown }> }).tools ?? []).map((tool) => String(tool.name));
+        const offered = ((params as { tools?: Array<{ name?: unknown }> }).tools ?? []).map((tool) =>
+          String(tool.name),
+        );
         const refused = offered.filter((name) => !config.tools!.includes(name));
         if (refused.length > 0) {
-          refuse('scope.tool', `tool${refused.length > 1 ? 's' : ''} ${refused.map((name) => JSON.stringify(name.slice(0, 64))).join(', ')} not allowed`, 'Remove the tool or add it to scopeMiddleware({ tools }).');
+          refuse(
+            'scope.tool',
+            `tool${refused.length > 1 ? 's' : ''} ${refused.map((name) => JSON.stringify(name.slice(0, 64))).join(', ')} not allowed`,
+            'Remove the tool or add it to scopeMiddleware({ tools }).',
+          );
         }
       }
       context.decide({ action: 'allow', reason: 'within-scope' });

@@ -34,7 +34,8 @@ function fixedSource(provider: 'static' | 'environment', path: string, key: stri
  */
 export function staticKeySource(key: string, options: StaticSourceOptions = {}): SecretSource {
   refuseInProduction('staticKeySource', options.environment);
-  if (typeof key !== 'string' || key.length === 0) throw new ConfigError('staticKeySource: key (too_small); pass a non-empty key.');
+  if (typeof key !== 'string' || key.length === 0)
+    throw new ConfigError('staticKeySource: key (too_small); pass a non-empty key.');
   return fixedSource('static', '(static)', key);
 }
 
@@ -48,7 +49,10 @@ export function envKeySource(options: StaticSourceOptions & { variable?: string 
   const variable = options.variable ?? 'ANTHROPIC_API_KEY';
   const key = process.env[variable];
   if (key === undefined || key.length === 0) {
-    throw new ConfigError(`envKeySource: environment variable ${variable} is not set.`, { source: 'credentials', details: { variable } });
+    throw new ConfigError(`envKeySource: environment variable ${variable} is not set.`, {
+      source: 'credentials',
+      details: { variable },
+    });
   }
   return fixedSource('environment', `env:${variable}`, key);
 }

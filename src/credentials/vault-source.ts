@@ -26,7 +26,9 @@ const nonEmpty = z.string().min(1).max(16_384);
 
 const authSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('token'), token: nonEmpty }).strict(),
-  z.object({ method: z.literal('approle'), roleId: nonEmpty, secretId: nonEmpty, mount: mountName.default('approle') }).strict(),
+  z
+    .object({ method: z.literal('approle'), roleId: nonEmpty, secretId: nonEmpty, mount: mountName.default('approle') })
+    .strict(),
   z
     .object({
       method: z.literal('kubernetes'),
@@ -55,7 +57,14 @@ const kvSchema = z.discriminatedUnion('version', [
       pinnedVersion: z.number().int().positive().optional(),
     })
     .strict(),
-  z.object({ version: z.literal(1), mount: mountName.default('kv'), path: secretPath, field: fieldName.default('api_key') }).strict(),
+  z
+    .object({
+      version: z.literal(1),
+      mount: mountName.default('kv'),
+      path: secretPath,
+      field: fieldName.default('api_key'),
+    })
+    .strict(),
 ]);
 
 const vaultSourceSchema = z
@@ -71,7 +80,12 @@ const vaultSourceSchema = z
     auth: authSchema,
     kv: kvSchema,
     requestTimeoutMs: z.number().int().min(100).max(30_000).default(2_000),
-    maxResponseBytes: z.number().int().min(1_024).max(16 * 1024 * 1024).default(1024 * 1024),
+    maxResponseBytes: z
+      .number()
+      .int()
+      .min(1_024)
+      .max(16 * 1024 * 1024)
+      .default(1024 * 1024),
     caCertificate: z.string().min(1).optional(),
     renewIncrementSeconds: z.number().int().positive().optional(),
   })
@@ -246,10 +260,14 @@ class VaultSecretSource implements SecretSource {
     }
     const token = this.#token;
     if (token !== undefined) {
-      const remaining = token.leaseMs === 0 ? Number.POSITIVE_INFINITY : token.obtainedAt + token.leaseMs - performance.now();
+      const remaining =
+        token.leaseMs === 0 ? Number.POSITIVE_INFINITY : token.obtainedAt + token.leaseMs - performance.now();
       if (remaining > token.leaseMs * RELOGIN_REMAINING_FRACTION) return;
     }
-    await this.#loginOnce(token === undefined ? 'authenticated' : 'reauthenticated', token === undefined ? 'initial-login' : 'token-near-expiry');
+    await this.#loginOnce(
+      token === undefined ? 'authenticated' : 'reauthenticated',
+      token === undefined ? 'initial-login' : 'token-near-expiry',
+    );
   }
 
   #loginOnce(kind: 'authenticated' | 'reauthenticated', reason: string): Promise<void> {
@@ -262,9 +280,14 @@ class VaultSecretSource implements SecretSource {
   async #performLogin(kind: 'authenticated' | 'reauthenticated', reason: string): Promise<void> {
     const now = performance.now();
     if (now < this.#loginPausedUntil) {
-      throw this.#error(ErrorCode.CREDENTIAL_UNAVAILABLE, 'vault-login-paused', 'a previous login was rejected; logins pause for 15 minutes to avoid a lockout', {
-        critical: true,
-      });
+      throw this.#error(
+        ErrorCode.CREDENTIAL_UNAVAILABLE,
+        'vault-login-paused',
+        'a previous login was rejected; logins pause for 15 minutes to avoid a lockout',
+        {
+          critical: true,
+        },
+      );
     }
     for (let attempt = 1; ; attempt++) {
       try {
@@ -275,13 +298,23 @@ class VaultSecretSource implements SecretSource {
       } catch (error) {
         const status = isApiResponseError(error) ? error.response.statusCode : undefined;
         // AppRole answers a num_uses race with `invalid secret_id "<the id>"`: one retry is allowed (RELIABILITY.md).
-        const race = status === 400 && errorTexts((error as ApiResponseErrorShape).response.body).some((text) => text.startsWith('invalid secret_id'));
+        const race =
+          status === 400 &&
+          errorTexts((error as ApiResponseErrorShape).response.body).some((text) =>
+            text.startsWith('invalid secret_id'),
+          );
         if (race && attempt === 1) continue;
         if (status === 400 || status === 403) {
           this.#loginPausedUntil = performance.now() + LOGIN_REJECTED_PAUSE_SECONDS * 1000;
           const lockout = status === 403 && this.#config.auth.method === 'approle';
           const rejectionReason = lockout ? 'vault-login-denied-or-locked-out' : 'vault-login-rejected';
-          this.#emit({ type: 'vault.login_failed', outcome: 'denied', reason: rejectionReason, critical: true, details: { status } });
+          this.#emit({
+            type: 'vault.login_failed',
+            outcome: 'denied',
+            reason: rejectionReason,
+            critical: true,
+            details: { status },
+          });
           throw this.#error(
             ErrorCode.CREDENTIAL_UNAVAILABLE,
             rejectionReason,
@@ -290,7 +323,12 @@ class VaultSecretSource implements SecretSource {
           );
         }
         const classified = this.#classify(error);
-        this.#emit({ type: 'vault.login_failed', outcome: 'failure', reason: String(classified.details.reason), details: status ? { status } : {} });
+        this.#emit({
+          type: 'vault.login_failed',
+          outcome: 'failure',
+          reason: String(classified.details.reason),
+          details: status ? { status } : {},
+        });
         throw classified;
       }
     }
@@ -305,9 +343,15 @@ class VaultSecretSource implements SecretSource {
         return this.#client.approleLogin({ role_id: auth.roleId, secret_id: auth.secretId, mount_point: auth.mount });
       case 'kubernetes': {
         // The kubelet rotates the projected token; read it at every login, never cache it.
-        const jwt = (await readFile(auth.tokenPath, 'utf8').catch(() => {
-          throw this.#error(ErrorCode.CREDENTIAL_UNAVAILABLE, 'kubernetes-token-unreadable', `the service-account token file ${auth.tokenPath} could not be read`);
-        })).trim();
+        const jwt = (
+          await readFile(auth.tokenPath, 'utf8').catch(() => {
+            throw this.#error(
+              ErrorCode.CREDENTIAL_UNAVAILABLE,
+              'kubernetes-token-unreadable',
+              `the service-account token file ${auth.tokenPath} could not be read`,
+            );
+          })
+        ).trim();
         // Without mount_point node-vault 0.12 posts to /v1/auth//login (CONTRACT.md §13.1).
         return this.#client.kubernetesLogin({ role: auth.role, jwt, mount_point: auth.mount });
       }
@@ -323,16 +367,27 @@ class VaultSecretSource implements SecretSource {
   #adoptLogin(response: unknown): void {
     const auth = isPlainObject(response) ? response.auth : undefined;
     if (!isPlainObject(auth) || typeof auth.client_token !== 'string' || auth.client_token.length === 0) {
-      throw this.#error(ErrorCode.CREDENTIAL_UNAVAILABLE, 'vault-login-malformed', 'the login response has no client token');
+      throw this.#error(
+        ErrorCode.CREDENTIAL_UNAVAILABLE,
+        'vault-login-malformed',
+        'the login response has no client token',
+      );
     }
     const leaseSeconds = typeof auth.lease_duration === 'number' && auth.lease_duration > 0 ? auth.lease_duration : 0;
-    this.#token = { value: auth.client_token, obtainedAt: performance.now(), leaseMs: leaseSeconds * 1000, renewable: auth.renewable === true };
+    this.#token = {
+      value: auth.client_token,
+      obtainedAt: performance.now(),
+      leaseMs: leaseSeconds * 1000,
+      renewable: auth.renewable === true,
+    };
     this.#client.token = auth.client_token;
     this.#scheduleRenewal();
   }
 
   #leaseDetails(): Record<string, number | boolean> {
-    return this.#token ? { leaseSeconds: Math.round(this.#token.leaseMs / 1000), renewable: this.#token.renewable } : {};
+    return this.#token
+      ? { leaseSeconds: Math.round(this.#token.leaseMs / 1000), renewable: this.#token.renewable }
+      : {};
   }
 
   #scheduleRenewal(): void {
@@ -356,9 +411,19 @@ class VaultSecretSource implements SecretSource {
         const leaseSeconds = isPlainObject(auth) && typeof auth.lease_duration === 'number' ? auth.lease_duration : 0;
         // A capped renewal (max TTL reached) is taken from the response, never from what was asked for.
         if (leaseSeconds * 1000 > token.leaseMs * RELOGIN_REMAINING_FRACTION && this.#token === token) {
-          this.#token = { ...token, obtainedAt: performance.now(), leaseMs: leaseSeconds * 1000, renewable: isPlainObject(auth) && auth.renewable === true };
+          this.#token = {
+            ...token,
+            obtainedAt: performance.now(),
+            leaseMs: leaseSeconds * 1000,
+            renewable: isPlainObject(auth) && auth.renewable === true,
+          };
           this.#client.token = token.value;
-          this.#emit({ type: 'vault.token_renewed', outcome: 'success', reason: 'renewed', details: this.#leaseDetails() });
+          this.#emit({
+            type: 'vault.token_renewed',
+            outcome: 'success',
+            reason: 'renewed',
+            details: this.#leaseDetails(),
+          });
           this.#scheduleRenewal();
           return;
         }
@@ -378,10 +443,12 @@ class VaultSecretSource implements SecretSource {
     if (!isPlainObject(data)) throw this.#invalid('vault-payload-no-data', 'the response has no data object');
     if (this.#config.kv.version === 1) {
       const key = data[field];
-      if (!Object.hasOwn(data, field) || typeof key !== 'string') throw this.#invalid('field-missing-or-not-string', `field "${field}" is missing or not a string`);
+      if (!Object.hasOwn(data, field) || typeof key !== 'string')
+        throw this.#invalid('field-missing-or-not-string', `field "${field}" is missing or not a string`);
       // Other fields of a KV v1 map may be secrets too: only known tag names are kept.
       const tags = safeStringRecord(data, (name) => KV1_TAG_NAMES.has(name) && name !== field);
-      const leaseDuration = typeof body.lease_duration === 'number' && body.lease_duration > 0 ? body.lease_duration : undefined;
+      const leaseDuration =
+        typeof body.lease_duration === 'number' && body.lease_duration > 0 ? body.lease_duration : undefined;
       return {
         key,
         version: 'unversioned',
@@ -392,13 +459,18 @@ class VaultSecretSource implements SecretSource {
       };
     }
     const metadata = isPlainObject(data.metadata) ? data.metadata : {};
-    const version = typeof metadata.version === 'number' && Number.isInteger(metadata.version) ? metadata.version : undefined;
+    const version =
+      typeof metadata.version === 'number' && Number.isInteger(metadata.version) ? metadata.version : undefined;
     if (version === undefined) throw this.#invalid('vault-payload-no-version', 'the response has no metadata.version');
     const secret = data.data;
     if (!isPlainObject(secret)) throw this.#invalid('vault-payload-no-data', `version ${version} has no data`, version);
     const key = secret[field];
     if (!Object.hasOwn(secret, field) || typeof key !== 'string') {
-      throw this.#invalid('field-missing-or-not-string', `field "${field}" of version ${version} is missing or not a string`, version);
+      throw this.#invalid(
+        'field-missing-or-not-string',
+        `field "${field}" of version ${version} is missing or not a string`,
+        version,
+      );
     }
     const custom = isPlainObject(metadata.custom_metadata) ? safeStringRecord(metadata.custom_metadata) : {};
     return {
@@ -407,57 +479,121 @@ class VaultSecretSource implements SecretSource {
       metadata: custom,
       ...(custom.environment ? { environment: custom.environment } : {}),
       ...(custom.integration ? { integration: custom.integration } : {}),
-      ...(typeof metadata.created_time === 'string' && metadata.created_time ? { createdTime: metadata.created_time } : {}),
+      ...(typeof metadata.created_time === 'string' && metadata.created_time
+        ? { createdTime: metadata.created_time }
+        : {}),
     };
   }
 
   #invalid(reason: string, what: string, version?: number): CredentialError {
-    return this.#error(ErrorCode.CREDENTIAL_INVALID, reason, `the Vault secret is malformed: ${what}; fix the secret in Vault`, version ? { version } : {});
+    return this.#error(
+      ErrorCode.CREDENTIAL_INVALID,
+      reason,
+      `the Vault secret is malformed: ${what}; fix the secret in Vault`,
+      version ? { version } : {},
+    );
   }
 
   #classify(error: unknown): CredentialError {
     if (CredentialErrorLike(error)) return error;
     if (error instanceof VaultTransportError) {
       if (error.reason === 'response-too-large') {
-        return this.#error(ErrorCode.CREDENTIAL_INVALID, 'vault-response-too-large', `the response exceeded ${this.#config.maxResponseBytes} bytes`);
+        return this.#error(
+          ErrorCode.CREDENTIAL_INVALID,
+          'vault-response-too-large',
+          `the response exceeded ${this.#config.maxResponseBytes} bytes`,
+        );
       }
-      const reason = error.reason === 'timeout' ? 'vault-timeout' : error.reason === 'connection' ? 'vault-unreachable' : 'vault-unexpected-origin';
-      return this.#error(ErrorCode.CREDENTIAL_UNAVAILABLE, reason, `Vault could not be reached (${error.reason}${error.systemCode ? ` ${error.systemCode}` : ''})`, {
-        ...(error.systemCode ? { systemCode: error.systemCode } : {}),
-      });
+      const reason =
+        error.reason === 'timeout'
+          ? 'vault-timeout'
+          : error.reason === 'connection'
+            ? 'vault-unreachable'
+            : 'vault-unexpected-origin';
+      return this.#error(
+        ErrorCode.CREDENTIAL_UNAVAILABLE,
+        reason,
+        `Vault could not be reached (${error.reason}${error.systemCode ? ` ${error.systemCode}` : ''})`,
+        {
+          ...(error.systemCode ? { systemCode: error.systemCode } : {}),
+        },
+      );
     }
     if (!isApiResponseError(error)) {
-      return this.#error(ErrorCode.CREDENTIAL_UNAVAILABLE, 'vault-client-error', 'the Vault client failed before sending the request');
+      return this.#error(
+        ErrorCode.CREDENTIAL_UNAVAILABLE,
+        'vault-client-error',
+        'the Vault client failed before sending the request',
+      );
     }
     const status = error.response.statusCode;
     const body = error.response.body;
     const texts = errorTexts(body);
     if (status >= 300 && status < 400) {
-      return this.#error(ErrorCode.CREDENTIAL_UNAVAILABLE, 'vault-redirect-refused', `Vault answered ${status} (standby redirect); redirects are not followed, point the address at the active node or a load balancer`, { status });
+      return this.#error(
+        ErrorCode.CREDENTIAL_UNAVAILABLE,
+        'vault-redirect-refused',
+        `Vault answered ${status} (standby redirect); redirects are not followed, point the address at the active node or a load balancer`,
+        { status },
+      );
     }
     if (status === 403) {
-      const reason = texts.some((text) => text.includes('invalid token')) ? 'vault-token-invalid' : 'vault-permission-denied';
-      return this.#error(ErrorCode.CREDENTIAL_DENIED, reason, `Vault denied access to the secret (status 403, ${reason}); check the policy of the Vault role`, { status });
+      const reason = texts.some((text) => text.includes('invalid token'))
+        ? 'vault-token-invalid'
+        : 'vault-permission-denied';
+      return this.#error(
+        ErrorCode.CREDENTIAL_DENIED,
+        reason,
+        `Vault denied access to the secret (status 403, ${reason}); check the policy of the Vault role`,
+        { status },
+      );
     }
     if (status === 404) return this.#classifyNotFound(body, texts);
     if (status === 429) {
-      const facts = (isPlainObject(body) ? (body as { [RESPONSE_FACTS]?: ResponseFacts })[RESPONSE_FACTS] : undefined) ?? {};
-      return this.#error(ErrorCode.CREDENTIAL_UNAVAILABLE, 'vault-rate-limited', 'Vault rate-limited the read (status 429)', {
-        status,
-        ...(facts.retryAfterSeconds !== undefined ? { retryAfterSeconds: facts.retryAfterSeconds } : {}),
-      });
+      const facts =
+        (isPlainObject(body) ? (body as { [RESPONSE_FACTS]?: ResponseFacts })[RESPONSE_FACTS] : undefined) ?? {};
+      return this.#error(
+        ErrorCode.CREDENTIAL_UNAVAILABLE,
+        'vault-rate-limited',
+        'Vault rate-limited the read (status 429)',
+        {
+          status,
+          ...(facts.retryAfterSeconds !== undefined ? { retryAfterSeconds: facts.retryAfterSeconds } : {}),
+        },
+      );
     }
     if (status === 412) {
       const header = texts.some((text) => text.includes('X-Vault-Request'));
-      return this.#error(ErrorCode.CREDENTIAL_UNAVAILABLE, header ? 'vault-request-header-missing' : 'vault-consistency-not-ready', `Vault answered 412 (${header ? 'missing X-Vault-Request' : 'consistency'})`, { status });
+      return this.#error(
+        ErrorCode.CREDENTIAL_UNAVAILABLE,
+        header ? 'vault-request-header-missing' : 'vault-consistency-not-ready',
+        `Vault answered 412 (${header ? 'missing X-Vault-Request' : 'consistency'})`,
+        { status },
+      );
     }
     if (status === 503) {
       const sealed = texts.some((text) => text.includes('sealed'));
-      return this.#error(ErrorCode.CREDENTIAL_UNAVAILABLE, sealed ? 'vault-sealed' : 'vault-unavailable', `Vault is ${sealed ? 'sealed' : 'unavailable'} (status 503)`, { status });
+      return this.#error(
+        ErrorCode.CREDENTIAL_UNAVAILABLE,
+        sealed ? 'vault-sealed' : 'vault-unavailable',
+        `Vault is ${sealed ? 'sealed' : 'unavailable'} (status 503)`,
+        { status },
+      );
     }
-    if (status >= 500) return this.#error(ErrorCode.CREDENTIAL_UNAVAILABLE, 'vault-server-error', `Vault answered ${status}`, { status });
-    if (status === 400) return this.#error(ErrorCode.CREDENTIAL_INVALID, 'vault-bad-request', 'Vault refused the request as invalid (status 400); check kv.version and kv.pinnedVersion', { status });
-    return this.#error(ErrorCode.CREDENTIAL_UNAVAILABLE, 'vault-unexpected-status', `Vault answered ${status}`, { status });
+    if (status >= 500)
+      return this.#error(ErrorCode.CREDENTIAL_UNAVAILABLE, 'vault-server-error', `Vault answered ${status}`, {
+        status,
+      });
+    if (status === 400)
+      return this.#error(
+        ErrorCode.CREDENTIAL_INVALID,
+        'vault-bad-request',
+        'Vault refused the request as invalid (status 400); check kv.version and kv.pinnedVersion',
+        { status },
+      );
+    return this.#error(ErrorCode.CREDENTIAL_UNAVAILABLE, 'vault-unexpected-status', `Vault answered ${status}`, {
+      status,
+    });
   }
 
   #classifyNotFound(body: unknown, texts: string[]): CredentialError {
@@ -465,20 +601,51 @@ class VaultSecretSource implements SecretSource {
     const metadata = data && isPlainObject(data.metadata) ? data.metadata : undefined;
     const version = typeof metadata?.version === 'number' ? metadata.version : undefined;
     const extra = { status: 404, ...(version ? { version } : {}) };
-    if (metadata?.destroyed === true) return this.#error(ErrorCode.CREDENTIAL_REVOKED, 'secret-destroyed', `version ${version} of the secret was destroyed`, extra);
+    if (metadata?.destroyed === true)
+      return this.#error(
+        ErrorCode.CREDENTIAL_REVOKED,
+        'secret-destroyed',
+        `version ${version} of the secret was destroyed`,
+        extra,
+      );
     if (typeof metadata?.deletion_time === 'string' && metadata.deletion_time !== '') {
-      return this.#error(ErrorCode.CREDENTIAL_REVOKED, 'secret-deleted', `version ${version} of the secret was deleted`, extra);
+      return this.#error(
+        ErrorCode.CREDENTIAL_REVOKED,
+        'secret-deleted',
+        `version ${version} of the secret was deleted`,
+        extra,
+      );
     }
     if (texts.some((text) => text.startsWith('no handler for route'))) {
-      return this.#error(ErrorCode.CREDENTIAL_REVOKED, 'vault-mount-not-found', 'the KV mount or namespace does not exist; check kv.mount and namespace', extra);
+      return this.#error(
+        ErrorCode.CREDENTIAL_REVOKED,
+        'vault-mount-not-found',
+        'the KV mount or namespace does not exist; check kv.mount and namespace',
+        extra,
+      );
     }
     if (isPlainObject(body) && Array.isArray(body.warnings)) {
-      return this.#error(ErrorCode.CREDENTIAL_REVOKED, 'vault-kv-version-mismatch', 'the path is not valid for this KV engine; check kv.version', extra);
+      return this.#error(
+        ErrorCode.CREDENTIAL_REVOKED,
+        'vault-kv-version-mismatch',
+        'the path is not valid for this KV engine; check kv.version',
+        extra,
+      );
     }
-    return this.#error(ErrorCode.CREDENTIAL_REVOKED, 'secret-not-found', 'the secret does not exist; check kv.path', extra);
+    return this.#error(
+      ErrorCode.CREDENTIAL_REVOKED,
+      'secret-not-found',
+      'the secret does not exist; check kv.path',
+      extra,
+    );
   }
 
-  #error(code: ErrorCode, reason: string, what: string, details: Record<string, string | number | boolean> = {}): CredentialError {
+  #error(
+    code: ErrorCode,
+    reason: string,
+    what: string,
+    details: Record<string, string | number | boolean> = {},
+  ): CredentialError {
     const retryable = code === ErrorCode.CREDENTIAL_UNAVAILABLE;
     return new CredentialError(code, `Vault secret "${this.#description?.path ?? 'unknown'}": ${what}.`, {
       source: 'vault-source',

@@ -67,7 +67,9 @@ const SYSTEM_CODE = /^[A-Z0-9_]{1,32}$/;
  * - is aborted after `timeoutMs` (connect plus body) and when the body exceeds `maxResponseBytes`;
  * - fails with a sanitized `VaultTransportError`, never with an object holding headers or bodies.
  */
-export function createVaultTransport(options: VaultTransportOptions): { defaults(): (request: SeamRequest) => Promise<SeamResponse> } {
+export function createVaultTransport(options: VaultTransportOptions): {
+  defaults(): (request: SeamRequest) => Promise<SeamResponse>;
+} {
   return { defaults: () => (request) => send(request, options) };
 }
 
@@ -119,17 +121,23 @@ function send(request: SeamRequest, options: VaultTransportOptions): Promise<Sea
         const parsed = parseBody(Buffer.concat(chunks).toString('utf8'));
         const retryAfter = Number(response.headers['retry-after']);
         if (typeof parsed === 'object' && parsed !== null && Number.isFinite(retryAfter) && retryAfter >= 0) {
-          Object.defineProperty(parsed, RESPONSE_FACTS, { value: { retryAfterSeconds: retryAfter } satisfies ResponseFacts });
+          Object.defineProperty(parsed, RESPONSE_FACTS, {
+            value: { retryAfterSeconds: retryAfter } satisfies ResponseFacts,
+          });
         }
         finish(undefined, { statusCode, body: parsed, request: { path: url.pathname } });
       });
-      response.on('error', (error: NodeJS.ErrnoException) => finish(new VaultTransportError('connection', safeCode(error))));
+      response.on('error', (error: NodeJS.ErrnoException) =>
+        finish(new VaultTransportError('connection', safeCode(error))),
+      );
       response.on('close', () => {
         if (!response.complete) finish(new VaultTransportError('connection', 'ECONNRESET'));
       });
     });
     const timer = setTimeout(() => finish(new VaultTransportError('timeout')), options.timeoutMs);
-    outgoing.on('error', (error: NodeJS.ErrnoException) => finish(new VaultTransportError('connection', safeCode(error))));
+    outgoing.on('error', (error: NodeJS.ErrnoException) =>
+      finish(new VaultTransportError('connection', safeCode(error))),
+    );
     outgoing.end(body);
   });
 }

@@ -12,7 +12,14 @@ function run(mode: 'library' | 'raw', debug: string) {
     cwd: root,
     encoding: 'utf8',
     timeout: 30_000,
-    env: { ...process.env, DEBUG: debug, DEBUG_COLORS: '0', CANARY_KEY: canaries.key, CANARY_SECRET_ID: canaries.secretId, CANARY_TOKEN: canaries.token },
+    env: {
+      ...process.env,
+      DEBUG: debug,
+      DEBUG_COLORS: '0',
+      CANARY_KEY: canaries.key,
+      CANARY_SECRET_ID: canaries.secretId,
+      CANARY_TOKEN: canaries.token,
+    },
   });
   return { ...result, canaries };
 }

@@ -51,11 +51,26 @@ describe('KeyCache and createKeyProvider (fake timers for time, the fake Vault f
     expectNoLeaks(canaries, [...captured, audit.events, vault.log]);
   });
 
-  function provider(overrides: Partial<KeyProviderOptions> = {}, sourceOptions: Record<string, unknown> = {}): KeyProvider {
+  function provider(
+    overrides: Partial<KeyProviderOptions> = {},
+    sourceOptions: Record<string, unknown> = {},
+  ): KeyProvider {
     tracked = trackedSource(
-      vaultSource({ address: vault.address, auth: { method: 'approle', roleId: 'claude-role', secretId }, kv: { version: 2, path: PATH }, ...sourceOptions } as never),
+      vaultSource({
+        address: vault.address,
+        auth: { method: 'approle', roleId: 'claude-role', secretId },
+        kv: { version: 2, path: PATH },
+        ...sourceOptions,
+      } as never),
     );
-    const created = createKeyProvider({ source: tracked, environment: 'production', integration: 'support-bot', audit, random: seededRandom(), ...overrides });
+    const created = createKeyProvider({
+      source: tracked,
+      environment: 'production',
+      integration: 'support-bot',
+      audit,
+      random: seededRandom(),
+      ...overrides,
+    });
     providers.push(created);
     return created;
   }
@@ -77,7 +92,6 @@ describe('KeyCache and createKeyProvider (fake timers for time, the fake Vault f
   }
 
   const reads = () => vault.requests({ path: DATA_PATH }).length;
-  const types = () => audit.events.map((event) => event.type);
 
   it('V4: 200 concurrent first requests cause exactly 1 Vault read and 1 login, all on the same version', async () => {
     const keys = provider();
@@ -87,7 +101,13 @@ describe('KeyCache and createKeyProvider (fake timers for time, the fake Vault f
     expect(vault.requests({ path: 'auth/approle/login' })).toHaveLength(1);
     expect(keys.current()).toEqual({ fingerprint: keys.fingerprintOf(key), version: 1 });
     expect(eventsOf(audit.events, 'secret.fetched')).toHaveLength(1);
-    expect(eventsOf(audit.events, 'secret.fetched')[0]).toMatchObject({ outcome: 'success', version: 1, path: 'secret/data/anthropic/prod#api_key', environment: 'production', integration: 'support-bot' });
+    expect(eventsOf(audit.events, 'secret.fetched')[0]).toMatchObject({
+      outcome: 'success',
+      version: 1,
+      path: 'secret/data/anthropic/prod#api_key',
+      environment: 'production',
+      integration: 'support-bot',
+    });
     expect(String(eventsOf(audit.events, 'secret.fetched')[0]?.principal)).toMatch(/^sha256:[0-9a-f]{16}$/);
   });
 
@@ -114,7 +134,10 @@ describe('KeyCache and createKeyProvider (fake timers for time, the fake Vault f
     expect(sealedReads).toBeGreaterThan(5);
     expect(sealedReads).toBeLessThanOrEqual(25);
     expect(eventsOf(audit.events, 'secret.refresh_failed')).toHaveLength(sealedReads);
-    expect(eventsOf(audit.events, 'secret.refresh_failed')[0]).toMatchObject({ reason: 'vault-sealed', outcome: 'failure' });
+    expect(eventsOf(audit.events, 'secret.refresh_failed')[0]).toMatchObject({
+      reason: 'vault-sealed',
+      outcome: 'failure',
+    });
     expect(eventsOf(audit.events, 'secret.serving_stale')).toHaveLength(1);
     vault.unseal();
     let recoveredAfter = 0;
@@ -123,7 +146,10 @@ describe('KeyCache and createKeyProvider (fake timers for time, the fake Vault f
       recoveredAfter++;
     }
     expect(recoveredAfter).toBeLessThanOrEqual(60);
-    expect(eventsOf(audit.events, 'secret.serving_stale_ended')[0]).toMatchObject({ reason: 'recovered', outcome: 'success' });
+    expect(eventsOf(audit.events, 'secret.serving_stale_ended')[0]).toMatchObject({
+      reason: 'recovered',
+      outcome: 'success',
+    });
     expect(await keys.getApiKey()).toBe(key);
   });
 
@@ -160,7 +186,10 @@ describe('KeyCache and createKeyProvider (fake timers for time, the fake Vault f
     expect(reads()).toBe(readsBefore);
     expect(error.code).toBe(ErrorCode.CREDENTIAL_UNAVAILABLE);
     expect(error.details.retryable).toBe(true);
-    expect(eventsOf(audit.events, 'secret.serving_stale_ended')[0]).toMatchObject({ reason: 'max-stale-exceeded', critical: true });
+    expect(eventsOf(audit.events, 'secret.serving_stale_ended')[0]).toMatchObject({
+      reason: 'max-stale-exceeded',
+      critical: true,
+    });
     vault.unseal();
     await advance(61_000);
     expect(await keys.getApiKey()).toBe(key);
@@ -204,8 +233,17 @@ describe('KeyCache and createKeyProvider (fake timers for time, the fake Vault f
     const after = await Promise.all(Array.from({ length: 200 }, () => keys.getApiKey()));
     expect(new Set(after)).toEqual(new Set([next]));
     expect(reads() - before).toBe(1);
-    expect(eventsOf(audit.events, 'secret.rotated')).toEqual([expect.objectContaining({ previousVersion: 1, version: 2, outcome: 'success' })]);
-    expect(rotations).toEqual([{ previousFingerprint: keys.fingerprintOf(first), currentFingerprint: keys.fingerprintOf(next), previousVersion: 1, currentVersion: 2 }]);
+    expect(eventsOf(audit.events, 'secret.rotated')).toEqual([
+      expect.objectContaining({ previousVersion: 1, version: 2, outcome: 'success' }),
+    ]);
+    expect(rotations).toEqual([
+      {
+        previousFingerprint: keys.fingerprintOf(first),
+        currentFingerprint: keys.fingerprintOf(next),
+        previousVersion: 1,
+        currentVersion: 2,
+      },
+    ]);
   });
 
   it('I5: an older version than observed is refused (kept serving the newer one) unless pinned', async () => {
@@ -215,11 +253,19 @@ describe('KeyCache and createKeyProvider (fake timers for time, the fake Vault f
     expect(keys.current()?.version).toBe(2);
     vault.inject({
       path: /^secret\/data/,
-      fault: { type: 'raw', body: JSON.stringify({ data: { data: { api_key: key }, metadata: { version: 1, custom_metadata: { environment: 'prod' } } } }) },
+      fault: {
+        type: 'raw',
+        body: JSON.stringify({
+          data: { data: { api_key: key }, metadata: { version: 1, custom_metadata: { environment: 'prod' } } },
+        }),
+      },
     });
     await advance(340_000);
     expect(keys.current()?.version).toBe(2);
-    expect(eventsOf(audit.events, 'secret.invalid_payload')[0]).toMatchObject({ reason: 'version-regressed', critical: true });
+    expect(eventsOf(audit.events, 'secret.invalid_payload')[0]).toMatchObject({
+      reason: 'version-regressed',
+      critical: true,
+    });
     vault.clearFaults();
     const pinned = provider({ integration: 'pinned-reader' }, { kv: { version: 2, path: PATH, pinnedVersion: 1 } });
     expect(await pinned.getApiKey()).toBe(key);
@@ -232,11 +278,15 @@ describe('KeyCache and createKeyProvider (fake timers for time, the fake Vault f
     canaries.next = next;
     vault.writeSecret(PATH, { api_key: next });
     const before = reads();
-    const results = await Promise.all(Array.from({ length: 200 }, () => keys.invalidateAfter401(keys.fingerprintOf(first))));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => keys.invalidateAfter401(keys.fingerprintOf(first))),
+    );
     expect(results.every((result) => result.changed)).toBe(true);
     expect(reads() - before).toBe(1);
     expect(await keys.getApiKey()).toBe(next);
-    expect(eventsOf(audit.events, 'secret.invalidated_by_401')).toEqual([expect.objectContaining({ changed: true, reason: 'key-rotated', version: 2 })]);
+    expect(eventsOf(audit.events, 'secret.invalidated_by_401')).toEqual([
+      expect.objectContaining({ changed: true, reason: 'key-rotated', version: 2 }),
+    ]);
     expect(await keys.invalidateAfter401(keys.fingerprintOf(first))).toEqual({ changed: true });
     expect(reads() - before).toBe(1);
   });
@@ -249,7 +299,14 @@ describe('KeyCache and createKeyProvider (fake timers for time, the fake Vault f
     const results = await Promise.all(Array.from({ length: 200 }, () => keys.invalidateAfter401(fingerprint)));
     expect(results.every((result) => !result.changed)).toBe(true);
     expect(reads() - before).toBe(1);
-    expect(eventsOf(audit.events, 'secret.invalidated_by_401')).toEqual([expect.objectContaining({ changed: false, critical: true, outcome: 'failure', reason: 'key-rejected-upstream-still-current' })]);
+    expect(eventsOf(audit.events, 'secret.invalidated_by_401')).toEqual([
+      expect.objectContaining({
+        changed: false,
+        critical: true,
+        outcome: 'failure',
+        reason: 'key-rejected-upstream-still-current',
+      }),
+    ]);
     expect((await failure(keys.getApiKey())).details.reason).toBe('key-rejected-upstream');
     await advance(20_000);
     expect(await keys.invalidateAfter401(fingerprint)).toEqual({ changed: false });
@@ -307,7 +364,11 @@ describe('KeyCache and createKeyProvider (fake timers for time, the fake Vault f
     const error = await failure(keys.getApiKey());
     expect(error.code).toBe(ErrorCode.CREDENTIAL_REVOKED);
     expect(error.details.reason).toBe('secret-destroyed');
-    expect(eventsOf(audit.events, 'secret.revoked')[0]).toMatchObject({ critical: true, version: 3, reason: 'secret-destroyed' });
+    expect(eventsOf(audit.events, 'secret.revoked')[0]).toMatchObject({
+      critical: true,
+      version: 3,
+      reason: 'secret-destroyed',
+    });
     expect(keys.current()).toBeUndefined();
   });
 
@@ -321,7 +382,10 @@ describe('KeyCache and createKeyProvider (fake timers for time, the fake Vault f
       expect(await keys.getApiKey()).toBe(key);
     }
     expect(vault.requests({ path: 'auth/approle/login' })).toHaveLength(2);
-    expect(eventsOf(audit.events, 'vault.login_failed')[0]).toMatchObject({ critical: true, reason: 'vault-login-rejected' });
+    expect(eventsOf(audit.events, 'vault.login_failed')[0]).toMatchObject({
+      critical: true,
+      reason: 'vault-login-rejected',
+    });
   });
 
   it('V15: in production a set ANTHROPIC_API_KEY is never used, and reported once', async () => {
@@ -354,7 +418,10 @@ describe('KeyCache and createKeyProvider (fake timers for time, the fake Vault f
     vault.inject({ path: /^secret\/data/, fault: { type: 'raw', body: `{"data":{"data":{"api_key":"${key}` } });
     await advance(340_000, 5_000);
     expect(await keys.getApiKey()).toBe(key);
-    expect(eventsOf(audit.events, 'secret.invalid_payload')[0]).toMatchObject({ critical: true, reason: 'vault-payload-not-json' });
+    expect(eventsOf(audit.events, 'secret.invalid_payload')[0]).toMatchObject({
+      critical: true,
+      reason: 'vault-payload-not-json',
+    });
     expect(eventsOf(audit.events, 'secret.serving_stale')).toHaveLength(1);
     const cold = provider({ integration: 'cold-reader' });
     const error = await failure(cold.getApiKey());
@@ -362,7 +429,14 @@ describe('KeyCache and createKeyProvider (fake timers for time, the fake Vault f
   });
 
   it('S2/S3: empty, whitespace, newline, non-Anthropic and over-long keys are refused without echoing them', async () => {
-    const bad = ['', '   ', `${key}\n`, `${key} `, 'not-a-key-at-all-but-long-enough-to-look-real', `sk-ant-api03-${'A'.repeat(300)}`];
+    const bad = [
+      '',
+      '   ',
+      `${key}\n`,
+      `${key} `,
+      'not-a-key-at-all-but-long-enough-to-look-real',
+      `sk-ant-api03-${'A'.repeat(300)}`,
+    ];
     for (const [index, value] of bad.entries()) {
       vault.writeSecret(PATH, { api_key: value });
       const keys = provider({ integration: `reader-${index}` });
@@ -379,16 +453,27 @@ describe('KeyCache and createKeyProvider (fake timers for time, the fake Vault f
     expect(mismatch.code).toBe(ErrorCode.CREDENTIAL_ENVIRONMENT_MISMATCH);
     expect(mismatch.details).toMatchObject({ expected: 'development', actual: 'prod' });
     expect(development.current()).toBeUndefined();
-    expect(eventsOf(audit.events, 'secret.environment_mismatch')[0]).toMatchObject({ outcome: 'denied', critical: true, expected: 'development', actual: 'prod' });
+    expect(eventsOf(audit.events, 'secret.environment_mismatch')[0]).toMatchObject({
+      outcome: 'denied',
+      critical: true,
+      expected: 'development',
+      actual: 'prod',
+    });
     vault.setCustomMetadata(PATH, { environment: 'dev' });
-    expect((await failure(provider({ integration: 'prod-reader' }).getApiKey())).details.reason).toBe('environment-tag-mismatch');
+    expect((await failure(provider({ integration: 'prod-reader' }).getApiKey())).details.reason).toBe(
+      'environment-tag-mismatch',
+    );
     vault.setCustomMetadata(PATH, null);
-    expect((await failure(provider({ integration: 'prod-reader-2' }).getApiKey())).details.reason).toBe('environment-tag-missing');
+    expect((await failure(provider({ integration: 'prod-reader-2' }).getApiKey())).details.reason).toBe(
+      'environment-tag-missing',
+    );
     const staging = provider({ environment: 'staging', integration: 'staging-reader' });
     expect(await staging.getApiKey()).toBe(key);
     expect(eventsOf(audit.events, 'secret.fetched').at(-1)).toMatchObject({ warnings: ['environment-tag-missing'] });
     vault.setCustomMetadata(PATH, { environment: 'prod', integration: 'billing' });
-    expect((await failure(provider({ integration: 'support-bot-2' }).getApiKey())).details.reason).toBe('integration-tag-mismatch');
+    expect((await failure(provider({ integration: 'support-bot-2' }).getApiKey())).details.reason).toBe(
+      'integration-tag-mismatch',
+    );
   });
 
   it('S5: the same key value is refused for a second integration in the same process', async () => {
@@ -467,7 +552,12 @@ describe('KeyCache policy on an in-memory source', () => {
     let current = anthropicKeyCanary();
     let version = 1;
     const memory = memorySource({ key: current, version, environment: 'prod' });
-    const keys = createKeyProvider({ source: memory.source, integration: 'rate', audit, accessRateAlert: { minimumPerMinute: 20, factor: 3 } });
+    const keys = createKeyProvider({
+      source: memory.source,
+      integration: 'rate',
+      audit,
+      accessRateAlert: { minimumPerMinute: 20, factor: 3 },
+    });
     providers.push(keys);
     await keys.getApiKey();
     for (let index = 0; index < 25; index++) {
@@ -477,17 +567,26 @@ describe('KeyCache policy on an in-memory source', () => {
       memory.set({ key: current, version, environment: 'prod' });
       expect(await keys.invalidateAfter401(keys.fingerprintOf(previous))).toEqual({ changed: true });
     }
-    expect(eventsOf(audit.events, 'secret.access_rate_anomaly')).toEqual([expect.objectContaining({ count: 21, critical: true })]);
+    expect(eventsOf(audit.events, 'secret.access_rate_anomaly')).toEqual([
+      expect.objectContaining({ count: 21, critical: true }),
+    ]);
     expectNoLeaks({ current }, [audit.events]);
   });
 
   it('raises secret.key_age_exceeded once when created_time is older than maxKeyAgeDays', async () => {
-    const memory = memorySource({ key: anthropicKeyCanary(), version: 1, environment: 'prod', createdTime: new Date(Date.now() - 100 * 86_400_000).toISOString() });
+    const memory = memorySource({
+      key: anthropicKeyCanary(),
+      version: 1,
+      environment: 'prod',
+      createdTime: new Date(Date.now() - 100 * 86_400_000).toISOString(),
+    });
     const keys = createKeyProvider({ source: memory.source, integration: 'age', audit, maxKeyAgeDays: 90 });
     providers.push(keys);
     await keys.getApiKey();
     await vi.advanceTimersByTimeAsync(400_000);
-    expect(eventsOf(audit.events, 'secret.key_age_exceeded')).toEqual([expect.objectContaining({ ageDays: 100, maxKeyAgeDays: 90 })]);
+    expect(eventsOf(audit.events, 'secret.key_age_exceeded')).toEqual([
+      expect.objectContaining({ ageDays: 100, maxKeyAgeDays: 90 }),
+    ]);
   });
 
   it('outage backoff: 1 s × 2, capped at 60 s, full jitter, never below 1 s', async () => {

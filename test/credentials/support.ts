@@ -139,7 +139,13 @@ export function memorySource(initial: { key: string; version: number; environmen
     read: async () => {
       reads++;
       if (current instanceof Error) throw current;
-      return { key: current.key, version: current.version, metadata: {}, ...(current.environment ? { environment: current.environment } : {}), ...(current.createdTime ? { createdTime: current.createdTime } : {}) };
+      return {
+        key: current.key,
+        version: current.version,
+        metadata: {},
+        ...(current.environment ? { environment: current.environment } : {}),
+        ...(current.createdTime ? { createdTime: current.createdTime } : {}),
+      };
     },
     describe: () => ({ provider: 'memory', path: 'memory/anthropic', principalHash: 'sha256:test' }),
   };

@@ -63,7 +63,12 @@ describe('vaultSource against the fake Vault (real node-vault, real sockets)', (
 
   it('reads KV v2 with AppRole: key, version, tags, created time; one login', async () => {
     const value = await source().read();
-    expect(value).toMatchObject({ key, version: 1, environment: 'prod', metadata: { environment: 'prod', key_id: 'apikey_01' } });
+    expect(value).toMatchObject({
+      key,
+      version: 1,
+      environment: 'prod',
+      metadata: { environment: 'prod', key_id: 'apikey_01' },
+    });
     expect(value.createdTime).toMatch(/Z$/);
     expect(vault.requests({ path: 'auth/approle/login' })).toHaveLength(1);
     expect(events.map((event) => event.type)).toEqual(['vault.authenticated']);
@@ -128,7 +133,9 @@ describe('vaultSource against the fake Vault (real node-vault, real sockets)', (
     const limited = secretIdCanary();
     canaries.limited = limited;
     vault.addAppRole({ roleId: 'limited-role', secretId: limited, secretIdNumUses: 0 });
-    const error = await failure(source({ auth: { method: 'approle', roleId: 'limited-role', secretId: limited } }).read());
+    const error = await failure(
+      source({ auth: { method: 'approle', roleId: 'limited-role', secretId: limited } }).read(),
+    );
     expect(error.details.reason).toBe('vault-login-rejected');
     expect(vault.requests({ path: 'auth/approle/login' })).toHaveLength(2);
   });
@@ -145,8 +152,12 @@ describe('vaultSource against the fake Vault (real node-vault, real sockets)', (
   });
 
   it('V17: missing path, missing mount and unknown namespace are revocation-class configuration errors', async () => {
-    expect((await failure(source({ kv: { version: 2, path: 'anthropic/none' } }).read())).details.reason).toBe('secret-not-found');
-    expect((await failure(source({ kv: { version: 2, mount: 'nomount', path: PATH } }).read())).details.reason).toBe('vault-mount-not-found');
+    expect((await failure(source({ kv: { version: 2, path: 'anthropic/none' } }).read())).details.reason).toBe(
+      'secret-not-found',
+    );
+    expect((await failure(source({ kv: { version: 2, mount: 'nomount', path: PATH } }).read())).details.reason).toBe(
+      'vault-mount-not-found',
+    );
     // The AppRole login itself fails inside an unknown namespace: the same "no handler" 404.
     const wrongNamespace = await failure(source({ namespace: 'nobody' }).read());
     expect(wrongNamespace.details).toMatchObject({ reason: 'vault-mount-not-found' });
@@ -157,7 +168,11 @@ describe('vaultSource against the fake Vault (real node-vault, real sockets)', (
     vault.addAppRole({ roleId: 'claude-role', secretId });
     const teamKey = anthropicKeyCanary();
     canaries.teamKey = teamKey;
-    vault.writeSecret('anthropic/dev', { api_key: teamKey }, { namespace: 'team-a/', customMetadata: { environment: 'dev' } });
+    vault.writeSecret(
+      'anthropic/dev',
+      { api_key: teamKey },
+      { namespace: 'team-a/', customMetadata: { environment: 'dev' } },
+    );
     const value = await source({ namespace: 'team-a', kv: { version: 2, path: 'anthropic/dev' } }).read();
     expect(value.key).toBe(teamKey);
     expect(vault.requests({ path: 'secret/data/anthropic/dev' })[0]?.namespace).toBe('team-a/');
@@ -215,7 +230,10 @@ describe('vaultSource against the fake Vault (real node-vault, real sockets)', (
     const blackhole = net.createServer((socket) => socket.resume());
     await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
     closers.push(() => new Promise<void>((resolve) => blackhole.close(() => resolve())));
-    const blackholeSource = source({ address: `http://127.0.0.1:${(blackhole.address() as net.AddressInfo).port}`, requestTimeoutMs: 300 });
+    const blackholeSource = source({
+      address: `http://127.0.0.1:${(blackhole.address() as net.AddressInfo).port}`,
+      requestTimeoutMs: 300,
+    });
     expect((await failure(blackholeSource.read())).details.reason).toBe('vault-timeout');
     await vault.close();
     const refused = await failure(vaultSecret.read());
@@ -227,7 +245,10 @@ describe('vaultSource against the fake Vault (real node-vault, real sockets)', (
     const vaultSecret = source();
     await vaultSecret.read();
     vault.rateLimit = { headers: true, retryAfterSeconds: 7 };
-    expect((await failure(vaultSecret.read())).details).toMatchObject({ reason: 'vault-rate-limited', retryAfterSeconds: 7 });
+    expect((await failure(vaultSecret.read())).details).toMatchObject({
+      reason: 'vault-rate-limited',
+      retryAfterSeconds: 7,
+    });
     vault.rateLimit = { headers: false, retryAfterSeconds: 7 };
     expect((await failure(vaultSecret.read())).details.retryAfterSeconds).toBeUndefined();
     vault.rateLimit = undefined;
@@ -238,7 +259,14 @@ describe('vaultSource against the fake Vault (real node-vault, real sockets)', (
   it('S1/S2: malformed bodies and bad fields are CREDENTIAL_INVALID naming field and version, never the payload', async () => {
     const vaultSecret = source();
     await vaultSecret.read();
-    const raws = [`{"data":{"data":{"api_key":"${key}"`, 'not json', `\uFEFF{"data":{"data":{"api_key":"${key}"},"metadata":{"version":9}}}`, '<html>502</html>', '{"data":null}', ''];
+    const raws = [
+      `{"data":{"data":{"api_key":"${key}"`,
+      'not json',
+      `\uFEFF{"data":{"data":{"api_key":"${key}"},"metadata":{"version":9}}}`,
+      '<html>502</html>',
+      '{"data":null}',
+      '',
+    ];
     for (const body of raws) {
       vault.inject({ path: /^secret\/data/, times: 1, fault: { type: 'raw', body } });
       expect((await failure(vaultSecret.read())).code).toBe(ErrorCode.CREDENTIAL_INVALID);
@@ -316,7 +344,14 @@ describe('vaultSource against the fake Vault (real node-vault, real sockets)', (
     const saved = { ...process.env };
     const envToken = vault.createToken();
     canaries.envToken = envToken;
-    Object.assign(process.env, { VAULT_TOKEN: envToken, VAULT_NAMESPACE: 'nobody', VAULT_PREFIX: '/evil', VAULT_SKIP_VERIFY: 'false', NODE_TLS_REJECT_UNAUTHORIZED: '0', VAULT_ADDR: 'http://127.0.0.1:1' });
+    Object.assign(process.env, {
+      VAULT_TOKEN: envToken,
+      VAULT_NAMESPACE: 'nobody',
+      VAULT_PREFIX: '/evil',
+      VAULT_SKIP_VERIFY: 'false',
+      NODE_TLS_REJECT_UNAUTHORIZED: '0',
+      VAULT_ADDR: 'http://127.0.0.1:1',
+    });
     try {
       expect((await source().read()).key).toBe(key);
       expect(vault.log.every((entry) => entry.tokenHash !== hashForLog(envToken))).toBe(true);
@@ -336,7 +371,11 @@ describe('vaultSource against the fake Vault (real node-vault, real sockets)', (
       }
       throw new Error('expected a ConfigError');
     };
-    const base = { address: 'https://vault.example:8200', auth: { method: 'approle', roleId: 'r', secretId }, kv: { version: 2, path: PATH } };
+    const base = {
+      address: 'https://vault.example:8200',
+      auth: { method: 'approle', roleId: 'r', secretId },
+      kv: { version: 2, path: PATH },
+    };
     expect(attempt({ ...base, address: 'http://vault.example:8200' }).message).toContain('address');
     expect(attempt({ ...base, kv: { version: 2, path: '../etc' } }).message).toContain('kv.path');
     expect(attempt({ ...base, extra: true }).code).toBe(ErrorCode.CONFIG_INVALID);

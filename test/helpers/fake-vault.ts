@@ -144,7 +144,10 @@ export class FakeVault {
   #namespaces = new Map<string, Map<string, Mount>>();
   #tokens = new Map<string, TokenRecord>();
   #appRoles = new Map<string, Map<string, AppRole>>();
-  #kubernetesRoles = new Map<string, Map<string, { serviceAccountNames: string[]; namespaces: string[]; token: TokenPolicy }>>();
+  #kubernetesRoles = new Map<
+    string,
+    Map<string, { serviceAccountNames: string[]; namespaces: string[]; token: TokenPolicy }>
+  >();
   #jwtRoles = new Map<string, Map<string, { token: TokenPolicy }>>();
   #deniedReads = new Set<string>();
   #faults: FaultRule[] = [];
@@ -211,10 +214,13 @@ export class FakeVault {
 
   /** Creates a namespace (`team-a/`) with a KV v2 mount `secret` and a KV v1 mount `kv`. */
   addNamespace(namespace: string): void {
-    this.#namespaces.set(namespace, new Map([
-      ['secret', { type: 'kv2', kv2: new Map(), kv1: new Map() }],
-      ['kv', { type: 'kv1', kv2: new Map(), kv1: new Map() }],
-    ]));
+    this.#namespaces.set(
+      namespace,
+      new Map([
+        ['secret', { type: 'kv2', kv2: new Map(), kv1: new Map() }],
+        ['kv', { type: 'kv1', kv2: new Map(), kv1: new Map() }],
+      ]),
+    );
   }
 
   /** Makes reads of a KV path fail with the policy-denial 403 (valid token). */
@@ -231,18 +237,33 @@ export class FakeVault {
     return this.log.filter(
       (entry) =>
         (filter.method === undefined || entry.method === filter.method) &&
-        (filter.path === undefined || (typeof filter.path === 'string' ? entry.path === filter.path : filter.path.test(entry.path))),
+        (filter.path === undefined ||
+          (typeof filter.path === 'string' ? entry.path === filter.path : filter.path.test(entry.path))),
     );
   }
 
   // ---- control: secrets ----
 
   /** Writes a new KV v2 version and returns its number. */
-  writeSecret(path: string, data: Record<string, unknown>, options: { mount?: string; namespace?: string; customMetadata?: Record<string, string> | null } = {}): number {
-    return this.#writeInto(this.#mount(options.namespace ?? '', options.mount ?? 'secret'), path, data, options.customMetadata);
+  writeSecret(
+    path: string,
+    data: Record<string, unknown>,
+    options: { mount?: string; namespace?: string; customMetadata?: Record<string, string> | null } = {},
+  ): number {
+    return this.#writeInto(
+      this.#mount(options.namespace ?? '', options.mount ?? 'secret'),
+      path,
+      data,
+      options.customMetadata,
+    );
   }
 
-  #writeInto(mount: Mount, path: string, data: Record<string, unknown>, customMetadata?: Record<string, string> | null): number {
+  #writeInto(
+    mount: Mount,
+    path: string,
+    data: Record<string, unknown>,
+    customMetadata?: Record<string, string> | null,
+  ): number {
     const time = new Date(this.now()).toISOString();
     let secret = mount.kv2.get(path);
     if (secret === undefined) {
@@ -256,7 +277,11 @@ export class FakeVault {
     return secret.current;
   }
 
-  setCustomMetadata(path: string, customMetadata: Record<string, string> | null, options: { mount?: string; namespace?: string } = {}): void {
+  setCustomMetadata(
+    path: string,
+    customMetadata: Record<string, string> | null,
+    options: { mount?: string; namespace?: string } = {},
+  ): void {
     const secret = this.#mount(options.namespace ?? '', options.mount ?? 'secret').kv2.get(path);
     if (secret) secret.customMetadata = customMetadata;
   }
@@ -283,7 +308,17 @@ export class FakeVault {
   // ---- control: auth ----
 
   /** Creates a token; `value` lets a test supply its own canary token. */
-  createToken(options: { value?: string; ttlSeconds?: number; maxTtlSeconds?: number; renewable?: boolean; policies?: string[]; path?: string; meta?: Record<string, string> } = {}): string {
+  createToken(
+    options: {
+      value?: string;
+      ttlSeconds?: number;
+      maxTtlSeconds?: number;
+      renewable?: boolean;
+      policies?: string[];
+      path?: string;
+      meta?: Record<string, string>;
+    } = {},
+  ): string {
     const token = options.value ?? mintVaultToken();
     const ttlMs = (options.ttlSeconds ?? 3600) * 1000;
     const now = this.now();
@@ -316,7 +351,15 @@ export class FakeVault {
     return [...this.#tokens.entries()].filter(([, record]) => this.#alive(record)).map(([token]) => hashForLog(token));
   }
 
-  addAppRole(options: { roleId: string; secretId: string; mount?: string; secretIdNumUses?: number; tokenTtlSeconds?: number; tokenMaxTtlSeconds?: number; renewable?: boolean }): void {
+  addAppRole(options: {
+    roleId: string;
+    secretId: string;
+    mount?: string;
+    secretIdNumUses?: number;
+    tokenTtlSeconds?: number;
+    tokenMaxTtlSeconds?: number;
+    renewable?: boolean;
+  }): void {
     const mount = options.mount ?? 'approle';
     const roles = this.#appRoles.get(mount) ?? new Map<string, AppRole>();
     this.#appRoles.set(mount, roles);
@@ -331,7 +374,14 @@ export class FakeVault {
     });
   }
 
-  addKubernetesRole(options: { role: string; serviceAccountNames: string[]; namespaces: string[]; mount?: string; tokenTtlSeconds?: number; renewable?: boolean }): void {
+  addKubernetesRole(options: {
+    role: string;
+    serviceAccountNames: string[];
+    namespaces: string[];
+    mount?: string;
+    tokenTtlSeconds?: number;
+    renewable?: boolean;
+  }): void {
     const mount = options.mount ?? 'kubernetes';
     const roles = this.#kubernetesRoles.get(mount) ?? new Map();
     this.#kubernetesRoles.set(mount, roles);
@@ -346,7 +396,9 @@ export class FakeVault {
     const mount = options.mount ?? 'jwt';
     const roles = this.#jwtRoles.get(mount) ?? new Map();
     this.#jwtRoles.set(mount, roles);
-    roles.set(options.role, { token: { ttlSeconds: options.tokenTtlSeconds ?? 3600, maxTtlSeconds: 0, renewable: options.renewable ?? true } });
+    roles.set(options.role, {
+      token: { ttlSeconds: options.tokenTtlSeconds ?? 3600, maxTtlSeconds: 0, renewable: options.renewable ?? true },
+    });
   }
 
   /** An HS256 JWT the fake accepts for Kubernetes and JWT logins (`exp` in seconds since the epoch). */
@@ -413,12 +465,14 @@ export class FakeVault {
       return;
     }
     if (!url.pathname.startsWith('/v1/')) return errors(404);
-    if (this.agentMode && request.headers['x-vault-request'] !== 'true') return errors(412, 'missing "X-Vault-Request" header');
+    if (this.agentMode && request.headers['x-vault-request'] !== 'true')
+      return errors(412, 'missing "X-Vault-Request" header');
 
     // Namespace: header, then any registered namespace used as a path prefix.
     let namespace = '';
     const namespaceHeader = request.headers['x-vault-namespace'];
-    if (typeof namespaceHeader === 'string' && namespaceHeader.length > 0) namespace = namespaceHeader.endsWith('/') ? namespaceHeader : `${namespaceHeader}/`;
+    if (typeof namespaceHeader === 'string' && namespaceHeader.length > 0)
+      namespace = namespaceHeader.endsWith('/') ? namespaceHeader : `${namespaceHeader}/`;
     let path = decodeURIComponent(url.pathname.slice('/v1/'.length));
     for (const candidate of [...this.#namespaces.keys()].filter(Boolean).sort((a, b) => b.length - a.length)) {
       if (path.startsWith(candidate) && !path.startsWith('sys/') && !path.startsWith('auth/')) {
@@ -432,17 +486,40 @@ export class FakeVault {
     const mounts = this.#namespaces.get(namespace);
     if (mounts === undefined) return errors(404, `no handler for route "${path}". route entry not found.`);
 
-    if (path === 'sys/seal-status') return respond(200, { type: 'shamir', initialized: true, sealed: this.sealed, t: 1, n: 1, progress: 0, nonce: '', version: '1.21.0' });
+    if (path === 'sys/seal-status')
+      return respond(200, {
+        type: 'shamir',
+        initialized: true,
+        sealed: this.sealed,
+        t: 1,
+        n: 1,
+        progress: 0,
+        nonce: '',
+        version: '1.21.0',
+      });
     if (path === 'sys/health') {
       const status = this.sealed ? 503 : this.standby.mode !== 'off' ? 429 : 200;
-      return respond(status, { initialized: true, sealed: this.sealed, standby: this.standby.mode !== 'off', performance_standby: false, server_time_utc: Math.floor(this.now() / 1000), version: '1.21.0' });
+      return respond(status, {
+        initialized: true,
+        sealed: this.sealed,
+        standby: this.standby.mode !== 'off',
+        performance_standby: false,
+        server_time_utc: Math.floor(this.now() / 1000),
+        version: '1.21.0',
+      });
     }
     if (this.sealed) return errors(503, 'Vault is sealed');
-    if (this.standby.mode === 'redirect') return respond(307, undefined, { Location: `${this.standby.location}${url.pathname}${url.search}` });
+    if (this.standby.mode === 'redirect')
+      return respond(307, undefined, { Location: `${this.standby.location}${url.pathname}${url.search}` });
     if (this.standby.mode === 'no-active') return errors(503, 'no active Vault instance found');
     if (this.rateLimit) {
       const extra: Record<string, string> = this.rateLimit.headers
-        ? { 'Retry-After': String(this.rateLimit.retryAfterSeconds), 'X-Ratelimit-Limit': '20', 'X-Ratelimit-Remaining': '0', 'X-Ratelimit-Reset': String(this.rateLimit.retryAfterSeconds) }
+        ? {
+            'Retry-After': String(this.rateLimit.retryAfterSeconds),
+            'X-Ratelimit-Limit': '20',
+            'X-Ratelimit-Remaining': '0',
+            'X-Ratelimit-Reset': String(this.rateLimit.retryAfterSeconds),
+          }
         : {};
       return respond(429, { errors: [`request path "${path}": rate limit quota exceeded`] }, extra);
     }
@@ -456,27 +533,40 @@ export class FakeVault {
     if (bodyText.length > 0 && (method === 'POST' || method === 'PUT')) {
       try {
         const parsed = JSON.parse(bodyText) as unknown;
-        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+          body = parsed as Record<string, unknown>;
       } catch {
-        return errors(400, "failed to parse JSON input: invalid character '}' looking for beginning of object key string");
+        return errors(
+          400,
+          "failed to parse JSON input: invalid character '}' looking for beginning of object key string",
+        );
       }
     }
 
     const login = /^auth\/(.+)\/login$/.exec(path);
-    if (login && (method === 'POST' || method === 'PUT')) return this.#login(login[1] as string, body, entry, respond, errors);
+    if (login && (method === 'POST' || method === 'PUT'))
+      return this.#login(login[1] as string, body, entry, respond, errors);
 
     const tokenHeader = request.headers['x-vault-token'];
     const authorization = request.headers.authorization;
-    const token = typeof tokenHeader === 'string' && tokenHeader ? tokenHeader : typeof authorization === 'string' && authorization.startsWith('Bearer ') ? authorization.slice(7) : undefined;
+    const token =
+      typeof tokenHeader === 'string' && tokenHeader
+        ? tokenHeader
+        : typeof authorization === 'string' && authorization.startsWith('Bearer ')
+          ? authorization.slice(7)
+          : undefined;
     if (token === undefined) return errors(403, 'permission denied');
     entry.tokenHash = hashForLog(token);
     const record = this.#tokens.get(token);
     if (record === undefined || !this.#alive(record)) {
-      return this.legacyInvalidTokenWording ? errors(403, 'permission denied') : errors(403, '2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n');
+      return this.legacyInvalidTokenWording
+        ? errors(403, 'permission denied')
+        : errors(403, '2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n');
     }
 
     if (path === 'auth/token/lookup-self') return respond(200, this.#envelope({ data: this.#lookup(token, record) }));
-    if (path === 'auth/token/renew-self' && (method === 'POST' || method === 'PUT')) return this.#renew(token, record, body, respond, errors);
+    if (path === 'auth/token/renew-self' && (method === 'POST' || method === 'PUT'))
+      return this.#renew(token, record, body, respond, errors);
     if (path === 'auth/token/revoke-self' && (method === 'POST' || method === 'PUT')) {
       record.revoked = true;
       return respond(204);
@@ -485,7 +575,8 @@ export class FakeVault {
     const [mountName, ...rest] = path.split('/');
     const mount = mounts.get(mountName ?? '');
     if (mount === undefined) return errors(404, `no handler for route "${path}". route entry not found.`);
-    if (this.#deniedReads.has(`${namespace}${path}`) || this.#deniedReads.has(path)) return errors(403, '1 error occurred:\n\t* permission denied\n\n');
+    if (this.#deniedReads.has(`${namespace}${path}`) || this.#deniedReads.has(path))
+      return errors(403, '1 error occurred:\n\t* permission denied\n\n');
     if (mount.type === 'kv1') return this.#kv1(mount, rest.join('/'), method, body, url, respond, errors);
     return this.#kv2(mount, rest, method, body, url, respond, errors);
   }
@@ -508,7 +599,10 @@ export class FakeVault {
   }
 
   #takeFault(path: string, method: string): Fault | undefined {
-    const index = this.#faults.findIndex((rule) => (rule.path === undefined || rule.path.test(path)) && (rule.method === undefined || rule.method === method));
+    const index = this.#faults.findIndex(
+      (rule) =>
+        (rule.path === undefined || rule.path.test(path)) && (rule.method === undefined || rule.method === method),
+    );
     if (index < 0) return undefined;
     const rule = this.#faults[index] as FaultRule;
     if (rule.times !== undefined) {
@@ -519,14 +613,25 @@ export class FakeVault {
   }
 
   /** Returns true when the fault produced (or suppressed) the whole response. */
-  async #applyFault(fault: Fault, request: http.IncomingMessage, response: http.ServerResponse, entry: RequestLogEntry, respond: (status: number, body?: unknown, headers?: Record<string, string>) => void): Promise<boolean> {
+  async #applyFault(
+    fault: Fault,
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    entry: RequestLogEntry,
+    respond: (status: number, body?: unknown, headers?: Record<string, string>) => void,
+  ): Promise<boolean> {
     switch (fault.type) {
       case 'status':
         respond(fault.status, fault.body, fault.headers);
         return true;
       case 'raw':
         entry.status = fault.status ?? 200;
-        response.writeHead(fault.status ?? 200, { 'Content-Type': fault.contentType ?? 'application/json', 'Cache-Control': 'no-store' }).end(fault.body);
+        response
+          .writeHead(fault.status ?? 200, {
+            'Content-Type': fault.contentType ?? 'application/json',
+            'Cache-Control': 'no-store',
+          })
+          .end(fault.body);
         return true;
       case 'stall':
         entry.status = 200;
@@ -568,7 +673,12 @@ export class FakeVault {
     }
   }
 
-  #envelope(fields: { data?: unknown; auth?: unknown; warnings?: string[] | null; leaseDuration?: number }): Record<string, unknown> {
+  #envelope(fields: {
+    data?: unknown;
+    auth?: unknown;
+    warnings?: string[] | null;
+    leaseDuration?: number;
+  }): Record<string, unknown> {
     return {
       request_id: randomUUID(),
       lease_id: '',
@@ -583,7 +693,13 @@ export class FakeVault {
   }
 
   #issueToken(policy: TokenPolicy, path: string, meta: Record<string, string>): Record<string, unknown> {
-    const token = this.createToken({ ttlSeconds: policy.ttlSeconds, maxTtlSeconds: policy.maxTtlSeconds, renewable: policy.renewable, path, meta });
+    const token = this.createToken({
+      ttlSeconds: policy.ttlSeconds,
+      maxTtlSeconds: policy.maxTtlSeconds,
+      renewable: policy.renewable,
+      path,
+      meta,
+    });
     const record = this.#tokens.get(token) as TokenRecord;
     return {
       client_token: token,
@@ -601,7 +717,13 @@ export class FakeVault {
     };
   }
 
-  #login(mount: string, body: Record<string, unknown>, entry: RequestLogEntry, respond: (status: number, body?: unknown) => void, errors: (status: number, ...messages: string[]) => void): void {
+  #login(
+    mount: string,
+    body: Record<string, unknown>,
+    entry: RequestLogEntry,
+    respond: (status: number, body?: unknown) => void,
+    errors: (status: number, ...messages: string[]) => void,
+  ): void {
     const appRoles = this.#appRoles.get(mount);
     if (appRoles) {
       const roleId = body.role_id;
@@ -619,7 +741,11 @@ export class FakeVault {
       if (role.secretIdUsesLeft <= 0) return errors(400, `invalid secret_id "${secretId}"`);
       role.secretIdUsesLeft -= 1;
       role.failures = 0;
-      const auth = this.#issueToken({ ttlSeconds: role.tokenTtlSeconds, maxTtlSeconds: role.tokenMaxTtlSeconds, renewable: role.renewable }, `auth/${mount}/login`, { role_name: roleId });
+      const auth = this.#issueToken(
+        { ttlSeconds: role.tokenTtlSeconds, maxTtlSeconds: role.tokenMaxTtlSeconds, renewable: role.renewable },
+        `auth/${mount}/login`,
+        { role_name: roleId },
+      );
       return respond(200, this.#envelope({ auth }));
     }
     const kubernetesRoles = this.#kubernetesRoles.get(mount);
@@ -637,14 +763,26 @@ export class FakeVault {
         const name = String(claims['kubernetes.io/serviceaccount/service-account.name'] ?? '');
         if (!role.serviceAccountNames.includes(name)) return errors(403, 'service account name not authorized');
         if (!role.namespaces.includes(namespace)) return errors(403, 'namespace not authorized');
-        return respond(200, this.#envelope({ auth: this.#issueToken(role.token, `auth/${mount}/login`, { role: String(roleName), service_account_name: name, service_account_namespace: namespace }) }));
+        return respond(
+          200,
+          this.#envelope({
+            auth: this.#issueToken(role.token, `auth/${mount}/login`, {
+              role: String(roleName),
+              service_account_name: name,
+              service_account_namespace: namespace,
+            }),
+          }),
+        );
       }
       const role = typeof roleName === 'string' ? jwtRoles?.get(roleName) : undefined;
       if (role === undefined) return errors(400, `role "${String(roleName)}" could not be found`);
       const claims = typeof jwt === 'string' ? this.#verifyJwt(jwt) : undefined;
       if (claims === 'expired') return errors(400, 'error validating token: token is expired');
       if (claims === undefined) return errors(400, 'error validating token: invalid signature');
-      return respond(200, this.#envelope({ auth: this.#issueToken(role.token, `auth/${mount}/login`, { role: String(roleName) }) }));
+      return respond(
+        200,
+        this.#envelope({ auth: this.#issueToken(role.token, `auth/${mount}/login`, { role: String(roleName) }) }),
+      );
     }
     return errors(404, `no handler for route "auth/${mount}/login". route entry not found.`);
   }
@@ -683,7 +821,13 @@ export class FakeVault {
     };
   }
 
-  #renew(token: string, record: TokenRecord, body: Record<string, unknown>, respond: (status: number, body?: unknown) => void, errors: (status: number, ...messages: string[]) => void): void {
+  #renew(
+    token: string,
+    record: TokenRecord,
+    body: Record<string, unknown>,
+    respond: (status: number, body?: unknown) => void,
+    errors: (status: number, ...messages: string[]) => void,
+  ): void {
     if (!record.renewable) return errors(400, 'lease is not renewable');
     const now = this.now();
     let ttlSeconds = parseDuration(body.increment) ?? record.ttlMs / 1000;
@@ -691,7 +835,9 @@ export class FakeVault {
     if (record.maxTtlMs > 0) {
       const remaining = Math.max(0, Math.floor((record.createdAt + record.maxTtlMs - now) / 1000));
       if (ttlSeconds > remaining) {
-        warnings = [`TTL of "${goDuration(ttlSeconds)}" exceeded the effective max_ttl of "${goDuration(remaining)}"; TTL value is capped accordingly`];
+        warnings = [
+          `TTL of "${goDuration(ttlSeconds)}" exceeded the effective max_ttl of "${goDuration(remaining)}"; TTL value is capped accordingly`,
+        ];
         ttlSeconds = remaining;
       }
     }
@@ -713,7 +859,15 @@ export class FakeVault {
     respond(200, { ...this.#envelope({ auth, warnings }), mount_type: undefined });
   }
 
-  #kv1(mount: Mount, path: string, method: string, body: Record<string, unknown>, url: URL, respond: (status: number, body?: unknown) => void, errors: (status: number, ...messages: string[]) => void): void {
+  #kv1(
+    mount: Mount,
+    path: string,
+    method: string,
+    body: Record<string, unknown>,
+    url: URL,
+    respond: (status: number, body?: unknown) => void,
+    errors: (status: number, ...messages: string[]) => void,
+  ): void {
     if (method === 'GET') {
       const stored = mount.kv1.get(path);
       if (stored === undefined) return errors(404);
@@ -732,7 +886,15 @@ export class FakeVault {
     return errors(405, '1 error occurred:\n\t* unsupported operation\n\n');
   }
 
-  #kv2(mount: Mount, segments: string[], method: string, body: Record<string, unknown>, url: URL, respond: (status: number, body?: unknown) => void, errors: (status: number, ...messages: string[]) => void): void {
+  #kv2(
+    mount: Mount,
+    segments: string[],
+    method: string,
+    body: Record<string, unknown>,
+    url: URL,
+    respond: (status: number, body?: unknown) => void,
+    errors: (status: number, ...messages: string[]) => void,
+  ): void {
     const [kind, ...pathSegments] = segments;
     const path = pathSegments.join('/');
     const secret = mount.kv2.get(path);
@@ -752,17 +914,27 @@ export class FakeVault {
         const version = versionParameter && Number(versionParameter) > 0 ? Number(versionParameter) : secret.current;
         const entry = secret.versions.get(version);
         if (entry === undefined) return errors(404);
-        if (isDeleted(entry) || entry.destroyed) return respond(404, this.#envelope({ data: { data: null, metadata: versionMetadata(version, entry) } }));
+        if (isDeleted(entry) || entry.destroyed)
+          return respond(404, this.#envelope({ data: { data: null, metadata: versionMetadata(version, entry) } }));
         return respond(200, this.#envelope({ data: { data: entry.data, metadata: versionMetadata(version, entry) } }));
       }
       if (method === 'POST' || method === 'PUT') {
         const data = body.data;
         if (typeof data !== 'object' || data === null) return errors(400, 'no data provided');
         const cas = (body.options as { cas?: unknown } | undefined)?.cas;
-        if (typeof cas === 'number' && cas !== (secret?.current ?? 0)) return errors(400, 'check-and-set parameter did not match the current version');
+        if (typeof cas === 'number' && cas !== (secret?.current ?? 0))
+          return errors(400, 'check-and-set parameter did not match the current version');
         const version = this.#writeInto(mount, path, data as Record<string, unknown>);
         const stored = mount.kv2.get(path) as KvSecret;
-        return respond(200, this.#envelope({ data: { ...versionMetadata(version, stored.versions.get(version) as KvVersion), custom_metadata: stored.customMetadata } }));
+        return respond(
+          200,
+          this.#envelope({
+            data: {
+              ...versionMetadata(version, stored.versions.get(version) as KvVersion),
+              custom_metadata: stored.customMetadata,
+            },
+          }),
+        );
       }
       if (method === 'DELETE') {
         const entry = secret?.versions.get(secret.current);
@@ -771,7 +943,9 @@ export class FakeVault {
       }
     }
     if ((kind === 'delete' || kind === 'undelete' || kind === 'destroy') && (method === 'POST' || method === 'PUT')) {
-      const versions = Array.isArray(body.versions) ? (body.versions as unknown[]).filter((item): item is number => typeof item === 'number') : [];
+      const versions = Array.isArray(body.versions)
+        ? (body.versions as unknown[]).filter((item): item is number => typeof item === 'number')
+        : [];
       for (const version of versions) {
         const entry = secret?.versions.get(version);
         if (!entry) continue;
@@ -800,28 +974,46 @@ export class FakeVault {
       if (method === 'GET') {
         if (secret === undefined) return errors(404);
         const versions: Record<string, unknown> = {};
-        for (const [version, entry] of secret.versions) versions[String(version)] = { created_time: entry.created, deletion_time: entry.deletionTime, destroyed: entry.destroyed };
-        return respond(200, this.#envelope({
-          data: {
-            cas_required: false,
-            created_time: secret.created,
-            current_version: secret.current,
-            custom_metadata: secret.customMetadata,
-            delete_version_after: '0s',
-            max_versions: 0,
-            oldest_version: Math.min(...secret.versions.keys()),
-            updated_time: secret.updated,
-            versions,
-          },
-        }));
+        for (const [version, entry] of secret.versions)
+          versions[String(version)] = {
+            created_time: entry.created,
+            deletion_time: entry.deletionTime,
+            destroyed: entry.destroyed,
+          };
+        return respond(
+          200,
+          this.#envelope({
+            data: {
+              cas_required: false,
+              created_time: secret.created,
+              current_version: secret.current,
+              custom_metadata: secret.customMetadata,
+              delete_version_after: '0s',
+              max_versions: 0,
+              oldest_version: Math.min(...secret.versions.keys()),
+              updated_time: secret.updated,
+              versions,
+            },
+          }),
+        );
       }
       if (method === 'POST' || method === 'PUT') {
-        if (secret && typeof body.custom_metadata === 'object') secret.customMetadata = body.custom_metadata as Record<string, string>;
+        if (secret && typeof body.custom_metadata === 'object')
+          secret.customMetadata = body.custom_metadata as Record<string, string>;
         return respond(204);
       }
     }
-    if (kind === undefined || !['data', 'metadata', 'delete', 'undelete', 'destroy', 'subkeys', 'config'].includes(kind)) {
-      return respond(404, { ...this.#envelope({ warnings: ["Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the Vault CLI, use 'vault kv get' for this operation."] }) });
+    if (
+      kind === undefined ||
+      !['data', 'metadata', 'delete', 'undelete', 'destroy', 'subkeys', 'config'].includes(kind)
+    ) {
+      return respond(404, {
+        ...this.#envelope({
+          warnings: [
+            "Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the Vault CLI, use 'vault kv get' for this operation.",
+          ],
+        }),
+      });
     }
     return errors(405, '1 error occurred:\n\t* unsupported operation\n\n');
   }
