@@ -106,6 +106,8 @@ export interface MiddlewareContext {
   readonly destination: string | undefined;
   /** Streaming reply expected (`stream: true` or `messages.stream`). */
   readonly stream: boolean;
+  /** The decisions recorded so far on this call, in order (for example an output guard linking to injection findings). */
+  readonly decisions: readonly SecurityDecision[];
   /** Record a decision; it reaches the result's decisions, the call span and the audit trail. */
   decide(decision: Omit<SecurityDecision, 'middleware' | 'phase'> & { phase?: SecurityDecision['phase'] }): void;
   /**
