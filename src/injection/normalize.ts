@@ -89,7 +89,7 @@ export function buildNormalizedView(text: string): NormalizedView {
   if (isPlainAscii(text)) {
     return { text: text.toLowerCase(), starts: null, ends: null, hiddenRuns: [], hiddenPayloads: [], hiddenCharacters: 0 };
   }
-  const pieces: string[] = [];
+  const units: number[] = [];
   const pieceStarts: number[] = [];
   const pieceEnds: number[] = [];
   const hiddenRuns: HiddenRun[] = [];
@@ -112,6 +112,14 @@ export function buildNormalizedView(text: string): NormalizedView {
     const codePoint = text.codePointAt(index) ?? 0;
     const width = codePoint > 0xffff ? 2 : 1;
     const end = index + width;
+    if (codePoint < 0x80) {
+      previousVisible = codePoint;
+      units.push(codePoint >= 0x41 && codePoint <= 0x5a ? codePoint + 0x20 : codePoint);
+      pieceStarts.push(index);
+      pieceEnds.push(end);
+      index = end;
+      continue;
+    }
     if (isTag(codePoint)) {
       index = consumeTags(text, index, previousVisible, hiddenRuns, hiddenPayloads, (count) => (hiddenCharacters += count));
       continue;
@@ -136,17 +144,17 @@ export function buildNormalizedView(text: string): NormalizedView {
       continue;
     }
     previousVisible = codePoint;
-    const folded = codePoint < 0x80 ? String.fromCharCode(codePoint).toLowerCase() : foldCodePoint(codePoint);
+    const folded = foldCodePoint(codePoint);
     for (let offset = 0; offset < folded.length; offset += 1) {
-      pieces.push(folded[offset] ?? '');
+      units.push(folded.charCodeAt(offset));
       pieceStarts.push(index);
       pieceEnds.push(end);
     }
     index = end;
   }
-  foldMixedScriptWords(pieces);
+  foldMixedScriptWords(units);
   return {
-    text: pieces.join(''),
+    text: fromUnits(units),
     starts: Int32Array.from(pieceStarts),
     ends: Int32Array.from(pieceEnds),
     hiddenRuns,
@@ -155,34 +163,53 @@ export function buildNormalizedView(text: string): NormalizedView {
   };
 }
 
+/** Builds a string from UTF-16 units in chunks (one call per 8 K units, not one string per unit). */
+function fromUnits(units: readonly number[]): string {
+  let result = '';
+  for (let start = 0; start < units.length; start += 8192) {
+    result += String.fromCharCode(...units.slice(start, start + 8192));
+  }
+  return result;
+}
+
 function isPlainAscii(text: string): boolean {
   for (let index = 0; index < text.length; index += 1) if (text.charCodeAt(index) > 0x7e) return false;
   return true;
 }
 
+const letterCache = new Map<number, boolean>();
+function isLetter(unit: number): boolean {
+  if (unit < 0x80) return isAsciiLetter(unit);
+  let letter = letterCache.get(unit);
+  if (letter === undefined) {
+    letter = /\p{L}/u.test(String.fromCharCode(unit));
+    if (letterCache.size < 8192) letterCache.set(unit, letter);
+  }
+  return letter;
+}
+
 /** Folds look-alike letters to Latin in words that also contain a Latin letter ("іgnоre"), not in Russian or Greek words. */
-function foldMixedScriptWords(pieces: string[]): void {
+function foldMixedScriptWords(units: number[]): void {
   let wordStart = 0;
-  for (let index = 0; index <= pieces.length; index += 1) {
-    const piece = index < pieces.length ? (pieces[index] ?? '') : ' ';
-    if (/\p{L}/u.test(piece)) continue;
-    if (index - wordStart > 1) foldWord(pieces, wordStart, index);
+  for (let index = 0; index <= units.length; index += 1) {
+    if (index < units.length && isLetter(units[index] ?? 0)) continue;
+    if (index - wordStart > 1) foldWord(units, wordStart, index);
     wordStart = index + 1;
   }
 }
 
-function foldWord(pieces: string[], start: number, end: number): void {
+function foldWord(units: number[], start: number, end: number): void {
   let hasLatin = false;
   let hasLookAlike = false;
   for (let index = start; index < end; index += 1) {
-    const code = (pieces[index] ?? '').codePointAt(0) ?? 0;
-    if (isAsciiLetter(code)) hasLatin = true;
-    else if (HOMOGLYPHS.has(code)) hasLookAlike = true;
+    const unit = units[index] ?? 0;
+    if (isAsciiLetter(unit)) hasLatin = true;
+    else if (HOMOGLYPHS.has(unit)) hasLookAlike = true;
   }
   if (!hasLatin || !hasLookAlike) return;
   for (let index = start; index < end; index += 1) {
-    const replacement = HOMOGLYPHS.get((pieces[index] ?? '').codePointAt(0) ?? 0);
-    if (replacement !== undefined) pieces[index] = replacement;
+    const replacement = HOMOGLYPHS.get(units[index] ?? 0);
+    if (replacement !== undefined) units[index] = replacement.charCodeAt(0);
   }
 }
 

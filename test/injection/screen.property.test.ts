@@ -71,11 +71,13 @@ describe('totality', () => {
 });
 
 describe('linear time', () => {
+  // CPU time rather than wall time: the suite shares the machine, and waiting is not work.
   const timeOf = (text: string): number => {
     screenInjection(text.slice(0, 5000));
-    const started = performance.now();
+    const started = process.cpuUsage();
     screenInjection(text);
-    return performance.now() - started;
+    const used = process.cpuUsage(started);
+    return (used.user + used.system) / 1000;
   };
   const bestOf = (text: string, runs = 3): number => Math.min(...Array.from({ length: runs }, () => timeOf(text)));
 
