@@ -149,7 +149,7 @@ export class SecureClaudeClient extends Anthropic {
     const preset = settings.preset ?? defaultPreset();
     const middleware = resolveMiddleware(settings, preset, audit);
     const keying = resolveCredentials(sdkOptions, settings, audit);
-    const openTelemetry = resolveTelemetry(sdkOptions.openTelemetry, settings, audit);
+    const openTelemetry = resolveTelemetry(sdkOptions.openTelemetry, settings, preset, audit);
     const tracerProvider = settings.tracerProvider ?? (openTelemetry ? openTelemetry.tracerProvider : undefined);
     const tracer = (tracerProvider ?? trace.getTracerProvider()).getTracer('secure-claude', VERSION);
     const pipeline = new Pipeline({
@@ -296,6 +296,7 @@ function resolveCredentials(
 function resolveTelemetry(
   option: ClientOptions['openTelemetry'],
   settings: z.output<typeof securitySchema>,
+  preset: Preset,
   audit: AuditSink,
 ): (OpenTelemetryOptions & { traces: { contentMode: 'content' | 'metadata_only' } }) | false {
   if (option === false) return false;
@@ -303,9 +304,9 @@ function resolveTelemetry(
   const traces = typeof given.traces === 'object' ? given.traces : { enabled: given.traces ?? true };
   const wantsContent = traces.contentMode === 'content';
   if (wantsContent) {
-    if (settings.preset?.contentCapture === 'forbidden' && !settings.dangerouslyCaptureContent) {
+    if (preset.contentCapture === 'forbidden' && !settings.dangerouslyCaptureContent) {
       throw new ConfigError(
-        `openTelemetry.traces.contentMode 'content' is forbidden by preset ${settings.preset.name}@${settings.preset.version}; ` +
+        `openTelemetry.traces.contentMode 'content' is forbidden by preset ${preset.name}@${preset.version}; ` +
           'set security.dangerouslyCaptureContent to the reason (audited) to allow it.',
         { source: 'security' },
       );

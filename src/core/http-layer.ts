@@ -73,13 +73,19 @@ export function createHttpLayer(hooks: HttpLayerHooks = {}): Middleware {
         response = await next({ ...request, headers });
       }
     }
-    if (!response.ok || !call.hasOutputWork) return response;
-
+    if (!response.ok) return response;
     const contentType = response.headers.get('content-type') ?? '';
-    if (options.stream && contentType.includes('text/event-stream') && response.body) {
-      const transformers = call.createStreamTransformers();
-      if (transformers.length === 0) return response;
-      return new Response(transformSseBody(response.body, call, transformers), {
+    const streamed = Boolean(options.stream) && contentType.includes('text/event-stream') && response.body !== null;
+    const transformers = streamed && call.hasOutputWork ? call.createStreamTransformers() : [];
+    if (streamed && transformers.length === 0) {
+      // Nothing to do per event: the call's own work is over once the reply starts.
+      call.finish();
+      return response;
+    }
+    if (!call.hasOutputWork) return response;
+
+    if (streamed) {
+      return new Response(transformSseBody(response.body!, call, transformers), {
         status: response.status,
         statusText: response.statusText,
         headers: withoutLength(response.headers),

@@ -165,3 +165,18 @@ describe('telemetry is never a leak', () => {
     expect(message.type).toBe('message');
   });
 });
+
+describe('call spans always end', () => {
+  it('for a stream with no output controls', async () => {
+    const inputOnly: SecureMiddleware = { name: 'input-only', transformParams: (params) => params };
+    const client = new SecureClaudeClient({
+      apiKey: makeCanaryKey(),
+      baseURL: fake.url,
+      maxRetries: 0,
+      security: { environment: 'test', preset: bare, middleware: [inputOnly], tracerProvider: provider },
+    });
+    const stream = await client.messages.create({ ...params, stream: true });
+    for await (const _event of stream);
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toContain('secure_claude.messages.create');
+  });
+});
