@@ -11,6 +11,9 @@ export interface RotationEvent {
   currentFingerprint: string;
   previousVersion: string | number;
   currentVersion: string | number;
+  /** `key_id` metadata tags of the two versions (an Anthropic API key id such as `apikey_01…`), when tagged. */
+  previousKeyId?: string;
+  currentKeyId?: string;
 }
 
 /** Resolved settings of one `KeyCache` (see `createKeyProvider` for the documented options). */
@@ -59,6 +62,7 @@ type AttemptKind = 'fetch' | 'refresh' | 'invalidate';
 
 interface Entry {
   key: string;
+  keyId: string | undefined;
   fingerprint: string;
   version: string | number;
   validatedAt: number;
@@ -394,6 +398,7 @@ export class KeyCache {
     const jitter = 1 + (settings.random() * 2 - 1) * settings.jitterRatio;
     const entry: Entry = {
       key: value.key,
+      keyId: value.metadata.key_id,
       fingerprint,
       version: value.version,
       validatedAt: now,
@@ -414,6 +419,8 @@ export class KeyCache {
         currentFingerprint: fingerprint,
         previousVersion: previous.version,
         currentVersion: value.version,
+        ...(previous.keyId ? { previousKeyId: previous.keyId } : {}),
+        ...(entry.keyId ? { currentKeyId: entry.keyId } : {}),
       });
     }
     this.#checkKeyAge(value, fingerprint);

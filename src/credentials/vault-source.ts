@@ -109,8 +109,12 @@ function isAllowedAddress(value: string): boolean {
 
 interface TokenState {
   value: string;
+  /** Start of the current lease (monotonic ms). */
   obtainedAt: number;
+  /** Current lease length; renewals may cap it below the login lease. */
   leaseMs: number;
+  /** Lease granted at login: "less than 10 % remaining" is measured against it. */
+  loginLeaseMs: number;
   renewable: boolean;
 }
 
@@ -262,7 +266,7 @@ class VaultSecretSource implements SecretSource {
     if (token !== undefined) {
       const remaining =
         token.leaseMs === 0 ? Number.POSITIVE_INFINITY : token.obtainedAt + token.leaseMs - performance.now();
-      if (remaining > token.leaseMs * RELOGIN_REMAINING_FRACTION) return;
+      if (remaining > token.loginLeaseMs * RELOGIN_REMAINING_FRACTION) return;
     }
     await this.#loginOnce(
       token === undefined ? 'authenticated' : 'reauthenticated',
@@ -378,6 +382,7 @@ class VaultSecretSource implements SecretSource {
       value: auth.client_token,
       obtainedAt: performance.now(),
       leaseMs: leaseSeconds * 1000,
+      loginLeaseMs: leaseSeconds * 1000,
       renewable: auth.renewable === true,
     };
     this.#client.token = auth.client_token;
@@ -410,7 +415,7 @@ class VaultSecretSource implements SecretSource {
         const auth = isPlainObject(response) ? response.auth : undefined;
         const leaseSeconds = isPlainObject(auth) && typeof auth.lease_duration === 'number' ? auth.lease_duration : 0;
         // A capped renewal (max TTL reached) is taken from the response, never from what was asked for.
-        if (leaseSeconds * 1000 > token.leaseMs * RELOGIN_REMAINING_FRACTION && this.#token === token) {
+        if (leaseSeconds * 1000 > token.loginLeaseMs * RELOGIN_REMAINING_FRACTION && this.#token === token) {
           this.#token = {
             ...token,
             obtainedAt: performance.now(),

@@ -238,12 +238,27 @@ describe('KeyCache and createKeyProvider (fake timers for time, the fake Vault f
     ]);
     expect(rotations).toEqual([
       {
+        previousKeyId: 'apikey_01',
+        currentKeyId: 'apikey_01',
         previousFingerprint: keys.fingerprintOf(first),
         currentFingerprint: keys.fingerprintOf(next),
         previousVersion: 1,
         currentVersion: 2,
       },
     ]);
+  });
+
+  it('V12: the token is renewed at 2/3 of its lease; a capped renewal ends in a re-login before expiry; no read sees a dead token', async () => {
+    vault.addAppRole({ roleId: 'claude-role', secretId, tokenTtlSeconds: 60, tokenMaxTtlSeconds: 100 });
+    const keys = provider({ softTtlSeconds: 5 });
+    await keys.getApiKey();
+    await advance(300_000, 1_000);
+    expect(vault.requests({ path: 'auth/token/renew-self' }).length).toBeGreaterThanOrEqual(2);
+    expect(vault.requests({ path: 'auth/approle/login' }).length).toBeGreaterThanOrEqual(3);
+    expect(vault.requests({ path: DATA_PATH }).length).toBeGreaterThan(40);
+    expect(vault.requests({ path: DATA_PATH }).every((entry) => entry.status === 200)).toBe(true);
+    expect(eventsOf(audit.events, 'vault.token_renewed').length).toBeGreaterThan(0);
+    expect(eventsOf(audit.events, 'vault.reauthenticated').length).toBeGreaterThan(0);
   });
 
   it('I5: an older version than observed is refused (kept serving the newer one) unless pinned', async () => {

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CredentialError, ErrorCode } from '../../src/core/errors';
 import { vaultSource, type VaultSourceOptions } from '../../src/credentials/vault-source';
 import type { SecretSourceEvent } from '../../src/credentials/types';
@@ -381,5 +382,68 @@ describe('vaultSource against the fake Vault (real node-vault, real sockets)', (
     expect(attempt({ ...base, extra: true }).code).toBe(ErrorCode.CONFIG_INVALID);
     expect(attempt({ ...base, auth: { method: 'approle', roleId: 'r' } }).message).toContain('auth.secretId');
     expect(() => vaultSource({ ...base, address: 'http://127.0.0.1:8200' } as VaultSourceOptions)).not.toThrow();
+  });
+});
+
+describe('V21: TLS verification cannot be weakened by environment variables', () => {
+  let directory: string;
+  let tls: { key: string; cert: string };
+
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), 'fake-vault-tls-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(directory, 'key.pem'),
+        '-out',
+        join(directory, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    tls = {
+      key: readFileSync(join(directory, 'key.pem'), 'utf8'),
+      cert: readFileSync(join(directory, 'cert.pem'), 'utf8'),
+    };
+  });
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('a self-signed Vault is refused even with VAULT_SKIP_VERIFY=false and NODE_TLS_REJECT_UNAUTHORIZED=0, and accepted with caCertificate', async () => {
+    const vault = await startFakeVault({ tls });
+    try {
+      const key = anthropicKeyCanary();
+      const token = vault.createToken();
+      vault.writeSecret(PATH, { api_key: key }, { customMetadata: { environment: 'prod' } });
+      vi.stubEnv('VAULT_SKIP_VERIFY', 'false');
+      vi.stubEnv('NODE_TLS_REJECT_UNAUTHORIZED', '0');
+      const options = {
+        address: vault.address,
+        auth: { method: 'token', token },
+        kv: { version: 2, path: PATH },
+      } as const;
+      const refused = await rejectionOf(vaultSource(options).read());
+      expect(refused).toBeInstanceOf(CredentialError);
+      expect(refused.details).toMatchObject({ reason: 'vault-unreachable', systemCode: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+      expect(vault.log).toHaveLength(0);
+      expect((await vaultSource({ ...options, caCertificate: tls.cert }).read()).key).toBe(key);
+      expectNoLeaks({ key, token }, [refused]);
+    } finally {
+      await vault.close();
+    }
   });
 });

@@ -17,6 +17,7 @@
  */
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 export type Fault =
@@ -162,8 +163,14 @@ export class FakeVault {
   lockoutSeconds = 900;
   maxRequestBytes = MAX_REQUEST_BYTES_DEFAULT;
 
-  constructor() {
-    this.#server = http.createServer((request, response) => void this.#handle(request, response));
+  #scheme: 'http' | 'https';
+
+  /** `tls` (PEM key and certificate) serves HTTPS instead of HTTP. */
+  constructor(options: { tls?: { key: string; cert: string } } = {}) {
+    const handler = (request: http.IncomingMessage, response: http.ServerResponse) =>
+      void this.#handle(request, response);
+    this.#scheme = options.tls ? 'https' : 'http';
+    this.#server = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler);
     this.#server.on('connection', (socket) => {
       this.#sockets.add(socket);
       socket.on('close', () => this.#sockets.delete(socket));
@@ -175,7 +182,7 @@ export class FakeVault {
   async start(host = '127.0.0.1'): Promise<this> {
     await new Promise<void>((resolve) => this.#server.listen(0, host, resolve));
     const { port } = this.#server.address() as AddressInfo;
-    this.address = `http://${host}:${port}`;
+    this.address = `${this.#scheme}://${host}:${port}`;
     return this;
   }
 
@@ -1020,6 +1027,6 @@ export class FakeVault {
 }
 
 /** Starts a fake Vault on 127.0.0.1 and a free port. */
-export async function startFakeVault(): Promise<FakeVault> {
-  return new FakeVault().start();
+export async function startFakeVault(options: { tls?: { key: string; cert: string } } = {}): Promise<FakeVault> {
+  return new FakeVault(options).start();
 }
