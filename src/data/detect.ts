@@ -182,7 +182,7 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
     scan,
     detect(text: string): Finding[] {
       if (typeof text !== 'string' || text.length === 0) return [];
-      return resolveOverlaps(scan(text, 0, 0).candidates).map(toFinding);
+      return resolveOverlaps(scan(text, 0, 0).candidates, text).map(toFinding);
     },
   };
 }
@@ -222,11 +222,40 @@ function compileCustom(detector: CustomDetector, index: number): Rule {
 const PLACEHOLDER_OPENING = Buffer.from('[REDACTED:');
 const PLACEHOLDER_MAX_TYPE_BYTES = 64;
 
+const MASK_BYTE = 0x2a;
+const MASK_MINIMUM_RUN = 4;
+
 /**
- * Byte extents of `[REDACTED:TYPE]` placeholders in `buffer`. Nothing overlapping one is ever a
- * finding, which is what makes redaction idempotent.
+ * Byte extents of `[REDACTED:TYPE]` placeholders and of masks (runs of four or more `*`) in
+ * `buffer`, sorted. Nothing overlapping one is ever a finding, which is what makes redaction
+ * idempotent: a second pass cannot pick a different winner among overlapping rules.
  */
 function findPlaceholders(buffer: Buffer): number[] {
+  const typed = findTypedPlaceholders(buffer);
+  const masks: number[] = [];
+  let star = buffer.indexOf(MASK_BYTE);
+  while (star !== -1) {
+    let end = star + 1;
+    while (end < buffer.length && buffer[end] === MASK_BYTE) end++;
+    if (end - star >= MASK_MINIMUM_RUN) masks.push(star, end);
+    star = buffer.indexOf(MASK_BYTE, end);
+  }
+  if (masks.length === 0) return typed;
+  if (typed.length === 0) return masks;
+  const pairs: Array<[number, number]> = [];
+  for (let index = 0; index < typed.length; index += 2) pairs.push([typed[index] as number, typed[index + 1] as number]);
+  for (let index = 0; index < masks.length; index += 2) pairs.push([masks[index] as number, masks[index + 1] as number]);
+  pairs.sort((left, right) => left[0] - right[0]);
+  const merged: number[] = [];
+  for (const [start, end] of pairs) {
+    const last = merged.length - 1;
+    if (last > 0 && start <= (merged[last] as number)) merged[last] = Math.max(merged[last] as number, end);
+    else merged.push(start, end);
+  }
+  return merged;
+}
+
+function findTypedPlaceholders(buffer: Buffer): number[] {
   const extents: number[] = [];
   let from = buffer.indexOf(PLACEHOLDER_OPENING);
   while (from !== -1) {
@@ -289,11 +318,13 @@ function byteToIndexMapper(
 
 /**
  * Resolves overlapping candidates cluster by cluster: in each group of mutually overlapping
- * candidates the highest priority wins, then the longer, then the earlier. Local to each cluster,
- * so the streaming redactor can resolve a prefix without seeing the rest.
+ * candidates the highest priority wins, then the longer, then the earlier. A loser keeps the parts
+ * it does not share with a winner (when they hold a letter or digit), so nothing any rule matched
+ * is left in clear text and a second pass finds nothing new. Local to each cluster, so the
+ * streaming redactor can resolve a prefix without seeing the rest.
  * @internal
  */
-export function resolveOverlaps(candidates: readonly Candidate[]): Candidate[] {
+export function resolveOverlaps(candidates: readonly Candidate[], text?: string): Candidate[] {
   const sorted = [...candidates].sort((left, right) => left.start - right.start || right.end - left.end);
   const result: Candidate[] = [];
   let index = 0;
@@ -318,7 +349,11 @@ export function resolveOverlaps(candidates: readonly Candidate[]): Candidate[] {
         );
       const chosen: Candidate[] = [];
       for (const candidate of cluster) {
-        if (chosen.every((other) => candidate.end <= other.start || candidate.start >= other.end)) chosen.push(candidate);
+        for (const piece of subtract(candidate, chosen)) {
+          if (piece === candidate || text === undefined || HAS_ALPHANUMERIC.test(text.slice(piece.start, piece.end))) {
+            chosen.push(piece);
+          }
+        }
       }
       chosen.sort((left, right) => left.start - right.start);
       result.push(...chosen);
@@ -326,6 +361,26 @@ export function resolveOverlaps(candidates: readonly Candidate[]): Candidate[] {
     index = last;
   }
   return result;
+}
+
+const HAS_ALPHANUMERIC = /[\p{L}\p{N}]/u;
+
+/** The parts of `candidate` outside every interval of `taken`. */
+function subtract(candidate: Candidate, taken: readonly Candidate[]): Candidate[] {
+  let pieces: Candidate[] = [candidate];
+  for (const other of taken) {
+    const next: Candidate[] = [];
+    for (const piece of pieces) {
+      if (piece.end <= other.start || piece.start >= other.end) {
+        next.push(piece);
+        continue;
+      }
+      if (piece.start < other.start) next.push({ ...piece, end: other.start });
+      if (piece.end > other.end) next.push({ ...piece, start: other.end });
+    }
+    pieces = next;
+  }
+  return pieces;
 }
 
 function toFinding(candidate: Candidate): Finding {

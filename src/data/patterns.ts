@@ -43,8 +43,13 @@ const longestValidPrefix = (check: (value: string) => boolean, minimumLength: nu
   return 0;
 };
 
-const NAME = "\\p{Lu}[\\p{Ll}'’]{1,20}(?:-\\p{Lu}\\p{Ll}{1,20})?";
-const NAME_OR_INITIAL = `(?:${NAME}|\\p{Lu}\\.)`;
+// Latin, Greek and Cyrillic letters as explicit ranges: the full Unicode classes make RE2's
+// automaton so large that it falls back to the slow NFA on megabyte inputs.
+const UPPER = '[A-Z\\x{C0}-\\x{D6}\\x{D8}-\\x{DE}\\x{100}-\\x{17F}\\x{391}-\\x{3A9}\\x{410}-\\x{42F}]';
+const LOWER = '[a-z\\x{DF}-\\x{F6}\\x{F8}-\\x{FF}\\x{100}-\\x{17F}\\x{3AC}-\\x{3CE}\\x{430}-\\x{45F}]';
+const LETTER = '[A-Za-z\\x{C0}-\\x{D6}\\x{D8}-\\x{F6}\\x{F8}-\\x{17F}\\x{386}-\\x{3CE}\\x{410}-\\x{45F}]';
+const NAME = `${UPPER}(?:${LOWER}|['’]){1,20}(?:-${UPPER}${LOWER}{1,20})?`;
+const NAME_OR_INITIAL = `(?:${NAME}|${UPPER}\\.)`;
 
 // Compact lists of very common given names and surnames (US census and European registers); a
 // list hit still needs a second capitalized token unless the name is unambiguous on its own.
@@ -68,8 +73,79 @@ const DATE =
 
 const LABEL_GAP = '["\']?\\s{0,3}(?:[:=]|=>|:=|\\bis\\b|\\bof\\b)?\\s{0,3}';
 
-/** The built-in rules. Every source is bounded or anchored on a literal so that RE2 runs it in one linear pass. */
-export const BUILT_IN_PATTERNS: readonly PatternDefinition[] = [
+
+/**
+ * Rewrites `(?i:…)` groups as explicit ASCII case classes (`[Mm][Yy]`). RE2's case folding in UTF-8
+ * mode also matches `ſ` and the Kelvin sign, which multiplies the automaton and slows every scan.
+ */
+function asciiCaseless(source: string): string {
+  let result = '';
+  let index = 0;
+  const opening = '(?i:';
+  while (index < source.length) {
+    const start = source.indexOf(opening, index);
+    if (start === -1) {
+      result += source.slice(index);
+      break;
+    }
+    result += source.slice(index, start) + '(?:';
+    let depth = 1;
+    let position = start + opening.length;
+    while (position < source.length && depth > 0) {
+      const character = source[position] as string;
+      if (character === '\\') {
+        const next = source[position + 1] ?? '';
+        if ((next === 'p' || next === 'P') && source[position + 2] === '{') {
+          const close = source.indexOf('}', position);
+          result += source.slice(position, close + 1);
+          position = close + 1;
+        } else {
+          result += character + next;
+          position += 2;
+        }
+        continue;
+      }
+      if (character === '[') {
+        const close = findClassEnd(source, position);
+        result += caselessClass(source.slice(position, close + 1));
+        position = close + 1;
+        continue;
+      }
+      if (character === '(') depth++;
+      if (character === ')') depth--;
+      if (depth > 0 && /[a-zA-Z]/.test(character)) result += `[${character.toLowerCase()}${character.toUpperCase()}]`;
+      else result += character;
+      position++;
+    }
+    index = position;
+  }
+  return result;
+}
+
+function findClassEnd(source: string, start: number): number {
+  let position = start + 1;
+  if (source[position] === '^') position++;
+  if (source[position] === ']') position++;
+  while (position < source.length && source[position] !== ']') position += source[position] === '\\' ? 2 : 1;
+  return position;
+}
+
+function caselessClass(characterClass: string): string {
+  const body = characterClass.slice(1, -1);
+  let extra = '';
+  if (body.includes('a-z') && !body.includes('A-Z')) extra += 'A-Z';
+  if (body.includes('A-Z') && !body.includes('a-z')) extra += 'a-z';
+  const withoutRanges = body.replace(/\\./g, '').replace(/.-./g, '');
+  for (const character of withoutRanges) {
+    if (/[a-z]/.test(character) && !body.includes(character.toUpperCase())) extra += character.toUpperCase();
+    if (/[A-Z]/.test(character) && !body.includes(character.toLowerCase())) extra += character.toLowerCase();
+  }
+  if (extra.length === 0) return characterClass;
+  return body.startsWith('^') ? `[^${extra}${body.slice(1)}]` : `[${extra}${body}]`;
+}
+
+/** The rule definitions. Every source is bounded or anchored on a literal so that RE2 runs it in one linear pass. */
+const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'pem-private-key',
     type: 'PRIVATE_KEY',
@@ -137,7 +213,7 @@ export const BUILT_IN_PATTERNS: readonly PatternDefinition[] = [
   {
     id: 'url-password',
     type: 'PASSWORD',
-    source: '\\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\\s:/@"\'<>]{1,64}:([^\\s@/"\'<>\\[]{1,128})@',
+    source: '\\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\\s:/@"\'<>]{1,48}:([^\\s@/"\'<>\\[]{1,64})@',
     priority: 86,
     confidence: 0.9,
     accept: whole(isSecretValueLikely),
@@ -148,7 +224,7 @@ export const BUILT_IN_PATTERNS: readonly PatternDefinition[] = [
     source:
       '(?i:\\b[a-z0-9_.-]{0,24}(?:password|passwd|passphrase|passwort|contraseña|pwd|pass|pw)\\b[a-z0-9_]{0,16})' +
       LABEL_GAP +
-      '(?:"([^"\\s\\[][^"\\s]{0,127})"|\'([^\'\\s\\[][^\'\\s]{0,127})\'|([^\\s"\'\\[,;<>(){}][^\\s"\',;<>()]{0,127}))',
+      '(?:"([^"\\s\\[][^"\\s]{0,99})"|\'([^\'\\s\\[][^\'\\s]{0,99})\'|([^\\s"\'\\[,;<>(){}][^\\s"\',;<>()]{0,99}))',
     priority: 80,
     confidence: 0.8,
     accept: whole(isSecretValueLikely),
@@ -156,7 +232,7 @@ export const BUILT_IN_PATTERNS: readonly PatternDefinition[] = [
   {
     id: 'sql-password',
     type: 'PASSWORD',
-    source: "(?i:\\bidentified by)\\s{1,3}'([^'\\s\\[]{1,128})'",
+    source: "(?i:\\bidentified by)\\s{1,3}'([^'\\s\\[]{1,99})'",
     priority: 80,
     confidence: 0.85,
     accept: whole(isSecretValueLikely),
@@ -167,7 +243,7 @@ export const BUILT_IN_PATTERNS: readonly PatternDefinition[] = [
     source:
       '(?i:\\b[a-z0-9_.-]{0,24}(?:api[_-]?key|apikey|access[_-]?token|auth[_-]?token|secret[_-]?key|client[_-]?secret|private[_-]?token|token|secret|key|credential)s?\\b)' +
       LABEL_GAP +
-      '["\'`]?([A-Za-z0-9][A-Za-z0-9_\\-./+=~]{9,199})',
+      '["\'`]?([A-Za-z0-9][A-Za-z0-9_\\-./+=~]{9,})',
     priority: 70,
     confidence: 0.7,
     accept: whole(isTokenLikely),
@@ -297,9 +373,9 @@ export const BUILT_IN_PATTERNS: readonly PatternDefinition[] = [
     id: 'street-address',
     type: 'ADDRESS',
     source:
-      `\\b\\d{1,6}[A-Za-z]?(?: {1,2}[NSEW]\\.?)?(?: {1,2}[\\p{Lu}\\d][\\p{L}'.-]{0,20}){1,4} {1,2}(?:${STREET_SUFFIXES})\\b\\.?` +
+      `\\b\\d{1,6}[A-Za-z]?(?: {1,2}[NSEW]\\.?)?(?: {1,2}(?:${UPPER}|\\d)(?:${LETTER}|['.-]){0,20}){1,4} {1,2}(?:${STREET_SUFFIXES})\\b\\.?` +
       `(?:,? {1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Room|#)\\.? {0,2}[A-Za-z0-9-]{1,6})?` +
-      `(?:,?\\s{1,3}\\p{Lu}[\\p{L}.' -]{1,30},? {1,2}[A-Z]{2},? {1,2}\\d{5}(?:-\\d{4})?)?`,
+      `(?:,?\\s{1,3}${UPPER}(?:${LETTER}|[.' -]){1,30},? {1,2}[A-Z]{2},? {1,2}\\d{5}(?:-\\d{4})?)?`,
     priority: 30,
     confidence: 0.7,
   },
@@ -307,7 +383,7 @@ export const BUILT_IN_PATTERNS: readonly PatternDefinition[] = [
     id: 'european-address',
     type: 'ADDRESS',
     source:
-      `(?:\\b(?:${STREET_PREFIXES})(?: {1,2}[\\p{L}'.-]{1,20}){1,4}|\\b\\p{Lu}\\p{Ll}{1,20}(?:${STREET_WORD_SUFFIXES})|\\b\\p{Lu}\\p{Ll}{1,20} (?:${STREET_SUFFIXES}))` +
+      `(?:\\b(?:${STREET_PREFIXES})(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,4}|\\b${UPPER}${LOWER}{1,20}(?:${STREET_WORD_SUFFIXES})|\\b${UPPER}${LOWER}{1,20} (?:${STREET_SUFFIXES}))` +
       ` {1,2}\\d{1,5}[A-Za-z]?\\b(?:,? {1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|#)\\.? {0,2}[A-Za-z0-9-]{1,6})?`,
     priority: 30,
     confidence: 0.65,
@@ -338,11 +414,17 @@ export const BUILT_IN_PATTERNS: readonly PatternDefinition[] = [
   {
     id: 'person-known-name',
     type: 'PERSON',
-    source: `\\b(?:(?:${FIRST_NAMES})(?: {1,2}\\p{Lu}\\.)?(?: {1,2}${NAME}){0,2}|${NAME}(?: {1,2}\\p{Lu}\\.)? {1,2}(?:${SURNAMES}))\\b`,
+    source: `\\b(?:(?:${FIRST_NAMES})(?: {1,2}${UPPER}\\.)?(?: {1,2}${NAME}){0,2}|${NAME}(?: {1,2}${UPPER}\\.)? {1,2}(?:${SURNAMES}))\\b`,
     priority: 19,
     confidence: 0.55,
   },
 ];
+
+/** The built-in rules, every one run through {@link asciiCaseless}. Plain data; compiled lazily by the detector. */
+export const BUILT_IN_PATTERNS: readonly PatternDefinition[] = DEFINITIONS.map((definition) => ({
+  ...definition,
+  source: asciiCaseless(definition.source),
+}));
 
 /** The luhn check is exported for custom detectors that want it. */
 export { isLuhnValid };

@@ -65,7 +65,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     redact(text: string): RedactionResult {
       const input = typeof text === 'string' ? text : String(text);
       try {
-        const findings = resolveOverlaps(detector.scan(input, 0, 0).candidates).map(stripInternal);
+        const findings = resolveOverlaps(detector.scan(input, 0, 0).candidates, input).map(stripInternal);
         if (findings.length === 0) return { text: input, findings };
         return { text: renderRedacted(input, 0, input.length, findings, replace), findings };
       } catch {

@@ -4,10 +4,18 @@ import { createRedactor, placeholderFor, renderRedacted, type RedactOptions, typ
 import type { Finding } from './types';
 
 /**
- * Text held back at the end of a block so that a value split across deltas is seen whole. Every
- * bounded built-in pattern is narrower than this.
+ * Text always held back at the end of a block so that a value split across deltas is seen whole.
+ * Every bounded built-in pattern is narrower than this.
  */
-export const STREAM_HOLD_BACK_CHARACTERS = 256;
+const MINIMUM_HOLD_BACK_CHARACTERS = 192;
+/** Text is released in steps of at least this much, so a run of tiny deltas is not rescanned per delta. */
+const RELEASE_STEP_CHARACTERS = 64;
+
+/**
+ * Most text held back per block while no unbounded value is open: 192 characters of look-ahead
+ * plus a 64-character release step (RELIABILITY.md caps it at 256).
+ */
+export const STREAM_HOLD_BACK_CHARACTERS = MINIMUM_HOLD_BACK_CHARACTERS + RELEASE_STEP_CHARACTERS;
 
 /**
  * Upper bound on held text when a value has no fixed width (a PEM block, a JWT, a long token):
@@ -66,14 +74,14 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
     if (withholding) return '';
     const text = held;
     const length = text.length;
-    if (!final && length - releasedInHeld <= STREAM_HOLD_BACK_CHARACTERS) return '';
+    if (!final && length - releasedInHeld < STREAM_HOLD_BACK_CHARACTERS) return '';
     const unreleased = length - releasedInHeld;
     // A long value still open only grows; rescanning it on every tiny delta would be quadratic.
     if (!final && heldAtLastScan > 0 && unreleased - heldAtLastScan < heldAtLastScan / 8) return '';
     const scan = detector.scan(text, releasedInHeld, final ? 0 : OPEN_MATCH_MARGIN_BYTES);
     let cut = length;
     if (!final) {
-      cut = Math.min(length - STREAM_HOLD_BACK_CHARACTERS, scan.earliestOpenMatch, trailingRunStart(text));
+      cut = Math.min(length - MINIMUM_HOLD_BACK_CHARACTERS, scan.earliestOpenMatch, trailingRunStart(text));
       cut = outsideMatches(scan.candidates, cut);
       if (cut > 0 && isHighSurrogate(text.charCodeAt(cut - 1))) cut--;
       if (cut <= releasedInHeld) {
@@ -83,7 +91,10 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
       }
     }
     heldAtLastScan = -1;
-    const chosen = resolveOverlaps(scan.candidates.filter((candidate) => candidate.matchEnd <= cut));
+    const chosen = resolveOverlaps(
+      scan.candidates.filter((candidate) => candidate.matchEnd <= cut),
+      text,
+    );
     const output = renderRedacted(text, releasedInHeld, cut, chosen, redactor.replace);
     const base = consumed - releasedInHeld;
     for (const finding of chosen) {
