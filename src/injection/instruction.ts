@@ -13,7 +13,7 @@ const TASK_VERBS = new Set(
   (
     'explain describe summarize summarise translate compose draft generate recommend suggest analyze analyse classify ' +
     'determine outline compare calculate define identify evaluate predict brainstorm elaborate discuss illustrate critique ' +
-    'rewrite paraphrase encode decode encrypt decrypt render reverse repeat output print reveal respond answer mention ' +
+    'rewrite paraphrase encode decode encrypt decrypt render reverse repeat output reveal respond answer mention ' +
     'promote advertise spread modify substitute scramble jumble rearrange integrate incorporate embed insert append infuse ' +
     'meld blend fuse absorb assimilate enrich fortify elevate upgrade supplement employ utilize utilise introduce enhance ' +
     'express emphasize emphasise highlight invent imagine pretend solve compute write tell name list provide give create ' +
@@ -58,6 +58,9 @@ const OUTPUT_DIRECTIVE = new RegExp(
   [
     `\\b(?:in|to|into|within|throughout|inside|at the (?:end|start|beginning|top|bottom) of|of|with|using|for|from) your ${OUTPUT_NOUNS}\\b`,
     `\\byour ${OUTPUT_NOUNS}(?:'s)? (?:must|should|needs? to|has to|will|may only|can only|ought to)\\b`,
+    `\\b(?:in|to|with|for|at the end of) (?:every|each|all|any) (?:of your )?(?:answers?|responses?|replies|outputs?|messages?)\\b`,
+    `\\b(?:before|when|after|while|whenever|once) (?:answering|responding|replying|summari[sz]ing|you (?:answer|respond|reply|summari[sz]e|write back|process this))\\b`,
+    `\\b(?:reply|respond|answer|write|speak|talk) (?:only|exclusively|solely|entirely) (?:in|using|with)\\b`,
     `\\b(?:modify|format|render|encode|encrypt|write|translate|rewrite|reverse|start|begin|end|provide|give|present|deliver|structure|compose|phrase|convert|sign|conclude|scramble|jumble|shift|substitute|replace|rearrange|invert|group|finish|prefix|suffix|wrap|capitalize|uppercase|sprinkle|fill|enhance|adjust|alter|tailor|craft|frame|shape|color|colour|style)\\b[^.\\n]{0,40}?\\byour ${OUTPUT_NOUNS}\\b`,
     `\\b(?:reply|respond|answer|write|speak|communicate|talk)(?: only| exclusively| solely| entirely)? (?:in|using|with) (?:a |the )?(?:english|french|german|spanish|italian|portuguese|dutch|russian|chinese|japanese|korean|arabic|hindi|turkish|polish|swedish|greek|hebrew|latin|pig latin|base\\d{2}|hex|hexadecimal|binary|morse|emojis?|leet|rhymes?|verse|all caps|uppercase|lowercase|reverse|code|json|xml|a poem|haiku)\\b`,
     `\\b(?:can|could|would|will) you (?:reply|respond|answer|write|translate|use|substitute|replace|encode|invert|reverse|add|include|insert|format|render)\\b`,
@@ -78,14 +81,17 @@ const OUTPUT_REFERENCE = new RegExp(`\\byour ${OUTPUT_NOUNS}\\b`, 'u');
 const STRONG_CODE_TARGET = /\byour (?:solution|implementation|codebase|code base|algorithm|elucidation|response|answer|reply|code's)\b/u;
 
 const AI_ADDRESS = new RegExp(
-  `\\b(?:you are|you're|as) (?:an? |the )?(?:ai|a\\.i\\.|artificial intelligence|assistant|ai assistant|language model|chatbot|llm|model|bot|large language model)\\b|\\b(?:dear|hey|hi|attention|note to|message for|to the) (?:ai|assistant|language model|chatbot|llm|model|bot|agent|gpt|claude)\\b|\\b(?:ai|assistant|model|agent|llm|bot)s? (?:reading|processing|summariz\\w{1,4}|parsing) this\\b|\\bif you are an? (?:ai|assistant|language model|llm|agent)\\b`,
+  `\\b(?:you are|you're|as) (?:an? |the )?(?:ai|a\\.i\\.|artificial intelligence|assistant|ai assistant|language model|chatbot|llm|model|bot|large language model)\\b|\\b(?:dear|hey|hi|attention|note to|message for|to the) (?:ai|assistant|language model|chatbot|llm|model|bot|agent|gpt|claude)\\b|\\b(?:ai|assistant|model|agent|llm|bot)s? (?:reading|processing|summariz\\w{1,4}|parsing) this\\b|\\bif you are an? (?:ai|assistant|language model|llm|agent)\\b|\\bthe (?:assistant|ai|model|chatbot|llm|agent|bot) (?:must|should|shall|will now|needs to|has to|is (?:now )?(?:required|instructed|allowed|authori[sz]ed))\\b|\\b(?:tell|inform|warn|remind|convince|persuade|instruct|notify|urge) (?:the|any|every|all) (?:users?|readers?|customers?|recipients?|humans?|visitors?)\\b`,
   'u',
 );
 
 const QUESTION_START =
   /^(?:what|what's|how|why|who|whom|which|where|when|can|could|would|will|is|are|do|does|did|should|shall|may|name|list)\b/u;
 
-type Carrier = 'table' | 'email' | 'code' | 'document' | 'standalone';
+type Carrier = 'table' | 'data' | 'email' | 'code' | 'document' | 'standalone';
+
+const HUMAN_TASK =
+  /\b(?:by (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|eod|end of (?:day|week|month))|the attached|attached (?:file|document|form|label|invoice)|this email|our (?:meeting|call)|the meeting|at the office|within \d{1,3} (?:hours|days))\b/u;
 
 interface Sentence {
   readonly start: number;
@@ -228,6 +234,7 @@ function analyze(sentence: Sentence, hits: CueHits): Analysis {
 
 const CARRIER_WEIGHT: Readonly<Record<Carrier, number>> = {
   table: 1,
+  data: 1,
   email: 1,
   code: 0.85,
   document: 0.9,
@@ -246,11 +253,13 @@ function scoreSentence(
   const parts: Array<[string, number]> = [];
   if (analysis.outputDirective) parts.push(['embedded-output-directive', 0.62]);
   if (analysis.codeInsertion !== undefined) parts.push(['embedded-code-insertion', analysis.codeInsertion === 'strong' ? 0.7 : 0.4]);
-  if (analysis.aiAddress) parts.push(['embedded-ai-address', 0.45]);
+  if (analysis.aiAddress) parts.push(['embedded-ai-address', 0.55]);
   let moodWeight = 1;
   if (carrier !== 'standalone' && imperativeShare > 0.25) moodWeight = 0.55;
   // Code answers are advice to the reader ("you need to convert ..."); their imperatives are in place.
   if (carrier === 'code') moodWeight *= 0.5;
+  // Deadlines, attachments and meetings mark a request to the human reader, not to a model.
+  if (HUMAN_TASK.test(sentence.text)) moodWeight *= 0.6;
   if (analysis.verb !== undefined) {
     const base = analysis.taskVerb ? 0.5 : 0.12;
     parts.push(['embedded-instruction', (analysis.addressed ? base + 0.15 : base) * moodWeight]);
@@ -261,7 +270,7 @@ function scoreSentence(
     // A question to nobody in particular ("What is ...?") inside mail or a table is a task for the reader.
     const impersonal = !/\b(?:you|your|we|our|us)\b/u.test(sentence.text.replace(/(["'‘“])[^"'’”]{0,80}["'’”]/gu, ''));
     const weight =
-      carrier === 'table' ? 0.55 : carrier === 'email' ? (impersonal ? 0.5 : 0.25) : carrier === 'document' ? (impersonal ? 0.35 : 0.2) : 0.1;
+      carrier === 'table' || carrier === 'data' ? 0.55 : carrier === 'email' ? (impersonal ? 0.5 : 0.25) : carrier === 'document' ? (impersonal ? 0.35 : 0.2) : 0.1;
     parts.push(['embedded-question', weight]);
   }
   if (parts.length === 0) return undefined;
@@ -301,6 +310,7 @@ function segment(view: string): { sentences: Sentence[]; carrier: Carrier; lineC
   let nonEmptyLines = 0;
   let tableRows = 0;
   let codeLines = 0;
+  let dataLines = 0;
   let inFence = false;
   let sawFence = false;
   while (lineStart <= view.length) {
@@ -320,6 +330,7 @@ function segment(view: string): { sentences: Sentence[]; carrier: Carrier; lineC
         sentences.push({ start: lineStart, end: lineEnd, text: trimmed, wholeLine: true, tableRow: true });
       } else {
         if (looksLikeCode(line, trimmed)) codeLines += 1;
+        if (looksLikeData(trimmed)) dataLines += 1;
         splitSentences(line, lineStart, sentences);
       }
     }
@@ -328,6 +339,8 @@ function segment(view: string): { sentences: Sentence[]; carrier: Carrier; lineC
   const carrier: Carrier =
     tableRows >= 3 && tableRows * 3 >= nonEmptyLines
       ? 'table'
+      : dataLines >= 1 && dataLines * 3 >= nonEmptyLines
+        ? 'data'
       : EMAIL_MARKERS.test(view.slice(0, 4000))
         ? 'email'
         : sawFence || codeLines >= 3
@@ -336,6 +349,21 @@ function segment(view: string): { sentences: Sentence[]; carrier: Carrier; lineC
             ? 'document'
             : 'standalone';
   return { sentences, carrier, lineCount: nonEmptyLines };
+}
+
+/** JSON, CSV and log lines: long, and mostly digits and punctuation rather than words. */
+function looksLikeData(trimmed: string): boolean {
+  if (trimmed.length < 24) return false;
+  if (trimmed.startsWith('{') || trimmed.startsWith('[{')) return true;
+  let letters = 0;
+  let spaces = 0;
+  const sample = Math.min(trimmed.length, 400);
+  for (let index = 0; index < sample; index += 1) {
+    const code = trimmed.charCodeAt(index);
+    if ((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code >= 0x80) letters += 1;
+    else if (code === 0x20) spaces += 1;
+  }
+  return letters < sample * 0.55 || spaces < sample * 0.04;
 }
 
 function looksLikeCode(line: string, trimmed: string): boolean {
