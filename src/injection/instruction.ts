@@ -81,7 +81,7 @@ const OUTPUT_REFERENCE = new RegExp(`\\byour ${OUTPUT_NOUNS}\\b`, 'u');
 const STRONG_CODE_TARGET = /\byour (?:solution|implementation|codebase|code base|algorithm|elucidation|response|answer|reply|code's)\b/u;
 
 const AI_ADDRESS = new RegExp(
-  `\\b(?:you are|you're|as) (?:an? |the )?(?:ai|a\\.i\\.|artificial intelligence|assistant|ai assistant|language model|chatbot|llm|model|bot|large language model)\\b|\\b(?:dear|hey|hi|attention|note to|message for|to the) (?:ai|assistant|language model|chatbot|llm|model|bot|agent|gpt|claude)\\b|\\b(?:ai|assistant|model|agent|llm|bot)s? (?:reading|processing|summariz\\w{1,4}|parsing) this\\b|\\bif you are an? (?:ai|assistant|language model|llm|agent)\\b|\\bthe (?:assistant|ai|model|chatbot|llm|agent|bot) (?:must|should|shall|will now|needs to|has to|is (?:now )?(?:required|instructed|allowed|authori[sz]ed))\\b|\\b(?:tell|inform|warn|remind|convince|persuade|instruct|notify|urge) (?:the|any|every|all) (?:users?|readers?|customers?|recipients?|humans?|visitors?)\\b`,
+  `\\b(?:you are|you're|as) (?:an? |the )?(?:ai|a\\.i\\.|artificial intelligence|assistant|ai assistant|language model|chatbot|llm|model|bot|large language model)\\b|\\b(?:dear|hey|hi|attention|note to|message for|to the) (?:ai|assistant|language model|chatbot|llm|model|bot|agent|gpt|claude)\\b|\\b(?:ai|assistant|model|agent|llm|bot)s? (?:reading|processing|summariz\\w{1,4}|parsing) this\\b|\\bif you are an? (?:ai|assistant|language model|llm|agent)\\b|\\bthe (?:assistant|ai|model|chatbot|llm|agent|bot) (?:must|should|shall|will now|needs to|has to|is (?:now )?(?:required|instructed|allowed|authori[sz]ed))\\b|\\b(?:tell|inform|warn|remind|convince|persuade|instruct|notify|urge) (?:the|any|every|all) (?:users?|readers?|customers?|recipients?|humans?|visitors?)\\b|^(?:assistant|ai|model|bot|agent|claude|chatgpt|gpt)\\s{0,2}[,:]|\\b(?:instructions?|notes?|message|directions?) (?:for|to) (?:the |any |all )?(?:model|ai|assistant|llm|agent|bot)s?\\b|\\b(?:whoever|anyone who|any (?:ai|model|assistant|agent|system) that) (?:summari[sz]|read|process|analy[sz]|review)[a-z]{0,4} this\\b|\\b(?:nota para (?:el|la|o)|nota per l'|note pour l'|note a l'|hinweis an die|hinweis fur die|aan de|para el|pour l'|per l')\\s{0,2}(?:asistente|assistente|assistant|assistent|ia|ki|ai|modelo|modele|modell|model)\\b`,
   'u',
 );
 
@@ -345,7 +345,7 @@ function segment(view: string): { sentences: Sentence[]; carrier: Carrier; lineC
         ? 'email'
         : sawFence || codeLines >= 3
           ? 'code'
-          : nonEmptyLines >= 3 || view.length >= 400
+          : nonEmptyLines >= 3 || view.length >= 400 || (nonEmptyLines >= 2 && view.length >= 200)
             ? 'document'
             : 'standalone';
   return { sentences, carrier, lineCount: nonEmptyLines };
