@@ -4,140 +4,146 @@ import { ErrorCode, SecureClaudeError } from './errors';
 
 const encoder = new TextEncoder();
 
-interface ParsedEvent {
-  /** The event exactly as received, re-sent when no transformer changed it. */
-  readonly raw: string;
-  readonly name: string | undefined;
-  readonly data: StreamEvent | undefined;
-}
+type Transformers = ReadonlyArray<{ name: string; transformer: StreamEventTransformer }>;
 
 /**
  * Rewrites an SSE body event by event through the call's stream transformers (innermost first).
- * Unchanged events are forwarded byte for byte; changed ones are re-serialized. `error` events
- * pass through untouched, and nothing a transformer still holds is released after one or after
- * an upstream failure: held content is dropped, never sent unprocessed.
+ *
+ * - Unchanged events are forwarded byte for byte; changed ones are re-serialized. The output of
+ *   one network chunk is encoded and enqueued once, so the SDK reads as many chunks as before.
+ * - `error` events pass through untouched.
+ * - Nothing a transformer still holds is released after an `error` event, an upstream failure or a
+ *   cancellation: held content is dropped, never sent unprocessed.
  */
 export function transformSseBody(
   body: ReadableStream<Uint8Array>,
   call: Call,
-  transformers: ReadonlyArray<{ name: string; transformer: StreamEventTransformer }>,
+  transformers: Transformers,
 ): ReadableStream<Uint8Array> {
   const decoder = new TextDecoder();
   let buffer = '';
   let failed = false;
-  let ended = false;
+  let out = '';
+  const release = (event: StreamEvent) => {
+    out += serialize(event);
+  };
 
-  const run = (event: ParsedEvent, controller: TransformStreamDefaultController<Uint8Array>) => {
-    if (!event.data || event.name === 'error' || event.data.type === ('error' as string)) {
-      controller.enqueue(encoder.encode(event.raw));
+  const runEvent = (raw: string) => {
+    const event = parseEvent(raw);
+    if (!event || (event.type as string) === 'error') {
+      out += raw;
       return;
     }
-    let pending: StreamEvent[] = [event.data];
+    let pending: StreamEvent[] = [event];
     for (const { name, transformer } of transformers) {
       const next: StreamEvent[] = [];
-      const emit = (out: StreamEvent) => void next.push(out);
+      const emit = (produced: StreamEvent) => void next.push(produced);
       for (const item of pending) call.runAs(name, 'stream', () => transformer.transform(item, emit));
       pending = next;
       if (pending.length === 0) return;
     }
-    for (const out of pending) {
-      controller.enqueue(encoder.encode(out === event.data ? event.raw : serialize(out)));
+    for (const produced of pending) {
+      if (produced === event) out += raw;
+      else release(produced);
     }
   };
 
-  const finishTransformers = (controller: TransformStreamDefaultController<Uint8Array>) => {
+  const flushTransformers = () => {
     for (let index = 0; index < transformers.length; index++) {
       const { name, transformer } = transformers[index]!;
       if (!transformer.flush) continue;
       let pending: StreamEvent[] = [];
-      call.runAs(name, 'stream', () => transformer.flush!((out) => void pending.push(out)));
+      call.runAs(name, 'stream', () => transformer.flush!((produced) => void pending.push(produced)));
       for (const later of transformers.slice(index + 1)) {
         const next: StreamEvent[] = [];
         for (const item of pending) {
-          call.runAs(later.name, 'stream', () => later.transformer.transform(item, (out) => void next.push(out)));
+          call.runAs(later.name, 'stream', () =>
+            later.transformer.transform(item, (produced) => void next.push(produced)),
+          );
         }
         pending = next;
       }
-      for (const out of pending) controller.enqueue(encoder.encode(serialize(out)));
+      pending.forEach(release);
     }
   };
 
-  const stream = new TransformStream<Uint8Array, Uint8Array>({
+  const fail = (error: unknown, controller: TransformStreamDefaultController<Uint8Array>) => {
+    failed = true;
+    out = '';
+    call.finish(error);
+    controller.error(asStreamError(error));
+  };
+
+  // `cancel` is in the Streams standard and in Node 20, but not yet in TypeScript's DOM typings.
+  const transformer: Transformer<Uint8Array, Uint8Array> & { cancel(reason: unknown): void } = {
     transform(chunk, controller) {
       if (failed) return;
       buffer += decoder.decode(chunk, { stream: true });
-      let boundary: number;
       try {
-        while ((boundary = findBoundary(buffer)) !== -1) {
-          const rawEnd = boundary + (buffer.startsWith('\r\n', boundary) ? 4 : 2);
-          const raw = buffer.slice(0, rawEnd);
-          buffer = buffer.slice(rawEnd);
-          run(parseEvent(raw), controller);
+        let start = 0;
+        let boundary: number;
+        while ((boundary = buffer.indexOf('\n\n', start)) !== -1) {
+          runEvent(buffer.slice(start, boundary + 2));
+          start = boundary + 2;
         }
+        buffer = start === 0 ? buffer : buffer.slice(start);
       } catch (error) {
-        failed = true;
-        call.finish(error);
-        controller.error(asStreamError(error));
+        fail(error, controller);
+        return;
+      }
+      if (out) {
+        controller.enqueue(encoder.encode(out));
+        out = '';
       }
     },
     flush(controller) {
       if (failed) return;
       try {
         buffer += decoder.decode();
-        if (buffer.trim() !== '') run(parseEvent(buffer), controller);
-        finishTransformers(controller);
-        ended = true;
-        call.finish();
+        if (buffer.trim() !== '') runEvent(buffer.endsWith('\n\n') ? buffer : `${buffer}\n\n`);
+        flushTransformers();
       } catch (error) {
-        call.finish(error);
-        controller.error(asStreamError(error));
+        fail(error, controller);
+        return;
       }
-    },
-  });
-
-  const reader = body.pipeThrough(stream).getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error) {
-        // An upstream cut: the transformers' held content is dropped with the stream.
-        if (!ended) call.finish(error);
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
+      if (out) controller.enqueue(encoder.encode(out));
       call.finish();
-      return reader.cancel(reason);
     },
-  });
+    // Called when the reader cancels or the upstream fails: held content is dropped with the stream.
+    cancel(reason) {
+      call.finish(reason instanceof Error && reason.name !== 'AbortError' ? reason : undefined);
+    },
+  };
+  return body.pipeThrough(new TransformStream(transformer));
 }
 
-function findBoundary(buffer: string): number {
-  const lf = buffer.indexOf('\n\n');
-  const crlf = buffer.indexOf('\r\n\r\n');
-  if (lf === -1) return crlf;
-  if (crlf === -1) return lf;
-  return Math.min(lf, crlf);
-}
-
-function parseEvent(raw: string): ParsedEvent {
-  let name: string | undefined;
-  let data: string | undefined;
-  for (const line of raw.split(/\r?\n/)) {
-    if (line.startsWith('event:')) name = line.slice(6).trim();
-    else if (line.startsWith('data:')) {
-      const value = line.slice(line.startsWith('data: ') ? 6 : 5);
-      data = data === undefined ? value : `${data}\n${value}`;
-    }
+function parseEvent(raw: string): StreamEvent | undefined {
+  const first = raw.startsWith('data:') ? 0 : raw.indexOf('\ndata:') + 1;
+  if (first === 0 && !raw.startsWith('data:')) return undefined; // no data: a comment or keep-alive
+  let data: string;
+  if (raw.indexOf('\ndata:', first) === -1) {
+    const valueStart = first + (raw.startsWith('data: ', first) ? 6 : 5);
+    const end = raw.indexOf('\n', valueStart);
+    data = raw.slice(valueStart, end === -1 ? undefined : end);
+  } else {
+    // Several data lines make one value, joined by newlines (the SSE rule); the API sends one.
+    data = raw
+      .split('\n')
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5))
+      .join('\n');
   }
-  if (data === undefined) return { raw, name, data: undefined };
   try {
-    return { raw, name, data: JSON.parse(data) as StreamEvent };
+    return JSON.parse(data) as StreamEvent;
   } catch {
-    return { raw, name, data: undefined };
+    // An event we cannot read is an event we cannot check: stop rather than forward it unchecked.
+    throw new SecureClaudeError(
+      ErrorCode.STREAM_ABORTED,
+      'The streamed reply carried an event that is not valid JSON; the stream was stopped.',
+      {
+        source: 'http-layer',
+      },
+    );
   }
 }
 
