@@ -414,8 +414,10 @@ async function main() {
     slices: 0,
     pacedRequests: 10,
     pacedDelayMs: 20,
+    preset: 'default',
     out: '',
   });
+  if (!['default', 'bare'].includes(args.preset)) throw new Error('--preset: default or bare');
   args.rounds ||= args.quick ? 1 : 3;
   args.durationMs ||= args.quick ? 600 : 3000;
   if (args.warmup < 0) args.warmup = args.quick ? 50 : 200;
@@ -435,10 +437,11 @@ async function main() {
   });
   const concurrencies = [...new Set([1, args.concurrency])];
 
-  const { SecureClaudeClient, defaultPreset, getSecurityDecisions } = await loadSources();
+  const { SecureClaudeClient, defaultPreset, definePreset, getSecurityDecisions } = await loadSources();
   const Anthropic = (await import('@anthropic-ai/sdk')).default;
 
-  const preset = defaultPreset();
+  // `bare` measures the pipeline itself (method layer, HTTP layer, span, audit) with no controls.
+  const preset = args.preset === 'bare' ? definePreset({ name: 'bare', version: '1.0.0', middleware: [] }) : defaultPreset();
   const presetMiddleware = preset.middleware.map((m) => m.name);
   const { child, info } = await startServer();
   const baseURL = info.url;
@@ -451,7 +454,7 @@ async function main() {
     apiKey: API_KEY,
     baseURL,
     maxRetries: 0,
-    security: { environment: 'test', preset: defaultPreset() },
+    security: { environment: 'test', preset },
   });
   const secureCtorMs = now() - t;
   const clientOf = { raw: rawClient, secure: secureClient };

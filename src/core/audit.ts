@@ -34,7 +34,9 @@ export interface AuditSink {
  */
 export class MemoryAuditSink implements AuditSink {
   readonly #limit: number;
-  #events: AuditEvent[] = [];
+  // A ring: writes stay O(1) however long the process runs.
+  readonly #ring: AuditEvent[] = [];
+  #next = 0;
   dropped = 0;
 
   constructor(limit = 10_000) {
@@ -42,20 +44,24 @@ export class MemoryAuditSink implements AuditSink {
   }
 
   write(event: AuditEvent): void {
-    this.#events.push(Object.freeze({ ...event }));
-    if (this.#events.length > this.#limit) {
-      this.#events.shift();
-      this.dropped++;
+    const record = Object.freeze({ ...event });
+    if (this.#ring.length < this.#limit) {
+      this.#ring.push(record);
+      return;
     }
+    this.#ring[this.#next] = record;
+    this.#next = (this.#next + 1) % this.#limit;
+    this.dropped++;
   }
 
   /** A snapshot of the records, oldest first. */
   get events(): readonly AuditEvent[] {
-    return this.#events.slice();
+    return [...this.#ring.slice(this.#next), ...this.#ring.slice(0, this.#next)];
   }
 
   clear(): void {
-    this.#events = [];
+    this.#ring.length = 0;
+    this.#next = 0;
   }
 }
 
