@@ -48,7 +48,8 @@ describe('KeyCache and createKeyProvider (fake timers for time, the fake Vault f
     for (const provider of providers) provider.close();
     vi.useRealTimers();
     await vault.close();
-    expectNoLeaks(canaries, [...captured, audit.events, vault.log]);
+    const tokens = Object.fromEntries(vault.issuedTokens().map((token, index) => [`vaultToken${index}`, token]));
+    expectNoLeaks({ ...canaries, ...tokens }, [...captured, audit.events, vault.log]);
   });
 
   function provider(

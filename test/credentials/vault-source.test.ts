@@ -40,7 +40,8 @@ describe('vaultSource against the fake Vault (real node-vault, real sockets)', (
     // Invariants I1/I2 over everything captured; the log may hold hashes only.
     const liveTokens = vault.log.map((entry) => entry.tokenHash).filter(Boolean);
     expect(liveTokens.every((hash) => String(hash).startsWith('h:'))).toBe(true);
-    expectNoLeaks(canaries, [...captured, events, vault.log]);
+    const tokens = Object.fromEntries(vault.issuedTokens().map((token, index) => [`vaultToken${index}`, token]));
+    expectNoLeaks({ ...canaries, ...tokens }, [...captured, events, vault.log]);
   });
 
   function source(overrides: Partial<VaultSourceOptions> = {}) {

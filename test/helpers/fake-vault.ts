@@ -353,6 +353,11 @@ export class FakeVault {
     for (const record of this.#tokens.values()) record.revoked = true;
   }
 
+  /** Every token value the fake has issued or accepted, so tests can add them to their canary scan. */
+  issuedTokens(): string[] {
+    return [...this.#tokens.keys()];
+  }
+
   /** Hashes (as in the log) of the tokens currently valid. */
   liveTokenHashes(): string[] {
     return [...this.#tokens.entries()].filter(([, record]) => this.#alive(record)).map(([token]) => hashForLog(token));
