@@ -15,7 +15,8 @@ interface Rule {
   readonly priority: number;
   readonly confidence: number;
   readonly pattern: LinearPattern;
-  readonly accept: (value: string, text: string, valueStart: number) => number;
+  readonly accept: (value: string) => number;
+  readonly acceptMatch?: ((match: string) => boolean) | undefined;
 }
 
 /**
@@ -85,6 +86,7 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
       confidence: definition.confidence,
       pattern: compilePattern(definition.source, `built-in pattern ${definition.id}`),
       accept: accept === undefined ? (value) => value.length : (value) => accept(value),
+      acceptMatch: definition.acceptMatch,
     };
     // Name and address heuristics match some capitalized word in almost any prose, so a prefilter
     // would not skip them; keeping them out of the set also keeps its automaton small.
@@ -124,7 +126,8 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
         const value = buffer.toString('utf8', match.valueStart, match.valueEnd);
         let kept = 0;
         try {
-          kept = rule.accept(value, text, match.valueStart);
+          kept = rule.accept(value);
+          if (kept > 0 && rule.acceptMatch !== undefined && !rule.acceptMatch(buffer.toString('utf8', match.start, match.end))) kept = 0;
         } catch {
           kept = 0;
         }

@@ -1,4 +1,5 @@
 import type { SensitiveType } from './types';
+import { isLikelyPersonName } from './person-names';
 import {
   isCardNumber,
   isIbanValid,
@@ -27,6 +28,15 @@ export interface PatternDefinition {
    * greedy match back to its valid prefix, for example an IBAN followed by another word.
    */
   readonly accept?: (value: string) => number;
+  /** Rejects a match by its whole text, context included (0 rejects, anything else keeps it). */
+  readonly acceptMatch?: (match: string) => boolean;
+}
+
+const ENGLISH_FUNCTION_WORDS = /(?:^|\s)(?:of|the|and|or|for|to|in|on|at|a|an|is|are|was|with|from|by|my|your|our|their|his|her|its|see|top|best|than)(?=\s|$)/i;
+
+/** Street names do not contain English function words; titles and list items ("5 Musicians Of The 70s") do. */
+function hasNoEnglishFunctionWord(value: string): boolean {
+  return !ENGLISH_FUNCTION_WORDS.test(value);
 }
 
 const whole = (check: (value: string) => boolean) => (value: string) => (check(value) ? value.length : 0);
@@ -70,6 +80,18 @@ const STREET_PREFIXES =
 
 const DATE =
   '(?:\\d{1,2}[/.-]\\d{1,2}[/.-](?:19|20)?\\d{2}|(?:19|20)\\d{2}[/.-]\\d{1,2}[/.-]\\d{1,2}|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\\.? {1,2}\\d{1,2}(?:st|nd|rd|th)?,? {1,2}(?:19|20)\\d{2}|\\d{1,2}(?:st|nd|rd|th)? {1,2}(?:of {1,2})?(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\\.?,? {1,2}(?:19|20)\\d{2})';
+
+const PERSON_LABELS = [
+  'my name is', 'name is', 'names?:', 'name:', 'full name:', 'i am', "i'm", 'i’m', 'this is', 'call me', 'named', 'called',
+  'signed', 'patient', 'customer', 'client', 'contact', 'employee', 'applicant', 'user:', 'dear', 'hi', 'hello', 'attn:?',
+  'directed by:?', 'written by', 'starring', 'founded by', 'ask for', 'speak to', 'talk to', 'follow up with', 'cc:',
+];
+const CLOSINGS = ['best regards', 'kind regards', 'warm regards', 'regards', 'sincerely', 'thanks', 'cheers', 'best'];
+
+/** `my name is` becomes `[Mm]y name is`: a label starts a sentence or follows one, but is never all caps (SQL's FROM). */
+function capitalizedFirst(labels: readonly string[]): string {
+  return labels.map((label) => `[${label[0]}${(label[0] as string).toUpperCase()}]${label.slice(1).replace(/ /g, ' {1,2}')}`).join('|');
+}
 
 const LABEL_GAP = '["\']?\\s{0,3}(?:[:=]|=>|:=|\\bis\\b|\\bof\\b)?\\s{0,3}';
 
@@ -259,10 +281,10 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'credit-card',
     type: 'CREDIT_CARD',
-    source: '\\b\\d(?:[ -]?\\d){12,18}\\b',
+    source: '\\b\\d(?:[ -]?\\d){11,18}\\b',
     priority: 60,
     confidence: 0.95,
-    accept: longestValidPrefix(isCardNumber, 13),
+    accept: longestValidPrefix(isCardNumber, 12),
   },
   {
     id: 'iban',
@@ -396,6 +418,38 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     confidence: 0.75,
   },
   {
+    id: 'address-unit',
+    type: 'ADDRESS',
+    source: '\\b(?:Suite|Apt\\.?|Apartment|Unit|Flat|Box|Room)\\s{1,2}#?\\d{1,5}[A-Za-z]?\\b',
+    priority: 29,
+    confidence: 0.6,
+  },
+  {
+    id: 'address-building-number',
+    type: 'ADDRESS',
+    // A building or plot number directly before a street that carries its own number: "20789 Allika 46".
+    source: `\\b(\\d{1,6}) {1,2}${UPPER}(?:${LETTER}|['.-]){1,20}(?: {1,2}(?:${LETTER}|['.-]){1,20}){0,2} {1,2}\\d{1,5}[A-Za-z]?\\b`,
+    priority: 29,
+    confidence: 0.55,
+    acceptMatch: hasNoEnglishFunctionWord,
+  },
+  {
+    id: 'address-numbered-street',
+    type: 'ADDRESS',
+    source: `\\b\\d{1,6} {1,2}(${UPPER}(?:${LETTER}|['.-]){1,20}(?: {1,2}(?:${LETTER}|['.-]){1,20}){0,2} {1,2}\\d{1,5}[A-Za-z]?)\\b`,
+    priority: 29,
+    confidence: 0.55,
+    accept: (value) => (hasNoEnglishFunctionWord(value) ? value.length : 0),
+  },
+  {
+    id: 'address-labelled-number',
+    type: 'ADDRESS',
+    source:
+      `(?:\\b(?:${capitalizedFirst(['lives at', 'live at', 'living at', 'resides at', 'address:', 'address is', 'located at', 'office is at', 'sent to', 'ship to', 'deliver to', 'drops you off at', 'moved to', 'return to'])}) {1,2})(\\d{1,6})\\b`,
+    priority: 28,
+    confidence: 0.5,
+  },
+  {
     id: 'person-honorific',
     type: 'PERSON',
     source: `\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord|Rev|Capt|Sgt|Mister|Madam|Herr|Frau|Señor|Señora|Monsieur|Madame)\\.? {1,2}(${NAME}(?: {1,2}${NAME_OR_INITIAL}){0,2})`,
@@ -406,10 +460,18 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'person-labelled',
     type: 'PERSON',
     source:
-      "(?:(?i:\\b(?:my name is|name is|names? ?:|i am|i'm|i’m|this is|call me|named|signed|regards|sincerely|patient|customer|client|contact|employee|applicant|user|dear|hi|hello|from|by|attn|cc)\\b)[:,]? {1,2}|(?i:\\b(?:best|kind|warm)? ?regards|sincerely|thanks|cheers)[,!]?\\s{1,3})" +
+      `(?:\\b(?:${capitalizedFirst(PERSON_LABELS)})\\b[:,]? {1,2}|\\b(?:${capitalizedFirst(CLOSINGS)})[,!]?\\s{1,3})` +
       `(${NAME}(?: {1,2}${NAME_OR_INITIAL}){0,3})`,
     priority: 20,
     confidence: 0.6,
+  },
+  {
+    id: 'person-capitalized-pair',
+    type: 'PERSON',
+    source: `\\b(${UPPER}${LOWER}{1,20}(?: {1,2}${UPPER}\\.?)? {1,2}${UPPER}(?:${LOWER}|['’]){1,20}(?:-${UPPER}${LOWER}{1,20})?)\\b`,
+    priority: 18,
+    confidence: 0.4,
+    accept: (value) => (isLikelyPersonName(value) ? value.length : 0),
   },
   {
     id: 'person-known-name',

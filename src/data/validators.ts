@@ -1,6 +1,6 @@
 /** Checksums and issuance rules that turn a format match into a finding. All are total on any string. */
 
-/** Luhn (mod 10) over the digits of `value`; 13 to 19 digits, as card numbers have. */
+/** Luhn (mod 10) over the digits of `value`; 12 to 19 digits, as card numbers have. */
 export function isLuhnValid(value: string): boolean {
   let sum = 0;
   let double = false;
@@ -17,13 +17,19 @@ export function isLuhnValid(value: string): boolean {
     double = !double;
     digits++;
   }
-  return digits >= 13 && digits <= 19 && sum % 10 === 0;
+  return digits >= 12 && digits <= 19 && sum % 10 === 0;
 }
 
-/** Card numbers also start with a known issuer digit (2-6); rejects Luhn-valid order numbers that start with 0, 1, 7, 8, 9. */
+/**
+ * A card number: Luhn-valid and issued under a known prefix (2-6, or JCB's 1800), so Luhn-valid
+ * order numbers starting 0, 7, 8 or 9 are not cards. Twelve digits only for Maestro prefixes.
+ */
 export function isCardNumber(value: string): boolean {
-  const first = firstDigit(value);
-  return first >= 2 && first <= 6 && isLuhnValid(value) && !isRepeatedDigit(value);
+  const digits = value.replace(/\D/g, '');
+  const first = firstDigit(digits);
+  const knownIssuer = (first >= 2 && first <= 6) || digits.startsWith('1800');
+  if (!knownIssuer || !isLuhnValid(digits) || isRepeatedDigit(digits)) return false;
+  return digits.length >= 13 || /^(?:50|5[6-8]|6304|6390|67)/.test(digits);
 }
 
 function firstDigit(value: string): number {

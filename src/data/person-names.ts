@@ -1,0 +1,32 @@
+/**
+ * Capitalized words that start or end two-word phrases that are not names: sentence starters,
+ * places, organisations, calendar words. A capitalized pair with one of these is not a PERSON.
+ */
+const NOT_NAME_WORDS = new Set(
+  (
+    'The This That These Those There Then They Their Them What When Where Which While Who Why How Will Would Could Should Can May Might Must ' +
+    'Our Your His Her Its My We You He She It In On At To For From With Without By Of Off Over Under Into Onto Upon About After Before Since Until ' +
+    'And But Or Nor So Yet If As Is Are Was Were Be Been Has Have Had Do Does Did Not No Yes All Any Each Every Some Many Most More Less ' +
+    'Please Thanks Thank Hello Hi Dear Best Kind Regards Sincerely Also Just Only Even Still Here Now Today Tomorrow Yesterday ' +
+    'New Old North South East West Upper Lower Great Little Big Saint San Santa Los Las Le La El Del Der Die Das Van Von De Di Da ' +
+    'Street Road Avenue Lane Drive Court Way Place Square Park Bridge Hill Station Airport Harbor Harbour Port Lake River Mount Island Beach Bay Valley ' +
+    'City County State Province Republic Kingdom Union United Federal National International Global Royal Central General ' +
+    'University College School Academy Institute Hospital Clinic Center Centre Museum Library Church Cathedral Hotel Restaurant Cafe Bank ' +
+    'Company Corporation Corp Inc Ltd Limited Group Holdings Partners Associates Services Solutions Systems Technologies Industries International Foundation Trust ' +
+    'Association Society Council Committee Department Ministry Office Agency Authority Board Bureau Commission Court Club Team League Orchestra Band Records ' +
+    'Weekly Daily Times News Post Journal Magazine Review Press Media Radio Television Music Film Films Pictures Studios Entertainment ' +
+    'January February March April June July August September October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday ' +
+    'Christmas Easter Summer Winter Spring Autumn Fall English French German Spanish Italian American British European Asian African ' +
+    'Mr Mrs Ms Miss Dr Prof Sir Madam Lord Lady Suite Apt Unit Box Floor Room Building Tower Plaza Mall Market Shop Store ' +
+    'Internet Web Online Email Phone Account Card Credit Debit Order Invoice Payment Customer Support Service Team Manager Director President Chief ' +
+    'Google Microsoft Apple Amazon Facebook Twitter Linux Windows Android Python Java Java Script Node React Docker Kubernetes Users User Admin Error Warning Note ' +
+    'Ave Rd St Blvd Dr Ln Ct Pl Pkwy Hwy Via Rue Calle Platz Extensions Extension Flat Bypass Fort Parks Heights Gardens Crossing Ridge'
+  ).split(' '),
+);
+
+/** True when a pair of capitalized words looks like a given name and surname rather than a phrase. */
+export function isLikelyPersonName(value: string): boolean {
+  const words = value.split(/ +/).filter((word) => !/^\p{Lu}\.?$/u.test(word));
+  if (words.length < 2) return false;
+  return words.every((word) => !NOT_NAME_WORDS.has(word.replace(/[.'’]/g, '')));
+}
