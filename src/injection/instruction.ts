@@ -1,4 +1,5 @@
 import type { InjectionFinding } from './types';
+import { hasAnyKey, wordKey } from './words';
 
 /**
  * Finds instructions addressed to an assistant inside data: an imperative task, a directive about
@@ -104,7 +105,7 @@ interface Sentence {
 const MAXIMUM_SENTENCE_LENGTH = 600;
 
 /** Returns embedded-instruction findings with spans in the view's offsets. Linear in the text's length. */
-export function findEmbeddedInstructions(view: string, words?: ReadonlySet<string>): InjectionFinding[] {
+export function findEmbeddedInstructions(view: string, words?: ReadonlySet<number>): InjectionFinding[] {
   const { sentences, carrier, lineCount } = segment(view);
   if (sentences.length === 0) return [];
   const hits = scanSentenceCues(view, words);
@@ -145,12 +146,13 @@ interface Analysis {
 type Cue = 'outputDirective' | 'outputReference' | 'codeInsertion' | 'strongCodeTarget' | 'aiAddress';
 
 /** Each cue pattern with the word keys one of which must occur for it to match (`undefined`: always run). */
-const CUE_PATTERNS: ReadonlyArray<readonly [Cue, RegExp, ReadonlySet<string> | undefined]> = [
+const keys = (...words: readonly string[]): ReadonlySet<number> => new Set(words.map(wordKey));
+const CUE_PATTERNS: ReadonlyArray<readonly [Cue, RegExp, ReadonlySet<number> | undefined]> = [
   ['outputDirective', new RegExp(OUTPUT_DIRECTIVE.source, 'gu'), undefined],
-  ['outputReference', new RegExp(OUTPUT_REFERENCE.source, 'gu'), new Set(['your'])],
-  ['codeInsertion', new RegExp(CODE_INSERTION.source, 'gu'), new Set(['follo', 'below', 'subse', 'above', 'this', 'these', 'attac', 'provi', 'given', 'your'])],
-  ['codeInsertion', new RegExp(INSERT_FOLLOWING_CODE.source, 'gu'), new Set(['follo', 'below', 'subse'])],
-  ['strongCodeTarget', new RegExp(STRONG_CODE_TARGET.source, 'gu'), new Set(['your'])],
+  ['outputReference', new RegExp(OUTPUT_REFERENCE.source, 'gu'), keys('your')],
+  ['codeInsertion', new RegExp(CODE_INSERTION.source, 'gu'), keys('following', 'below', 'subsequent', 'above', 'this', 'these', 'attached', 'provided', 'given', 'your')],
+  ['codeInsertion', new RegExp(INSERT_FOLLOWING_CODE.source, 'gu'), keys('following', 'below', 'subsequent')],
+  ['strongCodeTarget', new RegExp(STRONG_CODE_TARGET.source, 'gu'), keys('your')],
   ['strongCodeTarget', new RegExp(INSERTION_VERBS.source, 'gu'), undefined],
   ['aiAddress', new RegExp(AI_ADDRESS.source, 'gu'), undefined],
 ];
@@ -158,11 +160,11 @@ const CUE_PATTERNS: ReadonlyArray<readonly [Cue, RegExp, ReadonlySet<string> | u
 /** Match start offsets of each sentence-level cue, found in one pass over the whole text rather than per sentence. */
 type CueHits = Record<Cue, number[]>;
 
-function scanSentenceCues(view: string, words: ReadonlySet<string> | undefined): CueHits {
+function scanSentenceCues(view: string, words: ReadonlySet<number> | undefined): CueHits {
   const hits: CueHits = { outputDirective: [], outputReference: [], codeInsertion: [], strongCodeTarget: [], aiAddress: [] };
   for (const [cue, pattern, anchors] of CUE_PATTERNS) {
     if (cue === 'strongCodeTarget' && hits.codeInsertion.length === 0) continue;
-    if (anchors !== undefined && words !== undefined && ![...anchors].some((anchor) => words.has(anchor))) continue;
+    if (anchors !== undefined && words !== undefined && !hasAnyKey(words, anchors)) continue;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(view); match !== null; match = pattern.exec(view)) {
       hits[cue].push(match.index);

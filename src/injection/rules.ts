@@ -1,4 +1,5 @@
 import type { InjectionCategory } from './types';
+import { wordKey } from './words';
 
 /**
  * One pattern rule. Patterns run on the normalized view (lower case, accents and invisible
@@ -13,18 +14,16 @@ export interface PatternRule {
   /** Also run on the ROT13 and reversed views (only phrases strong enough to stand alone). */
   readonly transformed: boolean;
   /**
-   * Word keys (see {@link anchorKey}) of which at least one must occur for the pattern to match;
+   * Word keys (see `wordKey` in words.ts) of which at least one must occur for the pattern to match;
    * `undefined` runs the pattern on every text. A cheap pre-filter, not part of the semantics.
    */
-  readonly anchors: ReadonlySet<string> | undefined;
+  readonly anchors: ReadonlySet<number> | undefined;
   /** Substrings of which at least one must occur (for patterns that start with punctuation). */
   readonly substrings: readonly string[] | undefined;
   /** Run whenever the text has a non-ASCII character (patterns with unspaced scripts). */
   readonly nonAscii: boolean;
 }
 
-/** The pre-filter key of a word: its first five characters, so "ignore", "ignoring" and "ignorez" share one. */
-export const anchorKey = (word: string): string => (word.length > 5 ? word.slice(0, 5) : word);
 
 interface RuleHints {
   readonly anchors?: readonly string[];
@@ -52,7 +51,7 @@ const rule = (
     score,
     pattern: new RegExp(source, 'gu'),
     transformed: hints.transformed === true,
-    anchors: anchors === undefined ? undefined : new Set(anchors.map(anchorKey)),
+    anchors: anchors === undefined ? undefined : new Set(anchors.map(wordKey)),
     substrings: hints.substrings,
     nonAscii: hints.nonAscii === true || derived?.nonAscii === true,
   };
@@ -287,7 +286,7 @@ export const PATTERN_RULES: readonly PatternRule[] = UNFILTERED_RULES.map((entry
   if (hints === undefined) return entry;
   return {
     ...entry,
-    anchors: hints.anchors === undefined ? undefined : new Set(hints.anchors.map(anchorKey)),
+    anchors: hints.anchors === undefined ? undefined : new Set(hints.anchors.map(wordKey)),
     substrings: hints.substrings,
     nonAscii: hints.nonAscii === true,
   };

@@ -1,7 +1,8 @@
 import { findEncodedSegments, reverse, rot13 } from './decode';
 import { findEmbeddedInstructions } from './instruction';
 import { buildNormalizedView, hiddenRunFindings, toOriginalSpan, type NormalizedView } from './normalize';
-import { anchorKey, PATTERN_RULES, type PatternRule } from './rules';
+import { PATTERN_RULES, type PatternRule } from './rules';
+import { collectWordKeys, hasAnyKey, wordKey } from './words';
 import type { InjectionFinding, ScreenOptions, ScreenResult } from './types';
 
 /**
@@ -49,7 +50,7 @@ export function screenInjection(text: string, options: ScreenOptions = {}): Scre
 function collectFindings(text: string, depth: number): InjectionFinding[] {
   const view = buildNormalizedView(text);
   const findings: InjectionFinding[] = hiddenRunFindings(view);
-  const words = wordKeys(view.text);
+  const words = collectWordKeys(view.text);
   const nonAscii = view.starts !== null;
   for (const rule of PATTERN_RULES) {
     if (mayMatch(rule, view.text, words, nonAscii)) matchRule(rule, view, findings);
@@ -70,21 +71,10 @@ function collectFindings(text: string, depth: number): InjectionFinding[] {
   return findings;
 }
 
-/** The pre-filter keys of every word of the view, built once per text. */
-function wordKeys(view: string): Set<string> {
-  const keys = new Set<string>();
-  WORD_START.lastIndex = 0;
-  for (let match = WORD_START.exec(view); match !== null; match = WORD_START.exec(view)) keys.add(match[0]);
-  return keys;
-}
-
-/** The first five characters of each word (letters, digits, apostrophes): exactly {@link anchorKey} of the word. */
-const WORD_START = /(?<![\p{L}\p{N}'])[\p{L}\p{N}']{1,5}/gu;
-
-function mayMatch(rule: PatternRule, view: string, words: ReadonlySet<string>, nonAscii: boolean): boolean {
+function mayMatch(rule: PatternRule, view: string, words: ReadonlySet<number>, nonAscii: boolean): boolean {
   if (rule.anchors === undefined && rule.substrings === undefined) return true;
   if (rule.nonAscii && nonAscii) return true;
-  if (rule.anchors !== undefined) for (const anchor of rule.anchors) if (words.has(anchor)) return true;
+  if (rule.anchors !== undefined && hasAnyKey(words, rule.anchors)) return true;
   if (rule.substrings !== undefined) for (const substring of rule.substrings) if (view.includes(substring)) return true;
   return false;
 }
@@ -114,19 +104,15 @@ const TRANSFORMED_RULES = PATTERN_RULES.filter((rule) => rule.transformed === tr
 
 /** Words the stand-alone phrases are built from; their ROT13 and reversed forms gate those views. */
 const TRANSFORM_TRIGGERS = ['ignore', 'disregard', 'forget', 'instructions', 'previous', 'system', 'prompt', 'override', 'reveal', 'regardless', 'from', 'you', 'anything', 'jailbreak', 'function', 'invoke', 'tool', 'task'];
-const ROT13_TRIGGERS = new Set(TRANSFORM_TRIGGERS.map((word) => anchorKey(rot13(word))));
-const REVERSED_TRIGGERS = new Set(TRANSFORM_TRIGGERS.map((word) => anchorKey(reverse(word))));
-const hasAny = (words: ReadonlySet<string>, triggers: ReadonlySet<string>): boolean => {
-  for (const trigger of triggers) if (words.has(trigger)) return true;
-  return false;
-};
+const ROT13_TRIGGERS = new Set(TRANSFORM_TRIGGERS.map((word) => wordKey(rot13(word))));
+const REVERSED_TRIGGERS = new Set(TRANSFORM_TRIGGERS.map((word) => wordKey(reverse(word))));
 
 /** Looks for the stand-alone phrases in ROT13 and reversed text; ordinary text yields nothing there. */
-function screenTransformedViews(view: NormalizedView, words: ReadonlySet<string>, into: InjectionFinding[]): void {
+function screenTransformedViews(view: NormalizedView, words: ReadonlySet<number>, into: InjectionFinding[]): void {
   if (view.text.length < 12) return;
   const views: Array<readonly [string, 'encoded-rot13' | 'encoded-reversed']> = [];
-  if (hasAny(words, ROT13_TRIGGERS)) views.push([rot13(view.text), 'encoded-rot13']);
-  if (hasAny(words, REVERSED_TRIGGERS)) views.push([reverse(view.text), 'encoded-reversed']);
+  if (hasAnyKey(words, ROT13_TRIGGERS)) views.push([rot13(view.text), 'encoded-rot13']);
+  if (hasAnyKey(words, REVERSED_TRIGGERS)) views.push([reverse(view.text), 'encoded-reversed']);
   const length = view.text.length;
   for (const rule of TRANSFORMED_RULES) {
     for (const [transformed, id] of views) {
