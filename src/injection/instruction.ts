@@ -103,6 +103,8 @@ interface Sentence {
 }
 
 const MAXIMUM_SENTENCE_LENGTH = 600;
+/** The strongest sentences are reported; the score only needs the best one. */
+const MAXIMUM_FINDINGS = 64;
 
 /** Returns embedded-instruction findings with spans in the view's offsets. Linear in the text's length. */
 export function findEmbeddedInstructions(view: string, words?: ReadonlySet<number>): InjectionFinding[] {
@@ -130,7 +132,8 @@ export function findEmbeddedInstructions(view: string, words?: ReadonlySet<numbe
     const finding = scoreSentence(sentence, analysis, carrier, imperativeShare, lineCount);
     if (finding !== undefined) findings.push(finding);
   }
-  return findings;
+  if (findings.length <= MAXIMUM_FINDINGS) return findings;
+  return findings.sort((left, right) => right.score - left.score).slice(0, MAXIMUM_FINDINGS).sort((left, right) => left.start - right.start);
 }
 
 interface Analysis {
@@ -329,7 +332,6 @@ function segment(view: string): { sentences: Sentence[]; carrier: Carrier; lineC
         codeLines += 1;
       } else if (isTableRow(line)) {
         tableRows += 1;
-        sentences.push({ start: lineStart, end: lineEnd, text: trimmed, wholeLine: true, tableRow: true });
       } else {
         if (looksLikeCode(line, trimmed)) codeLines += 1;
         if (looksLikeData(trimmed)) dataLines += 1;

@@ -287,15 +287,34 @@ function consumeVariationSelectors(
 
 /** Turns hidden runs into findings; lone invisible characters score low, floods and tag text high. */
 export function hiddenRunFindings(view: NormalizedView): InjectionFinding[] {
-  return view.hiddenRuns.map((run) => ({
-    rule: run.rule,
-    category: 'hidden-text' as const,
-    start: run.start,
-    end: run.end,
-    count: run.count,
-    score: hiddenRunScore(run, view.hiddenCharacters),
-  }));
+  const findings: InjectionFinding[] = [];
+  const perRule = new Map<string, number>();
+  for (const run of view.hiddenRuns) {
+    const seen = perRule.get(run.rule) ?? 0;
+    perRule.set(run.rule, seen + 1);
+    const finding = {
+      rule: run.rule,
+      category: 'hidden-text' as const,
+      start: run.start,
+      end: run.end,
+      count: run.count,
+      score: hiddenRunScore(run, view.hiddenCharacters),
+    };
+    if (seen < MAXIMUM_FINDINGS_PER_HIDDEN_RULE) {
+      findings.push(finding);
+      continue;
+    }
+    // A flood of invisible characters is one fact, not thousands: fold the rest into the last finding.
+    const last = findings.findLast((item) => item.rule === run.rule);
+    if (last !== undefined) {
+      const index = findings.lastIndexOf(last);
+      findings[index] = { ...last, end: run.end, count: (last.count ?? 0) + run.count, score: Math.max(last.score, finding.score) };
+    }
+  }
+  return findings;
 }
+
+const MAXIMUM_FINDINGS_PER_HIDDEN_RULE = 32;
 
 function hiddenRunScore(run: HiddenRun, total: number): number {
   switch (run.rule) {
