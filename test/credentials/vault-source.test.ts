@@ -131,6 +131,37 @@ describe('vaultSource against the fake Vault (real node-vault, real sockets)', (
     expect(events).toContainEqual(expect.objectContaining({ type: 'vault.login_failed', critical: true }));
   });
 
+  it("V14: a login locked out by another client's failures is reported as a lockout and not retried", async () => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await fetch(`${vault.address}/v1/auth/approle/login`, {
+        method: 'POST',
+        body: JSON.stringify({ role_id: 'claude-role', secret_id: 'wrong' }),
+      });
+    }
+    const vaultSecret = source();
+    const error = await failure(vaultSecret.read());
+    expect(error.details).toMatchObject({ reason: 'vault-login-denied-or-locked-out', status: 403, critical: true });
+    await failure(vaultSecret.read());
+    expect(vault.requests({ path: 'auth/approle/login' })).toHaveLength(6);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'vault.login_failed', reason: 'vault-login-denied-or-locked-out' }),
+    );
+  });
+
+  it('S6: duplicate JSON keys resolve deterministically to the last value', async () => {
+    const other = anthropicKeyCanary();
+    canaries.other = other;
+    vault.inject({
+      path: /^secret\/data/,
+      times: 1,
+      fault: {
+        type: 'raw',
+        body: `{"data":{"data":{"api_key":"${other}","api_key":"${key}"},"metadata":{"version":1,"custom_metadata":{"environment":"prod"}}}}`,
+      },
+    });
+    expect((await source().read()).key).toBe(key);
+  });
+
   it('S9: the AppRole num_uses race echoes the secret_id; one retry, and nothing echoed survives', async () => {
     const limited = secretIdCanary();
     canaries.limited = limited;
