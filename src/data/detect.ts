@@ -350,11 +350,21 @@ export function resolveOverlaps(candidates: readonly Candidate[], text?: string)
             right.end - right.start - (left.end - left.start) ||
             left.start - right.start,
         );
+      // Positions already taken by a higher-ranked candidate: linear in the cluster's total length.
+      const clusterStart = first.start;
+      const taken = new Uint8Array(clusterEnd - clusterStart);
       const chosen: Candidate[] = [];
       for (const candidate of cluster) {
-        for (const piece of subtract(candidate, chosen)) {
-          if (piece === candidate || text === undefined || HAS_ALPHANUMERIC.test(text.slice(piece.start, piece.end))) {
-            chosen.push(piece);
+        let position = candidate.start;
+        while (position < candidate.end) {
+          while (position < candidate.end && taken[position - clusterStart] === 1) position++;
+          const pieceStart = position;
+          while (position < candidate.end && taken[position - clusterStart] === 0) position++;
+          if (position === pieceStart) continue;
+          const whole = pieceStart === candidate.start && position === candidate.end;
+          if (whole || text === undefined || HAS_ALPHANUMERIC.test(text.slice(pieceStart, position))) {
+            chosen.push(whole ? candidate : { ...candidate, start: pieceStart, end: position });
+            taken.fill(1, pieceStart - clusterStart, position - clusterStart);
           }
         }
       }
@@ -367,24 +377,6 @@ export function resolveOverlaps(candidates: readonly Candidate[], text?: string)
 }
 
 const HAS_ALPHANUMERIC = /[\p{L}\p{N}]/u;
-
-/** The parts of `candidate` outside every interval of `taken`. */
-function subtract(candidate: Candidate, taken: readonly Candidate[]): Candidate[] {
-  let pieces: Candidate[] = [candidate];
-  for (const other of taken) {
-    const next: Candidate[] = [];
-    for (const piece of pieces) {
-      if (piece.end <= other.start || piece.start >= other.end) {
-        next.push(piece);
-        continue;
-      }
-      if (piece.start < other.start) next.push({ ...piece, end: other.start });
-      if (piece.end > other.end) next.push({ ...piece, start: other.end });
-    }
-    pieces = next;
-  }
-  return pieces;
-}
 
 function toFinding(candidate: Candidate): Finding {
   return { start: candidate.start, end: candidate.end, type: candidate.type, confidence: candidate.confidence, detector: candidate.detector };
