@@ -9,6 +9,7 @@ import { SENSITIVE_TYPES } from '../data/types';
 import { classRank, createClearanceFilter, maxClass, minClass, type ClassifiedDetector } from './classes';
 import { callDataClass, checkStopReason, checkStructured, injectionLink, invokeSafely, reviewPayload } from './checks';
 import { outputInvalid } from './errors';
+import { buildReviewItem } from './review-queue';
 import type { ExpectedFormat } from './expected-format';
 import { DEFAULT_MAX_JSON_CHARACTERS, DEFAULT_MAX_JSON_DEPTH } from './safe-json';
 import { validateSchema } from './schema';
@@ -261,22 +262,23 @@ export function outputGuardMiddleware(options: OutputGuardOptions = {}): OutputG
     if (queue && reviewId) {
       let highest: DataClass | undefined;
       const payload = reviewPayload(original, filter, config.reviewClearance, (dataClass) => (highest = maxClass(highest, dataClass)));
+      const input = {
+        id: reviewId,
+        callId: ctx.callId,
+        integration: ctx.integration,
+        destination: ctx.destination,
+        source,
+        reasons,
+        ...payload,
+        dataClass: highest,
+        injectionRules: injection.rules,
+      };
       try {
-        enqueue = Promise.resolve(
-          queue.enqueue({
-            id: reviewId,
-            callId: ctx.callId,
-            integration: ctx.integration,
-            destination: ctx.destination,
-            source,
-            reasons,
-            ...payload,
-            dataClass: highest,
-            injectionRules: injection.rules,
-          }),
-        );
+        // Checked here, synchronously, so a stream's error never names a review id that bad input lost.
+        buildReviewItem(input);
+        enqueue = Promise.resolve(queue.enqueue(input));
       } catch (error) {
-        enqueue = Promise.reject(error);
+        onError(error);
       }
     }
     return {

@@ -80,9 +80,7 @@ export function buildReviewItem(input: ReviewItemInput): ReviewItem {
   if (input.dataClass !== undefined && !DATA_CLASSES.includes(input.dataClass)) throw invalid('dataClass must be a data class.', 'dataClass');
   if (input.truncated !== undefined && typeof input.truncated !== 'boolean') throw invalid('truncated must be a boolean.', 'truncated');
   const outputLength = input.outputLength ?? input.output.length;
-  if (!Number.isSafeInteger(outputLength) || outputLength < input.output.length) {
-    throw invalid('outputLength must be a count no smaller than the output.', 'outputLength');
-  }
+  if (!Number.isSafeInteger(outputLength) || outputLength < 0) throw invalid('outputLength must be a count.', 'outputLength');
   const injectionRules = input.injectionRules ?? [];
   if (!Array.isArray(injectionRules) || injectionRules.length > MAX_REASONS) throw invalid('injectionRules must be a short array.', 'injectionRules');
   return Object.freeze({

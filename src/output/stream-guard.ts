@@ -109,6 +109,8 @@ export function createGuardTransformer(hooks: StreamGuardHooks): StreamEventTran
   };
   const failNow = (reasons: GuardReason[], source: string): never => {
     done = true;
+    // Held text was not scanned yet; one scan of what arrived gives the decision its data class.
+    hooks.redactor.detector.detect(original.text());
     decideOnce();
     throw hooks.fail(reasons, original.text(), delivered.text(), stopReason, source);
   };
