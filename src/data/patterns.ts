@@ -226,6 +226,24 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     confidence: 0.95,
   },
   {
+    id: 'provider-token-prefixed',
+    type: 'API_KEY',
+    // Atlassian, Bitbucket, Brevo, Clojars, Cloudflare, Databricks, DigitalOcean, Alibaba, Akamai,
+    // AWS Bedrock, GitLab agent/runner/deploy tokens, Azure AD client secrets, Doppler, Postman, PyPI.
+    source:
+      '\\b(?:ATATT3[A-Za-z0-9_=-]{20,}|BBDC-[A-Za-z0-9+/=_-]{20,}|xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}|CLOJARS_[a-f0-9]{60}|cf(?:at|ut|k)_[A-Za-z0-9]{40,}|dapi[a-f0-9]{32}(?:-\\d)?|do[opr]_v1_[a-f0-9]{64}|LTAI[A-Za-z0-9]{12,20}|akab-[a-z0-9]{16}-[a-z0-9]{16}|ABSK[A-Za-z0-9+/]{60,}={0,2}|bedrock-api-key-[A-Za-z0-9+/=]{20,}|gl(?:agent|rt|dt|ft|soat|cbt|imt|ptt|pat)-[A-Za-z0-9_-]{20,}|[A-Za-z0-9_~.-]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}|dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,}|PMAK-[a-f0-9]{24}-[a-f0-9]{34}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})',
+    priority: 88,
+    confidence: 0.9,
+  },
+  {
+    id: 'authorization-header',
+    type: 'API_KEY',
+    source: '(?i:\\b(?:authorization|proxy-authorization)\\b)["\']?\\s{0,3}[:=]\\s{0,3}["\']?(?i:bearer|basic|ntlm|negotiate|token|digest)?\\s{0,3}([A-Za-z0-9][A-Za-z0-9_\\-.~+/=]{11,})',
+    priority: 71,
+    confidence: 0.8,
+    accept: whole(isTokenLikely),
+  },
+  {
     id: 'slack-webhook',
     type: 'API_KEY',
     source: 'https://hooks\\.slack\\.com/services/[A-Za-z0-9/_-]{20,}',
@@ -263,7 +281,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'labelled-token',
     type: 'API_KEY',
     source:
-      '(?i:\\b[a-z0-9_.-]{0,24}(?:api[_-]?key|apikey|access[_-]?token|auth[_-]?token|secret[_-]?key|client[_-]?secret|private[_-]?token|token|secret|key|credential)s?\\b)' +
+      '(?i:\\b[a-z0-9_.-]{0,24}(?:api[_-]?key|apikey|access[_-]?token|auth[_-]?token|secret[_-]?key|client[_-]?secret|private[_-]?token|token|secret|key|credential|api|auth|pat|srt|sig|signature)s?\\b)' +
       LABEL_GAP +
       '["\'`]?([A-Za-z0-9][A-Za-z0-9_\\-./+=~]{9,})',
     priority: 70,
@@ -273,7 +291,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'bearer-token',
     type: 'API_KEY',
-    source: '(?i:\\bbearer)\\s{1,3}([A-Za-z0-9][A-Za-z0-9_\\-.~+/=]{11,})',
+    source: '(?i:\\b(?:bearer|oauth2-bearer))["\']?\\s{1,3}["\']?([A-Za-z0-9][A-Za-z0-9_\\-.~+/=]{11,})',
     priority: 70,
     confidence: 0.8,
     accept: whole(isTokenLikely),

@@ -1,0 +1,280 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { mapParamsText, mapResultText } from '../core/content';
+import type { Environment, MiddlewareContext, SecureMiddleware, StreamEvent, StreamEventTransformer } from '../core/middleware';
+import { parseOptions } from '../core/options';
+import { DATA_CLASS_ORDER, findStructuredBlocks, maxClass, wildcard, type DataClass, type DataLabel } from './classes';
+import { createClassifier, type Classifier } from './classify';
+import { Substitutions, deidentifyFindings, deidentifyStructured, restoreJson, type DeidentifyMode, type Restorer, type StreamRestorer } from './deidentify';
+import { recordMinimization } from './minimize';
+import { SENSITIVE_TYPES, type CustomDetector, type SensitiveType } from './types';
+
+/** Options of {@link deidentifyMiddleware}. */
+export interface DeidentifyMiddlewareOptions {
+  /** Data at or above this class is de-identified. @default 'confidential' (PII and up) */
+  readonly minimumClass?: DataClass;
+  /**
+   * `placeholder`: `<EMAIL_1>`, `<PERSON_2>`, numbered by first appearance across the whole
+   * request. `synthetic`: a realistic value of the same format (an `example.com` email, a 555
+   * phone, a Luhn-valid test card, a 9xx SSN, a fictional name, a TEST-NET address), derived with
+   * an HMAC under a per-middleware random key; types without a generator get a placeholder.
+   * @default 'placeholder'
+   */
+  readonly mode?: DeidentifyMode;
+  /**
+   * Destinations (`options.security.destination`, `*` wildcards) whose replies get the originals
+   * back. Use `none` for calls without a destination. Everyone else sees the substitutes.
+   * @default [] (no one: replies keep the substitutes)
+   */
+  readonly restoreFor?: readonly string[];
+  /** Environments where de-identification runs. @default ['staging', 'development', 'test'] (not production) */
+  readonly environments?: readonly Environment[];
+  /** Built-in types to detect. @default every built-in type */
+  readonly types?: readonly SensitiveType[];
+  /** Extra detectors (RE2), compiled once. */
+  readonly detectors?: readonly CustomDetector[];
+  /** Overrides of the type → label table (see `DEFAULT_TYPE_LABELS`). */
+  readonly typeLabels?: Readonly<Record<string, DataLabel>>;
+}
+
+const DEFAULTS = Object.freeze({
+  minimumClass: 'confidential' as DataClass,
+  mode: 'placeholder' as DeidentifyMode,
+  restoreFor: [] as string[],
+  environments: ['staging', 'development', 'test'] as Environment[],
+});
+
+const labelSchema = z.object({ class: z.enum(DATA_CLASS_ORDER as unknown as [DataClass, ...DataClass[]]), category: z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/).optional() }).strict();
+
+const optionsSchema = z
+  .object({
+    minimumClass: z.enum(DATA_CLASS_ORDER as unknown as [DataClass, ...DataClass[]]).optional(),
+    mode: z.enum(['placeholder', 'synthetic']).optional(),
+    restoreFor: z.array(z.string().min(1).max(200)).max(64).optional(),
+    environments: z.array(z.enum(['production', 'staging', 'development', 'test'])).optional(),
+    types: z.array(z.enum(SENSITIVE_TYPES)).optional(),
+    detectors: z
+      .array(z.object({ type: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/), pattern: z.string().min(1).max(4096), validate: z.function().optional(), contextWords: z.array(z.string()).optional() }).strict())
+      .max(256)
+      .optional(),
+    typeLabels: z.record(z.string(), labelSchema).optional(),
+  })
+  .strict();
+
+const NAME = 'deidentify';
+/** `ctx.state` key of the call's substitutions; also read by `classification` to skip substituted fields. @internal */
+export const SUBSTITUTIONS_STATE = 'scc.deidentify.substitutions';
+
+/**
+ * De-identifies personal data before it leaves, outside production: every detected value (and
+ * every `minimizedJson` field labelled) at or above `minimumClass` is replaced by a stable
+ * substitute, the same one for the same value across the whole request, so a conversation re-sent
+ * with one more turn keeps its prefix and prompt caching keeps working. Credentials are replaced by
+ * `[REDACTED:TYPE]` and never restored.
+ *
+ * Replies to destinations in `restoreFor` get the originals back: non-streamed replies whole;
+ * streamed text per content block with hold-back of at most the longest substitute minus one
+ * character (so a substitute split across deltas at any point is restored), tool-input JSON
+ * buffered per block and re-emitted restored before `content_block_stop`.
+ *
+ * Safety: the mapping lives in `ctx.state` for the call only, in private fields; it is never
+ * logged and never reaches decisions, spans, errors or audit records. Decisions carry counts,
+ * types and the highest class seen (`dataClass`).
+ *
+ * In production it does nothing unless `environments` includes `production`.
+ *
+ * @throws ConfigError (`SCC_CONFIG_INVALID`) naming the option path when an option is invalid.
+ * @example deidentifyMiddleware({ minimumClass: 'confidential', mode: 'placeholder', restoreFor: ['support-agent'] })
+ */
+export function deidentifyMiddleware(options: DeidentifyMiddlewareOptions = {}): SecureMiddleware {
+  const parsed = parseOptions(optionsSchema, options ?? {}, 'deidentifyMiddleware');
+  const config = { ...DEFAULTS, ...parsed };
+  const classifier = createClassifier({
+    ...(config.types ? { types: config.types } : {}),
+    ...(config.detectors ? { detectors: config.detectors as CustomDetector[] } : {}),
+    ...(config.typeLabels ? { typeLabels: config.typeLabels as Record<string, DataLabel> } : {}),
+  });
+  // Per middleware instance, in memory only: synthetic values are stable across the calls of a client.
+  const key = randomBytes(32);
+  const restoreMatchers = config.restoreFor.map((pattern) => (pattern === 'none' ? (value: string | undefined) => value === undefined : wildcard(pattern)));
+  const restores = (ctx: MiddlewareContext) => restoreMatchers.some((matches) => matches(ctx.destination));
+  const applies = (ctx: MiddlewareContext) => config.environments.includes(ctx.environment);
+
+  const restorerFor = (ctx: MiddlewareContext): Restorer | undefined => {
+    const substitutions = ctx.state.get(SUBSTITUTIONS_STATE);
+    if (!(substitutions instanceof Substitutions) || substitutions.size === 0) return undefined;
+    return substitutions.restorer();
+  };
+
+  return {
+    name: NAME,
+    transformParams(params, ctx) {
+      recordMinimization(params, ctx);
+      if (!applies(ctx)) {
+        // Classified anyway, so the call's audit record and span carry the highest class it touched.
+        let highest: DataClass = 'public';
+        for (const report of findStructuredBlocks(params).values()) for (const { label } of report.labels) highest = maxClass(highest, label.class) ?? highest;
+        mapParamsText(params, (text) => {
+          highest = maxClass(highest, classifier.classify(text).dataClass) ?? highest;
+          return text;
+        });
+        ctx.decide({ action: 'allow', reason: 'environment-not-deidentified', dataClass: highest });
+        return params;
+      }
+      const substitutions = new Substitutions(config.mode, key);
+      ctx.state.set(SUBSTITUTIONS_STATE, substitutions);
+      const structured = findStructuredBlocks(params);
+      let dataClass: DataClass = 'public';
+      const types = new Set<string>();
+      const paths: string[] = [];
+      let count = 0;
+      const next = mapParamsText(params, (text, location) => {
+        const report = structured.get(location.path);
+        if (report) {
+          const result = deidentifyStructured(text, report, config.minimumClass, classifier, substitutions);
+          if (result) {
+            for (const field of result.fields) {
+              dataClass = maxClass(dataClass, field.label.class) ?? dataClass;
+              types.add(field.label.category ?? field.label.class.toUpperCase());
+              paths.push(`${location.path}#${field.path}`);
+              count++;
+            }
+            for (const finding of result.findings) {
+              dataClass = maxClass(dataClass, finding.label.class) ?? dataClass;
+              if (finding.label.class && DATA_CLASS_ORDER.indexOf(finding.label.class) >= DATA_CLASS_ORDER.indexOf(config.minimumClass)) {
+                types.add(finding.type);
+                count++;
+              }
+            }
+            return result.text === text ? text : result.text;
+          }
+        }
+        const classified = classifier.classify(text);
+        dataClass = maxClass(dataClass, classified.dataClass) ?? dataClass;
+        const result = deidentifyFindings(text, classified.findings, config.minimumClass, substitutions);
+        if (result.replaced.length === 0) return text;
+        for (const finding of result.replaced) types.add(finding.type);
+        paths.push(location.path);
+        count += result.replaced.length;
+        return result.text;
+      });
+      ctx.decide({
+        action: count > 0 ? 'pseudonymize' : 'allow',
+        reason: count > 0 ? 'deidentified' : 'nothing-to-deidentify',
+        count,
+        rules: [...types].sort(),
+        ...(paths.length > 0 ? { paths: [...new Set(paths)] } : undefined),
+        dataClass,
+      });
+      return next;
+    },
+    transformResult(result, ctx) {
+      const restorer = restorerFor(ctx);
+      if (!restorer) return result;
+      if (!restores(ctx)) {
+        ctx.decide({ action: 'allow', reason: 'substitutes-kept' });
+        return result;
+      }
+      let count = 0;
+      const next = mapResultText(result, (text, location) => {
+        const restored = restorer.restore(text);
+        count += restored.count;
+        return location.kind === 'tool_use_input' || restored.count > 0 ? restored.text : text;
+      });
+      ctx.decide({ action: 'allow', reason: 'originals-restored', count });
+      return next;
+    },
+    createStreamTransformer(ctx) {
+      const restorer = restorerFor(ctx);
+      if (!restorer) return undefined;
+      if (!restores(ctx)) {
+        ctx.decide({ phase: 'stream', action: 'allow', reason: 'substitutes-kept' });
+        return undefined;
+      }
+      return createRestoringTransformer(restorer, ctx);
+    },
+  };
+}
+
+type BlockState = { kind: 'text'; stream: StreamRestorer } | { kind: 'json'; parts: string[] };
+
+/**
+ * Restores substitutes in a streamed reply. Holds back, per text block, only a tail that could
+ * still be the start of a substitute; tool-input JSON is held per block until `content_block_stop`.
+ */
+function createRestoringTransformer(restorer: Restorer, ctx: MiddlewareContext): StreamEventTransformer {
+  const blocks = new Map<number, BlockState>();
+  let count = 0;
+  let decided = false;
+  const decideOnce = () => {
+    if (decided) return;
+    decided = true;
+    ctx.decide({ phase: 'stream', action: 'allow', reason: 'originals-restored', count });
+  };
+  const textBlock = (index: number): StreamRestorer => {
+    const state = blocks.get(index);
+    if (state?.kind === 'text') return state.stream;
+    const stream = restorer.stream();
+    blocks.set(index, { kind: 'text', stream });
+    return stream;
+  };
+  return {
+    transform(event, emit) {
+      switch (event.type) {
+        case 'content_block_start': {
+          const block = event.content_block as { type: string; text?: unknown };
+          if (block.type === 'text') {
+            const released = textBlock(event.index).push(typeof block.text === 'string' ? block.text : '');
+            emit({ ...event, content_block: { ...event.content_block, text: released } } as StreamEvent);
+            return;
+          }
+          if (block.type === 'tool_use' || block.type === 'server_tool_use') blocks.set(event.index, { kind: 'json', parts: [] });
+          emit(event);
+          return;
+        }
+        case 'content_block_delta': {
+          const delta = event.delta as { type: string; text?: unknown; partial_json?: unknown };
+          if (delta.type === 'text_delta' && typeof delta.text === 'string') {
+            const released = textBlock(event.index).push(delta.text);
+            if (released.length > 0) emit({ ...event, delta: { ...event.delta, text: released } } as StreamEvent);
+            return;
+          }
+          if (delta.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
+            const state = blocks.get(event.index);
+            if (state?.kind === 'json') state.parts.push(delta.partial_json);
+            else blocks.set(event.index, { kind: 'json', parts: [delta.partial_json] });
+            return;
+          }
+          emit(event);
+          return;
+        }
+        case 'content_block_stop': {
+          const state = blocks.get(event.index);
+          blocks.delete(event.index);
+          if (state?.kind === 'text') {
+            const rest = state.stream.end();
+            count += state.stream.count;
+            if (rest.length > 0) emit({ type: 'content_block_delta', index: event.index, delta: { type: 'text_delta', text: rest } } as StreamEvent);
+          } else if (state?.kind === 'json' && state.parts.length > 0) {
+            const restored = restoreJson(state.parts.join(''), restorer);
+            count += restored.count;
+            emit({ type: 'content_block_delta', index: event.index, delta: { type: 'input_json_delta', partial_json: restored.text } } as StreamEvent);
+          }
+          emit(event);
+          return;
+        }
+        case 'message_stop':
+          decideOnce();
+          emit(event);
+          return;
+        default:
+          emit(event);
+      }
+    },
+    flush() {
+      // Blocks that never stopped: held text is dropped, as the redaction transformer does.
+      blocks.clear();
+      decideOnce();
+    },
+  };
+}
