@@ -5,6 +5,7 @@ export const entries = {
   index: 'src/index.ts',
   cli: 'src/cli.ts',
   testing: 'src/testing/index.ts',
+  credentials: 'src/credentials/index.ts',
 };
 
 export default defineConfig({

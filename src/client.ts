@@ -42,6 +42,10 @@ export interface KeyProvider {
   invalidateAfter401(fingerprint: string): Promise<{ changed: boolean }>;
   /** The HMAC fingerprint of a key: how keys are compared and logged, never the key itself. */
   fingerprintOf(key: string): string;
+  /** The environment the provider's keys are for; checked against `security.environment`. */
+  readonly environment?: Environment;
+  /** The integration the provider's keys are scoped to; checked against `security.integration`. */
+  readonly integration?: string;
 }
 
 /** The `security` option of {@link SecureClaudeClient}. */
@@ -252,6 +256,21 @@ function resolveCredentials(
       throw new ConfigError(
         'security.credentials is set together with apiKey, authToken or credentials; give the client exactly one key source.',
         { source: 'security' },
+      );
+    }
+    if (provider.environment !== undefined && provider.environment !== settings.environment) {
+      throw new CredentialError(
+        ErrorCode.CREDENTIAL_ENVIRONMENT_MISMATCH,
+        `security.credentials serves ${provider.environment}, but the client runs in ${settings.environment}; keys are never shared across environments. ` +
+          'Create the key provider with the same environment as the client.',
+        { source: 'credentials' },
+      );
+    }
+    if (provider.integration !== undefined && settings.integration !== undefined && provider.integration !== settings.integration) {
+      throw new CredentialError(
+        ErrorCode.CREDENTIAL_ENVIRONMENT_MISMATCH,
+        `security.credentials is scoped to integration ${provider.integration}, but the client serves ${settings.integration}; keys are scoped per integration.`,
+        { source: 'credentials' },
       );
     }
     const getApiKey = () => provider.getApiKey();

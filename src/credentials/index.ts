@@ -71,6 +71,9 @@ export interface KeyProvider {
   fingerprintOf(key: string): string;
   /** Clears timers and forgets the key; no open handles remain. */
   close(): void;
+  /** The environment and integration this provider serves; the client refuses a mismatch. */
+  readonly environment: Environment;
+  readonly integration: string;
 }
 
 /**
@@ -142,5 +145,7 @@ export function createKeyProvider(options: KeyProviderOptions): KeyProvider {
     invalidateAfter401: (fingerprint) => cache.invalidateAfter401(fingerprint),
     fingerprintOf,
     close: () => cache.close(),
+    environment,
+    integration: config.integration,
   };
 }
