@@ -66,7 +66,8 @@ async function loadVard() {
 
 const candidates = [['screenInjection', (text) => screenInjection(text)]];
 const vard = await loadVard();
-if (vard === undefined) console.log('vard: not installed (set VARD_DIR or `npm install @andersmyrmel/vard` in /tmp/vard); skipped.');
+if (vard === undefined)
+  console.log('vard: not installed (set VARD_DIR or `npm install @andersmyrmel/vard` in /tmp/vard); skipped.');
 else candidates.push(['vard (moderate)', vard]);
 
 const small = makeText(2048, false);

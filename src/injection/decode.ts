@@ -13,15 +13,21 @@ export interface DecodedSegment {
   readonly text: string;
 }
 
-const MINIMUM_ENCODED_LENGTH = 16;
-/** Longer runs are blobs (images, archives), not smuggled sentences. */
+/** Longer runs are blobs (images, archives), not smuggled sentences; shorter than 16 cannot hold one. */
 const MAXIMUM_ENCODED_LENGTH = 65_536;
 /** At most this many segments are decoded per text, so a text made of thousands of short tokens stays cheap. */
 const MAXIMUM_SEGMENTS = 64;
 
 const isBase64Character = (code: number): boolean =>
-  (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x2b || code === 0x2f || code === 0x2d || code === 0x5f;
-const isHexCharacter = (code: number): boolean => (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66) || (code >= 0x41 && code <= 0x46);
+  (code >= 0x41 && code <= 0x5a) ||
+  (code >= 0x61 && code <= 0x7a) ||
+  (code >= 0x30 && code <= 0x39) ||
+  code === 0x2b ||
+  code === 0x2f ||
+  code === 0x2d ||
+  code === 0x5f;
+const isHexCharacter = (code: number): boolean =>
+  (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66) || (code >= 0x41 && code <= 0x46);
 
 /** Decodes every plausible encoded segment of `text` into readable text. Never throws. */
 export function findEncodedSegments(text: string): DecodedSegment[] {
@@ -31,12 +37,16 @@ export function findEncodedSegments(text: string): DecodedSegment[] {
   return segments;
 }
 
-/** Runs of base64/hex alphabet characters; every quantifier is bounded, longer runs are skipped below. */
+/** Runs of 16 to 65,536 base64/hex alphabet characters (the bounds of MAXIMUM_ENCODED_LENGTH); longer runs are skipped below. */
 const ENCODED_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,65536}/gu;
 
 function collectBase64AndHex(text: string, into: DecodedSegment[]): void {
   ENCODED_RUN.lastIndex = 0;
-  for (let match = ENCODED_RUN.exec(text); match !== null && into.length < MAXIMUM_SEGMENTS; match = ENCODED_RUN.exec(text)) {
+  for (
+    let match = ENCODED_RUN.exec(text);
+    match !== null && into.length < MAXIMUM_SEGMENTS;
+    match = ENCODED_RUN.exec(text)
+  ) {
     const start = match.index;
     let index = start + match[0].length;
     if (index < text.length && isBase64Character(text.charCodeAt(index))) {
@@ -66,12 +76,14 @@ function collectUrlEncoded(text: string, into: DecodedSegment[]): void {
     let end = index;
     let escapes = 0;
     while (end < text.length && end - start < MAXIMUM_ENCODED_LENGTH && !/\s/u.test(text[end] ?? ' ')) {
-      if (text[end] === '%' && isHexCharacter(text.charCodeAt(end + 1)) && isHexCharacter(text.charCodeAt(end + 2))) escapes += 1;
+      if (text[end] === '%' && isHexCharacter(text.charCodeAt(end + 1)) && isHexCharacter(text.charCodeAt(end + 2)))
+        escapes += 1;
       end += 1;
     }
     if (escapes >= 3) {
       const decoded = percentDecode(text.slice(start, end));
-      if (decoded !== undefined && /[a-z]{2,}[\s+][a-z]{2,}/iu.test(decoded)) into.push({ kind: 'url', start, end, text: decoded });
+      if (decoded !== undefined && /[a-z]{2,}[\s+][a-z]{2,}/iu.test(decoded))
+        into.push({ kind: 'url', start, end, text: decoded });
     }
     index = text.indexOf('%', Math.max(end, index + 1));
   }
@@ -81,7 +93,11 @@ function percentDecode(segment: string): string | undefined {
   const bytes: number[] = [];
   for (let index = 0; index < segment.length; index += 1) {
     const code = segment.charCodeAt(index);
-    if (code === 0x25 && isHexCharacter(segment.charCodeAt(index + 1)) && isHexCharacter(segment.charCodeAt(index + 2))) {
+    if (
+      code === 0x25 &&
+      isHexCharacter(segment.charCodeAt(index + 1)) &&
+      isHexCharacter(segment.charCodeAt(index + 2))
+    ) {
       bytes.push(Number.parseInt(segment.slice(index + 1, index + 3), 16));
       index += 2;
     } else if (code === 0x2b) {
@@ -106,7 +122,8 @@ function readable(bytes: Buffer): string | undefined {
     const code = character.codePointAt(0) ?? 0;
     if (code === 0xfffd) return undefined;
     if (code === 0x20) spaces += 1;
-    if ((code >= 0x20 && code < 0x7f) || code >= 0xa0 || code === 0x0a || code === 0x09 || code === 0x0d) printable += 1;
+    if ((code >= 0x20 && code < 0x7f) || code >= 0xa0 || code === 0x0a || code === 0x09 || code === 0x0d)
+      printable += 1;
     if (/\p{L}/u.test(character)) letters += 1;
   }
   const length = text.length;

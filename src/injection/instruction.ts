@@ -40,17 +40,66 @@ const GENERAL_VERBS = new Set(
 
 /** Openers that address the reader before the verb: "please", "you must", "make sure to", "can you". */
 const ADDRESSING_LEADS: readonly string[] = [
-  'please', 'kindly', 'you must', 'you should', 'you need to', 'you have to', 'you will', 'you are required to',
-  'you are to', 'make sure to', 'make sure you', 'be sure to', "don't forget to", 'do not forget to', 'remember to',
-  'ensure that you', 'ensure you', 'can you', 'could you', 'would you', 'will you', 'i want you to', 'i need you to',
-  'your task is to', 'your job is to', 'it is crucial that you', 'it is important that you', "it's important that you",
-  'you are asked to', 'you may', "don't hesitate to", 'do not hesitate to', 'keep in mind to', 'i would like you to',
+  'please',
+  'kindly',
+  'you must',
+  'you should',
+  'you need to',
+  'you have to',
+  'you will',
+  'you are required to',
+  'you are to',
+  'make sure to',
+  'make sure you',
+  'be sure to',
+  "don't forget to",
+  'do not forget to',
+  'remember to',
+  'ensure that you',
+  'ensure you',
+  'can you',
+  'could you',
+  'would you',
+  'will you',
+  'i want you to',
+  'i need you to',
+  'your task is to',
+  'your job is to',
+  'it is crucial that you',
+  'it is important that you',
+  "it's important that you",
+  'you are asked to',
+  'you may',
+  "don't hesitate to",
+  'do not hesitate to',
+  'keep in mind to',
+  'i would like you to',
   "i'd like you to",
 ];
-const SOFT_LEADS = new Set(['also', 'now', 'then', 'and', 'just', 'so', 'first', 'finally', 'additionally', 'lastly', 'simply', 'next', 'ok', 'okay', 'instead', 'afterwards', 'moreover']);
+const SOFT_LEADS = new Set([
+  'also',
+  'now',
+  'then',
+  'and',
+  'just',
+  'so',
+  'first',
+  'finally',
+  'additionally',
+  'lastly',
+  'simply',
+  'next',
+  'ok',
+  'okay',
+  'instead',
+  'afterwards',
+  'moreover',
+]);
 
-const OUTPUT_NOUNS = '(?:response|responses|reply|replies|answer|answers|output|outputs|message|completion|summary|translation|explanation)';
-const CODE_NOUNS = '(?:code|solution|implementation|codebase|code base|algorithm|program|script|elucidation|project|application|function)';
+const OUTPUT_NOUNS =
+  '(?:response|responses|reply|replies|answer|answers|output|outputs|message|completion|summary|translation|explanation)';
+const CODE_NOUNS =
+  '(?:code|solution|implementation|codebase|code base|algorithm|program|script|elucidation|project|application|function)';
 /** "your response" in the languages the rules cover, folded (no accents). */
 const OUTPUT_REFERENCE_MULTILINGUAL =
   '(?:tu respuesta|su respuesta|ta reponse|votre reponse|deine antwort|deiner antwort|ihre antwort|ihrer antwort|sua resposta|tua resposta|tua risposta|vostra risposta|je antwoord|uw antwoord|jouw antwoord|твоем ответе|вашем ответе|твои ответ|свои ответ|в ответе|你的回答|你的回复|你的回應|回答中|回复中|あなたの回答|回答に|返答に|pendul[a-z]{0,6} yakho|impendulo yakho|pergjigjen tende|pergjigjen tuaj|pergjigjes tende|pergjigje tende|do fhreagra|fhreagra agat|do fhreagairt|nad fhreagairt|fhreagairt agad|san fhreagairt)';
@@ -79,7 +128,8 @@ const INSERTION_VERBS =
 const INSERT_FOLLOWING_CODE =
   /\b(?:integrat|incorporat|embed|merg|blend|meld|fus|infus|assimilat|absorb|weav|inject|splic)[a-z]{0,5}\b[^\n]{0,40}?\b(?:following|below|subsequent)(?: \w{1,15})? (?:code|snippet|excerpt|block|section|fragment)\b/u;
 const OUTPUT_REFERENCE = new RegExp(`\\byour ${OUTPUT_NOUNS}\\b`, 'u');
-const STRONG_CODE_TARGET = /\byour (?:solution|implementation|codebase|code base|algorithm|elucidation|response|answer|reply|code's)\b/u;
+const STRONG_CODE_TARGET =
+  /\byour (?:solution|implementation|codebase|code base|algorithm|elucidation|response|answer|reply|code's)\b/u;
 
 const AI_ADDRESS = new RegExp(
   `\\b(?:you are|you're|as) (?:an? |the )?(?:ai|a\\.i\\.|artificial intelligence|assistant|ai assistant|language model|chatbot|llm|model|bot|large language model)\\b|\\b(?:dear|hey|hi|attention|note to|message for|to the) (?:ai|assistant|language model|chatbot|llm|model|bot|agent|gpt|claude)\\b|\\b(?:ai|assistant|model|agent|llm|bot)s? (?:reading|processing|summariz\\w{1,4}|parsing) this\\b|\\bif you are an? (?:ai|assistant|language model|llm|agent)\\b|\\bthe (?:assistant|ai|model|chatbot|llm|agent|bot) (?:must|should|shall|will now|needs to|has to|is (?:now )?(?:required|instructed|allowed|authori[sz]ed))\\b|\\b(?:tell|inform|warn|remind|convince|persuade|instruct|notify|urge) (?:the|any|every|all) (?:users?|readers?|customers?|recipients?|humans?|visitors?)\\b|^(?:assistant|ai|model|bot|agent|claude|chatgpt|gpt)\\s{0,2}[,:]|\\b(?:instructions?|notes?|message|directions?) (?:for|to) (?:the |any |all )?(?:model|ai|assistant|llm|agent|bot)s?\\b|\\b(?:whoever|anyone who|any (?:ai|model|assistant|agent|system) that) (?:summari[sz]|read|process|analy[sz]|review)[a-z]{0,4} this\\b|\\b(?:nota para (?:el|la|o)|nota per l'|note pour l'|note a l'|hinweis an die|hinweis fur die|aan de|para el|pour l'|per l')\\s{0,2}(?:asistente|assistente|assistant|assistent|ia|ki|ai|modelo|modele|modell|model)\\b`,
@@ -133,7 +183,10 @@ export function findEmbeddedInstructions(view: string, words?: ReadonlySet<numbe
     if (finding !== undefined) findings.push(finding);
   }
   if (findings.length <= MAXIMUM_FINDINGS) return findings;
-  return findings.sort((left, right) => right.score - left.score).slice(0, MAXIMUM_FINDINGS).sort((left, right) => left.start - right.start);
+  return findings
+    .sort((left, right) => right.score - left.score)
+    .slice(0, MAXIMUM_FINDINGS)
+    .sort((left, right) => left.start - right.start);
 }
 
 interface Analysis {
@@ -153,7 +206,11 @@ const keys = (...words: readonly string[]): ReadonlySet<number> => new Set(words
 const CUE_PATTERNS: ReadonlyArray<readonly [Cue, RegExp, ReadonlySet<number> | undefined]> = [
   ['outputDirective', new RegExp(OUTPUT_DIRECTIVE.source, 'gu'), undefined],
   ['outputReference', new RegExp(OUTPUT_REFERENCE.source, 'gu'), keys('your')],
-  ['codeInsertion', new RegExp(CODE_INSERTION.source, 'gu'), keys('following', 'below', 'subsequent', 'above', 'this', 'these', 'attached', 'provided', 'given', 'your')],
+  [
+    'codeInsertion',
+    new RegExp(CODE_INSERTION.source, 'gu'),
+    keys('following', 'below', 'subsequent', 'above', 'this', 'these', 'attached', 'provided', 'given', 'your'),
+  ],
   ['codeInsertion', new RegExp(INSERT_FOLLOWING_CODE.source, 'gu'), keys('following', 'below', 'subsequent')],
   ['strongCodeTarget', new RegExp(STRONG_CODE_TARGET.source, 'gu'), keys('your')],
   ['strongCodeTarget', new RegExp(INSERTION_VERBS.source, 'gu'), undefined],
@@ -164,7 +221,13 @@ const CUE_PATTERNS: ReadonlyArray<readonly [Cue, RegExp, ReadonlySet<number> | u
 type CueHits = Record<Cue, number[]>;
 
 function scanSentenceCues(view: string, words: ReadonlySet<number> | undefined): CueHits {
-  const hits: CueHits = { outputDirective: [], outputReference: [], codeInsertion: [], strongCodeTarget: [], aiAddress: [] };
+  const hits: CueHits = {
+    outputDirective: [],
+    outputReference: [],
+    codeInsertion: [],
+    strongCodeTarget: [],
+    aiAddress: [],
+  };
   for (const [cue, pattern, anchors] of CUE_PATTERNS) {
     if (cue === 'strongCodeTarget' && hits.codeInsertion.length === 0) continue;
     if (anchors !== undefined && words !== undefined && !hasAnyKey(words, anchors)) continue;
@@ -194,7 +257,10 @@ const LEADS_BY_FIRST_WORD: ReadonlyMap<string, readonly string[]> = (() => {
   const map = new Map<string, string[]>();
   for (const lead of ADDRESSING_LEADS) {
     const first = lead.split(' ')[0] ?? lead;
-    map.set(first, [...(map.get(first) ?? []), lead].sort((left, right) => right.length - left.length));
+    map.set(
+      first,
+      [...(map.get(first) ?? []), lead].sort((left, right) => right.length - left.length),
+    );
   }
   return map;
 })();
@@ -202,11 +268,13 @@ const LEADS_BY_FIRST_WORD: ReadonlyMap<string, readonly string[]> = (() => {
 const firstWordOf = (text: string): string => /^[a-z][a-z'-]{0,19}/u.exec(text)?.[0] ?? '';
 
 function analyze(sentence: Sentence, hits: CueHits): Analysis {
-  let rest = sentence.text.replace(/^[\s*#>\-•·\d.)(\[\]"'`|:_~]{0,12}/u, '');
+  let rest = sentence.text.replace(/^[\s*#>\-•·\d.)([\]"'`|:_~]{0,12}/u, '');
   let addressed = false;
   for (let step = 0; step < 3; step += 1) {
     const word = firstWordOf(rest);
-    const lead = LEADS_BY_FIRST_WORD.get(word)?.find((candidate) => rest.startsWith(candidate) && !/\w/u.test(rest[candidate.length] ?? ''));
+    const lead = LEADS_BY_FIRST_WORD.get(word)?.find(
+      (candidate) => rest.startsWith(candidate) && !/\w/u.test(rest[candidate.length] ?? ''),
+    );
     if (lead !== undefined) {
       addressed = true;
       rest = rest.slice(lead.length).replace(/^[\s,:]{0,4}/u, '');
@@ -221,7 +289,9 @@ function analyze(sentence: Sentence, hits: CueHits): Analysis {
   const firstWord = firstWordOf(rest);
   let isVerb = false;
   if (TASK_VERBS.has(firstWord) || GENERAL_VERBS.has(firstWord)) {
-    const followedByObject = /^[a-z'-]{1,20}(?:\s|$)/u.test(rest) && !/^[a-z'-]{1,20}\s(?:is|are|was|were|has|have|had|of|will|can|to)\b/u.test(rest);
+    const followedByObject =
+      /^[a-z'-]{1,20}(?:\s|$)/u.test(rest) &&
+      !/^[a-z'-]{1,20}\s(?:is|are|was|were|has|have|had|of|will|can|to)\b/u.test(rest);
     isVerb = followedByObject && rest.split(/\s+/u, 4).length >= 3;
   }
   const { start, end } = sentence;
@@ -257,7 +327,8 @@ function scoreSentence(
   if (sentence.tableRow) return undefined;
   const parts: Array<[string, number]> = [];
   if (analysis.outputDirective) parts.push(['embedded-output-directive', 0.62]);
-  if (analysis.codeInsertion !== undefined) parts.push(['embedded-code-insertion', analysis.codeInsertion === 'strong' ? 0.7 : 0.4]);
+  if (analysis.codeInsertion !== undefined)
+    parts.push(['embedded-code-insertion', analysis.codeInsertion === 'strong' ? 0.7 : 0.4]);
   if (analysis.aiAddress) parts.push(['embedded-ai-address', 0.55]);
   let moodWeight = 1;
   if (carrier !== 'standalone' && imperativeShare > 0.25) moodWeight = 0.55;
@@ -275,7 +346,17 @@ function scoreSentence(
     // A question to nobody in particular ("What is ...?") inside mail or a table is a task for the reader.
     const impersonal = !/\b(?:you|your|we|our|us)\b/u.test(sentence.text.replace(/(["'‘“])[^"'’”]{0,80}["'’”]/gu, ''));
     const weight =
-      carrier === 'table' || carrier === 'data' ? 0.55 : carrier === 'email' ? (impersonal ? 0.5 : 0.25) : carrier === 'document' ? (impersonal ? 0.35 : 0.2) : 0.1;
+      carrier === 'table' || carrier === 'data'
+        ? 0.55
+        : carrier === 'email'
+          ? impersonal
+            ? 0.5
+            : 0.25
+          : carrier === 'document'
+            ? impersonal
+              ? 0.35
+              : 0.2
+            : 0.1;
     parts.push(['embedded-question', weight]);
   }
   if (parts.length === 0) return undefined;
@@ -345,13 +426,13 @@ function segment(view: string): { sentences: Sentence[]; carrier: Carrier; lineC
       ? 'table'
       : dataLines >= 1 && dataLines * 3 >= nonEmptyLines
         ? 'data'
-      : EMAIL_MARKERS.test(view.slice(0, 4000))
-        ? 'email'
-        : sawFence || codeLines >= 3
-          ? 'code'
-          : nonEmptyLines >= 3 || view.length >= 400 || (nonEmptyLines >= 2 && view.length >= 200)
-            ? 'document'
-            : 'standalone';
+        : EMAIL_MARKERS.test(view.slice(0, 4000))
+          ? 'email'
+          : sawFence || codeLines >= 3
+            ? 'code'
+            : nonEmptyLines >= 3 || view.length >= 400 || (nonEmptyLines >= 2 && view.length >= 200)
+              ? 'document'
+              : 'standalone';
   return { sentences, carrier, lineCount: nonEmptyLines };
 }
 
@@ -372,12 +453,24 @@ function looksLikeData(trimmed: string): boolean {
 
 function looksLikeCode(line: string, trimmed: string): boolean {
   const last = trimmed[trimmed.length - 1];
-  return line.startsWith('    ') || trimmed.startsWith('>>>') || trimmed.startsWith('$ ') || last === ';' || last === '{' || last === '}';
+  return (
+    line.startsWith('    ') ||
+    trimmed.startsWith('>>>') ||
+    trimmed.startsWith('$ ') ||
+    last === ';' ||
+    last === '{' ||
+    last === '}'
+  );
 }
 
 /** A line inside a code fence that reads as a sentence (an instruction dropped into a code block, or a fence left open). */
 function looksLikeProse(line: string): boolean {
-  if (/^(?:#|\/\/|\*|--|>>>|\$|import |from \S{1,40} import|def |class \w{1,40}[:(]|return\b|const |let \w{1,40} =|var )|[=;{}()\[\]<>]/u.test(line)) return false;
+  if (
+    /^(?:#|\/\/|\*|--|>>>|\$|import |from \S{1,40} import|def |class \w{1,40}[:(]|return\b|const |let \w{1,40} =|var )|[=;{}()[\]<>]/u.test(
+      line,
+    )
+  )
+    return false;
   const words = line.split(/\s+/u).filter((word) => /^[a-z'’,.:-]{1,20}$/u.test(word));
   return words.length >= 6;
 }
@@ -388,8 +481,17 @@ function splitSentences(line: string, offset: number, into: Sentence[]): void {
   for (let index = 0; index < line.length; index += 1) {
     const character = line[index];
     const boundary =
-      (character === '.' || character === '!' || character === '?' || character === '。' || character === '？' || character === '！') &&
-      (index + 1 >= line.length || line[index + 1] === ' ' || line[index + 1] === '"' || line[index + 1] === "'" || character > '~');
+      (character === '.' ||
+        character === '!' ||
+        character === '?' ||
+        character === '。' ||
+        character === '？' ||
+        character === '！') &&
+      (index + 1 >= line.length ||
+        line[index + 1] === ' ' ||
+        line[index + 1] === '"' ||
+        line[index + 1] === "'" ||
+        character > '~');
     if (boundary || index - start >= MAXIMUM_SENTENCE_LENGTH) {
       pushSentence(line, start, index + 1, offset, into);
       start = index + 1;
@@ -406,5 +508,11 @@ function pushSentence(line: string, start: number, end: number, offset: number, 
   const text = line.slice(start, end).trim();
   if (text.length < 3) return;
   const leading = line.slice(start, end).length - line.slice(start, end).trimStart().length;
-  into.push({ start: offset + start + leading, end: offset + start + leading + text.length, text, wholeLine: false, tableRow: false });
+  into.push({
+    start: offset + start + leading,
+    end: offset + start + leading + text.length,
+    text,
+    wholeLine: false,
+    tableRow: false,
+  });
 }

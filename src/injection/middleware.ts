@@ -45,17 +45,25 @@ export interface InjectionScreenOptions {
 const actionSchema = z.enum(['flag', 'strip', 'quarantine', 'block']);
 const thresholdSchema = z.number().gt(0).lte(1);
 const eventCallbackSchema = z.custom<(event: InjectionSecurityEvent) => void>((value) => typeof value === 'function');
-const quarantineCallbackSchema = z.custom<(event: InjectionQuarantineEvent) => void>((value) => typeof value === 'function');
+const quarantineCallbackSchema = z.custom<(event: InjectionQuarantineEvent) => void>(
+  (value) => typeof value === 'function',
+);
 const optionsSchema = z.strictObject({
   action: actionSchema.optional(),
   threshold: thresholdSchema.optional(),
-  integrations: z.record(z.string(), z.strictObject({ action: actionSchema.optional(), threshold: thresholdSchema.optional() })).optional(),
+  integrations: z
+    .record(z.string(), z.strictObject({ action: actionSchema.optional(), threshold: thresholdSchema.optional() }))
+    .optional(),
   screenUserTurns: z.boolean().optional(),
   onEvent: eventCallbackSchema.optional(),
   onQuarantine: quarantineCallbackSchema.optional(),
 });
 
-const DEFAULTS = Object.freeze({ action: 'block' as InjectionAction, threshold: DEFAULT_INJECTION_THRESHOLD, screenUserTurns: false });
+const DEFAULTS = Object.freeze({
+  action: 'block' as InjectionAction,
+  threshold: DEFAULT_INJECTION_THRESHOLD,
+  screenUserTurns: false,
+});
 
 const SCREENED_KINDS: ReadonlySet<TextLocation['kind']> = new Set(['tool_result', 'document', 'search_result']);
 
@@ -117,13 +125,21 @@ export function injectionScreenMiddleware(options: InjectionScreenOptions = {}):
         ctx.decide({ action: 'allow', reason: 'no-injection' });
         return params;
       }
-      const rules = [...new Set(flagged.flatMap((piece) => piece.result.findings.filter((finding) => finding.score >= 0.2).map((finding) => finding.rule)))].sort();
+      const rules = [
+        ...new Set(
+          flagged.flatMap((piece) =>
+            piece.result.findings.filter((finding) => finding.score >= 0.2).map((finding) => finding.rule),
+          ),
+        ),
+      ].sort();
       const score = Math.max(...flagged.map((piece) => piece.result.score));
       const paths = flagged.map((piece) => piece.location.path);
       ctx.decide({ action, reason: 'injection-detected', rules, score, paths, count: flagged.length });
       if (action === 'block' || action === 'quarantine') {
         if (action === 'quarantine') {
-          invokeSafely(() => config.onQuarantine?.({ callId: ctx.callId, integration: ctx.integration, rules, score, paths }));
+          invokeSafely(() =>
+            config.onQuarantine?.({ callId: ctx.callId, integration: ctx.integration, rules, score, paths }),
+          );
         }
         const verb = action === 'block' ? 'blocked' : 'quarantined';
         throw new PolicyViolationError(
@@ -180,8 +196,11 @@ function parseInjectionOptions(options: unknown): z.output<typeof optionsSchema>
     return `${path} (${issue.code})`;
   });
   const more = result.error.issues.length > 5 ? ` and ${result.error.issues.length - 5} more` : '';
-  throw new ConfigError(`injectionScreenMiddleware: invalid options at ${issues.join(', ')}${more}; see docs/injection.md.`, {
-    source: MIDDLEWARE_NAME,
-    details: { paths: result.error.issues.map((issue) => issue.path.map(String).join('.')) },
-  });
+  throw new ConfigError(
+    `injectionScreenMiddleware: invalid options at ${issues.join(', ')}${more}; see docs/injection.md.`,
+    {
+      source: MIDDLEWARE_NAME,
+      details: { paths: result.error.issues.map((issue) => issue.path.map(String).join('.')) },
+    },
+  );
 }

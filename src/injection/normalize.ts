@@ -42,25 +42,69 @@ export function toOriginalSpan(view: NormalizedView, start: number, end: number)
 
 const ZERO_WIDTH = new Set([0x200b, 0x200c, 0x200d, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xfeff, 0x00ad, 0x180e]);
 const isBidiControl = (codePoint: number): boolean =>
-  (codePoint >= 0x202a && codePoint <= 0x202e) || (codePoint >= 0x2066 && codePoint <= 0x2069) || codePoint === 0x200e || codePoint === 0x200f;
+  (codePoint >= 0x202a && codePoint <= 0x202e) ||
+  (codePoint >= 0x2066 && codePoint <= 0x2069) ||
+  codePoint === 0x200e ||
+  codePoint === 0x200f;
 const isTag = (codePoint: number): boolean => codePoint >= 0xe0000 && codePoint <= 0xe007f;
 const isVariationSelector = (codePoint: number): boolean =>
   (codePoint >= 0xfe00 && codePoint <= 0xfe0f) || (codePoint >= 0xe0100 && codePoint <= 0xe01ef);
 const isCombiningMark = (codePoint: number): boolean =>
-  (codePoint >= 0x0300 && codePoint <= 0x036f) || (codePoint >= 0x1ab0 && codePoint <= 0x1aff) || (codePoint >= 0x1dc0 && codePoint <= 0x1dff);
-const isSkinToneOrKeycap = (codePoint: number): boolean => (codePoint >= 0x1f3fb && codePoint <= 0x1f3ff) || codePoint === 0x20e3;
+  (codePoint >= 0x0300 && codePoint <= 0x036f) ||
+  (codePoint >= 0x1ab0 && codePoint <= 0x1aff) ||
+  (codePoint >= 0x1dc0 && codePoint <= 0x1dff);
+const isSkinToneOrKeycap = (codePoint: number): boolean =>
+  (codePoint >= 0x1f3fb && codePoint <= 0x1f3ff) || codePoint === 0x20e3;
 
 const EMOJI_PATTERN = /\p{Extended_Pictographic}/u;
-const isEmoji = (codePoint: number): boolean => codePoint >= 0xa9 && EMOJI_PATTERN.test(String.fromCodePoint(codePoint));
+const isEmoji = (codePoint: number): boolean =>
+  codePoint >= 0xa9 && EMOJI_PATTERN.test(String.fromCodePoint(codePoint));
 /** Scripts whose orthography uses ZWJ/ZWNJ between letters (Arabic, Hebrew, Indic, ...). */
 const isJoiningScript = (codePoint: number): boolean => codePoint >= 0x0590 && codePoint <= 0x0dff;
 
 /** Cyrillic and Greek letters that render like Latin ones; folded only inside mixed-script words. */
 const HOMOGLYPHS: ReadonlyMap<number, string> = new Map(
   Object.entries({
-    а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
-    ѕ: 's', і: 'i', ї: 'i', ј: 'j', ԁ: 'd', ԛ: 'q', ԝ: 'w', ү: 'y', һ: 'h', ӏ: 'l', ɡ: 'g', ɑ: 'a', ı: 'i',
-    α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w', γ: 'y',
+    а: 'a',
+    в: 'b',
+    е: 'e',
+    ё: 'e',
+    к: 'k',
+    м: 'm',
+    н: 'h',
+    о: 'o',
+    р: 'p',
+    с: 'c',
+    т: 't',
+    у: 'y',
+    х: 'x',
+    ѕ: 's',
+    і: 'i',
+    ї: 'i',
+    ј: 'j',
+    ԁ: 'd',
+    ԛ: 'q',
+    ԝ: 'w',
+    ү: 'y',
+    һ: 'h',
+    ӏ: 'l',
+    ɡ: 'g',
+    ɑ: 'a',
+    ı: 'i',
+    α: 'a',
+    β: 'b',
+    ε: 'e',
+    η: 'n',
+    ι: 'i',
+    κ: 'k',
+    ν: 'v',
+    ο: 'o',
+    ρ: 'p',
+    τ: 't',
+    υ: 'u',
+    χ: 'x',
+    ω: 'w',
+    γ: 'y',
   }).map(([key, value]) => [key.codePointAt(0) ?? 0, value]),
 );
 
@@ -87,7 +131,14 @@ const isAsciiLetter = (code: number): boolean => (code >= 0x61 && code <= 0x7a) 
  */
 export function buildNormalizedView(text: string): NormalizedView {
   if (isPlainAscii(text)) {
-    return { text: text.toLowerCase(), starts: null, ends: null, hiddenRuns: [], hiddenPayloads: [], hiddenCharacters: 0 };
+    return {
+      text: text.toLowerCase(),
+      starts: null,
+      ends: null,
+      hiddenRuns: [],
+      hiddenPayloads: [],
+      hiddenCharacters: 0,
+    };
   }
   const units: number[] = [];
   const pieceStarts: number[] = [];
@@ -121,11 +172,25 @@ export function buildNormalizedView(text: string): NormalizedView {
       continue;
     }
     if (isTag(codePoint)) {
-      index = consumeTags(text, index, previousVisible, hiddenRuns, hiddenPayloads, (count) => (hiddenCharacters += count));
+      index = consumeTags(
+        text,
+        index,
+        previousVisible,
+        hiddenRuns,
+        hiddenPayloads,
+        (count) => (hiddenCharacters += count),
+      );
       continue;
     }
     if (isVariationSelector(codePoint)) {
-      index = consumeVariationSelectors(text, index, previousVisible, hiddenRuns, hiddenPayloads, (count) => (hiddenCharacters += count));
+      index = consumeVariationSelectors(
+        text,
+        index,
+        previousVisible,
+        hiddenRuns,
+        hiddenPayloads,
+        (count) => (hiddenCharacters += count),
+      );
       continue;
     }
     if (ZERO_WIDTH.has(codePoint)) {
@@ -274,7 +339,8 @@ function consumeVariationSelectors(
     index += codePoint > 0xffff ? 2 : 1;
     bytes.push(codePoint <= 0xfe0f ? codePoint - 0xfe00 : codePoint - 0xe0100 + 16);
   }
-  const ordinary = bytes.length === 1 && (previousVisible >= 0x80 || (previousVisible >= 0x23 && previousVisible <= 0x39));
+  const ordinary =
+    bytes.length === 1 && (previousVisible >= 0x80 || (previousVisible >= 0x23 && previousVisible <= 0x39));
   if (ordinary) return index;
   countHidden(bytes.length);
   hiddenRuns.push({ rule: 'hidden-variation-selector', start, end: index, count: bytes.length });
@@ -308,7 +374,12 @@ export function hiddenRunFindings(view: NormalizedView): InjectionFinding[] {
     const last = findings.findLast((item) => item.rule === run.rule);
     if (last !== undefined) {
       const index = findings.lastIndexOf(last);
-      findings[index] = { ...last, end: run.end, count: (last.count ?? 0) + run.count, score: Math.max(last.score, finding.score) };
+      findings[index] = {
+        ...last,
+        end: run.end,
+        count: (last.count ?? 0) + run.count,
+        score: Math.max(last.score, finding.score),
+      };
     }
   }
   return findings;

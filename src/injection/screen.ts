@@ -65,7 +65,14 @@ function collectFindings(text: string, depth: number): InjectionFinding[] {
   }
   if (depth > 0) {
     for (const segment of findEncodedSegments(text)) {
-      addNested(findings, collectFindings(segment.text, depth - 1), `encoded-${segment.kind}`, segment.start, segment.end, 0);
+      addNested(
+        findings,
+        collectFindings(segment.text, depth - 1),
+        `encoded-${segment.kind}`,
+        segment.start,
+        segment.end,
+        0,
+      );
     }
   }
   return findings;
@@ -103,7 +110,26 @@ function matchUppercaseDan(text: string, into: InjectionFinding[]): void {
 const TRANSFORMED_RULES = PATTERN_RULES.filter((rule) => rule.transformed === true);
 
 /** Words the stand-alone phrases are built from; their ROT13 and reversed forms gate those views. */
-const TRANSFORM_TRIGGERS = ['ignore', 'disregard', 'forget', 'instructions', 'previous', 'system', 'prompt', 'override', 'reveal', 'regardless', 'from', 'you', 'anything', 'jailbreak', 'function', 'invoke', 'tool', 'task'];
+const TRANSFORM_TRIGGERS = [
+  'ignore',
+  'disregard',
+  'forget',
+  'instructions',
+  'previous',
+  'system',
+  'prompt',
+  'override',
+  'reveal',
+  'regardless',
+  'from',
+  'you',
+  'anything',
+  'jailbreak',
+  'function',
+  'invoke',
+  'tool',
+  'task',
+];
 const ROT13_TRIGGERS = new Set(TRANSFORM_TRIGGERS.map((word) => wordKey(rot13(word))));
 const REVERSED_TRIGGERS = new Set(TRANSFORM_TRIGGERS.map((word) => wordKey(reverse(word))));
 
@@ -143,7 +169,14 @@ function addNested(
   const nestedScore = combineScores(nested);
   for (const finding of nested) into.push({ ...finding, start, end });
   const score = Math.max(carrierFloor, nestedScore >= 0.3 ? Math.min(0.95, nestedScore + 0.1) : 0);
-  if (score > 0) into.push({ rule: carrierRule, category: carrierRule === 'hidden-payload' ? 'hidden-text' : 'encoded-payload', start, end, score });
+  if (score > 0)
+    into.push({
+      rule: carrierRule,
+      category: carrierRule === 'hidden-payload' ? 'hidden-text' : 'encoded-payload',
+      start,
+      end,
+      score,
+    });
 }
 
 /** Noisy-OR over the strongest finding per rule; embedded-instruction findings count once, by their best. */

@@ -19,7 +19,12 @@ function characterClass(code: number): number {
 /** Letters, digits and apostrophes; non-ASCII counts as a letter except the common punctuation blocks. */
 export function isWordCode(code: number): boolean {
   if (code < 0x80) {
-    return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || code === 0x27;
+    return (
+      (code >= 0x61 && code <= 0x7a) ||
+      (code >= 0x30 && code <= 0x39) ||
+      (code >= 0x41 && code <= 0x5a) ||
+      code === 0x27
+    );
   }
   return !(
     (code >= 0x80 && code <= 0xbf) ||
