@@ -15,7 +15,7 @@ import type { CustomDetector, Finding, SensitiveType } from './types';
  * The registry `classified()` writes to. Labels can also be given with zod's own `.meta()`:
  * `z.string().meta({ dataClass: 'restricted', category: 'PHI' })`.
  */
-export const dataClassRegistry = z.registry<DataLabel>();
+export const dataClassRegistry = z.registry<{ readonly class: DataClass; readonly category?: string }>();
 
 const CATEGORY_SHAPE = /^[A-Z][A-Z0-9_]{0,31}$/;
 
@@ -44,7 +44,7 @@ export function classified<S extends z.ZodType>(schema: S, label: DataLabel): S 
 /** The label of one schema: from `classified()`, else from `.meta({ dataClass, category })`. */
 export function labelOf(schema: z.ZodType): DataLabel | undefined {
   const own = dataClassRegistry.get(schema);
-  if (own) return own;
+  if (own) return own as DataLabel;
   const meta = z.globalRegistry.get(schema) as { dataClass?: unknown; category?: unknown } | undefined;
   if (meta && typeof meta.dataClass === 'string' && (DATA_CLASS_ORDER as readonly string[]).includes(meta.dataClass)) {
     const category = typeof meta.category === 'string' && CATEGORY_SHAPE.test(meta.category) ? meta.category : undefined;
