@@ -179,7 +179,9 @@ export function findEmbeddedInstructions(view: string, words?: ReadonlySet<numbe
     const sentence = sentences[index];
     const analysis = analyses[index];
     if (sentence === undefined || analysis === undefined) continue;
-    const finding = scoreSentence(sentence, analysis, carrier, imperativeShare, lineCount);
+    // The only imperative among several statements: its mood alone sets it apart from the document.
+    const loneImperative = analysis.verb !== undefined && imperativeSentences === 1 && proseSentences >= 4;
+    const finding = scoreSentence(sentence, analysis, carrier, imperativeShare, lineCount, loneImperative);
     if (finding !== undefined) findings.push(finding);
   }
   if (findings.length <= MAXIMUM_FINDINGS) return findings;
@@ -323,6 +325,7 @@ function scoreSentence(
   carrier: Carrier,
   imperativeShare: number,
   lineCount: number,
+  loneImperative: boolean,
 ): InjectionFinding | undefined {
   if (sentence.tableRow) return undefined;
   const parts: Array<[string, number]> = [];
@@ -372,7 +375,8 @@ function scoreSentence(
   }
   let weight = CARRIER_WEIGHT[carrier];
   // An instruction on a line of its own, in a document of several lines, was most likely dropped in.
-  if (carrier !== 'standalone' && sentence.wholeLine && lineCount >= 3) weight = Math.min(1, weight + 0.1);
+  if (carrier !== 'standalone' && ((sentence.wholeLine && lineCount >= 3) || loneImperative))
+    weight = Math.min(1, weight + 0.1);
   const score = (1 - miss) * weight;
   if (score < 0.1) return undefined;
   return { rule, category: 'embedded-instruction', start: sentence.start, end: sentence.end, score: round(score) };
@@ -413,6 +417,7 @@ function segment(view: string): { sentences: Sentence[]; carrier: Carrier; lineC
         codeLines += 1;
       } else if (isTableRow(line)) {
         tableRows += 1;
+        splitProseCells(line, lineStart, sentences);
       } else {
         if (looksLikeCode(line, trimmed)) codeLines += 1;
         if (looksLikeData(trimmed)) dataLines += 1;
@@ -461,6 +466,18 @@ function looksLikeCode(line: string, trimmed: string): boolean {
     last === '{' ||
     last === '}'
   );
+}
+
+/** Cells that hold a sentence (a long notes column, or a table flattened onto one line) are read as prose. */
+function splitProseCells(line: string, offset: number, into: Sentence[]): void {
+  let cellStart = 0;
+  for (let index = 0; index <= line.length; index += 1) {
+    const character = index < line.length ? line[index] : '|';
+    if (character !== '|' && character !== '\t') continue;
+    const cell = line.slice(cellStart, index);
+    if (cell.length >= 24 && cell.trim().split(/\s+/u, 6).length >= 6) splitSentences(cell, offset + cellStart, into);
+    cellStart = index + 1;
+  }
 }
 
 /** A line inside a code fence that reads as a sentence (an instruction dropped into a code block, or a fence left open). */
