@@ -30,11 +30,17 @@ export interface ClientSetup {
 
 export function makeClient({ fake, middleware, environment = 'development', provider, preset = bare }: ClientSetup) {
   const audit = new MemoryAuditSink();
+  const key = makeCanaryKey();
+  // Production refuses static keys; a minimal key provider stands in for a secrets manager.
+  const keying =
+    environment === 'production'
+      ? { credentials: { getApiKey: async () => key, invalidateAfter401: async () => ({ changed: false }), fingerprintOf: () => 'test-fingerprint' } }
+      : undefined;
   const client = new SecureClaudeClient({
-    apiKey: makeCanaryKey(),
+    ...(keying ? {} : { apiKey: key }),
     baseURL: fake.url,
     maxRetries: 0,
-    security: { environment, preset, middleware, audit, ...(provider ? { tracerProvider: provider } : {}) },
+    security: { environment, preset, middleware, audit, ...keying, ...(provider ? { tracerProvider: provider } : {}) },
   });
   return { client, audit };
 }
