@@ -18,7 +18,7 @@ import {
 import { createGuardTransformer } from '../../src/output/stream-guard';
 import { findLeaks, makeCanaryKey } from '../helpers/canary';
 import { SecureClaudeClient, definePreset } from 'secure-claude';
-import { API_KEY, MODEL, ask, drain, makeClient, useFake } from './support';
+import { API_KEY, MODEL, ask, drain, makeClient, to, useFake } from './support';
 
 const ctx = useFake();
 const DESTINATIONS = { 'customer-email': 'public', 'agent-console': 'confidential', 'fraud-team': 'restricted' } as const;
@@ -33,7 +33,7 @@ describe('destination filtering', () => {
     const client = makeClient(ctx.fake, [guard], { bare: true });
     const run = async (destination?: string) => {
       ctx.fake.reply({ text: PII });
-      return client.messages.create(ask(), destination ? { security: { destination } } : undefined);
+      return client.messages.create(ask(), destination ? to(destination) : undefined);
     };
     const email = await run('customer-email');
     expect(textOf(email)).not.toContain('jane.doe@example.com');
@@ -65,7 +65,7 @@ describe('destination filtering', () => {
     const text = `${PII} `.repeat(20);
     const splits = Array.from({ length: 200 }, (_, index) => index * 7 + 3);
     ctx.fake.reply({ text, splits });
-    const stream = await client.messages.create({ ...ask(), stream: true }, { security: { destination: 'customer-email' } });
+    const stream = await client.messages.create({ ...ask(), stream: true }, to('customer-email'));
     const { text: delivered, error } = await drain(stream);
     expect(error).toBeUndefined();
     expect(delivered).not.toMatch(/jane\.doe|123-45-6789|10\.1\.2\.3/);
@@ -80,10 +80,10 @@ describe('destination filtering', () => {
     const client = makeClient(ctx.fake, [guard], { bare: true });
     const content = [{ type: 'tool_use' as const, name: 'send_mail', input: { to: 'jane.doe@example.com', body: 'SSN 123-45-6789' } }];
     ctx.fake.reply({ content, jsonSplits: [5, 17, 30] });
-    const final = await client.messages.stream(ask(), { security: { destination: 'customer-email' } }).finalMessage();
+    const final = await client.messages.stream(ask(), to('customer-email')).finalMessage();
     expect(JSON.stringify(final.content)).not.toMatch(/jane\.doe|123-45-6789/);
     ctx.fake.reply({ content });
-    const message = await client.messages.create(ask(), { security: { destination: 'customer-email' } });
+    const message = await client.messages.create(ask(), to('customer-email'));
     expect(JSON.stringify(message.content)).not.toMatch(/jane\.doe|123-45-6789/);
   });
 });
@@ -119,7 +119,7 @@ describe('D6, A3, L3: the output log', () => {
     const client = makeClient(ctx.fake, [guard], { bare: true });
     const text = `${PII} `.repeat(30);
     ctx.fake.reply({ text, splits: Array.from({ length: 100 }, (_, index) => index * 11 + 5), cutAfterEvents: 60 });
-    const { text: delivered, error } = await drain(await client.messages.create({ ...ask(), stream: true }, { security: { destination: 'customer-email' } }));
+    const { text: delivered, error } = await drain(await client.messages.create({ ...ask(), stream: true }, to('customer-email')));
     // The raw SDK raises fetch's TypeError('terminated') for a cut socket; the client passes it through untouched.
     expect(error).toBeInstanceOf(Error);
     expect(error instanceof Anthropic.APIError || SecureClaudeError.isInstance(error) || (error as Error).message === 'terminated').toBe(true);
@@ -168,6 +168,7 @@ describe('D6, A3, L3: the output log', () => {
     expect(lines.pop()).toBe('');
     expect(lines).toHaveLength(2);
     for (const line of lines) {
+      // eslint-disable-next-line no-control-regex
       expect(line).not.toMatch(/[\u0000-\u001f\u2028\u2029]/);
       const entry = JSON.parse(line) as OutputLogEntry;
       expect(entry.output).toBe(nasty);
@@ -187,7 +188,7 @@ describe('guards in the middleware', () => {
     const guard = outputGuardMiddleware({ schema: Reply, reviewQueue, outputLog, destinations: DESTINATIONS });
     const client = makeClient(ctx.fake, [guard], { bare: true });
     ctx.fake.reply({ text: `Sure! Here you go, ${PII} {"answer":"x"}`, splits: [4, 12, 30] });
-    const stream = client.messages.stream(ask(), { security: { destination: 'customer-email' } });
+    const stream = client.messages.stream(ask(), to('customer-email'));
     const wrapped = await stream.finalMessage().catch((caught: unknown) => caught);
     // MessageStream wraps errors of the body in AnthropicError, with ours as the cause.
     expect(wrapped).toBeInstanceOf(Anthropic.AnthropicError);

@@ -54,3 +54,9 @@ export async function drain(stream: AsyncIterable<unknown>): Promise<{ text: str
   }
   return { text, events, error: undefined };
 }
+
+/**
+ * Per-call security options. `SecureClaudeClient.messages` is typed as the SDK's `Messages`, whose
+ * `RequestOptions` has no `security`, so the option is passed through a cast here.
+ */
+export const to = (destination: string): object => ({ security: { destination } });
