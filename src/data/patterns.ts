@@ -178,6 +178,13 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     confidence: 0.99,
   },
   {
+    id: 'age-secret-key',
+    type: 'PRIVATE_KEY',
+    source: '\\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\\b',
+    priority: 100,
+    confidence: 0.99,
+  },
+  {
     id: 'jwt',
     type: 'JWT',
     source: '\\beyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*',
@@ -380,7 +387,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'phone-labelled',
     type: 'PHONE',
     source:
-      '(?i:\\b(?:phone|tel|telephone|mobile|cell|fax|desk|call me at|reach me at|text me at)\\b\\.?)' +
+      '(?i:\\b(?:phone|tel|telephone|mobile|cell|fax|desk|whatsapp|sms|(?:call|ring|reach|text|contact) (?:me|us)(?: (?:on|at))?|(?:phone|mobile|cell|contact|telephone) (?:number|no\\.?))\\b\\.?)' +
       LABEL_GAP +
       '(\\+?\\(?\\d[\\d ().-]{5,18}\\d)',
     priority: 44,
