@@ -5,7 +5,7 @@ import { ErrorCode, PolicyViolationError } from '../core/errors';
 import type { MiddlewareContext, SecureMiddleware } from '../core/middleware';
 import { parseOptions } from '../core/options';
 import { DATA_CLASS_ORDER, findStructuredBlocks, maxClass, type DataClass, type DataLabel, type StructuredReport } from './classes';
-import { createClassifier, type Classifier, type ClassifiedFinding } from './classify';
+import { classOfEarlierRedactions, createClassifier, type Classifier, type ClassifiedFinding } from './classify';
 import { Substitutions } from './deidentify';
 import { SUBSTITUTIONS_STATE } from './deidentify-middleware';
 import { recordMinimization, valuesAt } from './minimize';
@@ -122,7 +122,7 @@ export function classificationMiddleware(options: ClassificationMiddlewareOption
       });
 
       const model = String((params as { model?: unknown }).model ?? '');
-      let dataClass: DataClass = 'public';
+      let dataClass: DataClass = classOfEarlierRedactions(ctx.decisions, classifier) ?? 'public';
       const categories = new Set<string>();
       let strongest: PolicyAction = 'allow';
       const applied = new Map<PolicyAction, { rules: Set<string>; paths: Set<string>; count: number; dataClass: DataClass }>();

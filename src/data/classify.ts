@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../core/errors';
+import type { SecurityDecision } from '../core/middleware';
 import { createDetector, type SensitiveDataDetector } from './detect';
 import {
   DATA_CLASS_ORDER,
@@ -187,6 +188,20 @@ export function createClassifier(options: ClassifierOptions = {}): Classifier {
       return { dataClass, categories: [...categories].sort(), findings: classifiedFindings };
     },
   };
+}
+
+/**
+ * The highest class that earlier controls of the call already removed from the request: the
+ * `redaction` middleware replaces secrets before later controls see them, so its decisions' types
+ * count towards the call's class. @internal
+ */
+export function classOfEarlierRedactions(decisions: readonly SecurityDecision[], classifier: Classifier): DataClass | undefined {
+  let highest: DataClass | undefined;
+  for (const decision of decisions) {
+    if (decision.phase !== 'input' || decision.action !== 'redact' || decision.middleware !== 'redaction') continue;
+    for (const type of decision.rules ?? []) highest = maxClass(highest, classifier.labelFor(type).class);
+  }
+  return highest;
 }
 
 let defaultClassifier: Classifier | undefined;

@@ -4,7 +4,7 @@ import { mapParamsText, mapResultText } from '../core/content';
 import type { Environment, MiddlewareContext, SecureMiddleware, StreamEvent, StreamEventTransformer } from '../core/middleware';
 import { parseOptions } from '../core/options';
 import { DATA_CLASS_ORDER, findStructuredBlocks, maxClass, wildcard, type DataClass, type DataLabel } from './classes';
-import { createClassifier, type Classifier } from './classify';
+import { classOfEarlierRedactions, createClassifier } from './classify';
 import { Substitutions, deidentifyFindings, deidentifyStructured, restoreJson, type DeidentifyMode, type Restorer, type StreamRestorer } from './deidentify';
 import { recordMinimization } from './minimize';
 import { SENSITIVE_TYPES, type CustomDetector, type SensitiveType } from './types';
@@ -112,7 +112,7 @@ export function deidentifyMiddleware(options: DeidentifyMiddlewareOptions = {}):
       recordMinimization(params, ctx);
       if (!applies(ctx)) {
         // Classified anyway, so the call's audit record and span carry the highest class it touched.
-        let highest: DataClass = 'public';
+        let highest: DataClass = classOfEarlierRedactions(ctx.decisions, classifier) ?? 'public';
         for (const report of findStructuredBlocks(params).values()) for (const { label } of report.labels) highest = maxClass(highest, label.class) ?? highest;
         mapParamsText(params, (text) => {
           highest = maxClass(highest, classifier.classify(text).dataClass) ?? highest;
@@ -124,7 +124,7 @@ export function deidentifyMiddleware(options: DeidentifyMiddlewareOptions = {}):
       const substitutions = new Substitutions(config.mode, key);
       ctx.state.set(SUBSTITUTIONS_STATE, substitutions);
       const structured = findStructuredBlocks(params);
-      let dataClass: DataClass = 'public';
+      let dataClass: DataClass = classOfEarlierRedactions(ctx.decisions, classifier) ?? 'public';
       const types = new Set<string>();
       const paths: string[] = [];
       let count = 0;

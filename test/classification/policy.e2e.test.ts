@@ -7,7 +7,7 @@ import { deidentifyMiddleware } from '../../src/data/deidentify-middleware';
 import { minimizedJson } from '../../src/data/minimize';
 import { findLeaks } from '../helpers/canary';
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic';
-import { MODEL, createTracing, makeClient, sentBody } from './support';
+import { MODEL, createTracing, makeClient, sentBody, to } from './support';
 
 const DIAGNOSIS = 'Stage-2 hypertension, metformin 500mg';
 const SSN = '123-45-6789';
@@ -83,7 +83,7 @@ describe('classification policy through the real SDK', () => {
     const error = await rejection(
       client.messages.create(
         { model: MODEL, max_tokens: 64, messages: [{ role: 'user', content: `Check SSN ${SSN} please` }] },
-        { security: { destination: 'vendor-acme' } },
+        to('vendor-acme'),
       ),
     );
     expect(error.code).toBe('SCC_POLICY_BLOCKED');
@@ -117,7 +117,7 @@ describe('classification policy through the real SDK', () => {
     const ask = () =>
       client.messages.create(
         { model: MODEL, max_tokens: 64, messages: [{ role: 'user', content: `Segment the customer ${EMAIL}; again: ${EMAIL}` }] },
-        { security: { destination: 'analytics' } },
+        to('analytics'),
       );
     const first = await ask();
     await ask();
@@ -138,7 +138,7 @@ describe('classification policy through the real SDK', () => {
     const { client, audit } = makeClient({ fake, middleware: [classificationMiddleware({ policy: POLICY })] });
     await client.messages.create(
       { model: MODEL, max_tokens: 64, messages: [{ role: 'user', content: `Check SSN ${SSN}` }] },
-      { security: { destination: 'fraud-review' } },
+      to('fraud-review'),
     );
     expect(sentBody(fake)).toContain(SSN);
     expect(audit.events.at(-1)!['decisions']).toContainEqual({ middleware: 'classification', action: 'override', reason: 'policy-loosened', rules: ['ssn-ok-for-fraud-review'] });

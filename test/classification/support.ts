@@ -47,3 +47,9 @@ export function makeClient({ fake, middleware, environment = 'development', prov
 
 /** The JSON body the fake received for request `index`. */
 export const sentBody = (fake: FakeAnthropic, index = -1) => JSON.stringify(fake.requests.at(index)?.body);
+
+/**
+ * Per-call security options. Typed `object` because `SecureClaudeClient['messages']` keeps the SDK's
+ * declared type, whose `RequestOptions` does not name `security`.
+ */
+export const to = (destination: string): object => ({ security: { destination } });
