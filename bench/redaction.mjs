@@ -17,9 +17,21 @@ import { generateCorpus } from './redaction-corpus.mjs';
 const size = Number(process.argv[process.argv.indexOf('--size') + 1]) || 4 * 1024 * 1024;
 const fresh = (text) => (' ' + text).slice(1);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
+const percentile = (values, p) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
 
-const FORMATTED = ['EMAIL', 'PHONE', 'US_SSN', 'CREDIT_CARD', 'IBAN', 'IP_ADDRESS', 'API_KEY', 'AWS_ACCESS_KEY', 'PRIVATE_KEY', 'JWT'];
+const FORMATTED = [
+  'EMAIL',
+  'PHONE',
+  'US_SSN',
+  'CREDIT_CARD',
+  'IBAN',
+  'IP_ADDRESS',
+  'API_KEY',
+  'AWS_ACCESS_KEY',
+  'PRIVATE_KEY',
+  'JWT',
+];
 const configurations = {
   'all 15 types': createRedactor({ types: SENSITIVE_TYPES }),
   'formatted types (peer set)': createRedactor({ types: FORMATTED }),
@@ -41,7 +53,9 @@ for (const [name, redactor] of Object.entries(configurations)) {
     redactor.redact(text);
     times.push(performance.now() - start);
   }
-  console.log(`${name.padEnd(36)} ${(megabytes / (median(times) / 1000)).toFixed(1).padStart(7)} MB/s  (${median(times).toFixed(0)} ms)`);
+  console.log(
+    `${name.padEnd(36)} ${(megabytes / (median(times) / 1000)).toFixed(1).padStart(7)} MB/s  (${median(times).toFixed(0)} ms)`,
+  );
 }
 
 function latency(run, texts, rounds = 3) {
@@ -80,10 +94,16 @@ for (const [name, redactor] of Object.entries(configurations)) {
     `${onClean.p50.toFixed(1)} / ${onClean.p99.toFixed(1)}`.padStart(22),
   );
 }
-const setSources = BUILT_IN_PATTERNS.filter((pattern) => FORMATTED.includes(pattern.type) || pattern.type === 'PASSWORD').map((pattern) => pattern.source);
+const setSources = BUILT_IN_PATTERNS.filter(
+  (pattern) => FORMATTED.includes(pattern.type) || pattern.type === 'PASSWORD',
+).map((pattern) => pattern.source);
 const floorSet = new RE2.Set(setSources);
 const floor = latency((text) => floorSet.test(Buffer.from(text, 'utf8')), clean2k);
-console.log('raw floor: Buffer.from + RE2.Set.test'.padEnd(36), ''.padStart(18), `${floor.p50.toFixed(1)} / ${floor.p99.toFixed(1)}`.padStart(22));
+console.log(
+  'raw floor: Buffer.from + RE2.Set.test'.padEnd(36),
+  ''.padStart(18),
+  `${floor.p50.toFixed(1)} / ${floor.p99.toFixed(1)}`.padStart(22),
+);
 const cleanFormatted = latency((text) => configurations['formatted types (peer set)'].redact(text), clean2k);
 console.log(`G9 ratio (floor / ours, formatted types, PII-free p50): ${(floor.p50 / cleanFormatted.p50).toFixed(2)}x`);
 
@@ -97,7 +117,9 @@ for (const [name, redactor] of Object.entries(configurations)) {
   output += stream.end();
   const elapsed = performance.now() - start;
   const exact = output === redactor.redact(text).text;
-  console.log(`${name.padEnd(36)} ${((elapsed * 1000) / (text.length / 20)).toFixed(1)} µs/delta, equals batch: ${exact}`);
+  console.log(
+    `${name.padEnd(36)} ${((elapsed * 1000) / (text.length / 20)).toFixed(1)} µs/delta, equals batch: ${exact}`,
+  );
 }
 
 console.log('\n## Strict recall on planted values (all 15 types)');
@@ -117,10 +139,15 @@ for (const planted of sorted) {
   if (covered >= planted.end) row.hit++;
   byType.set(planted.type, row);
 }
-for (const [type, row] of byType) console.log(`${type.padEnd(20)} ${row.hit}/${row.total} (${((100 * row.hit) / row.total).toFixed(1)} %)`);
+for (const [type, row] of byType)
+  console.log(`${type.padEnd(20)} ${row.hit}/${row.total} (${((100 * row.hit) / row.total).toFixed(1)} %)`);
 const collateral = configurations['secrets only (middleware default)'].redact(clean.text).findings;
 const collateralChars = collateral.reduce((sum, finding) => sum + finding.end - finding.start, 0);
-console.log(`collateral on PII-free text, secrets only: ${collateral.length} findings, ${((100 * collateralChars) / clean.text.length).toFixed(3)} % of characters`);
+console.log(
+  `collateral on PII-free text, secrets only: ${collateral.length} findings, ${((100 * collateralChars) / clean.text.length).toFixed(3)} % of characters`,
+);
 const collateralFormatted = configurations['formatted types (peer set)'].redact(clean.text).findings;
 const collateralFormattedChars = collateralFormatted.reduce((sum, finding) => sum + finding.end - finding.start, 0);
-console.log(`collateral on PII-free text, formatted types: ${collateralFormatted.length} findings, ${((100 * collateralFormattedChars) / clean.text.length).toFixed(3)} % of characters`);
+console.log(
+  `collateral on PII-free text, formatted types: ${collateralFormatted.length} findings, ${((100 * collateralFormattedChars) / clean.text.length).toFixed(3)} % of characters`,
+);

@@ -1,7 +1,14 @@
 import { ConfigError } from '../core/errors';
 import { BUILT_IN_PATTERNS } from './patterns';
 import { compilePattern, compileSet, utf16Length, type LinearPattern, type PatternSet } from './re2';
-import { HEURISTIC_TYPES, SENSITIVE_TYPES, type CustomDetector, type DetectOptions, type Finding, type SensitiveType } from './types';
+import {
+  HEURISTIC_TYPES,
+  SENSITIVE_TYPES,
+  type CustomDetector,
+  type DetectOptions,
+  type Finding,
+  type SensitiveType,
+} from './types';
 
 /** How far before a custom detector's match its context words are looked for. */
 export const CONTEXT_WINDOW_CHARACTERS = 48;
@@ -127,7 +134,12 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
         let kept = 0;
         try {
           kept = rule.accept(value);
-          if (kept > 0 && rule.acceptMatch !== undefined && !rule.acceptMatch(buffer.toString('utf8', match.start, match.end))) kept = 0;
+          if (
+            kept > 0 &&
+            rule.acceptMatch !== undefined &&
+            !rule.acceptMatch(buffer.toString('utf8', match.start, match.end))
+          )
+            kept = 0;
         } catch {
           kept = 0;
         }
@@ -169,7 +181,10 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
   const contextByRule = new Map<string, readonly string[]>();
   (options.detectors ?? []).forEach((detector, index) => {
     if (detector.contextWords !== undefined && detector.contextWords.length > 0) {
-      contextByRule.set(customId(detector, index), detector.contextWords.map((word) => word.toLowerCase()));
+      contextByRule.set(
+        customId(detector, index),
+        detector.contextWords.map((word) => word.toLowerCase()),
+      );
     }
   });
 
@@ -197,7 +212,10 @@ function customId(detector: CustomDetector, index: number): string {
 function compileCustom(detector: CustomDetector, index: number): Rule {
   const path = `detectors.${index}`;
   if (typeof detector !== 'object' || detector === null) {
-    throw new ConfigError(`${path} must be an object with type and pattern.`, { source: 'redaction', details: { option: path } });
+    throw new ConfigError(`${path} must be an object with type and pattern.`, {
+      source: 'redaction',
+      details: { option: path },
+    });
   }
   if (typeof detector.type !== 'string' || !CUSTOM_TYPE_SHAPE.test(detector.type)) {
     throw new ConfigError(`${path}.type must be SCREAMING_SNAKE_CASE (A-Z, 0-9, _; at most 64 characters).`, {
@@ -246,8 +264,10 @@ function findPlaceholders(buffer: Buffer): number[] {
   if (masks.length === 0) return typed;
   if (typed.length === 0) return masks;
   const pairs: Array<[number, number]> = [];
-  for (let index = 0; index < typed.length; index += 2) pairs.push([typed[index] as number, typed[index + 1] as number]);
-  for (let index = 0; index < masks.length; index += 2) pairs.push([masks[index] as number, masks[index + 1] as number]);
+  for (let index = 0; index < typed.length; index += 2)
+    pairs.push([typed[index] as number, typed[index + 1] as number]);
+  for (let index = 0; index < masks.length; index += 2)
+    pairs.push([masks[index] as number, masks[index + 1] as number]);
   pairs.sort((left, right) => left[0] - right[0]);
   const merged: number[] = [];
   for (const [start, end] of pairs) {
@@ -265,7 +285,8 @@ function findTypedPlaceholders(buffer: Buffer): number[] {
     let end = from + PLACEHOLDER_OPENING.length;
     const limit = Math.min(buffer.length, end + PLACEHOLDER_MAX_TYPE_BYTES + 1);
     while (end < limit && isPlaceholderTypeByte(buffer[end] ?? 0)) end++;
-    if (end < buffer.length && buffer[end] === 0x5d && end > from + PLACEHOLDER_OPENING.length) extents.push(from, end + 1);
+    if (end < buffer.length && buffer[end] === 0x5d && end > from + PLACEHOLDER_OPENING.length)
+      extents.push(from, end + 1);
     from = buffer.indexOf(PLACEHOLDER_OPENING, from + 1);
   }
   return extents;
@@ -379,7 +400,13 @@ export function resolveOverlaps(candidates: readonly Candidate[], text?: string)
 const HAS_ALPHANUMERIC = /[\p{L}\p{N}]/u;
 
 function toFinding(candidate: Candidate): Finding {
-  return { start: candidate.start, end: candidate.end, type: candidate.type, confidence: candidate.confidence, detector: candidate.detector };
+  return {
+    start: candidate.start,
+    end: candidate.end,
+    type: candidate.type,
+    confidence: candidate.confidence,
+    detector: candidate.detector,
+  };
 }
 
 let defaultDetector: SensitiveDataDetector | undefined;

@@ -32,7 +32,8 @@ export interface PatternDefinition {
   readonly acceptMatch?: (match: string) => boolean;
 }
 
-const ENGLISH_FUNCTION_WORDS = /(?:^|\s)(?:of|the|and|or|for|to|in|on|at|a|an|is|are|was|with|from|by|my|your|our|their|his|her|its|see|top|best|than)(?=\s|$)/i;
+const ENGLISH_FUNCTION_WORDS =
+  /(?:^|\s)(?:of|the|and|or|for|to|in|on|at|a|an|is|are|was|with|from|by|my|your|our|their|his|her|its|see|top|best|than)(?=\s|$)/i;
 
 /** Street names do not contain English function words; titles and list items ("5 Musicians Of The 70s") do. */
 function hasNoEnglishFunctionWord(value: string): boolean {
@@ -82,19 +83,50 @@ const DATE =
   '(?:\\d{1,2}[/.-]\\d{1,2}[/.-](?:19|20)?\\d{2}|(?:19|20)\\d{2}[/.-]\\d{1,2}[/.-]\\d{1,2}|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\\.? {1,2}\\d{1,2}(?:st|nd|rd|th)?,? {1,2}(?:19|20)\\d{2}|\\d{1,2}(?:st|nd|rd|th)? {1,2}(?:of {1,2})?(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\\.?,? {1,2}(?:19|20)\\d{2})';
 
 const PERSON_LABELS = [
-  'my name is', 'name is', 'names?:', 'name:', 'full name:', 'i am', "i'm", 'i’m', 'this is', 'call me', 'named', 'called',
-  'signed', 'patient', 'customer', 'client', 'contact', 'employee', 'applicant', 'user:', 'dear', 'hi', 'hello', 'attn:?',
-  'directed by:?', 'written by', 'starring', 'founded by', 'ask for', 'speak to', 'talk to', 'follow up with', 'cc:',
+  'my name is',
+  'name is',
+  'names?:',
+  'name:',
+  'full name:',
+  'i am',
+  "i'm",
+  'i’m',
+  'this is',
+  'call me',
+  'named',
+  'called',
+  'signed',
+  'patient',
+  'customer',
+  'client',
+  'contact',
+  'employee',
+  'applicant',
+  'user:',
+  'dear',
+  'hi',
+  'hello',
+  'attn:?',
+  'directed by:?',
+  'written by',
+  'starring',
+  'founded by',
+  'ask for',
+  'speak to',
+  'talk to',
+  'follow up with',
+  'cc:',
 ];
 const CLOSINGS = ['best regards', 'kind regards', 'warm regards', 'regards', 'sincerely', 'thanks', 'cheers', 'best'];
 
 /** `my name is` becomes `[Mm]y name is`: a label starts a sentence or follows one, but is never all caps (SQL's FROM). */
 function capitalizedFirst(labels: readonly string[]): string {
-  return labels.map((label) => `[${label[0]}${(label[0] as string).toUpperCase()}]${label.slice(1).replace(/ /g, ' {1,2}')}`).join('|');
+  return labels
+    .map((label) => `[${label[0]}${(label[0] as string).toUpperCase()}]${label.slice(1).replace(/ /g, ' {1,2}')}`)
+    .join('|');
 }
 
 const LABEL_GAP = '["\']?\\s{0,3}(?:[:=]|=>|:=|\\bis\\b|\\bof\\b)?\\s{0,3}';
-
 
 /**
  * Rewrites `(?i:…)` groups as explicit ASCII case classes (`[Mm][Yy]`). RE2's case folding in UTF-8
@@ -245,7 +277,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'authorization-header',
     type: 'API_KEY',
-    source: '(?i:\\b(?:authorization|proxy-authorization)\\b)["\']?\\s{0,3}[:=]\\s{0,3}["\']?(?i:bearer|basic|ntlm|negotiate|token|digest)?\\s{0,3}([A-Za-z0-9][A-Za-z0-9_\\-.~+/=]{11,})',
+    source:
+      '(?i:\\b(?:authorization|proxy-authorization)\\b)["\']?\\s{0,3}[:=]\\s{0,3}["\']?(?i:bearer|basic|ntlm|negotiate|token|digest)?\\s{0,3}([A-Za-z0-9][A-Za-z0-9_\\-.~+/=]{11,})',
     priority: 71,
     confidence: 0.8,
     accept: whole(isTokenLikely),
@@ -438,7 +471,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'po-box',
     type: 'ADDRESS',
-    source: '\\b(?:P\\.? ?O\\.? Box \\d{1,6}|PSC \\d{1,5}, Box \\d{1,5}(?:\\s{1,3}AP[OE] A[AEP] \\d{5})?|(?:USNS|USS|USNV|USCGC) [A-Z][a-z]{1,20}(?:\\s{1,3}FPO A[AEP] \\d{5})?)\\b',
+    source:
+      '\\b(?:P\\.? ?O\\.? Box \\d{1,6}|PSC \\d{1,5}, Box \\d{1,5}(?:\\s{1,3}AP[OE] A[AEP] \\d{5})?|(?:USNS|USS|USNV|USCGC) [A-Z][a-z]{1,20}(?:\\s{1,3}FPO A[AEP] \\d{5})?)\\b',
     priority: 30,
     confidence: 0.75,
   },
@@ -469,8 +503,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'address-labelled-number',
     type: 'ADDRESS',
-    source:
-      `(?:\\b(?:${capitalizedFirst(['lives at', 'live at', 'living at', 'resides at', 'address:', 'address is', 'located at', 'office is at', 'sent to', 'ship to', 'deliver to', 'drops you off at', 'moved to', 'return to'])}) {1,2})(\\d{1,6})\\b`,
+    source: `(?:\\b(?:${capitalizedFirst(['lives at', 'live at', 'living at', 'resides at', 'address:', 'address is', 'located at', 'office is at', 'sent to', 'ship to', 'deliver to', 'drops you off at', 'moved to', 'return to'])}) {1,2})(\\d{1,6})\\b`,
     priority: 28,
     confidence: 0.5,
   },

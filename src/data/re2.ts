@@ -53,7 +53,8 @@ export function compilePattern(source: string, what: string): LinearPattern {
       let position = fromByte;
       while (position <= input.length) {
         expression.lastIndex = position;
-        const match = expression.exec(input) as (RegExpExecArray & { indices?: Array<[number, number] | undefined> }) | null;
+        const match = expression.exec(input) as
+          (RegExpExecArray & { indices?: Array<[number, number] | undefined> }) | null;
         if (match === null) return;
         const indices = match.indices;
         const whole = indices?.[0] ?? [match.index, match.index + (match[0] as unknown as Buffer).length];

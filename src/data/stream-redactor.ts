@@ -34,7 +34,14 @@ const isTokenCharacter = (code: number): boolean =>
   (code >= 48 && code <= 58) || // 0-9 and ':'
   (code >= 64 && code <= 90) || // '@' and A-Z
   (code >= 97 && code <= 122) ||
-  code === 95 || code === 45 || code === 46 || code === 126 || code === 43 || code === 47 || code === 61 || code === 37;
+  code === 95 ||
+  code === 45 ||
+  code === 46 ||
+  code === 126 ||
+  code === 43 ||
+  code === 47 ||
+  code === 61 ||
+  code === 37;
 
 /** A per-content-block redactor for streamed text. */
 export interface StreamRedactor {

@@ -108,7 +108,8 @@ export function isPhoneValid(value: string): boolean {
  */
 export function isSecretValueLikely(value: string): boolean {
   if (value.length < 4) return false;
-  if (/^[\[<{$%]|^(?:null|none|true|false|undefined|string|password|secret|changeme|xxx+|\*+|\.+)$/i.test(value)) return false;
+  if (/^[[<{$%]|^(?:null|none|true|false|undefined|string|password|secret|changeme|xxx+|\*+|\.+)$/i.test(value))
+    return false;
   // Prose ("the password is incorrect"), URLs and code (`os.environ.get`, `getenv`) are not values.
   if (/^[a-z]+$/.test(value) || value.includes('://')) return false;
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) && !/\d/.test(value)) return false;

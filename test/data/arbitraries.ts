@@ -47,7 +47,9 @@ export const jwt = fc
 export const pemKey = fc
   .array(charsOf(BASE64, 64, 64), { minLength: 1, maxLength: 8 })
   .map((lines) => `-----BEGIN RSA PRIVATE KEY-----\n${lines.join('\n')}\n-----END RSA PRIVATE KEY-----`);
-export const urlPassword = charsOf(ALNUM, 8, 20).map((password) => `postgres://admin:${password}9x@db.internal:5432/app`);
+export const urlPassword = charsOf(ALNUM, 8, 20).map(
+  (password) => `postgres://admin:${password}9x@db.internal:5432/app`,
+);
 
 export const email = fc
   .tuple(charsOf('abcdefghijklmnopqrstuvwxyz', 3, 12), charsOf('abcdefghijklmnopqrstuvwxyz', 3, 10))
@@ -55,7 +57,10 @@ export const email = fc
 export const ssn = fc
   .tuple(fc.integer({ min: 1, max: 665 }), fc.integer({ min: 1, max: 99 }), fc.integer({ min: 1, max: 9999 }))
   .filter(([area]) => area !== 666)
-  .map(([area, group, serial]) => `${String(area).padStart(3, '0')}-${String(group).padStart(2, '0')}-${String(serial).padStart(4, '0')}`);
+  .map(
+    ([area, group, serial]) =>
+      `${String(area).padStart(3, '0')}-${String(group).padStart(2, '0')}-${String(serial).padStart(4, '0')}`,
+  );
 export const creditCard = charsOf('0123456789', 14, 14).map((body) => {
   const payload = `4${body}`;
   return `${payload}${luhnCheckDigit(payload)}`;
@@ -84,11 +89,33 @@ export const secret = fc.oneof(
 /** Formatted PII (no heuristics). */
 export const formattedPii = fc.oneof(email, ssn, creditCard, iban, ipv4);
 
-const WORDS = ['the', 'report', 'is', 'ready', 'please', 'review', 'and', 'send', 'it', 'back', 'today', 'thanks', 'for', 'your', 'help', 'with', 'this', 'order'];
+const WORDS = [
+  'the',
+  'report',
+  'is',
+  'ready',
+  'please',
+  'review',
+  'and',
+  'send',
+  'it',
+  'back',
+  'today',
+  'thanks',
+  'for',
+  'your',
+  'help',
+  'with',
+  'this',
+  'order',
+];
 
 /** Lowercase prose with punctuation: no detector fires on it. */
 export const cleanProse = fc
-  .array(fc.tuple(fc.constantFrom(...WORDS), fc.constantFrom(' ', ' ', ' ', ', ', '. ', '\n')), { minLength: 3, maxLength: 60 })
+  .array(fc.tuple(fc.constantFrom(...WORDS), fc.constantFrom(' ', ' ', ' ', ', ', '. ', '\n')), {
+    minLength: 3,
+    maxLength: 60,
+  })
   .map((pairs) => pairs.map(([word, separator]) => word + separator).join(''));
 
 /** Prose, planted values of every kind, labels and adversarial fragments, in random order. */

@@ -22,7 +22,11 @@ describe('detectSensitiveData per type', () => {
     ['IP_ADDRESS', 'v6 2001:db8:85a3::8a2e:370:7334 here', '2001:db8:85a3::8a2e:370:7334'],
     ['PERSON', 'Please ask Dr. Maria Gonzalez about it', 'Maria Gonzalez'],
     ['PERSON', 'My name is Rubija', 'Rubija'],
-    ['ADDRESS', 'ship to 1600 Pennsylvania Avenue, Washington, DC 20500 asap', '1600 Pennsylvania Avenue, Washington, DC 20500'],
+    [
+      'ADDRESS',
+      'ship to 1600 Pennsylvania Avenue, Washington, DC 20500 asap',
+      '1600 Pennsylvania Avenue, Washington, DC 20500',
+    ],
     ['DATE_OF_BIRTH', 'Patient DOB: 03/14/1987.', '03/14/1987'],
     ['DATE_OF_BIRTH', 'she was born on March 3, 1990 in Ohio', 'March 3, 1990'],
     ['MEDICAL_RECORD_NUMBER', 'MRN: 00473921 admitted', '00473921'],
@@ -34,8 +38,16 @@ describe('detectSensitiveData per type', () => {
     ['API_KEY', 'stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc ok', 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'],
     ['API_KEY', 'gcp AIzaSyA1234567890abcdefghijklmnopqrstuv ok', 'AIzaSyA1234567890abcdefghijklmnopqrstuv'],
     ['AWS_ACCESS_KEY', 'id AKIAIOSFODNN7EXAMPLE ok', 'AKIAIOSFODNN7EXAMPLE'],
-    ['AWS_ACCESS_KEY', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
-    ['JWT', 'auth eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U ok', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'],
+    [
+      'AWS_ACCESS_KEY',
+      'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n',
+      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    ],
+    [
+      'JWT',
+      'auth eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U ok',
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+    ],
     ['PASSWORD', 'db postgres://app:s3cretPass@db.local:5432/x', 's3cretPass'],
     ['PASSWORD', 'password = "hunter2!x"', 'hunter2!x'],
     ['PASSWORD', '{"password": "Tr0ub4dor&3"}', 'Tr0ub4dor&3'],
@@ -52,7 +64,8 @@ describe('detectSensitiveData per type', () => {
   });
 
   it('PRIVATE_KEY: a service-account JSON with escaped newlines', () => {
-    const text = '{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg\\n-----END PRIVATE KEY-----\\n", "x": 1}';
+    const text =
+      '{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg\\n-----END PRIVATE KEY-----\\n", "x": 1}';
     const [finding] = detectSensitiveData(text);
     expect(finding?.type).toBe('PRIVATE_KEY');
     expect(text.slice(finding!.start, finding!.end)).toContain('-----END PRIVATE KEY-----');
@@ -131,7 +144,18 @@ describe('createDetector options', () => {
   });
 
   it('a throwing validator rejects the match instead of throwing', () => {
-    const detector = createDetector({ types: [], detectors: [{ type: 'X', pattern: 'abc', validate: () => { throw new Error('boom'); } }] });
+    const detector = createDetector({
+      types: [],
+      detectors: [
+        {
+          type: 'X',
+          pattern: 'abc',
+          validate: () => {
+            throw new Error('boom');
+          },
+        },
+      ],
+    });
     expect(detector.detect('abc')).toEqual([]);
   });
 });

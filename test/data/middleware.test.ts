@@ -20,9 +20,11 @@ const start = (index: number, type: 'text' | 'tool_use' = 'text') =>
   ({
     type: 'content_block_start',
     index,
-    content_block: type === 'text' ? { type: 'text', text: '' } : { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: {} },
+    content_block:
+      type === 'text' ? { type: 'text', text: '' } : { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: {} },
   }) as StreamEvent;
-const text = (index: number, value: string) => ({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: value } }) as StreamEvent;
+const text = (index: number, value: string) =>
+  ({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: value } }) as StreamEvent;
 const json = (index: number, value: string) =>
   ({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: value } }) as StreamEvent;
 const stop = (index: number) => ({ type: 'content_block_stop', index }) as StreamEvent;
@@ -30,7 +32,9 @@ const messageStop = { type: 'message_stop' } as StreamEvent;
 
 const textOf = (events: StreamEvent[], index: number) =>
   events
-    .filter((event) => event.type === 'content_block_delta' && event.index === index && event.delta.type === 'text_delta')
+    .filter(
+      (event) => event.type === 'content_block_delta' && event.index === index && event.delta.type === 'text_delta',
+    )
     .map((event) => (event as { delta: { text: string } }).delta.text)
     .join('');
 
@@ -39,7 +43,9 @@ describe('redactionMiddleware', () => {
     expect(redactionMiddleware().name).toBe('redaction');
     expect(() => redactionMiddleware({ types: ['NOPE' as never] })).toThrow(ConfigError);
     expect(() => redactionMiddleware({ types: ['NOPE' as never] })).toThrow(/types\.0/);
-    expect(() => redactionMiddleware({ detectors: [{ type: 'X', pattern: '(?<=a)' }] })).toThrow(/SCC_CONFIG_INVALID|RE2/);
+    expect(() => redactionMiddleware({ detectors: [{ type: 'X', pattern: '(?<=a)' }] })).toThrow(
+      /SCC_CONFIG_INVALID|RE2/,
+    );
     expect(() => redactionMiddleware({ replacement: 'stars' as never })).toThrow(/replacement/);
     expect(() => redactionMiddleware({ unknown: true } as never)).toThrow(/unknown/);
   });
@@ -67,7 +73,12 @@ describe('redactionMiddleware', () => {
     expect(serialized).toContain('bob@example.com');
     expect(result.messages[1]).toBe(params.messages[1]);
     expect(ctx.decisions).toMatchObject([
-      { action: 'redact', reason: 'sensitive-data-redacted', count: 3, rules: ['API_KEY', 'AWS_ACCESS_KEY', 'PASSWORD'] },
+      {
+        action: 'redact',
+        reason: 'sensitive-data-redacted',
+        count: 3,
+        rules: ['API_KEY', 'AWS_ACCESS_KEY', 'PASSWORD'],
+      },
     ]);
     expect(JSON.stringify(ctx.decisions)).not.toContain(AWS);
   });
@@ -75,7 +86,11 @@ describe('redactionMiddleware', () => {
   it('adds PII types on request and returns the same params when nothing is found', () => {
     const middleware = redactionMiddleware({ types: ['EMAIL'] });
     const ctx = createContext();
-    const params = { model: 'm', max_tokens: 1, messages: [{ role: 'user', content: 'mail bob@example.com' }] } as MessageParams;
+    const params = {
+      model: 'm',
+      max_tokens: 1,
+      messages: [{ role: 'user', content: 'mail bob@example.com' }],
+    } as MessageParams;
     expect(JSON.stringify(middleware.transformParams!(params, ctx))).toContain('[REDACTED:EMAIL]');
     const clean = { model: 'm', max_tokens: 1, messages: [{ role: 'user', content: 'hello there' }] } as MessageParams;
     expect(middleware.transformParams!(clean, ctx)).toBe(clean);
@@ -112,14 +127,20 @@ describe('redactionMiddleware', () => {
     const stopIndex = out.findIndex((event) => event.type === 'content_block_stop');
     expect(out[stopIndex - 1]).toMatchObject({ type: 'content_block_delta', delta: { type: 'text_delta' } });
     for (const event of out) {
-      if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') expect(event.delta.text.length).toBeGreaterThan(0);
+      if (event.type === 'content_block_delta' && event.delta.type === 'text_delta')
+        expect(event.delta.text.length).toBeGreaterThan(0);
     }
     expect(JSON.stringify(out)).not.toContain(KEY.slice(13, 40));
-    expect(ctx.decisions).toMatchObject([{ phase: 'stream', action: 'redact', reason: 'sensitive-data-redacted', count: 1, rules: ['API_KEY'] }]);
+    expect(ctx.decisions).toMatchObject([
+      { phase: 'stream', action: 'redact', reason: 'sensitive-data-redacted', count: 1, rules: ['API_KEY'] },
+    ]);
   });
 
   it('stream: SSN split as 123-45- / 6789 with PII enabled', () => {
-    const { out } = runStream([start(0), text(0, 'SSN 123-45-'), text(0, '6789 thanks'), stop(0)], redactionMiddleware({ types: ['US_SSN'] }));
+    const { out } = runStream(
+      [start(0), text(0, 'SSN 123-45-'), text(0, '6789 thanks'), stop(0)],
+      redactionMiddleware({ types: ['US_SSN'] }),
+    );
     expect(textOf(out, 0)).toBe('SSN [REDACTED:US_SSN] thanks');
   });
 
@@ -141,7 +162,9 @@ describe('redactionMiddleware', () => {
     ]);
     // Block 0 got "AKIAIOSF" + "ODNN7EXAMPLE": different blocks never join, so only block 0's text forms the key.
     expect(textOf(out, 0)).toBe('first block [REDACTED:AWS_ACCESS_KEY] end');
-    const jsonEvents = out.filter((event) => event.type === 'content_block_delta' && event.delta.type === 'input_json_delta');
+    const jsonEvents = out.filter(
+      (event) => event.type === 'content_block_delta' && event.delta.type === 'input_json_delta',
+    );
     expect(jsonEvents).toHaveLength(1);
     const assembled = JSON.parse((jsonEvents[0] as { delta: { partial_json: string } }).delta.partial_json);
     expect(assembled).toEqual({ query: 'use [REDACTED:AWS_ACCESS_KEY] now', list: ['ok', '[REDACTED:API_KEY]'] });

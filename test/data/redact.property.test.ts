@@ -40,19 +40,32 @@ describe('redaction properties (D4, I13)', () => {
     expect(everything.redact(text).text).toBe(text);
   });
 
-  test.prop([fc.string({ unit: 'binary', maxLength: 400 })], { numRuns: 500 })('total on any string, deterministic', (text) => {
-    const first = everything.redact(text);
-    expect(typeof first.text).toBe('string');
-    expect(everything.redact(text)).toEqual(first);
-  });
+  test.prop([fc.string({ unit: 'binary', maxLength: 400 })], { numRuns: 500 })(
+    'total on any string, deterministic',
+    (text) => {
+      const first = everything.redact(text);
+      expect(typeof first.text).toBe('string');
+      expect(everything.redact(text)).toEqual(first);
+    },
+  );
 
-  test.prop([fc.string({ unit: 'binary', maxLength: 200 })], { numRuns: 300 })('idempotent on arbitrary strings', (text) => {
-    const once = everything.redact(text).text;
-    expect(everything.redact(once).text).toBe(once);
-  });
+  test.prop([fc.string({ unit: 'binary', maxLength: 200 })], { numRuns: 300 })(
+    'idempotent on arbitrary strings',
+    (text) => {
+      const once = everything.redact(text).text;
+      expect(everything.redact(once).text).toBe(once);
+    },
+  );
 
   it('never throws on lone surrogates, NUL and 1 MiB of combining marks', () => {
-    for (const text of ['\ud800', 'a\udc00b', '\u0000\u0000', 'e' + '\u0301'.repeat(1 << 20), '\ud83d', 'x\ud83d@y.com']) {
+    for (const text of [
+      '\ud800',
+      'a\udc00b',
+      '\u0000\u0000',
+      'e' + '\u0301'.repeat(1 << 20),
+      '\ud83d',
+      'x\ud83d@y.com',
+    ]) {
       expect(() => redactText(text)).not.toThrow();
     }
     expect(redactText('mail\u0000bob@example.com').text).toBe('mail\u0000[REDACTED:EMAIL]');
@@ -62,7 +75,11 @@ describe('redaction properties (D4, I13)', () => {
     const text = 'mail bob@example.com now';
     expect(redactText(text).text).toBe('mail [REDACTED:EMAIL] now');
     expect(redactText(text, { replacement: 'mask' }).text).toBe('mail *************** now');
-    expect(redactText(text, { replacement: (finding) => `<${finding.type.toLowerCase()}>` }).text).toBe('mail <email> now');
-    expect(redactText(text).findings).toEqual([{ start: 5, end: 20, type: 'EMAIL', confidence: 0.95, detector: 'email' }]);
+    expect(redactText(text, { replacement: (finding) => `<${finding.type.toLowerCase()}>` }).text).toBe(
+      'mail <email> now',
+    );
+    expect(redactText(text).findings).toEqual([
+      { start: 5, end: 20, type: 'EMAIL', confidence: 0.95, detector: 'email' },
+    ]);
   });
 });

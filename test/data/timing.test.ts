@@ -34,7 +34,9 @@ function timed(run: () => void): number {
 }
 
 describe('D8: 1 MB adversarial inputs run in linear time', () => {
-  const rules = BUILT_IN_PATTERNS.map((definition) => [definition.id, compilePattern(definition.source, definition.id)] as const);
+  const rules = BUILT_IN_PATTERNS.map(
+    (definition) => [definition.id, compilePattern(definition.source, definition.id)] as const,
+  );
   const everything = createRedactor({ types: SENSITIVE_TYPES });
 
   for (const [name, text] of Object.entries(ADVERSARIAL)) {
@@ -60,7 +62,9 @@ describe('D8: 1 MB adversarial inputs run in linear time', () => {
   });
 
   it('streaming 1 MB of prose with PII in 100k tiny deltas stays linear (D9)', () => {
-    const redactor = createRedactor({ types: ['API_KEY', 'AWS_ACCESS_KEY', 'PRIVATE_KEY', 'JWT', 'PASSWORD', 'EMAIL', 'PHONE'] });
+    const redactor = createRedactor({
+      types: ['API_KEY', 'AWS_ACCESS_KEY', 'PRIVATE_KEY', 'JWT', 'PASSWORD', 'EMAIL', 'PHONE'],
+    });
     const paragraph =
       'Thanks for the update on the export job. The nightly sync skipped the records again, so I attached the log. ' +
       'Could you check the invoice for last month and reply to bob@example.com or call 415-555-0132 today? ';
@@ -89,7 +93,11 @@ describe('D8: 1 MB adversarial inputs run in linear time', () => {
 describe('D7: input guard', () => {
   it('rejects a 10 MiB prompt in under 50 ms with SCC_INPUT_TOO_LARGE', () => {
     const guard = inputGuardMiddleware();
-    const params = { model: 'claude', max_tokens: 10, messages: [{ role: 'user', content: 'x'.repeat(10 * 1024 * 1024) }] } as MessageParams;
+    const params = {
+      model: 'claude',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: 'x'.repeat(10 * 1024 * 1024) }],
+    } as MessageParams;
     const ctx = context();
     const start = performance.now();
     let caught: unknown;
@@ -107,14 +115,23 @@ describe('D7: input guard', () => {
 
   it('measures UTF-8, not UTF-16: 1.5 M of 3-byte characters is over 4 MiB', () => {
     const guard = inputGuardMiddleware();
-    const params = { model: 'c', max_tokens: 1, messages: [{ role: 'user', content: '€'.repeat(1.5e6) }] } as MessageParams;
+    const params = {
+      model: 'c',
+      max_tokens: 1,
+      messages: [{ role: 'user', content: '€'.repeat(1.5e6) }],
+    } as MessageParams;
     expect(() => guard.transformParams!(params, context())).toThrow(/4500000 bytes/);
   });
 
   it('accepts text under the limit and records an allow decision', () => {
     const guard = inputGuardMiddleware({ maxInputBytes: 100 });
     const ctx = context();
-    const params = { model: 'c', max_tokens: 1, system: 'be brief', messages: [{ role: 'user', content: 'hello' }] } as MessageParams;
+    const params = {
+      model: 'c',
+      max_tokens: 1,
+      system: 'be brief',
+      messages: [{ role: 'user', content: 'hello' }],
+    } as MessageParams;
     expect(guard.transformParams!(params, ctx)).toBe(params);
     expect(ctx.decisions).toMatchObject([{ action: 'allow', reason: 'within-limit', count: 2 }]);
   });
@@ -128,7 +145,15 @@ describe('D7: input guard', () => {
     const params = {
       model: 'c',
       max_tokens: 1,
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'fine' }, { type: 'text', text: `secret-marker ${content}` }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'fine' },
+            { type: 'text', text: `secret-marker ${content}` },
+          ],
+        },
+      ],
     } as MessageParams;
     let caught: PolicyViolationError | undefined;
     const start = performance.now();
@@ -146,7 +171,11 @@ describe('D7: input guard', () => {
 
   it('accepts 255 combining marks and rejects bad options', () => {
     const guard = inputGuardMiddleware();
-    const params = { model: 'c', max_tokens: 1, messages: [{ role: 'user', content: 'Z' + '\u0301'.repeat(255) }] } as MessageParams;
+    const params = {
+      model: 'c',
+      max_tokens: 1,
+      messages: [{ role: 'user', content: 'Z' + '\u0301'.repeat(255) }],
+    } as MessageParams;
     expect(() => guard.transformParams!(params, context())).not.toThrow();
     expect(() => inputGuardMiddleware({ maxInputBytes: -1 })).toThrow(/maxInputBytes/);
     expect(() => inputGuardMiddleware({ maxInputByte: 1 } as never)).toThrow(/SCC_CONFIG_INVALID|maxInputByte/);
