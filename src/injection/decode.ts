@@ -4,7 +4,7 @@
  * to at most one segment per encoding, and decoding shrinks the text, so the total work is linear.
  */
 
-export type EncodingKind = 'base64' | 'hex' | 'url';
+export type EncodingKind = 'base64' | 'hex' | 'url' | 'spaced';
 
 export interface DecodedSegment {
   readonly kind: EncodingKind;
@@ -158,3 +158,49 @@ export function reverse(text: string): string {
   for (let index = 0; index <= last; index += 1) units[last - index] = text.charCodeAt(index);
   return fromCodeUnits(units);
 }
+
+const LEET: Readonly<Record<string, string>> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '@': 'a',
+  $: 's',
+};
+
+/** Replaces leetspeak digits and symbols with letters inside words that also contain letters. Same length. */
+export function deleet(text: string): string {
+  return text.replace(/[a-z0-9@$]{2,40}/gu, (word) =>
+    /[a-z]/u.test(word) ? word.replace(/[0134578@$]/gu, (character) => LEET[character] ?? character) : word,
+  );
+}
+
+/**
+ * Finds letters spaced out to dodge word matching ("i g n o r e  p r e v i o u s"): runs of at least
+ * five single letters joined by one separator. A single separator joins letters; a wider gap or a
+ * different separator ends a word.
+ */
+export function findSpacedSegments(view: string): DecodedSegment[] {
+  const segments: DecodedSegment[] = [];
+  SPACED_RUN.lastIndex = 0;
+  for (
+    let match = SPACED_RUN.exec(view);
+    match !== null && segments.length < MAXIMUM_SEGMENTS;
+    match = SPACED_RUN.exec(view)
+  ) {
+    const joined = match[0].replace(/([a-z])[ .\-_*](?=[a-z])/gu, '$1').replace(/\s{2,}|[ .\-_*]{2,}/gu, ' ');
+    segments.push({
+      kind: 'spaced' as EncodingKind,
+      start: match.index,
+      end: match.index + match[0].length,
+      text: joined,
+    });
+  }
+  return segments;
+}
+
+/** Five or more single letters joined by one separator, words apart by wider gaps; bounded. */
+const SPACED_RUN = /(?<![a-z])[a-z](?:(?:[ .\-_*]|\s{2,4})[a-z](?![a-z])){4,400}/gu;

@@ -240,6 +240,7 @@ const UNFILTERED_RULES: readonly PatternRule[] = [
     0.75,
     any(
       `\\b${any('forget', 'ignore', 'disregard', 'discard')} ${any('what', 'everything', 'anything', 'all')} ${any('you were', "you've been", 'you have been', 'i', 'they', 'we', 'anyone')} ${any('told', 'said', 'given', 'instructed', 'taught', 'asked')}\\b`,
+      `\\b${any('forget', 'ignore', 'disregard', 'discard', 'overlook', 'disregarding', 'ignoring')} ${any('everything', 'anything', 'all', 'whatever')}(?: ${any('that', 'which', 'you')})?(?: ${any('was', 'is', 'has been', 'were', 'have been', 'you were', 'you have been')})? ${any('said', 'stated', 'written', 'mentioned', 'given', 'told', 'above', 'before', 'earlier', 'previously', 'prior', 'so far', 'up to (?:this|now)')}\\b`,
       `\\b${any('olvida', 'olvide', 'ignora', 'ignore')} ${any('lo que', 'todo lo que')} ${any('te', 'le', 'se te')} ${any('dijeron', 'dije', 'han dicho', 'dijo', 'indicaron', 'pidieron')}\\b`,
       `\\b${any('oublie', 'oubliez', 'ignore', 'ignorez')} ${any("ce qu'on", 'ce que', 'tout ce que', "tout ce qu'on")} ${any("t'a", 'vous a', "je t'ai", 'je vous ai', 'on t', 'on vous')}`,
       `\\b${any('vergiss', 'vergessen sie', 'ignoriere')},? ${any('was', 'alles was')} ${any('man dir', 'ich dir', 'dir', 'ihnen')}`,
@@ -631,6 +632,7 @@ const HINTS: Readonly<Record<string, RuleHints>> = {
       'ignore',
       'disregard',
       'discard',
+      'overlook',
       'olvida',
       'olvide',
       'ignora',

@@ -1,4 +1,4 @@
-import { findEncodedSegments, reverse, rot13 } from './decode';
+import { deleet, findEncodedSegments, findSpacedSegments, reverse, rot13 } from './decode';
 import { findEmbeddedInstructions } from './instruction';
 import { buildNormalizedView, hiddenRunFindings, toOriginalSpan, type NormalizedView } from './normalize';
 import { PATTERN_RULES, type PatternRule } from './rules';
@@ -64,6 +64,10 @@ function collectFindings(text: string, depth: number): InjectionFinding[] {
     addNested(findings, collectFindings(payload.text, depth - 1), 'hidden-payload', payload.start, payload.end, 0.9);
   }
   if (depth > 0) {
+    for (const segment of findSpacedSegments(view.text)) {
+      const span = toOriginalSpan(view, segment.start, segment.end);
+      addNested(findings, collectFindings(segment.text, 0), 'encoded-spaced', span.start, span.end, 0);
+    }
     for (const segment of findEncodedSegments(text)) {
       addNested(
         findings,
@@ -133,12 +137,16 @@ const TRANSFORM_TRIGGERS = [
 const ROT13_TRIGGERS = new Set(TRANSFORM_TRIGGERS.map((word) => wordKey(rot13(word))));
 const REVERSED_TRIGGERS = new Set(TRANSFORM_TRIGGERS.map((word) => wordKey(reverse(word))));
 
-/** Looks for the stand-alone phrases in ROT13 and reversed text; ordinary text yields nothing there. */
+/** A word mixing letters with the digits and symbols leetspeak substitutes for letters. */
+const LEET_WORD = /[a-z][0134578@$][a-z0134578@$]|[0134578@$][a-z]{1,3}[0134578@$]/u;
+
+/** Looks for the stand-alone phrases in ROT13, reversed and de-leeted text; ordinary text yields nothing there. */
 function screenTransformedViews(view: NormalizedView, words: ReadonlySet<number>, into: InjectionFinding[]): void {
   if (view.text.length < 12) return;
-  const views: Array<readonly [string, 'encoded-rot13' | 'encoded-reversed']> = [];
+  const views: Array<readonly [string, 'encoded-rot13' | 'encoded-reversed' | 'encoded-leetspeak']> = [];
   if (hasAnyKey(words, ROT13_TRIGGERS)) views.push([rot13(view.text), 'encoded-rot13']);
   if (hasAnyKey(words, REVERSED_TRIGGERS)) views.push([reverse(view.text), 'encoded-reversed']);
+  if (LEET_WORD.test(view.text)) views.push([deleet(view.text), 'encoded-leetspeak']);
   const length = view.text.length;
   for (const rule of TRANSFORMED_RULES) {
     for (const [transformed, id] of views) {
