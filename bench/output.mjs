@@ -29,7 +29,12 @@ const fake = await startFakeAnthropic();
 const key = 'sk-ant-api03-bench-key-not-real';
 const bare = definePreset({ name: 'bench-bare', version: '1.0.0', middleware: [] });
 const raw = new Anthropic({ apiKey: key, baseURL: fake.url, maxRetries: 0 });
-const guarded = new SecureClaudeClient({ apiKey: key, baseURL: fake.url, maxRetries: 0, security: { environment: 'test', preset: bare } });
+const guarded = new SecureClaudeClient({
+  apiKey: key,
+  baseURL: fake.url,
+  maxRetries: 0,
+  security: { environment: 'test', preset: bare },
+});
 const filtered = new SecureClaudeClient({
   apiKey: key,
   baseURL: fake.url,
@@ -49,11 +54,22 @@ const Invoice = z.object({
 const invoice = {
   number: 'INV-2024-0042',
   currency: 'EUR',
-  items: Array.from({ length: 28 }, (_, index) => ({ description: `Line item ${index} office supplies`, quantity: index + 1, amount: 12.5 * (index + 1) })),
+  items: Array.from({ length: 28 }, (_, index) => ({
+    description: `Line item ${index} office supplies`,
+    quantity: index + 1,
+    amount: 12.5 * (index + 1),
+  })),
 };
 const structuredBytes = JSON.stringify(invoice).length;
-const params = { model: 'claude-bench', max_tokens: 1024, messages: [{ role: 'user', content: 'Extract the invoice.' }] };
-const piiText = 'Dear customer, your order ships today. Contact jane.doe@example.com or +1 415 555 0100; SSN 123-45-6789 on file. '.repeat(72);
+const params = {
+  model: 'claude-bench',
+  max_tokens: 1024,
+  messages: [{ role: 'user', content: 'Extract the invoice.' }],
+};
+const piiText =
+  'Dear customer, your order ships today. Contact jane.doe@example.com or +1 415 555 0100; SSN 123-45-6789 on file. '.repeat(
+    72,
+  );
 
 const percentile = (values, p) => {
   const sorted = values.slice().sort((a, b) => a - b);
@@ -64,7 +80,16 @@ async function pair(name, setup, runRaw, runSecure) {
   const rawTimes = [];
   const secureTimes = [];
   for (let index = 0; index < WARMUP + ITERATIONS; index++) {
-    const order = index % 2 === 0 ? [['raw', runRaw], ['secure', runSecure]] : [['secure', runSecure], ['raw', runRaw]];
+    const order =
+      index % 2 === 0
+        ? [
+            ['raw', runRaw],
+            ['secure', runSecure],
+          ]
+        : [
+            ['secure', runSecure],
+            ['raw', runRaw],
+          ];
     for (const [which, run] of order) {
       setup();
       const started = performance.now();
@@ -87,7 +112,8 @@ async function pair(name, setup, runRaw, runSecure) {
 
 const drain = async (stream) => {
   let text = '';
-  for await (const event of stream) if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
+  for await (const event of stream)
+    if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
   return text;
 };
 
@@ -109,7 +135,9 @@ rows.push(
     () => fake.setDefault({ text: piiText }),
     async () => drain(await raw.messages.create({ ...params, stream: true })),
     async () => {
-      const text = await drain(await filtered.messages.create({ ...params, stream: true }, { security: { destination: 'customer-email' } }));
+      const text = await drain(
+        await filtered.messages.create({ ...params, stream: true }, { security: { destination: 'customer-email' } }),
+      );
       if (text.includes('jane.doe')) throw new Error('bench: unfiltered output');
     },
   ),
@@ -121,5 +149,7 @@ console.log(`node ${process.version}, ${ITERATIONS} iterations after ${WARMUP} w
 console.log('| scenario | raw p50 | secured p50 | added p50 | raw p95 | secured p95 | added p95 |');
 console.log('|---|---|---|---|---|---|---|');
 for (const row of rows) {
-  console.log(`| ${row.name} | ${ms(row.rawP50)} | ${ms(row.secureP50)} | ${ms(row.addedP50)} | ${ms(row.rawP95)} | ${ms(row.secureP95)} | ${ms(row.addedP95)} |`);
+  console.log(
+    `| ${row.name} | ${ms(row.rawP50)} | ${ms(row.secureP50)} | ${ms(row.addedP50)} | ${ms(row.rawP95)} | ${ms(row.secureP95)} | ${ms(row.addedP95)} |`,
+  );
 }

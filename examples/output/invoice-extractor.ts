@@ -42,19 +42,33 @@ standIn.reply({ text: 'I cannot help with that.', stop_reason: 'refusal' });
 for (const document of ['invoice-1.pdf', 'invoice-2.pdf', 'invoice-3.pdf']) {
   const outcome = await guardedParse(
     client,
-    { model: 'claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user', content: `Extract the invoice in ${document}.` }] },
+    {
+      model: 'claude-sonnet-4-5',
+      max_tokens: 1024,
+      messages: [{ role: 'user', content: `Extract the invoice in ${document}.` }],
+    },
     { schema: Invoice, reviewQueue, reask: 1 },
   );
   const gate = await actionGate(outcome, postToLedger);
-  console.log(`${document}: ${outcome.status} after ${outcome.attempts} call(s)`, gate.ran ? '-> posted' : `-> held (${JSON.stringify(gate.reasons)})`);
+  console.log(
+    `${document}: ${outcome.status} after ${outcome.attempts} call(s)`,
+    gate.ran ? '-> posted' : `-> held (${JSON.stringify(gate.reasons)})`,
+  );
 }
 
 // A reviewer works the queue; the verdicts survive a restart of the process.
 for (const item of await reviewQueue.list({ status: 'pending' })) {
-  await reviewQueue.decide(item.id, { decision: 'rejected', reviewer: 'ap-clerk-7', note: 'asked the supplier for a corrected invoice' });
+  await reviewQueue.decide(item.id, {
+    decision: 'rejected',
+    reviewer: 'ap-clerk-7',
+    note: 'asked the supplier for a corrected invoice',
+  });
   console.log(`review ${item.id}: ${item.source} ${JSON.stringify(item.reasons)} -> rejected`);
 }
-console.log('ledger:', ledger.map((invoice) => invoice.number));
+console.log(
+  'ledger:',
+  ledger.map((invoice) => invoice.number),
+);
 
 await reviewQueue.close();
 await standIn.close();

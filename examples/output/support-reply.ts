@@ -22,8 +22,13 @@ const client = new SecureClaudeClient({
   security: { environment: 'development', integration: 'support-bot', middleware: [guard] },
 });
 
-const draft = 'Dear Jane, we have refunded order A-17 to the card on file. Our records show jane.doe@example.com and SSN 123-45-6789.';
-const params = { model: 'claude-sonnet-4-5', max_tokens: 512, messages: [{ role: 'user' as const, content: 'Draft a reply to ticket 17.' }] };
+const draft =
+  'Dear Jane, we have refunded order A-17 to the card on file. Our records show jane.doe@example.com and SSN 123-45-6789.';
+const params = {
+  model: 'claude-sonnet-4-5',
+  max_tokens: 512,
+  messages: [{ role: 'user' as const, content: 'Draft a reply to ticket 17.' }],
+};
 // `security` is the per-call option of SecureClaudeClient (see docs/client.md).
 const call = (destination: string) => ({ security: { destination } }) as object;
 
@@ -45,5 +50,8 @@ try {
   console.log(`held: ${failure.code} -> review ${String(failure.details['reviewId'])}`);
 }
 await guard.settled();
-console.log('pending reviews:', (await reviewQueue.list({ status: 'pending' })).map((item) => item.reasons));
+console.log(
+  'pending reviews:',
+  (await reviewQueue.list({ status: 'pending' })).map((item) => item.reasons),
+);
 await standIn.close();

@@ -35,9 +35,13 @@ export function checkStructured<T>(
 
 /** Injection findings recorded on the same call's inputs, for linking an output failure to them. */
 export function injectionLink(decisions: readonly SecurityDecision[]): OutputSecurityEvent['injection'] {
-  const findings = decisions.filter((decision) => decision.middleware === 'injection-screen' && decision.reason === 'injection-detected');
+  const findings = decisions.filter(
+    (decision) => decision.middleware === 'injection-screen' && decision.reason === 'injection-detected',
+  );
   if (findings.length === 0) return { linked: false, rules: [], paths: [] };
-  const scores = findings.map((decision) => decision.score).filter((score): score is number => typeof score === 'number');
+  const scores = findings
+    .map((decision) => decision.score)
+    .filter((score): score is number => typeof score === 'number');
   return {
     linked: true,
     rules: [...new Set(findings.flatMap((decision) => decision.rules ?? []))].sort(),
@@ -47,7 +51,10 @@ export function injectionLink(decisions: readonly SecurityDecision[]): OutputSec
 }
 
 /** The highest data class the call's decisions report so far. */
-export function callDataClass(decisions: readonly SecurityDecision[], rank: (dataClass: DataClass) => number): DataClass | undefined {
+export function callDataClass(
+  decisions: readonly SecurityDecision[],
+  rank: (dataClass: DataClass) => number,
+): DataClass | undefined {
   let result: DataClass | undefined;
   for (const decision of decisions) {
     const dataClass = decision.dataClass as DataClass | undefined;
@@ -70,7 +77,8 @@ export function reviewPayload(
   const redactor = filter.redactorFor(clearance, seen);
   if (text.length <= MAX_REVIEW_OUTPUT_CHARACTERS) {
     const redacted = redactor.redact(text).text;
-    if (redacted.length <= MAX_REVIEW_OUTPUT_CHARACTERS) return { output: redacted, truncated: false, outputLength: text.length };
+    if (redacted.length <= MAX_REVIEW_OUTPUT_CHARACTERS)
+      return { output: redacted, truncated: false, outputLength: text.length };
   }
   // A value cut in half at the limit may no longer match its pattern, so the cut text goes through
   // the stream redactor without ending it: it releases only what no later text could complete.

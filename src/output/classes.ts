@@ -64,10 +64,17 @@ export function createClearanceFilter(
 ): ClearanceFilter {
   const map: Record<string, DataClass> = { ...DEFAULT_DATA_CLASS_MAP };
   for (const [type, dataClass] of Object.entries(overrides)) {
-    if (!(SENSITIVE_TYPES as readonly string[]).includes(type) || dataClass === undefined || !DATA_CLASSES.includes(dataClass)) {
-      throw new ConfigError(`outputGuardMiddleware: dataClasses.${type} must map a built-in type to one of ${DATA_CLASSES.join(', ')}.`, {
-        source: 'output-guard',
-      });
+    if (
+      !(SENSITIVE_TYPES as readonly string[]).includes(type) ||
+      dataClass === undefined ||
+      !DATA_CLASSES.includes(dataClass)
+    ) {
+      throw new ConfigError(
+        `outputGuardMiddleware: dataClasses.${type} must map a built-in type to one of ${DATA_CLASSES.join(', ')}.`,
+        {
+          source: 'output-guard',
+        },
+      );
     }
     map[type] = dataClass;
   }

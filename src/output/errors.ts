@@ -1,4 +1,9 @@
-import { OutputValidationError, SecureClaudeError, type ErrorCode, type SecureClaudeErrorOptions } from '../core/errors';
+import {
+  OutputValidationError,
+  SecureClaudeError,
+  type ErrorCode,
+  type SecureClaudeErrorOptions,
+} from '../core/errors';
 import type { GuardReason } from './types';
 
 /**

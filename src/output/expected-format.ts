@@ -4,11 +4,36 @@ import type { GuardReason } from './types';
 
 /** Languages `language` accepts, by the writing system they use (ISO 639-1 codes). */
 const LANGUAGE_SCRIPTS = {
-  en: 'Latin', fr: 'Latin', de: 'Latin', es: 'Latin', it: 'Latin', pt: 'Latin', nl: 'Latin', sv: 'Latin', da: 'Latin',
-  no: 'Latin', fi: 'Latin', pl: 'Latin', cs: 'Latin', ro: 'Latin', tr: 'Latin', id: 'Latin', vi: 'Latin',
-  ru: 'Cyrillic', uk: 'Cyrillic', bg: 'Cyrillic', sr: 'Cyrillic',
-  el: 'Greek', ar: 'Arabic', fa: 'Arabic', he: 'Hebrew', hi: 'Devanagari', th: 'Thai', ko: 'Hangul',
-  ja: 'Han|Hiragana|Katakana', zh: 'Han',
+  en: 'Latin',
+  fr: 'Latin',
+  de: 'Latin',
+  es: 'Latin',
+  it: 'Latin',
+  pt: 'Latin',
+  nl: 'Latin',
+  sv: 'Latin',
+  da: 'Latin',
+  no: 'Latin',
+  fi: 'Latin',
+  pl: 'Latin',
+  cs: 'Latin',
+  ro: 'Latin',
+  tr: 'Latin',
+  id: 'Latin',
+  vi: 'Latin',
+  ru: 'Cyrillic',
+  uk: 'Cyrillic',
+  bg: 'Cyrillic',
+  sr: 'Cyrillic',
+  el: 'Greek',
+  ar: 'Arabic',
+  fa: 'Arabic',
+  he: 'Hebrew',
+  hi: 'Devanagari',
+  th: 'Thai',
+  ko: 'Hangul',
+  ja: 'Han|Hiragana|Katakana',
+  zh: 'Han',
 } as const;
 
 /** A language `expectedFormat` can check (by script). */
@@ -57,17 +82,22 @@ const optionsSchema = z
   .strictObject({
     minLength: z.number().int().min(0).optional(),
     maxLength: z.number().int().min(1).optional(),
-    pattern: z.custom<RegExp>((value) => value instanceof RegExp && !value.global && !value.sticky, {
-      message: 'expected a RegExp without the g or y flag',
-    }).optional(),
+    pattern: z
+      .custom<RegExp>((value) => value instanceof RegExp && !value.global && !value.sticky, {
+        message: 'expected a RegExp without the g or y flag',
+      })
+      .optional(),
     labels: z.array(z.string().min(1).max(256)).min(1).max(1000).optional(),
     ignoreCase: z.boolean().optional(),
     language: z.union([languageSchema, z.array(languageSchema).min(1)]).optional(),
   })
-  .refine((value) => value.minLength === undefined || value.maxLength === undefined || value.minLength <= value.maxLength, {
-    message: 'minLength must not exceed maxLength',
-    path: ['minLength'],
-  });
+  .refine(
+    (value) => value.minLength === undefined || value.maxLength === undefined || value.minLength <= value.maxLength,
+    {
+      message: 'minLength must not exceed maxLength',
+      path: ['minLength'],
+    },
+  );
 
 /**
  * Describes the format a free-text output must have: length bounds, a pattern, a label set, a
@@ -82,11 +112,21 @@ const optionsSchema = z
 export function expectedFormat(options: ExpectedFormatOptions): ExpectedFormat {
   const config = parseOptions(optionsSchema, options, 'expectedFormat') as ExpectedFormatOptions;
   const frozen = Object.freeze({ ...config });
-  const labels = config.labels ? new Set(config.labels.map((label) => (config.ignoreCase ? label.toLowerCase() : label))) : undefined;
+  const labels = config.labels
+    ? new Set(config.labels.map((label) => (config.ignoreCase ? label.toLowerCase() : label)))
+    : undefined;
   const longestLabel = config.labels ? Math.max(...config.labels.map((label) => label.length)) : undefined;
-  const languages = config.language === undefined ? undefined : typeof config.language === 'string' ? [config.language] : config.language;
+  const languages =
+    config.language === undefined
+      ? undefined
+      : typeof config.language === 'string'
+        ? [config.language]
+        : config.language;
   const script = languages
-    ? new RegExp(`\\p{Script=${[...new Set(languages.flatMap((language) => LANGUAGE_SCRIPTS[language].split('|')))].join('}|\\p{Script=')}}`, 'u')
+    ? new RegExp(
+        `\\p{Script=${[...new Set(languages.flatMap((language) => LANGUAGE_SCRIPTS[language].split('|')))].join('}|\\p{Script=')}}`,
+        'u',
+      )
     : undefined;
 
   const checkPrefixLength = (length: number): GuardReason[] => {
@@ -103,7 +143,8 @@ export function expectedFormat(options: ExpectedFormatOptions): ExpectedFormat {
       const trimmed = typeof text === 'string' ? text.trim() : '';
       if (config.minLength !== undefined && trimmed.length < config.minLength) reasons.push({ code: 'too-short' });
       if (config.maxLength !== undefined && trimmed.length > config.maxLength) reasons.push({ code: 'too-long' });
-      if (labels && !labels.has(config.ignoreCase ? trimmed.toLowerCase() : trimmed)) reasons.push({ code: 'label-mismatch' });
+      if (labels && !labels.has(config.ignoreCase ? trimmed.toLowerCase() : trimmed))
+        reasons.push({ code: 'label-mismatch' });
       if (config.pattern && !matchesSafely(config.pattern, trimmed)) reasons.push({ code: 'pattern-mismatch' });
       if (script && !mostlyInScript(trimmed, script)) reasons.push({ code: 'language-mismatch' });
       return reasons;

@@ -17,7 +17,15 @@ import type { DataClass, GuardCheck, GuardReason, ReviewQueue } from './types';
 export const MAX_REASK = 3;
 
 /** Reasons a re-ask can fix: the model wrote the wrong shape. Refusals and truncation are not re-asked. */
-const REASKABLE: ReadonlySet<string> = new Set(['invalid-json', 'schema-mismatch', 'too-short', 'too-long', 'pattern-mismatch', 'label-mismatch', 'language-mismatch']);
+const REASKABLE: ReadonlySet<string> = new Set([
+  'invalid-json',
+  'schema-mismatch',
+  'too-short',
+  'too-long',
+  'pattern-mismatch',
+  'label-mismatch',
+  'language-mismatch',
+]);
 
 const GENUINE = new WeakSet<object>();
 
@@ -126,21 +134,30 @@ export async function guardedParse<T>(
     const { type, schema: jsonSchema } = zodOutputFormat(schema as z.ZodType);
     format = { type, schema: jsonSchema };
   } catch (error) {
-    throw new ConfigError('guardedParse: the schema cannot be expressed as a JSON schema (transforms and custom types cannot); use plain object, array and scalar types.', {
-      source: 'output-guard',
-      cause: sanitizeCause(error),
-    });
+    throw new ConfigError(
+      'guardedParse: the schema cannot be expressed as a JSON schema (transforms and custom types cannot); use plain object, array and scalar types.',
+      {
+        source: 'output-guard',
+        cause: sanitizeCause(error),
+      },
+    );
   }
   const limits = { maxCharacters: options.maxJsonCharacters, maxDepth: options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH };
-  const request = { ...params, output_config: { ...(params as { output_config?: object }).output_config, format } } as MessageCreateParamsNonStreaming;
+  const request = {
+    ...params,
+    output_config: { ...(params as { output_config?: object }).output_config, format },
+  } as MessageCreateParamsNonStreaming;
   return runGuarded<T>(client, request, options, 'schema-guard', (message, text, hasText) => {
     const checks: GuardCheck[] = [];
     const stop = checkStopReason(message.stop_reason);
     checks.push({ guard: 'stop-reason', passed: stop === undefined });
     if (stop) return { ok: false, reasons: [stop], checks };
-    if (!hasText) return { ok: false, reasons: [{ code: 'no-text' }], checks: [...checks, { guard: 'json', passed: false }] };
+    if (!hasText)
+      return { ok: false, reasons: [{ code: 'no-text' }], checks: [...checks, { guard: 'json', passed: false }] };
     const result = checkStructured(text, schema, limits);
-    const jsonFailed = !result.ok && result.reasons.some((reason) => reason.code !== 'schema-mismatch' && reason.code !== 'schema-error');
+    const jsonFailed =
+      !result.ok &&
+      result.reasons.some((reason) => reason.code !== 'schema-mismatch' && reason.code !== 'schema-error');
     checks.push({ guard: 'json', passed: !jsonFailed });
     checks.push({ guard: 'schema', passed: result.ok });
     return result.ok ? { ok: true, value: result.value, checks } : { ok: false, reasons: result.reasons, checks };
@@ -162,7 +179,9 @@ export async function guardedCreate(
 ): Promise<GuardedOutcome<string>> {
   const format = options?.expectedFormat;
   if (!format || typeof format.check !== 'function') {
-    throw new ConfigError('guardedCreate: options.expectedFormat must come from expectedFormat().', { source: 'output-guard' });
+    throw new ConfigError('guardedCreate: options.expectedFormat must come from expectedFormat().', {
+      source: 'output-guard',
+    });
   }
   return runGuarded<string>(client, params, options, 'expected-format', (message, text) => {
     const checks: GuardCheck[] = [];
@@ -175,7 +194,8 @@ export async function guardedCreate(
   });
 }
 
-type Validation<T> = { ok: true; value: T; checks: GuardCheck[] } | { ok: false; reasons: GuardReason[]; checks: GuardCheck[] };
+type Validation<T> =
+  { ok: true; value: T; checks: GuardCheck[] } | { ok: false; reasons: GuardReason[]; checks: GuardCheck[] };
 
 async function runGuarded<T>(
   client: MessagesClient,
@@ -195,16 +215,30 @@ async function runGuarded<T>(
     attempts++;
     const requestOptions = {
       ...options.requestOptions,
-      security: { ...options.requestOptions?.security, ...(options.destination ? { destination: options.destination } : undefined) },
+      security: {
+        ...options.requestOptions?.security,
+        ...(options.destination ? { destination: options.destination } : undefined),
+      },
     };
-    const message = (await client.messages.create({ ...params, messages, stream: false }, requestOptions as never)) as Message;
+    const message = (await client.messages.create(
+      { ...params, messages, stream: false },
+      requestOptions as never,
+    )) as Message;
     const decisions = getSecurityDecisions(message);
     const callId = decisions?.callId ?? options.requestOptions?.security?.correlationId ?? 'unsecured-call';
-    const texts = message.content.filter((block) => block.type === 'text').map((block) => (block as { text: string }).text);
+    const texts = message.content
+      .filter((block) => block.type === 'text')
+      .map((block) => (block as { text: string }).text);
     const text = texts.join('');
     const result = validate(message, text, texts.length > 0);
     if (result.ok) {
-      const outcome: GuardedOk<T> = Object.freeze({ status: 'ok', data: result.value, callId, attempts, checks: Object.freeze(result.checks) });
+      const outcome: GuardedOk<T> = Object.freeze({
+        status: 'ok',
+        data: result.value,
+        callId,
+        attempts,
+        checks: Object.freeze(result.checks),
+      });
       GENUINE.add(outcome);
       return outcome;
     }
@@ -223,7 +257,18 @@ async function runGuarded<T>(
       ];
       continue;
     }
-    return fail(result.reasons, result.checks, text, callId, attempts, decisions?.decisions ?? [], options, source, reviewClearance, message);
+    return fail(
+      result.reasons,
+      result.checks,
+      text,
+      callId,
+      attempts,
+      decisions?.decisions ?? [],
+      options,
+      source,
+      reviewClearance,
+      message,
+    );
   }
 }
 
@@ -242,7 +287,12 @@ async function fail<T>(
   let reviewId: string | undefined;
   if (options.reviewQueue) {
     let highest: DataClass | undefined;
-    const payload = reviewPayload(text, defaultFilter(), reviewClearance, (dataClass) => (highest = maxClass(highest, dataClass)));
+    const payload = reviewPayload(
+      text,
+      defaultFilter(),
+      reviewClearance,
+      (dataClass) => (highest = maxClass(highest, dataClass)),
+    );
     const item = await options.reviewQueue.enqueue({
       callId,
       destination: options.destination,
@@ -254,14 +304,28 @@ async function fail<T>(
     });
     reviewId = item.id;
   }
-  if (options.throwOnFailure) throw outputInvalid('output-guard', `the ${source === 'schema-guard' ? 'structured' : 'free-text'} reply (stop reason ${safeStop(message.stop_reason)})`, reasons, { callId, reviewId, attempts });
+  if (options.throwOnFailure)
+    throw outputInvalid(
+      'output-guard',
+      `the ${source === 'schema-guard' ? 'structured' : 'free-text'} reply (stop reason ${safeStop(message.stop_reason)})`,
+      reasons,
+      { callId, reviewId, attempts },
+    );
   const frozenChecks = Object.freeze(checks);
   return reviewId
-    ? Object.freeze({ status: 'escalated', reviewId, reasons: Object.freeze(reasons), callId, attempts, checks: frozenChecks })
+    ? Object.freeze({
+        status: 'escalated',
+        reviewId,
+        reasons: Object.freeze(reasons),
+        callId,
+        attempts,
+        checks: frozenChecks,
+      })
     : Object.freeze({ status: 'rejected', reasons: Object.freeze(reasons), callId, attempts, checks: frozenChecks });
 }
 
-const safeStop = (stop: string | null | undefined) => (typeof stop === 'string' && /^[a-z_]{1,40}$/.test(stop) ? stop : 'none');
+const safeStop = (stop: string | null | undefined) =>
+  typeof stop === 'string' && /^[a-z_]{1,40}$/.test(stop) ? stop : 'none';
 
 /** One `tool_use` block of a reply, checked before the application runs the tool. */
 export type ToolCallOutcome<T = unknown> =
@@ -280,7 +344,12 @@ export type ToolCallOutcome<T = unknown> =
  */
 export function guardToolUse(
   message: Pick<Message, 'content'>,
-  options: { schemas: Readonly<Record<string, z.ZodType>>; allowlist?: ToolAllowlist; integration?: string; maxDepth?: number },
+  options: {
+    schemas: Readonly<Record<string, z.ZodType>>;
+    allowlist?: ToolAllowlist;
+    integration?: string;
+    maxDepth?: number;
+  },
 ): ToolCallOutcome[] {
   const callId = getSecurityDecisions(message)?.callId ?? 'unsecured-call';
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
@@ -290,7 +359,15 @@ export function guardToolUse(
       const { id, name, input } = block as { id: string; name: string; input: unknown };
       const checks: GuardCheck[] = [];
       const reject = (reason: GuardReason): ToolCallOutcome =>
-        Object.freeze({ status: 'rejected', reasons: [reason], callId, attempts: 1, checks: Object.freeze(checks), toolUseId: id, name });
+        Object.freeze({
+          status: 'rejected',
+          reasons: [reason],
+          callId,
+          attempts: 1,
+          checks: Object.freeze(checks),
+          toolUseId: id,
+          name,
+        });
       if (options.allowlist) {
         const allowed = options.allowlist.isAllowed(options.integration, name);
         checks.push({ guard: 'tool-allowlist', passed: allowed });
@@ -309,7 +386,15 @@ export function guardToolUse(
       const result = validateSchema(schema, input);
       checks.push({ guard: 'tool-input', passed: result.ok });
       if (!result.ok) return reject(result.reason);
-      const outcome = Object.freeze({ status: 'ok' as const, data: result.value, callId, attempts: 1, checks: Object.freeze(checks), toolUseId: id, name });
+      const outcome = Object.freeze({
+        status: 'ok' as const,
+        data: result.value,
+        callId,
+        attempts: 1,
+        checks: Object.freeze(checks),
+        toolUseId: id,
+        name,
+      });
       GENUINE.add(outcome);
       return outcome;
     });
@@ -356,7 +441,8 @@ export async function actionGate<T, R>(
 ): Promise<ActionGateResult<R>> {
   if (typeof outcome === 'object' && outcome !== null && 'status' in outcome) {
     if (outcome.status === 'ok') {
-      if (GENUINE.has(outcome) && outcome.checks.every((check) => check.passed)) return { ran: true, result: await action(outcome.data) };
+      if (GENUINE.has(outcome) && outcome.checks.every((check) => check.passed))
+        return { ran: true, result: await action(outcome.data) };
       return { ran: false, status: 'unverified', reasons: [{ code: 'not-guarded' }] };
     }
     if (outcome.status === 'escalated' || outcome.status === 'rejected') {

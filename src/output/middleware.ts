@@ -81,11 +81,17 @@ export interface OutputGuardMiddleware extends SecureMiddleware {
 }
 
 const classSchema = z.enum(DATA_CLASSES);
-const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', { message: 'expected a function' });
+const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', {
+  message: 'expected a function',
+});
 const objectWith = (method: string) =>
-  z.custom((value) => typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[method] === 'function', {
-    message: `expected an object with ${method}()`,
-  });
+  z.custom(
+    (value) =>
+      typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[method] === 'function',
+    {
+      message: `expected an object with ${method}()`,
+    },
+  );
 const optionsSchema = z.strictObject({
   destinations: z.record(z.string().min(1).max(128), classSchema).optional(),
   defaultClearance: classSchema.optional(),
@@ -181,11 +187,15 @@ export function outputGuardMiddleware(options: OutputGuardOptions = {}): OutputG
 
   const plan = (ctx: MiddlewareContext): CallPlan => {
     const destination = ctx.destination;
-    const known = destination === undefined || (config.destinations !== undefined && Object.hasOwn(config.destinations, destination));
+    const known =
+      destination === undefined ||
+      (config.destinations !== undefined && Object.hasOwn(config.destinations, destination));
     const clearance =
-      destination === undefined ? config.defaultClearance
-      : known ? config.destinations![destination]!
-      : config.unknownDestinationClearance;
+      destination === undefined
+        ? config.defaultClearance
+        : known
+          ? config.destinations![destination]!
+          : config.unknownDestinationClearance;
     const format = typeof config.expectedFormat === 'function' ? config.expectedFormat(ctx) : config.expectedFormat;
     return {
       clearance,
@@ -195,7 +205,10 @@ export function outputGuardMiddleware(options: OutputGuardOptions = {}): OutputG
     };
   };
 
-  const writeLog = (ctx: MiddlewareContext, fields: Pick<OutputLogEntry, 'status' | 'output' | 'truncated' | 'stopReason' | 'reviewId' | 'reasons'>) => {
+  const writeLog = (
+    ctx: MiddlewareContext,
+    fields: Pick<OutputLogEntry, 'status' | 'output' | 'truncated' | 'stopReason' | 'reviewId' | 'reasons'>,
+  ) => {
     const log = config.outputLog;
     if (!log) return;
     const dataClass = callDataClass(ctx.decisions, classRank);
@@ -246,7 +259,11 @@ export function outputGuardMiddleware(options: OutputGuardOptions = {}): OutputG
     delivered: string,
     stopReason: string | null | undefined,
     source: string,
-  ): { reviewId: string | undefined; enqueue: Promise<unknown> | undefined; finish(queued: boolean): SecureClaudeError } => {
+  ): {
+    reviewId: string | undefined;
+    enqueue: Promise<unknown> | undefined;
+    finish(queued: boolean): SecureClaudeError;
+  } => {
     const queue = config.reviewQueue;
     const reviewId = queue ? randomUUID() : undefined;
     const injection = injectionLink(ctx.decisions);
@@ -261,7 +278,12 @@ export function outputGuardMiddleware(options: OutputGuardOptions = {}): OutputG
     let enqueue: Promise<unknown> | undefined;
     if (queue && reviewId) {
       let highest: DataClass | undefined;
-      const payload = reviewPayload(original, filter, config.reviewClearance, (dataClass) => (highest = maxClass(highest, dataClass)));
+      const payload = reviewPayload(
+        original,
+        filter,
+        config.reviewClearance,
+        (dataClass) => (highest = maxClass(highest, dataClass)),
+      );
       const input = {
         id: reviewId,
         callId: ctx.callId,
@@ -287,7 +309,11 @@ export function outputGuardMiddleware(options: OutputGuardOptions = {}): OutputG
       finish(queued) {
         const id = queued ? reviewId : undefined;
         const event: OutputSecurityEvent = {
-          type: toolRefused ? 'output_tool_not_allowed' : source === 'expected-format' ? 'output_format_deviation' : 'output_schema_failure',
+          type: toolRefused
+            ? 'output_tool_not_allowed'
+            : source === 'expected-format'
+              ? 'output_format_deviation'
+              : 'output_schema_failure',
           callId: ctx.callId,
           integration: ctx.integration,
           destination: ctx.destination,
@@ -296,7 +322,13 @@ export function outputGuardMiddleware(options: OutputGuardOptions = {}): OutputG
           injection,
         };
         invokeSafely(() => config.onEvent?.(event), onError);
-        writeLog(ctx, { status: id ? 'escalated' : 'rejected', ...logText(delivered, call.clearance), stopReason, reviewId: id, reasons });
+        writeLog(ctx, {
+          status: id ? 'escalated' : 'rejected',
+          ...logText(delivered, call.clearance),
+          stopReason,
+          reviewId: id,
+          reasons,
+        });
         if (toolRefused) {
           return new PolicyViolationError(
             ErrorCode.POLICY_BLOCKED,
@@ -311,11 +343,19 @@ export function outputGuardMiddleware(options: OutputGuardOptions = {}): OutputG
   };
 
   /** Guards on a complete reply as the model wrote it. */
-  const checkComplete = (call: CallPlan, text: string, hasText: boolean, stopReason: string | null | undefined, tools: ReadonlyArray<{ name: string; input: unknown }>, integration: string | undefined) => {
+  const checkComplete = (
+    call: CallPlan,
+    text: string,
+    hasText: boolean,
+    stopReason: string | null | undefined,
+    tools: ReadonlyArray<{ name: string; input: unknown }>,
+    integration: string | undefined,
+  ) => {
     const reasons: GuardReason[] = [];
     if (!call.guarded) return { reasons, source: 'output-guard' };
     for (const tool of tools) {
-      if (config.toolAllowlist && !config.toolAllowlist.isAllowed(integration, tool.name)) return { reasons: [{ code: 'tool-not-allowed' }], source: 'tool-allowlist' };
+      if (config.toolAllowlist && !config.toolAllowlist.isAllowed(integration, tool.name))
+        return { reasons: [{ code: 'tool-not-allowed' }], source: 'tool-allowlist' };
     }
     const stop = checkStopReason(stopReason, tools.length > 0);
     if (stop) return { reasons: [stop], source: 'stop-reason' };
@@ -326,7 +366,10 @@ export function outputGuardMiddleware(options: OutputGuardOptions = {}): OutputG
       if (!result.ok) return { reasons: [result.reason], source: 'tool-input' };
     }
     if (config.schema && tools.length === 0) {
-      const result = checkStructured(hasText ? text : '', config.schema, { maxCharacters: config.maxJsonCharacters, maxDepth: config.maxJsonDepth });
+      const result = checkStructured(hasText ? text : '', config.schema, {
+        maxCharacters: config.maxJsonCharacters,
+        maxDepth: config.maxJsonDepth,
+      });
       if (!result.ok) return { reasons: result.reasons, source: 'schema-guard' };
     }
     if (call.format && tools.length === 0) {
@@ -336,8 +379,16 @@ export function outputGuardMiddleware(options: OutputGuardOptions = {}): OutputG
     return { reasons, source: 'output-guard' };
   };
 
-  const decideFilter = (ctx: MiddlewareContext, call: CallPlan, count: number, types: ReadonlySet<string>, highest: DataClass | undefined, phase: 'output' | 'stream') => {
-    if (!call.destinationKnown) ctx.decide({ phase, action: 'flag', reason: 'destination-unknown', dataClass: call.clearance });
+  const decideFilter = (
+    ctx: MiddlewareContext,
+    call: CallPlan,
+    count: number,
+    types: ReadonlySet<string>,
+    highest: DataClass | undefined,
+    phase: 'output' | 'stream',
+  ) => {
+    if (!call.destinationKnown)
+      ctx.decide({ phase, action: 'flag', reason: 'destination-unknown', dataClass: call.clearance });
     ctx.decide({
       phase,
       action: count > 0 ? 'redact' : 'allow',
@@ -380,7 +431,14 @@ export function outputGuardMiddleware(options: OutputGuardOptions = {}): OutputG
       const original = originalTexts.join('');
       const delivered = deliveredTexts.join('');
       const stopReason = result.stop_reason;
-      const { reasons, source } = checkComplete(call, original, originalTexts.length > 0, stopReason, tools, ctx.integration);
+      const { reasons, source } = checkComplete(
+        call,
+        original,
+        originalTexts.length > 0,
+        stopReason,
+        tools,
+        ctx.integration,
+      );
       if (reasons.length > 0) {
         const failure = fail(ctx, call, reasons, original, delivered, stopReason, source);
         let queued = false;
@@ -395,7 +453,13 @@ export function outputGuardMiddleware(options: OutputGuardOptions = {}): OutputG
         throw failure.finish(queued);
       }
       if (call.guarded) ctx.decide({ action: 'allow', reason: 'output-valid' });
-      writeLog(ctx, { status: 'delivered', ...logText(delivered, call.clearance), stopReason, reviewId: undefined, reasons: undefined });
+      writeLog(ctx, {
+        status: 'delivered',
+        ...logText(delivered, call.clearance),
+        stopReason,
+        reviewId: undefined,
+        reasons: undefined,
+      });
       return next;
     },
 
@@ -409,7 +473,8 @@ export function outputGuardMiddleware(options: OutputGuardOptions = {}): OutputG
         format: call.format,
         toolAllowlist: config.toolAllowlist,
         integration: ctx.integration,
-        checkComplete: (text, hasText, stopReason, tools) => checkComplete(call, text, hasText, stopReason, tools, ctx.integration),
+        checkComplete: (text, hasText, stopReason, tools) =>
+          checkComplete(call, text, hasText, stopReason, tools, ctx.integration),
         decideFilter: (count, types) => decideFilter(ctx, call, count, types, highest, 'stream'),
         fail: (reasons, original, delivered, stopReason, source) => {
           // Transformers are synchronous: the enqueue finishes in the background (see settled()),
@@ -419,9 +484,21 @@ export function outputGuardMiddleware(options: OutputGuardOptions = {}): OutputG
           return failure.finish(failure.enqueue !== undefined);
         },
         delivered: (delivered, stopReason) =>
-          writeLog(ctx, { status: 'delivered', ...logText(delivered, call.clearance), stopReason, reviewId: undefined, reasons: undefined }),
+          writeLog(ctx, {
+            status: 'delivered',
+            ...logText(delivered, call.clearance),
+            stopReason,
+            reviewId: undefined,
+            reasons: undefined,
+          }),
         aborted: (delivered) =>
-          writeLog(ctx, { status: 'aborted', ...logText(delivered, call.clearance), stopReason: null, reviewId: undefined, reasons: undefined }),
+          writeLog(ctx, {
+            status: 'aborted',
+            ...logText(delivered, call.clearance),
+            stopReason: null,
+            reviewId: undefined,
+            reasons: undefined,
+          }),
         validDecision: () => {
           if (call.guarded) ctx.decide({ phase: 'stream', action: 'allow', reason: 'output-valid' });
         },

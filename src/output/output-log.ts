@@ -18,7 +18,9 @@ export interface JsonLinesOutputLog extends OutputLog {
  * quotes, and U+2028/U+2029 are escaped too, since some line readers split on them.
  */
 export function toJsonLine(entry: OutputLogEntry): string {
-  return `${JSON.stringify(entry).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}\n`;
+  return `${JSON.stringify(entry)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')}\n`;
 }
 
 /**
@@ -32,7 +34,9 @@ export function toJsonLine(entry: OutputLogEntry): string {
  */
 export function jsonLinesOutputLog(target: Writable | { path: string }): JsonLinesOutputLog {
   const owned = !isWritable(target);
-  const stream: Writable = owned ? createWriteStream((target as { path: string }).path, { flags: 'a', mode: 0o600 }) : (target as Writable);
+  const stream: Writable = owned
+    ? createWriteStream((target as { path: string }).path, { flags: 'a', mode: 0o600 })
+    : (target as Writable);
   // A file or socket error must not crash the process; entries are then dropped and counted.
   if (owned) stream.on('error', () => undefined);
   let dropped = 0;
@@ -55,7 +59,9 @@ export function jsonLinesOutputLog(target: Writable | { path: string }): JsonLin
 }
 
 /** An in-memory output log for tests: keeps the last `limit` entries (default 10,000). */
-export function createMemoryOutputLog(limit = 10_000): OutputLog & { readonly entries: readonly OutputLogEntry[]; clear(): void } {
+export function createMemoryOutputLog(
+  limit = 10_000,
+): OutputLog & { readonly entries: readonly OutputLogEntry[]; clear(): void } {
   let entries: OutputLogEntry[] = [];
   return {
     get entries() {

@@ -47,19 +47,24 @@ function cleanReasons(value: unknown): GuardReason[] {
     throw invalid(`reasons must be an array of 1 to ${MAX_REASONS} reasons.`, 'reasons');
   }
   return value.map((reason, index) => {
-    if (typeof reason !== 'object' || reason === null) throw invalid(`reasons.${index} must be an object.`, `reasons.${index}`);
+    if (typeof reason !== 'object' || reason === null)
+      throw invalid(`reasons.${index} must be an object.`, `reasons.${index}`);
     const { code, hint, issues, issueCount } = reason as GuardReason;
-    const clean: { -readonly [K in keyof GuardReason]: GuardReason[K] } = { code: requiredField(code, `reasons.${index}.code`) };
+    const clean: { -readonly [K in keyof GuardReason]: GuardReason[K] } = {
+      code: requiredField(code, `reasons.${index}.code`),
+    };
     if (hint !== undefined) clean.hint = requiredField(hint, `reasons.${index}.hint`);
     if (issues !== undefined) {
-      if (!Array.isArray(issues) || issues.length > MAX_REASONS) throw invalid(`reasons.${index}.issues must be a short array.`, `reasons.${index}.issues`);
+      if (!Array.isArray(issues) || issues.length > MAX_REASONS)
+        throw invalid(`reasons.${index}.issues must be a short array.`, `reasons.${index}.issues`);
       clean.issues = issues.map((issue, at) => ({
         path: requiredField(issue?.path, `reasons.${index}.issues.${at}.path`),
         code: requiredField(issue?.code, `reasons.${index}.issues.${at}.code`),
       }));
     }
     if (issueCount !== undefined) {
-      if (!Number.isSafeInteger(issueCount) || issueCount < 0) throw invalid(`reasons.${index}.issueCount must be a count.`, `reasons.${index}.issueCount`);
+      if (!Number.isSafeInteger(issueCount) || issueCount < 0)
+        throw invalid(`reasons.${index}.issueCount must be a count.`, `reasons.${index}.issueCount`);
       clean.issueCount = issueCount;
     }
     return clean;
@@ -77,12 +82,16 @@ export function buildReviewItem(input: ReviewItemInput): ReviewItem {
       'output',
     );
   }
-  if (input.dataClass !== undefined && !DATA_CLASSES.includes(input.dataClass)) throw invalid('dataClass must be a data class.', 'dataClass');
-  if (input.truncated !== undefined && typeof input.truncated !== 'boolean') throw invalid('truncated must be a boolean.', 'truncated');
+  if (input.dataClass !== undefined && !DATA_CLASSES.includes(input.dataClass))
+    throw invalid('dataClass must be a data class.', 'dataClass');
+  if (input.truncated !== undefined && typeof input.truncated !== 'boolean')
+    throw invalid('truncated must be a boolean.', 'truncated');
   const outputLength = input.outputLength ?? input.output.length;
-  if (!Number.isSafeInteger(outputLength) || outputLength < 0) throw invalid('outputLength must be a count.', 'outputLength');
+  if (!Number.isSafeInteger(outputLength) || outputLength < 0)
+    throw invalid('outputLength must be a count.', 'outputLength');
   const injectionRules = input.injectionRules ?? [];
-  if (!Array.isArray(injectionRules) || injectionRules.length > MAX_REASONS) throw invalid('injectionRules must be a short array.', 'injectionRules');
+  if (!Array.isArray(injectionRules) || injectionRules.length > MAX_REASONS)
+    throw invalid('injectionRules must be a short array.', 'injectionRules');
   return Object.freeze({
     id,
     callId: requiredField(input.callId, 'callId'),
@@ -104,11 +113,19 @@ export function buildReviewItem(input: ReviewItemInput): ReviewItem {
 }
 
 /** Validates a verdict. */
-export function checkDecision(decision: ReviewDecision): { decision: 'approved' | 'rejected'; reviewer: string; note: string | undefined } {
+export function checkDecision(decision: ReviewDecision): {
+  decision: 'approved' | 'rejected';
+  reviewer: string;
+  note: string | undefined;
+} {
   if (typeof decision !== 'object' || decision === null) throw invalid('the decision must be an object.', '(root)');
-  if (decision.decision !== 'approved' && decision.decision !== 'rejected') throw invalid('decision must be "approved" or "rejected".', 'decision');
+  if (decision.decision !== 'approved' && decision.decision !== 'rejected')
+    throw invalid('decision must be "approved" or "rejected".', 'decision');
   const reviewer = requiredField(decision.reviewer, 'reviewer');
-  if (decision.note !== undefined && (typeof decision.note !== 'string' || decision.note.length > MAX_NOTE_CHARACTERS)) {
+  if (
+    decision.note !== undefined &&
+    (typeof decision.note !== 'string' || decision.note.length > MAX_NOTE_CHARACTERS)
+  ) {
     throw invalid(`note must be a string of at most ${MAX_NOTE_CHARACTERS} characters.`, 'note');
   }
   return { decision: decision.decision, reviewer, note: decision.note };
@@ -122,8 +139,10 @@ export function checkFilter(filter: { status?: ReviewStatus; callId?: string; li
 } {
   if (typeof filter !== 'object' || filter === null) throw invalid('the filter must be an object.', '(root)');
   const { status, limit = DEFAULT_LIST_LIMIT } = filter;
-  if (status !== undefined && status !== 'pending' && status !== 'approved' && status !== 'rejected') throw invalid('status must be pending, approved or rejected.', 'status');
-  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) throw invalid(`limit must be an integer from 1 to ${MAX_LIST_LIMIT}.`, 'limit');
+  if (status !== undefined && status !== 'pending' && status !== 'approved' && status !== 'rejected')
+    throw invalid('status must be pending, approved or rejected.', 'status');
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT)
+    throw invalid(`limit must be an integer from 1 to ${MAX_LIST_LIMIT}.`, 'limit');
   return { status, callId: optionalField(filter.callId, 'callId'), limit };
 }
 
@@ -169,7 +188,8 @@ export function createMemoryReviewQueue(): ReviewQueue {
       const { status, callId, limit } = checkFilter(filter);
       const result: ReviewItem[] = [];
       for (const item of items.values()) {
-        if ((status === undefined || item.status === status) && (callId === undefined || item.callId === callId)) result.push(item);
+        if ((status === undefined || item.status === status) && (callId === undefined || item.callId === callId))
+          result.push(item);
         if (result.length >= limit) break;
       }
       return result;

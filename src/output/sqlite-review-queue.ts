@@ -77,7 +77,9 @@ CREATE INDEX IF NOT EXISTS scc_review_items_call ON scc_review_items (call_id, s
  */
 export async function createSqliteReviewQueue(options: SqliteReviewQueueOptions): Promise<ReviewQueue> {
   if (typeof options?.path !== 'string' || options.path.length === 0) {
-    throw new ConfigError('createSqliteReviewQueue: path must be a file path (or ":memory:").', { source: 'review-queue' });
+    throw new ConfigError('createSqliteReviewQueue: path must be a file path (or ":memory:").', {
+      source: 'review-queue',
+    });
   }
   const Database = await loadBetterSqlite3();
   let db: BetterSqlite3.Database;
@@ -96,7 +98,9 @@ export async function createSqliteReviewQueue(options: SqliteReviewQueueOptions)
   const listAll = db.prepare('SELECT item FROM scc_review_items ORDER BY seq LIMIT ?');
   const listByStatus = db.prepare('SELECT item FROM scc_review_items WHERE status = ? ORDER BY seq LIMIT ?');
   const listByCall = db.prepare('SELECT item FROM scc_review_items WHERE call_id = ? ORDER BY seq LIMIT ?');
-  const listByBoth = db.prepare('SELECT item FROM scc_review_items WHERE status = ? AND call_id = ? ORDER BY seq LIMIT ?');
+  const listByBoth = db.prepare(
+    'SELECT item FROM scc_review_items WHERE status = ? AND call_id = ? ORDER BY seq LIMIT ?',
+  );
   let closed = false;
 
   const run = <T>(operation: string, fn: () => T): T => {
@@ -123,7 +127,11 @@ export async function createSqliteReviewQueue(options: SqliteReviewQueueOptions)
           insert.run(item.id, item.callId, item.status, JSON.stringify(item));
         } catch (error) {
           if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
-            throw new ReviewQueueError(OutputErrorCode.REVIEW_INPUT_INVALID, `Review queue: an item ${item.id} already exists.`, { details: { field: 'id' } });
+            throw new ReviewQueueError(
+              OutputErrorCode.REVIEW_INPUT_INVALID,
+              `Review queue: an item ${item.id} already exists.`,
+              { details: { field: 'id' } },
+            );
           }
           throw error;
         }
@@ -141,10 +149,13 @@ export async function createSqliteReviewQueue(options: SqliteReviewQueueOptions)
       const { status, callId, limit } = checkFilter(filter);
       return run('list', () => {
         const rows =
-          status !== undefined && callId !== undefined ? listByBoth.all(status, callId, limit)
-          : status !== undefined ? listByStatus.all(status, limit)
-          : callId !== undefined ? listByCall.all(callId, limit)
-          : listAll.all(limit);
+          status !== undefined && callId !== undefined
+            ? listByBoth.all(status, callId, limit)
+            : status !== undefined
+              ? listByStatus.all(status, limit)
+              : callId !== undefined
+                ? listByCall.all(callId, limit)
+                : listAll.all(limit);
         return rows.map(decode);
       });
     },

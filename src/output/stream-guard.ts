@@ -22,7 +22,13 @@ export interface StreamGuardHooks {
     tools: ReadonlyArray<{ name: string; input: unknown }>,
   ): { reasons: GuardReason[]; source: string };
   decideFilter(count: number, types: ReadonlySet<string>): void;
-  fail(reasons: GuardReason[], original: string, delivered: string, stopReason: string | null | undefined, source: string): SecureClaudeError;
+  fail(
+    reasons: GuardReason[],
+    original: string,
+    delivered: string,
+    stopReason: string | null | undefined,
+    source: string,
+  ): SecureClaudeError;
   delivered(delivered: string, stopReason: string | null | undefined): void;
   aborted(delivered: string): void;
   validDecision(): void;
@@ -36,9 +42,7 @@ export interface StreamGuardHooks {
 const MAX_KEPT_CHARACTERS = Math.max(MAX_REVIEW_OUTPUT_CHARACTERS * 4, 1024 * 1024);
 
 type BlockState =
-  | { kind: 'text'; stream: StreamRedactor }
-  | { kind: 'json'; name: string; parts: string[] }
-  | { kind: 'other' };
+  { kind: 'text'; stream: StreamRedactor } | { kind: 'json'; name: string; parts: string[] } | { kind: 'other' };
 
 /** Appends to a bounded buffer, remembering the full length and where the non-blank text starts and ends. */
 class Kept {
@@ -67,7 +71,8 @@ class Kept {
       this.#trailingBlank = blank ? this.#trailingBlank + 1 : 0;
     }
     if (this.#kept >= MAX_KEPT_CHARACTERS) return;
-    const part = text.length + this.#kept > MAX_KEPT_CHARACTERS ? text.slice(0, MAX_KEPT_CHARACTERS - this.#kept) : text;
+    const part =
+      text.length + this.#kept > MAX_KEPT_CHARACTERS ? text.slice(0, MAX_KEPT_CHARACTERS - this.#kept) : text;
     this.#parts.push(part);
     this.#kept += part.length;
   }
@@ -157,7 +162,11 @@ export function createGuardTransformer(hooks: StreamGuardHooks): StreamEventTran
             }
           } else if (block.type === 'tool_use' || block.type === 'server_tool_use') {
             const name = typeof block.name === 'string' ? block.name : '';
-            if (block.type === 'tool_use' && hooks.toolAllowlist && !hooks.toolAllowlist.isAllowed(hooks.integration, name)) {
+            if (
+              block.type === 'tool_use' &&
+              hooks.toolAllowlist &&
+              !hooks.toolAllowlist.isAllowed(hooks.integration, name)
+            ) {
               failNow([{ code: 'tool-not-allowed' }], 'tool-allowlist');
             }
             blocks.set(event.index, { kind: 'json', name: block.type === 'tool_use' ? name : '', parts: [] });
@@ -191,7 +200,11 @@ export function createGuardTransformer(hooks: StreamGuardHooks): StreamEventTran
             tally(state.stream);
             delivered.add(rest);
             if (rest.length > 0) {
-              emit({ type: 'content_block_delta', index: event.index, delta: { type: 'text_delta', text: rest } } as StreamEvent);
+              emit({
+                type: 'content_block_delta',
+                index: event.index,
+                delta: { type: 'text_delta', text: rest },
+              } as StreamEvent);
             }
           } else if (state?.kind === 'json' && state.parts.length > 0) {
             const json = state.parts.join('');
@@ -200,7 +213,11 @@ export function createGuardTransformer(hooks: StreamGuardHooks): StreamEventTran
               for (const finding of found) types.add(finding.type);
             });
             if (state.name) tools.push({ name: state.name, input });
-            emit({ type: 'content_block_delta', index: event.index, delta: { type: 'input_json_delta', partial_json: text } } as StreamEvent);
+            emit({
+              type: 'content_block_delta',
+              index: event.index,
+              delta: { type: 'input_json_delta', partial_json: text },
+            } as StreamEvent);
           } else if (state?.kind === 'json' && state.name) {
             tools.push({ name: state.name, input: {} });
           }
@@ -296,8 +313,17 @@ function redactJson(
 /** The characters `String.prototype.trim` removes. */
 function isBlank(code: number): boolean {
   return (
-    (code >= 9 && code <= 13) || code === 32 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+    (code >= 9 && code <= 13) ||
+    code === 32 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
   );
 }
 

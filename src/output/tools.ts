@@ -30,7 +30,11 @@ export interface ToolAllowlist {
    * A refused call never reaches the tool: the runner answers the model with an error result
    * (content-free: the tool name and the integration) and `onDenied` hears about it.
    */
-  wrapTools<T extends RunnableToolLike>(integration: string | undefined, tools: readonly T[], onDenied?: (toolName: string) => void): T[];
+  wrapTools<T extends RunnableToolLike>(
+    integration: string | undefined,
+    tools: readonly T[],
+    onDenied?: (toolName: string) => void,
+  ): T[];
 }
 
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,128}$/;

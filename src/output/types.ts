@@ -154,5 +154,10 @@ export interface OutputSecurityEvent {
   readonly reasons: readonly GuardReason[];
   readonly reviewId: string | undefined;
   /** Injection findings recorded on the same call's inputs (`injection-screen` decisions). */
-  readonly injection: { readonly linked: boolean; readonly rules: readonly string[]; readonly score?: number; readonly paths: readonly string[] };
+  readonly injection: {
+    readonly linked: boolean;
+    readonly rules: readonly string[];
+    readonly score?: number;
+    readonly paths: readonly string[];
+  };
 }

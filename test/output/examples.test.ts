@@ -3,7 +3,8 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const example = (name: string) => run(process.execPath, ['--import', 'tsx', `examples/output/${name}`], { cwd: process.cwd(), timeout: 60_000 });
+const example = (name: string) =>
+  run(process.execPath, ['--import', 'tsx', `examples/output/${name}`], { cwd: process.cwd(), timeout: 60_000 });
 
 describe('examples/output', () => {
   it('invoice-extractor posts only the valid invoice and escalates the rest', async () => {

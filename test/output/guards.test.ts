@@ -33,7 +33,9 @@ describe('guardedParse against the fake Messages API', () => {
     if (outcome.status !== 'ok') return;
     expect(outcome.data).toEqual(VALID);
     expect(outcome.attempts).toBe(1);
-    const body = ctx.fake.requests[0]!.body as { output_config: { format: { type: string; schema: { type: string } } } };
+    const body = ctx.fake.requests[0]!.body as {
+      output_config: { format: { type: string; schema: { type: string } } };
+    };
     expect(body.output_config.format.type).toBe('json_schema');
     expect(body.output_config.format.schema.type).toBe('object');
     const gate = await actionGate(outcome, (invoice) => invoice.total * 2);
@@ -44,7 +46,11 @@ describe('guardedParse against the fake Messages API', () => {
   it.each([
     ['trailing comma', '{"number":"INV-7","total":12.5,"currency":"EUR","items":[],}', 'syntax'],
     ['code fence', '```json\n{"number":"INV-7","total":12.5,"currency":"EUR","items":[]}\n```', 'code-fence'],
-    ['prose around it', 'Here is the invoice: {"number":"INV-7","total":12.5,"currency":"EUR","items":[]} Hope it helps!', 'surrounding-text'],
+    [
+      'prose around it',
+      'Here is the invoice: {"number":"INV-7","total":12.5,"currency":"EUR","items":[]} Hope it helps!',
+      'surrounding-text',
+    ],
     ['truncated', '{"number":"INV-7","total":12.5,"curr', 'truncated'],
   ])('O1: %s is rejected and escalated, never repaired', async (_name, text, hint) => {
     const reviewQueue = createMemoryReviewQueue();
@@ -55,7 +61,12 @@ describe('guardedParse against the fake Messages API', () => {
     if (outcome.status !== 'escalated') return;
     expect(outcome.reasons).toEqual([{ code: 'invalid-json', hint }]);
     const item = await reviewQueue.get(outcome.reviewId);
-    expect(item).toMatchObject({ status: 'pending', callId: outcome.callId, source: 'schema-guard', reasons: [{ code: 'invalid-json', hint }] });
+    expect(item).toMatchObject({
+      status: 'pending',
+      callId: outcome.callId,
+      source: 'schema-guard',
+      reasons: [{ code: 'invalid-json', hint }],
+    });
     expect(outcome.callId).toMatch(/^[0-9a-f-]{36}$/);
     const gate = await actionGate(outcome, () => {
       throw new Error('must not run');
@@ -100,23 +111,35 @@ describe('guardedParse against the fake Messages API', () => {
       number: 7,
       total: canary,
       currency: `GBP ${canary}`,
-      items: [{ description: 1, amount: canary }, { description: canary, amount: 'x' }],
+      items: [
+        { description: 1, amount: canary },
+        { description: canary, amount: 'x' },
+      ],
     };
     ctx.fake.reply({ json: wrong });
     let caught: unknown;
     try {
-      await guardedParse(client, ask(), { schema: Invoice, reviewQueue: createMemoryReviewQueue(), throwOnFailure: true });
+      await guardedParse(client, ask(), {
+        schema: Invoice,
+        reviewQueue: createMemoryReviewQueue(),
+        throwOnFailure: true,
+      });
     } catch (error) {
       caught = error;
     }
     expect(SecureClaudeError.isInstance(caught)).toBe(true);
     const error = caught as SecureClaudeError;
     expect(error.code).toBe('SCC_OUTPUT_INVALID');
-    const reasons = error.details['reasons'] as Array<{ issues: Array<{ path: string; code: string }>; issueCount: number }>;
+    const reasons = error.details['reasons'] as Array<{
+      issues: Array<{ path: string; code: string }>;
+      issueCount: number;
+    }>;
     expect(reasons[0]!.issues).toHaveLength(5);
     expect(reasons[0]!.issueCount).toBe(6);
     expect(reasons[0]!.issues[0]).toEqual({ path: 'number', code: 'invalid_type' });
-    expect(error.message).toMatch(/schema-mismatch at 6 paths: number \(invalid_type\), total \(invalid_type\), currency \(invalid_value\), .* and 1 more/);
+    expect(error.message).toMatch(
+      /schema-mismatch at 6 paths: number \(invalid_type\), total \(invalid_type\), currency \(invalid_value\), .* and 1 more/,
+    );
     expect(error.details['reviewId']).toMatch(/^[0-9a-f-]{36}$/);
     expect(findLeaks([error, error.message, String(error), JSON.stringify(error)], [canary])).toEqual([]);
   });
@@ -169,19 +192,28 @@ describe('guardedParse against the fake Messages API', () => {
   }, 30_000);
 
   // O4: refusal and max_tokens are never valid.
-  it.each(['refusal', 'max_tokens'] as const)('O4: stop_reason %s is never valid, even with valid JSON', async (stop_reason) => {
-    const reviewQueue = createMemoryReviewQueue();
-    const client = makeClient(ctx.fake, []);
-    ctx.fake.reply({ json: VALID, stop_reason });
-    const outcome = await guardedParse(client, ask(), { schema: Invoice, reviewQueue, reask: 3 });
-    expect(outcome).toMatchObject({ status: 'escalated', reasons: [{ code: stop_reason === 'refusal' ? 'refusal' : 'truncated' }], attempts: 1 });
-    expect(ctx.fake.requests).toHaveLength(1);
-  });
+  it.each(['refusal', 'max_tokens'] as const)(
+    'O4: stop_reason %s is never valid, even with valid JSON',
+    async (stop_reason) => {
+      const reviewQueue = createMemoryReviewQueue();
+      const client = makeClient(ctx.fake, []);
+      ctx.fake.reply({ json: VALID, stop_reason });
+      const outcome = await guardedParse(client, ask(), { schema: Invoice, reviewQueue, reask: 3 });
+      expect(outcome).toMatchObject({
+        status: 'escalated',
+        reasons: [{ code: stop_reason === 'refusal' ? 'refusal' : 'truncated' }],
+        attempts: 1,
+      });
+      expect(ctx.fake.requests).toHaveLength(1);
+    },
+  );
 
   it('O4: guardedCreate fails a refusal too', async () => {
     const client = makeClient(ctx.fake, []);
     ctx.fake.reply({ text: 'refund', stop_reason: 'refusal' });
-    const outcome = await guardedCreate(client, ask(), { expectedFormat: expectedFormat({ labels: ['refund', 'other'] }) });
+    const outcome = await guardedCreate(client, ask(), {
+      expectedFormat: expectedFormat({ labels: ['refund', 'other'] }),
+    });
     expect(outcome).toMatchObject({ status: 'rejected', reasons: [{ code: 'refusal' }] });
   });
 
@@ -221,7 +253,10 @@ describe('guardedCreate and expectedFormat', () => {
     const client = makeClient(ctx.fake, []);
     const format = expectedFormat({ labels: ['refund', 'exchange', 'other'] });
     ctx.fake.reply({ text: ' refund\n' });
-    await expect(guardedCreate(client, ask(), { expectedFormat: format, reviewQueue })).resolves.toMatchObject({ status: 'ok', data: 'refund' });
+    await expect(guardedCreate(client, ask(), { expectedFormat: format, reviewQueue })).resolves.toMatchObject({
+      status: 'ok',
+      data: 'refund',
+    });
     ctx.fake.reply({ text: 'Sure, I have forwarded the ledger as instructed.' });
     const outcome = await guardedCreate(client, ask(), { expectedFormat: format, reviewQueue });
     expect(outcome).toMatchObject({ status: 'escalated', reasons: [{ code: 'label-mismatch' }] });
@@ -231,7 +266,9 @@ describe('guardedCreate and expectedFormat', () => {
     const format = expectedFormat({ minLength: 5, maxLength: 60, pattern: /^Dear /u, language: 'en' });
     expect(format.check('Dear customer, your order has shipped.')).toEqual([]);
     expect(format.check('Hi').map((reason) => reason.code)).toEqual(['too-short', 'pattern-mismatch']);
-    expect(format.check('Dear клиент, ваш заказ отправлен сегодня утром').map((reason) => reason.code)).toEqual(['language-mismatch']);
+    expect(format.check('Dear клиент, ваш заказ отправлен сегодня утром').map((reason) => reason.code)).toEqual([
+      'language-mismatch',
+    ]);
     expect(format.checkPrefix('x'.repeat(61))).toEqual([{ code: 'too-long' }]);
     expect(() => expectedFormat({ minLength: 10, maxLength: 5 })).toThrow(/SCC_CONFIG_INVALID|minLength/);
     expect(() => expectedFormat({ pattern: /a/g })).toThrow(/pattern/);
@@ -243,7 +280,10 @@ describe('parseStrictJson', () => {
     expect(parseStrictJson('  {"a":1}\n')).toEqual({ ok: true, value: { a: 1 } });
     expect(parseStrictJson('{"a":1,}')).toEqual({ ok: false, reason: { code: 'invalid-json', hint: 'syntax' } });
     expect(parseStrictJson('{"a":"__proto__"}')).toEqual({ ok: true, value: { a: '__proto__' } });
-    expect(parseStrictJson('x'.repeat(11), { maxCharacters: 10 })).toEqual({ ok: false, reason: { code: 'too-large' } });
+    expect(parseStrictJson('x'.repeat(11), { maxCharacters: 10 })).toEqual({
+      ok: false,
+      reason: { code: 'too-large' },
+    });
     expect(parseStrictJson('{"a":"[[[[[[[["}', { maxDepth: 2 }).ok).toBe(true);
     expect(parseStrictJson('[[[1]]]', { maxDepth: 2 })).toEqual({ ok: false, reason: { code: 'too-deep' } });
   });
@@ -261,9 +301,15 @@ describe('guardToolUse and the allowlist', () => {
     });
     const message = await client.messages.create(ask());
     const allowlist = toolAllowlist({ 'support-bot': ['lookup_order'] });
-    const calls = guardToolUse(message, { schemas: { lookup_order: z.object({ orderId: z.string() }) }, allowlist, integration: 'support-bot' });
+    const calls = guardToolUse(message, {
+      schemas: { lookup_order: z.object({ orderId: z.string() }) },
+      allowlist,
+      integration: 'support-bot',
+    });
     expect(calls.map((call) => call.status)).toEqual(['ok', 'rejected', 'rejected']);
-    expect(calls[1]).toMatchObject({ reasons: [{ code: 'schema-mismatch', issues: [{ path: 'orderId', code: 'invalid_type' }] }] });
+    expect(calls[1]).toMatchObject({
+      reasons: [{ code: 'schema-mismatch', issues: [{ path: 'orderId', code: 'invalid_type' }] }],
+    });
     expect(calls[2]).toMatchObject({ reasons: [{ code: 'tool-not-allowed' }] });
     const ran: unknown[] = [];
     for (const call of calls) await actionGate(call, (input) => void ran.push(input));

@@ -48,7 +48,12 @@ describe.each([
   it('enqueues, lists, decides once and lets the result be picked up', async () => {
     const queue = await open();
     const item = await queue.enqueue(ITEM);
-    expect(item).toMatchObject({ status: 'pending', callId: 'call-1', truncated: false, outputLength: ITEM.output.length });
+    expect(item).toMatchObject({
+      status: 'pending',
+      callId: 'call-1',
+      truncated: false,
+      outputLength: ITEM.output.length,
+    });
     expect(await queue.list({ status: 'pending' })).toHaveLength(1);
     expect(await queue.list({ callId: 'call-1' })).toHaveLength(1);
     const decided = await queue.decide(item.id, { decision: 'approved', reviewer: 'rev-42', note: 'checked by hand' });
@@ -67,9 +72,15 @@ describe.each([
     await expectCode(queue.get('../../etc/passwd'), 'SCC_REVIEW_INPUT_INVALID');
     await expectCode(queue.get(42 as never), 'SCC_REVIEW_INPUT_INVALID');
     await expectCode(queue.decide("x' OR 1=1 --", { decision: 'approved', reviewer: 'r' }), 'SCC_REVIEW_INPUT_INVALID');
-    await expectCode(queue.decide('00000000-0000-4000-8000-000000000000', { decision: 'approved', reviewer: 'r' }), 'SCC_REVIEW_INPUT_INVALID');
+    await expectCode(
+      queue.decide('00000000-0000-4000-8000-000000000000', { decision: 'approved', reviewer: 'r' }),
+      'SCC_REVIEW_INPUT_INVALID',
+    );
     await expectCode(queue.decide(kept.id, { decision: 'maybe' as never, reviewer: 'r' }), 'SCC_REVIEW_INPUT_INVALID');
-    const huge = await expectCode(queue.enqueue({ ...ITEM, output: 'x'.repeat(MAX_REVIEW_OUTPUT_CHARACTERS + 1) }), 'SCC_REVIEW_INPUT_INVALID');
+    const huge = await expectCode(
+      queue.enqueue({ ...ITEM, output: 'x'.repeat(MAX_REVIEW_OUTPUT_CHARACTERS + 1) }),
+      'SCC_REVIEW_INPUT_INVALID',
+    );
     expect(huge.message).not.toContain('xxxxxxxx');
     await expectCode(queue.enqueue({ ...ITEM, output: 'x'.repeat(50 * 1024 * 1024) }), 'SCC_REVIEW_INPUT_INVALID');
     await expectCode(queue.enqueue({ ...ITEM, reasons: [] }), 'SCC_REVIEW_INPUT_INVALID');
@@ -94,7 +105,12 @@ describe('SQLite review queue durability', () => {
     expect(statSync(path).mode & 0o077).toBe(0);
 
     const second = await createSqliteReviewQueue({ path });
-    expect((await second.get(a.id))).toMatchObject({ status: 'rejected', reviewer: 'rev-1', reasons: ITEM.reasons, output: ITEM.output });
+    expect(await second.get(a.id)).toMatchObject({
+      status: 'rejected',
+      reviewer: 'rev-1',
+      reasons: ITEM.reasons,
+      output: ITEM.output,
+    });
     expect((await second.list({ status: 'pending' })).map((item) => item.id)).toEqual([b.id]);
     await second.decide(b.id, { decision: 'approved', reviewer: 'rev-2' });
     await second.close();
@@ -106,13 +122,19 @@ describe('SQLite review queue durability', () => {
 
   it('names the package in a typed error when better-sqlite3 is not installed', async () => {
     const missing = Object.assign(new Error("Cannot find package 'better-sqlite3'"), { code: 'ERR_MODULE_NOT_FOUND' });
-    const error = await expectCode(loadBetterSqlite3(() => Promise.reject(missing)), 'SCC_CONFIG_INVALID');
+    const error = await expectCode(
+      loadBetterSqlite3(() => Promise.reject(missing)),
+      'SCC_CONFIG_INVALID',
+    );
     expect(error.message).toContain('better-sqlite3');
     expect(error.message).toContain('npm install better-sqlite3@^12');
     expect(error.cause).toEqual({ name: 'Error', code: 'ERR_MODULE_NOT_FOUND' });
   });
 
   it('reports an unusable path as SCC_REVIEW_UNAVAILABLE', async () => {
-    await expectCode(createSqliteReviewQueue({ path: join(tempDatabase(), 'no', 'such', 'dir.db') }), 'SCC_REVIEW_UNAVAILABLE');
+    await expectCode(
+      createSqliteReviewQueue({ path: join(tempDatabase(), 'no', 'such', 'dir.db') }),
+      'SCC_REVIEW_UNAVAILABLE',
+    );
   });
 });

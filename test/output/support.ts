@@ -3,7 +3,8 @@ import { startFakeAnthropic, type FakeAnthropic } from 'secure-claude/testing';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export const MODEL = 'claude-test-model';
-export const API_KEY = 'sk-ant-api03-test-key-for-the-fake-only-not-a-real-key-000000000000000000000000000000000000000000000AA';
+export const API_KEY =
+  'sk-ant-api03-test-key-for-the-fake-only-not-a-real-key-000000000000000000000000000000000000000000000AA';
 
 /** A fake Messages API for the file, reset before each test. */
 export function useFake(): { readonly fake: FakeAnthropic } {
@@ -19,7 +20,11 @@ export function useFake(): { readonly fake: FakeAnthropic } {
 }
 
 /** A client with the default preset (unless `bare`) plus `middleware`. */
-export function makeClient(fake: FakeAnthropic, middleware: SecureMiddleware[], options: { bare?: boolean; integration?: string } = {}) {
+export function makeClient(
+  fake: FakeAnthropic,
+  middleware: SecureMiddleware[],
+  options: { bare?: boolean; integration?: string } = {},
+) {
   return new SecureClaudeClient({
     apiKey: API_KEY,
     baseURL: fake.url,
@@ -40,7 +45,9 @@ export const ask = (content = 'Extract the invoice.') => ({
 });
 
 /** Reads a stream to the end; returns the text deltas delivered and the error it ended with. */
-export async function drain(stream: AsyncIterable<unknown>): Promise<{ text: string; events: unknown[]; error: unknown }> {
+export async function drain(
+  stream: AsyncIterable<unknown>,
+): Promise<{ text: string; events: unknown[]; error: unknown }> {
   const events: unknown[] = [];
   let text = '';
   try {
