@@ -3,7 +3,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPreset, definePreset, getSecurityDecisions, type SecurityDecision } from 'secure-claude';
 import { isLuhnValid } from '../../src/data/validators';
 import { Substitutions } from '../../src/data/deidentify';
+import { z } from 'zod';
+import { classificationMiddleware } from '../../src/data/classification-middleware';
+import { classified } from '../../src/data/classify';
 import { SUBSTITUTIONS_STATE, deidentifyMiddleware } from '../../src/data/deidentify-middleware';
+import { minimizedJson } from '../../src/data/minimize';
 import { findLeaks } from '../helpers/canary';
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic';
 import { MODEL, createTracing, makeClient, sentBody, to } from './support';
@@ -187,6 +191,27 @@ describe('de-identification in development', () => {
     expect(wire).toContain('[REDACTED:AWS_ACCESS_KEY]');
     expect(message.content[0]).toMatchObject({ text: MODEL_REPLY });
     expect(audit.events.at(-1)).toMatchObject({ type: 'call.completed', dataClass: 'restricted' });
+  });
+
+  it('structured data: labelled fields are de-identified and restored; a later classification sees only substitutes', async () => {
+    const Visit = z.object({ name: classified(z.string(), { class: 'confidential', category: 'PII' }), diagnosis: classified(z.string(), { class: 'restricted', category: 'PHI' }) });
+    const record = { name: NAME, diagnosis: 'Stage-2 hypertension', ssn: '123-45-6789' };
+    const policy = [{ id: 'no-phi', category: 'PHI', action: 'block' as const }];
+    const { client, audit } = makeClient({ fake, middleware: [deidentifyMiddleware({ restoreFor: ['support-agent'] }), classificationMiddleware({ policy })] });
+    fake.reply({ text: 'Plan for <PII_1>: manage <PHI_1>.' });
+    const params = { model: MODEL, max_tokens: 64, messages: [{ role: 'user' as const, content: [minimizedJson(record, Visit)] }] };
+    const message = await client.messages.create(params, toSupport);
+    const wire = JSON.parse((fake.requests[0]!.body as { messages: Array<{ content: Array<{ text: string }> }> }).messages[0]!.content[0]!.text);
+    expect(wire).toEqual({ name: '<PII_1>', diagnosis: '<PHI_1>' });
+    expect(message.content[0]).toMatchObject({ text: `Plan for ${NAME}: manage Stage-2 hypertension.` });
+    const decisions = getSecurityDecisions(message)!.decisions;
+    expect(decisions).toContainEqual(expect.objectContaining({ middleware: 'deidentify', reason: 'fields-minimized', paths: ['ssn'] }));
+    expect(decisions).toContainEqual(
+      expect.objectContaining({ middleware: 'deidentify', action: 'pseudonymize', paths: ['messages.0.content.0.text#name', 'messages.0.content.0.text#diagnosis'], dataClass: 'restricted' }),
+    );
+    expect(decisions).toContainEqual(expect.objectContaining({ middleware: 'classification', action: 'allow', dataClass: 'public' }));
+    expect(audit.events.at(-1)).toMatchObject({ type: 'call.completed', dataClass: 'restricted' });
+    expect(findLeaks([audit.events, decisions], [NAME, 'Stage-2 hypertension', '123-45-6789'])).toEqual([]);
   });
 
   it('validates options, naming paths', () => {
