@@ -140,9 +140,7 @@ export function buildNormalizedView(text: string): NormalizedView {
       hiddenCharacters: 0,
     };
   }
-  const units: number[] = [];
-  const pieceStarts: number[] = [];
-  const pieceEnds: number[] = [];
+  const buffer = new ViewBuffer(text.length + 16);
   const hiddenRuns: HiddenRun[] = [];
   const hiddenPayloads: HiddenPayload[] = [];
   let hiddenCharacters = 0;
@@ -160,17 +158,16 @@ export function buildNormalizedView(text: string): NormalizedView {
 
   let index = 0;
   while (index < text.length) {
-    const codePoint = text.codePointAt(index) ?? 0;
-    const width = codePoint > 0xffff ? 2 : 1;
-    const end = index + width;
-    if (codePoint < 0x80) {
-      previousVisible = codePoint;
-      units.push(codePoint >= 0x41 && codePoint <= 0x5a ? codePoint + 0x20 : codePoint);
-      pieceStarts.push(index);
-      pieceEnds.push(end);
-      index = end;
+    const unit = text.charCodeAt(index);
+    if (unit < 0x80) {
+      previousVisible = unit;
+      buffer.push(unit >= 0x41 && unit <= 0x5a ? unit + 0x20 : unit, index, index + 1);
+      index += 1;
       continue;
     }
+    const codePoint = text.codePointAt(index) ?? unit;
+    const width = codePoint > 0xffff ? 2 : 1;
+    const end = index + width;
     if (isTag(codePoint)) {
       index = consumeTags(
         text,
@@ -211,30 +208,56 @@ export function buildNormalizedView(text: string): NormalizedView {
     previousVisible = codePoint;
     const folded = foldCodePoint(codePoint);
     for (let offset = 0; offset < folded.length; offset += 1) {
-      units.push(folded.charCodeAt(offset));
-      pieceStarts.push(index);
-      pieceEnds.push(end);
+      buffer.push(folded.charCodeAt(offset), index, end);
     }
     index = end;
   }
-  foldMixedScriptWords(units);
+  foldMixedScriptWords(buffer.units, buffer.length);
   return {
-    text: fromUnits(units),
-    starts: Int32Array.from(pieceStarts),
-    ends: Int32Array.from(pieceEnds),
+    text: utf16Decoder.decode(buffer.units.subarray(0, buffer.length)),
+    starts: buffer.starts.slice(0, buffer.length),
+    ends: buffer.ends.slice(0, buffer.length),
     hiddenRuns,
     hiddenPayloads,
     hiddenCharacters,
   };
 }
 
-/** Builds a string from UTF-16 units in chunks (one call per 8 K units, not one string per unit). */
-function fromUnits(units: readonly number[]): string {
-  let result = '';
-  for (let start = 0; start < units.length; start += 8192) {
-    result += String.fromCharCode(...units.slice(start, start + 8192));
+const utf16Decoder = new TextDecoder('utf-16le');
+
+/** The view's code units with their original spans, in typed arrays that grow by doubling. */
+class ViewBuffer {
+  units: Uint16Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.units = new Uint16Array(capacity);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
   }
-  return result;
+
+  push(unit: number, start: number, end: number): void {
+    if (this.length === this.units.length) this.grow();
+    this.units[this.length] = unit;
+    this.starts[this.length] = start;
+    this.ends[this.length] = end;
+    this.length += 1;
+  }
+
+  private grow(): void {
+    const capacity = this.units.length * 2 + 16;
+    const units = new Uint16Array(capacity);
+    const starts = new Int32Array(capacity);
+    const ends = new Int32Array(capacity);
+    units.set(this.units);
+    starts.set(this.starts);
+    ends.set(this.ends);
+    this.units = units;
+    this.starts = starts;
+    this.ends = ends;
+  }
 }
 
 function isPlainAscii(text: string): boolean {
@@ -254,16 +277,16 @@ function isLetter(unit: number): boolean {
 }
 
 /** Folds look-alike letters to Latin in words that also contain a Latin letter ("іgnоre"), not in Russian or Greek words. */
-function foldMixedScriptWords(units: number[]): void {
+function foldMixedScriptWords(units: Uint16Array, length: number): void {
   let wordStart = 0;
-  for (let index = 0; index <= units.length; index += 1) {
-    if (index < units.length && isLetter(units[index] ?? 0)) continue;
+  for (let index = 0; index <= length; index += 1) {
+    if (index < length && isLetter(units[index] ?? 0)) continue;
     if (index - wordStart > 1) foldWord(units, wordStart, index);
     wordStart = index + 1;
   }
 }
 
-function foldWord(units: number[], start: number, end: number): void {
+function foldWord(units: Uint16Array, start: number, end: number): void {
   let hasLatin = false;
   let hasLookAlike = false;
   for (let index = start; index < end; index += 1) {

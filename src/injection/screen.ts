@@ -51,7 +51,7 @@ function collectFindings(text: string, depth: number): InjectionFinding[] {
   const view = buildNormalizedView(text);
   const findings: InjectionFinding[] = hiddenRunFindings(view);
   const words = collectWordKeys(view.text);
-  const nonAscii = view.starts !== null;
+  const nonAscii = view.starts !== null && UNSPACED_OR_CYRILLIC.test(view.text);
   for (const rule of PATTERN_RULES) {
     if (mayMatch(rule, view.text, words, nonAscii)) matchRule(rule, view, findings);
   }
@@ -136,6 +136,9 @@ const TRANSFORM_TRIGGERS = [
 ];
 const ROT13_TRIGGERS = new Set(TRANSFORM_TRIGGERS.map((word) => wordKey(rot13(word))));
 const REVERSED_TRIGGERS = new Set(TRANSFORM_TRIGGERS.map((word) => wordKey(reverse(word))));
+
+/** Scripts the word pre-filter cannot key (Cyrillic inflections, unspaced CJK): their rules always run. */
+const UNSPACED_OR_CYRILLIC = /[\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]/u;
 
 /** A word mixing letters with the digits and symbols leetspeak substitutes for letters. */
 const LEET_WORD = /[a-z][0134578@$][a-z0134578@$]|[0134578@$][a-z]{1,3}[0134578@$]/u;
