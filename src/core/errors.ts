@@ -33,6 +33,10 @@ export const ErrorCode = {
   CREDENTIAL_ENVIRONMENT_MISMATCH: 'SCC_CREDENTIAL_ENVIRONMENT_MISMATCH',
   /** A static key or environment variable was offered where a secret source is required. */
   CREDENTIAL_SOURCE_FORBIDDEN: 'SCC_CREDENTIAL_SOURCE_FORBIDDEN',
+  /** A review-queue call got an invalid id, filter or oversized payload; nothing was changed. */
+  REVIEW_INPUT_INVALID: 'SCC_REVIEW_INPUT_INVALID',
+  /** The review queue's store could not be opened or written. */
+  REVIEW_UNAVAILABLE: 'SCC_REVIEW_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -127,6 +127,11 @@ export interface StreamEventTransformer {
   transform(event: StreamEvent, emit: (event: StreamEvent) => void): void;
   /** Called once when the upstream ends normally (after `message_stop`). */
   flush?(emit: (event: StreamEvent) => void): void;
+  /**
+   * Called once when the stream ends abnormally (upstream cut, consumer cancel). Nothing can be
+   * emitted any more; use it to record what was delivered (redacted) or to queue it for review.
+   */
+  abort?(): void;
 }
 
 /**

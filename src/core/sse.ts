@@ -1,6 +1,6 @@
 import type { Call } from './pipeline';
 import type { StreamEvent, StreamEventTransformer } from './middleware';
-import { ErrorCode, SecureClaudeError } from './errors';
+import { ErrorCode, SecureClaudeError, sanitizeCause } from './errors';
 
 const encoder = new TextEncoder();
 
@@ -75,7 +75,11 @@ export function transformSseBody(
   };
 
   // `cancel` is in the Streams standard and in Node 20, but not yet in TypeScript's DOM typings.
+  let output: TransformStreamDefaultController<Uint8Array> | undefined;
   const transformer: Transformer<Uint8Array, Uint8Array> & { cancel(reason: unknown): void } = {
+    start(controller) {
+      output = controller;
+    },
     transform(chunk, controller) {
       if (failed) return;
       buffer += decoder.decode(chunk, { stream: true });
@@ -111,7 +115,30 @@ export function transformSseBody(
     },
     // Called when the reader cancels or the upstream fails: held content is dropped with the stream.
     cancel(reason) {
-      call.finish(reason instanceof Error && reason.name !== 'AbortError' ? reason : undefined);
+      for (const { name, transformer: each } of transformers) {
+        try {
+          if (each.abort) call.runAs(name, 'stream', () => each.abort!());
+        } catch {
+          // an abort hook cannot change the outcome any more
+        }
+      }
+      const upstreamFailure = reason instanceof Error && reason.name !== 'AbortError';
+      if (!upstreamFailure) {
+        call.finish();
+        return;
+      }
+      const error = new SecureClaudeError(
+        ErrorCode.STREAM_ABORTED,
+        'The streamed reply was cut before it ended; what was delivered had passed the output controls, the rest was dropped.',
+        { source: 'http-layer', cause: sanitizeCause(reason) },
+      );
+      call.finish(error);
+      // Erroring the readable first replaces the transport error the caller would otherwise get.
+      try {
+        output?.error(error);
+      } catch {
+        // already closed
+      }
     },
   };
   return body.pipeThrough(new TransformStream(transformer));

@@ -1,20 +1,10 @@
-import {
-  OutputValidationError,
-  SecureClaudeError,
-  type ErrorCode,
-  type SecureClaudeErrorOptions,
-} from '../core/errors';
+import { ErrorCode, OutputValidationError, SecureClaudeError, type SecureClaudeErrorOptions } from '../core/errors';
 import type { GuardReason } from './types';
 
-/**
- * Codes of this module that are not (yet) in the core `ErrorCode` table. Match on them like any
- * other code; they are stable.
- */
+/** The review-queue codes, a subset of the core `ErrorCode` table. */
 export const OutputErrorCode = {
-  /** A review queue call got bad input (an invalid id, an oversized payload, a second verdict). Nothing stored changed. */
-  REVIEW_INPUT_INVALID: 'SCC_REVIEW_INPUT_INVALID',
-  /** The review queue cannot be used: closed, or its storage failed. */
-  REVIEW_UNAVAILABLE: 'SCC_REVIEW_UNAVAILABLE',
+  REVIEW_INPUT_INVALID: ErrorCode.REVIEW_INPUT_INVALID,
+  REVIEW_UNAVAILABLE: ErrorCode.REVIEW_UNAVAILABLE,
 } as const;
 
 export type OutputErrorCode = (typeof OutputErrorCode)[keyof typeof OutputErrorCode];
@@ -22,7 +12,7 @@ export type OutputErrorCode = (typeof OutputErrorCode)[keyof typeof OutputErrorC
 /** A review queue refused a call. The message names the field and the limit, never the payload. */
 export class ReviewQueueError extends SecureClaudeError {
   constructor(code: OutputErrorCode, message: string, options: SecureClaudeErrorOptions = {}) {
-    super(code as unknown as ErrorCode, message, { source: 'review-queue', ...options });
+    super(code, message, { source: 'review-queue', ...options });
   }
 }
 

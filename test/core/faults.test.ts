@@ -83,7 +83,7 @@ describe('fault matrix rows A1-A3 through the default pipeline', () => {
       }
     })().catch((caught: unknown) => caught);
     const logged = console.restore();
-    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ code: 'SCC_STREAM_ABORTED', source: 'http-layer' });
     expect(findLeaks([text, error, logged], [leaked])).toEqual([]);
     expectNoLeak([leaked, key], [text, error, logged], audit);
   });
