@@ -140,8 +140,8 @@ const REVERSED_TRIGGERS = new Set(TRANSFORM_TRIGGERS.map((word) => wordKey(rever
 /** Scripts the word pre-filter cannot key (Cyrillic inflections, unspaced CJK): their rules always run. */
 const UNSPACED_OR_CYRILLIC = /[\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]/u;
 
-/** A word mixing letters with the digits and symbols leetspeak substitutes for letters. */
-const LEET_WORD = /[a-z][0134578@$][a-z0134578@$]|[0134578@$][a-z]{1,3}[0134578@$]/u;
+/** A word with two leetspeak digits among its letters ("1gn0re", "pr3v10us"); one digit or an `@` in an address is not enough. */
+const LEET_WORD = /[a-z][0134578][a-z]{0,3}[0134578]|[0134578][a-z]{1,3}[0134578][a-z]/u;
 
 /** Looks for the stand-alone phrases in ROT13, reversed and de-leeted text; ordinary text yields nothing there. */
 function screenTransformedViews(view: NormalizedView, words: ReadonlySet<number>, into: InjectionFinding[]): void {
