@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { mapParamsText, mapResultText } from '../core/content';
 import type { Environment, MiddlewareContext, SecureMiddleware, StreamEvent, StreamEventTransformer } from '../core/middleware';
 import { parseOptions } from '../core/options';
-import { DATA_CLASS_ORDER, findStructuredBlocks, maxClass, wildcard, type DataClass, type DataLabel } from './classes';
+import { DATA_CLASS_ORDER, findStructuredBlocks, isAtLeast, maxClass, wildcard, type DataClass, type DataLabel } from './classes';
 import { classOfEarlierRedactions, createClassifier } from './classify';
 import { Substitutions, deidentifyFindings, deidentifyStructured, restoreJson, type DeidentifyMode, type Restorer, type StreamRestorer } from './deidentify';
 import { recordMinimization } from './minimize';
@@ -139,14 +139,17 @@ export function deidentifyMiddleware(options: DeidentifyMiddlewareOptions = {}):
               paths.push(`${location.path}#${field.path}`);
               count++;
             }
+            let replacedInText = 0;
             for (const finding of result.findings) {
               dataClass = maxClass(dataClass, finding.label.class) ?? dataClass;
-              if (finding.label.class && DATA_CLASS_ORDER.indexOf(finding.label.class) >= DATA_CLASS_ORDER.indexOf(config.minimumClass)) {
+              if (isAtLeast(finding.label.class, config.minimumClass)) {
                 types.add(finding.type);
-                count++;
+                replacedInText++;
               }
             }
-            return result.text === text ? text : result.text;
+            count += replacedInText;
+            if (replacedInText > 0) paths.push(location.path);
+            return result.text;
           }
         }
         const classified = classifier.classify(text);
