@@ -6,6 +6,9 @@ export const entries = {
   cli: 'src/cli.ts',
   testing: 'src/testing/index.ts',
   credentials: 'src/credentials/index.ts',
+  data: 'src/data/index.ts',
+  injection: 'src/injection/index.ts',
+  output: 'src/output/index.ts',
 };
 
 export default defineConfig({

@@ -141,6 +141,10 @@ export interface ResolvedSecurity {
  * const message = await client.messages.create({ model, max_tokens: 256, messages });
  */
 export class SecureClaudeClient extends Anthropic {
+  /** `client.messages`, secured; the methods also take `options.security` (destination, correlation id). */
+  declare messages: SecureMessages;
+  /** `client.beta`, with `beta.messages` secured. */
+  declare beta: Anthropic['beta'] & { messages: SecureBetaMessages };
   /** The client's resolved security settings. */
   readonly security: ResolvedSecurity;
   /** @internal */

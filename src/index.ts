@@ -58,3 +58,37 @@ export { screenInjection, injectionScreenMiddleware } from './injection';
 export type { InjectionScreenOptions } from './injection';
 export { scopeMiddleware } from './credentials/scope-middleware';
 export type { ScopeOptions } from './credentials/scope-middleware';
+export { buildPrompt, trusted, untrusted, dangerouslyTrust } from './injection/prompt-builder';
+export type { BuildPromptOptions, TrustedText, UntrustedText } from './injection/prompt-builder';
+export { injectionSecondOpinionMiddleware, SECOND_OPINION_DESTINATION } from './injection/second-opinion';
+export type { SecondOpinionOptions } from './injection/second-opinion';
+export {
+  outputGuardMiddleware,
+  guardedParse,
+  guardedCreate,
+  guardToolUse,
+  actionGate,
+  expectedFormat,
+  toolAllowlist,
+  createMemoryReviewQueue,
+  createSqliteReviewQueue,
+  jsonLinesOutputLog,
+  createMemoryOutputLog,
+  ReviewQueueError,
+} from './output';
+export type {
+  OutputGuardOptions,
+  GuardedOutcome,
+  GuardedParseOptions,
+  GuardedCreateOptions,
+  ExpectedFormatOptions,
+  ToolAllowlist,
+  ReviewQueue,
+  ReviewItem,
+  OutputLog,
+  OutputLogEntry,
+} from './output';
+export { verifyControls } from './monitoring/verify';
+export type { ControlCheck } from './monitoring/verify';
+export { assessPosture } from './monitoring/posture';
+export type { PostureItem } from './monitoring/posture';
