@@ -252,7 +252,7 @@ const UNFILTERED_RULES: readonly PatternRule[] = [
     'instruction-override-going-forward',
     'instruction-override',
     0.3,
-    `\\b${any('from here on', 'from now on', 'going forward', 'henceforth', 'from this point forward', 'for the rest of (?:this|the) (?:conversation|chat|session)')}\\b`,
+    `\\b${any('from here on', 'going forward', 'henceforth', 'from this point forward', 'for the rest of (?:this|the) (?:conversation|chat|session)')}\\b`,
   ),
   rule(
     'instruction-override-regardless',
@@ -278,22 +278,22 @@ const UNFILTERED_RULES: readonly PatternRule[] = [
   rule(
     'instruction-override-from-now-on',
     'instruction-override',
-    0.6,
+    0.45,
     `\\bfrom ${any('now on', 'on now', 'this point on', 'this moment on', 'here on')},?\\s{0,2}${any('you', 'your', 'act', 'respond', 'answer', 'reply', 'only', 'always', 'never')}\\b`,
     true,
   ),
   rule(
     'instruction-override-you-are-now',
     'instruction-override',
-    0.55,
-    `\\byou are now ${any('a', 'an', 'in', 'going', 'operating', 'acting', 'free', 'dan', 'no longer', 'unrestricted', 'my', 'the')}\\b`,
+    0.6,
+    `\\byou are now ${any('going to', 'operating', 'acting as', 'free', 'dan', 'no longer bound', 'no longer restricted', 'unrestricted', 'unfiltered', 'jailbroken', 'in developer', 'in dan', 'my', 'an ai', 'a ai', 'an unrestricted', 'an unfiltered', 'a free')}\\b`,
     true,
   ),
   rule(
     'prompt-extraction',
     'prompt-extraction',
     0.75,
-    `\\b${any('reveal', 'print', 'show', 'repeat', 'output', 'display', 'paste', 'share', 'leak', 'tell me', 'give me', 'what is', "what's", 'write out', 'spell out', 'dump', 'expose', 'disclose', 'recite', 'copy')}${gap(30)}\\b${any('your', 'the')} ${any('system', 'initial', 'original', 'hidden', 'secret', 'first', 'full', 'entire', 'exact')} ${any('system ', '')}${any('prompt', 'message', 'instructions', 'configuration', 'settings', 'rules', 'guidelines')}`,
+    `\\b${any('reveal', 'print', 'show', 'repeat', 'output', 'display', 'paste', 'share', 'leak', 'tell me', 'give me', 'what is', "what's", 'write out', 'spell out', 'dump', 'expose', 'disclose', 'recite', 'copy')}${gap(30)}\\b${any('your', 'the')} (?:${any('system', 'initial', 'original', 'hidden', 'secret', 'first', 'full', 'entire', 'exact')} ${any('system ', '')}${any('prompt', 'instructions')}|${any('system', 'initial', 'original', 'hidden', 'secret')} ${any('message', 'configuration', 'settings', 'rules', 'guidelines')})`,
     true,
   ),
   rule(
@@ -381,19 +381,25 @@ const UNFILTERED_RULES: readonly PatternRule[] = [
     'delimiter-escape',
     'delimiter-escape',
     0.65,
-    `<\\/\\s{0,2}${any('document', 'documents', 'document_content', 'untrusted[a-z_-]{0,30}', 'user_input', 'user_data', 'external[a-z_-]{0,20}', 'tool_result', 'tool_output', 'search_results?', 'system', 'instructions', 'context', 'data', 'prompt', 'retrieved[a-z_-]{0,20}')}\\s{0,2}>|-{3,10}\\s{0,2}end of ${any('document', 'data', 'context', 'input', 'untrusted')}`,
+    `<\\/\\s{0,2}${any('document', 'documents', 'document_content', 'untrusted[a-z_-]{0,30}', 'user_input', 'user_data', 'external[a-z_-]{0,20}', 'tool_result', 'tool_output', 'search_results?', 'instructions', 'prompt', 'retrieved[a-z_-]{0,20}')}\\s{0,2}>|-{3,10}\\s{0,2}end of ${any('document', 'data', 'context', 'input', 'untrusted')}`,
   ),
   rule(
     'delimiter-escape-cdata',
     'delimiter-escape',
     0.3,
-    `\\]\\]>|<\\/${any('content', 'text', 'source', 'email', 'input', 'query', 'user', 'human')}>`,
+    `\\]\\]>|<\\/${any('content', 'text', 'source', 'email', 'input', 'query', 'user', 'human', 'data', 'context', 'system')}>`,
   ),
   rule(
     'exfiltration-markdown-image',
     'exfiltration',
-    0.6,
+    0.45,
     `!\\[[^\\]\\n]{0,120}\\]\\(\\s{0,3}<?(?:https?:)?\\/\\/[^\\s)]{1,300}?[?&#][^\\s)=]{1,40}=`,
+  ),
+  rule(
+    'exfiltration-data-parameter',
+    'exfiltration',
+    0.7,
+    `!?\\[[^\\]\\n]{0,120}\\]\\(\\s{0,3}<?(?:https?:)?\\/\\/[^\\s)]{1,300}?[?&]${any('data', 'q', 'query', 'd', 'payload', 'secret', 'token', 'info', 'msg', 'message', 'content', 'history', 'conversation', 'chat', 'user', 'email', 'key', 'pw', 'pass', 'password', 'summary', 'text', 'prompt', 'leak', 'log', 'x')}=`,
   ),
   rule(
     'exfiltration-templated-url',
@@ -422,13 +428,13 @@ const UNFILTERED_RULES: readonly PatternRule[] = [
   rule(
     'addressed-task-assignment',
     'instruction-override',
-    0.5,
+    0.4,
     `\\b${any("you've been", 'you have been', 'you are being', 'you were', "you're being")} ${any('assigned', 'given', 'tasked', 'instructed', 'ordered', 'asked to', 'chosen')}\\b|\\byour ${any('new ', 'real ', 'actual ', 'only ', 'next ', 'primary ', 'true ', '')}${any('task', 'job', 'mission', 'goal', 'objective', 'purpose', 'assignment')} ${any('is', 'will be', 'now is', 'here is')}\\b`,
   ),
   rule(
     'addressed-operating-context',
     'instruction-override',
-    0.5,
+    0.4,
     `\\byou ${any('are', 'are now', 'will be')} ${any('running', 'operating', 'working', 'functioning', 'deployed', 'being tested', 'being evaluated')} ${any('as part of', 'in', 'within', 'under', 'inside', 'on')}\\b`,
   ),
   rule(
@@ -446,7 +452,7 @@ const UNFILTERED_RULES: readonly PatternRule[] = [
   rule(
     'addressed-privilege',
     'instruction-override',
-    0.5,
+    0.4,
     `\\b${any('grant', 'give', 'assign', 'escalate')} ${any('me ', 'yourself ', 'the user ', '')}${any('temporary ', 'full ', 'unrestricted ', '')}${any('admin', 'administrative', 'administrator', 'root', 'elevated', 'superuser', 'sudo')} ${any('privileges', 'access', 'rights', 'permissions')}\\b|\\b${any('enable', 'unlock', 'activate', 'turn on')} ${any('hidden', 'experimental', 'secret', 'developer', 'debug', 'admin', 'advanced', 'restricted')} ${any('features', 'functionalities', 'functionality', 'mode', 'capabilities', 'settings')}\\b`,
   ),
   rule(
@@ -544,14 +550,20 @@ const UNFILTERED_RULES: readonly PatternRule[] = [
     'jailbreak-dan',
     'jailbreak',
     0.7,
-    `\\b${any('do anything now', 'dan mode', 'dan prompt', 'jailbreak mode', 'jailbroken', 'dude mode', 'stan mode', 'aim mode', 'evil mode', 'god mode', 'chaos mode', 'no limits ai', 'anti-dan')}\\b`,
+    `\\b${any('do anything now', 'dan mode', 'dan prompt', 'no limits ai', 'anti-dan', 'jailbreak prompt', 'jailbreak mode')}\\b`,
     true,
+  ),
+  rule(
+    'jailbreak-mode-word',
+    'jailbreak',
+    0.25,
+    `\\b${any('jailbroken', 'dude mode', 'stan mode', 'aim mode', 'evil mode', 'god mode', 'chaos mode', 'evil confidant')}\\b`,
   ),
   rule(
     'jailbreak-developer-mode',
     'jailbreak',
     0.45,
-    `\\b${any('developer mode', 'dev mode', 'devmode', 'god mode', 'sudo mode', 'modalitetin zhvillues', 'mod forbartha', 'modh leasachaidh', 'kwimodi yonjiniyela', 'modo desarrollador', 'mode developpeur', 'entwicklermodus', 'modo de desenvolvedor', 'modalita sviluppatore', 'режим разработчика', '开发者模式', '開発者モード')}\\b`,
+    `\\b${any('developer mode', 'dev mode', 'devmode', 'sudo mode', 'modalitetin zhvillues', 'mod forbartha', 'modh leasachaidh', 'kwimodi yonjiniyela', 'modo desarrollador', 'mode developpeur', 'entwicklermodus', 'modo de desenvolvedor', 'modalita sviluppatore', 'режим разработчика', '开发者模式', '開発者モード')}\\b`,
   ),
   rule(
     'jailbreak-no-restrictions',
@@ -671,6 +683,7 @@ const HINTS: Readonly<Record<string, RuleHints>> = {
   'delimiter-escape': { substrings: ['</', 'end of'] },
   'delimiter-escape-cdata': { substrings: [']]>', '</'] },
   'exfiltration-markdown-image': { substrings: ['!['] },
+  'exfiltration-data-parameter': { substrings: ['](', '] ('] },
   'exfiltration-templated-url': { substrings: ['//'] },
   'active-content': { anchors: ['onerror', 'onload', 'onmouseover', 'onclick', 'javascript', 'script', 'svg'] },
   'addressed-task-assignment': { anchors: ["you've", 'you', 'your'] },
