@@ -18,7 +18,13 @@ const TriageInput = z.object({
   diagnosis: classified(z.string(), { class: 'restricted', category: 'PHI' }),
   symptoms: z.array(z.string()),
 });
-const patient = { name: 'Jane Roe', diagnosis: 'Stage-2 hypertension', symptoms: ['headache'], ssn: '123-45-6789', insurer: 'Acme Health' };
+const patient = {
+  name: 'Jane Roe',
+  diagnosis: 'Stage-2 hypertension',
+  symptoms: ['headache'],
+  ssn: '123-45-6789',
+  insurer: 'Acme Health',
+};
 
 const client = new SecureClaudeClient({
   apiKey: 'sk-ant-api03-classification-demo-key-not-real',
@@ -40,11 +46,21 @@ const client = new SecureClaudeClient({
 const params = (model: string) => ({
   model,
   max_tokens: 256,
-  messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'Suggest next steps for:' }, minimizedJson(patient, TriageInput)] }],
+  messages: [
+    {
+      role: 'user' as const,
+      content: [{ type: 'text' as const, text: 'Suggest next steps for:' }, minimizedJson(patient, TriageInput)],
+    },
+  ],
 });
 const show = (decisions: readonly SecurityDecision[] | undefined) => {
   for (const decision of decisions ?? []) {
-    console.log(`  ${decision.phase} ${decision.middleware}: ${decision.action} (${decision.reason})`, decision.rules ?? '', decision.paths ?? '', decision.dataClass ?? '');
+    console.log(
+      `  ${decision.phase} ${decision.middleware}: ${decision.action} (${decision.reason})`,
+      decision.rules ?? '',
+      decision.paths ?? '',
+      decision.dataClass ?? '',
+    );
   }
 };
 
@@ -58,11 +74,22 @@ try {
 
 // 2. Allowed model: fields minimized, PII/PHI de-identified on the wire, originals restored for the nurse.
 standIn.reply({ text: 'For <PII_1>: recheck <PHI_1> in two weeks.', splits: [7, 12, 33] });
-const stream = client.messages.stream(params('claude-opus-4-1'), { security: { destination: 'triage-nurse' } } as object);
+const stream = client.messages.stream(params('claude-opus-4-1'), {
+  security: { destination: 'triage-nurse' },
+} as object);
 console.log('reply:', await stream.finalText());
-console.log('sent to the API:', (standIn.requests.at(-1)?.body as { messages: Array<{ content: Array<{ text: string }> }> }).messages[0]?.content[1]?.text);
+console.log(
+  'sent to the API:',
+  (standIn.requests.at(-1)?.body as { messages: Array<{ content: Array<{ text: string }> }> }).messages[0]?.content[1]
+    ?.text,
+);
 show(getSecurityDecisions(stream)?.decisions);
 
 const audit = client.security.audit as unknown as { events: ReadonlyArray<{ type: string; dataClass?: string }> };
-console.log('audit:', audit.events.filter((event) => event.type.startsWith('call.')).map((event) => `${event.type} dataClass=${event.dataClass}`));
+console.log(
+  'audit:',
+  audit.events
+    .filter((event) => event.type.startsWith('call.'))
+    .map((event) => `${event.type} dataClass=${event.dataClass}`),
+);
 await standIn.close();

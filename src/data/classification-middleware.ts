@@ -4,7 +4,14 @@ import { mapParamsText } from '../core/content';
 import { ErrorCode, PolicyViolationError } from '../core/errors';
 import type { MiddlewareContext, SecureMiddleware } from '../core/middleware';
 import { parseOptions } from '../core/options';
-import { DATA_CLASS_ORDER, findStructuredBlocks, maxClass, type DataClass, type DataLabel, type StructuredReport } from './classes';
+import {
+  DATA_CLASS_ORDER,
+  findStructuredBlocks,
+  maxClass,
+  type DataClass,
+  type DataLabel,
+  type StructuredReport,
+} from './classes';
 import { classOfEarlierRedactions, createClassifier, type Classifier, type ClassifiedFinding } from './classify';
 import { Substitutions } from './deidentify';
 import { SUBSTITUTIONS_STATE } from './deidentify-middleware';
@@ -24,14 +31,31 @@ export interface ClassificationMiddlewareOptions {
   readonly typeLabels?: Readonly<Record<string, DataLabel>>;
 }
 
-const labelSchema = z.object({ class: z.enum(DATA_CLASS_ORDER as unknown as [DataClass, ...DataClass[]]), category: z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/).optional() }).strict();
+const labelSchema = z
+  .object({
+    class: z.enum(DATA_CLASS_ORDER as unknown as [DataClass, ...DataClass[]]),
+    category: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]{0,31}$/)
+      .optional(),
+  })
+  .strict();
 
 const optionsSchema = z
   .object({
     policy: z.array(z.unknown()).optional(),
     types: z.array(z.enum(SENSITIVE_TYPES)).optional(),
     detectors: z
-      .array(z.object({ type: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/), pattern: z.string().min(1).max(4096), validate: z.function().optional(), contextWords: z.array(z.string()).optional() }).strict())
+      .array(
+        z
+          .object({
+            type: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/),
+            pattern: z.string().min(1).max(4096),
+            validate: z.function().optional(),
+            contextWords: z.array(z.string()).optional(),
+          })
+          .strict(),
+      )
       .max(256)
       .optional(),
     typeLabels: z.record(z.string(), labelSchema).optional(),
@@ -57,7 +81,10 @@ interface TextPlan {
 interface JsonPlan {
   readonly kind: 'json';
   readonly data: unknown;
-  readonly leaves: Array<{ location: Array<string | number>; findings: Array<{ finding: ClassifiedFinding; item: Item }> }>;
+  readonly leaves: Array<{
+    location: Array<string | number>;
+    findings: Array<{ finding: ClassifiedFinding; item: Item }>;
+  }>;
   readonly fields: Array<{ locations: Array<Array<string | number>>; item: Item }>;
 }
 
@@ -99,20 +126,24 @@ export function classificationMiddleware(options: ClassificationMiddlewareOption
     ...(config.typeLabels ? { typeLabels: config.typeLabels as Record<string, DataLabel> } : {}),
   });
   const key = randomBytes(32);
-  const pseudonym = (kind: string, value: string) => `<${kind}_${createHmac('sha256', key).update(`${kind}\u0000${value}`).digest('hex').slice(0, 8)}>`;
+  const pseudonym = (kind: string, value: string) =>
+    `<${kind}_${createHmac('sha256', key).update(`${kind}\u0000${value}`).digest('hex').slice(0, 8)}>`;
 
   return {
     name: NAME,
     transformParams(params, ctx) {
       recordMinimization(params, ctx);
       const substitutions = ctx.state.get(SUBSTITUTIONS_STATE);
-      const isSubstitute = (value: unknown) => substitutions instanceof Substitutions && typeof value === 'string' && substitutions.isSubstitute(value);
+      const isSubstitute = (value: unknown) =>
+        substitutions instanceof Substitutions && typeof value === 'string' && substitutions.isSubstitute(value);
       const structured = findStructuredBlocks(params);
       const plans = new Map<string, TextPlan | JsonPlan>();
       const items: Item[] = [];
       mapParamsText(params, (text, location) => {
         const report = structured.get(location.path);
-        const plan = (report && planJson(text, location.path, report, classifier, isSubstitute)) || planText(text, location.path, classifier);
+        const plan =
+          (report && planJson(text, location.path, report, classifier, isSubstitute)) ||
+          planText(text, location.path, classifier);
         if (plan.kind === 'json') {
           items.push(...plan.fields.map((field) => field.item));
           for (const leaf of plan.leaves) items.push(...leaf.findings.map((entry) => entry.item));
@@ -125,7 +156,10 @@ export function classificationMiddleware(options: ClassificationMiddlewareOption
       let dataClass: DataClass = classOfEarlierRedactions(ctx.decisions, classifier) ?? 'public';
       const categories = new Set<string>();
       let strongest: PolicyAction = 'allow';
-      const applied = new Map<PolicyAction, { rules: Set<string>; paths: Set<string>; count: number; dataClass: DataClass }>();
+      const applied = new Map<
+        PolicyAction,
+        { rules: Set<string>; paths: Set<string>; count: number; dataClass: DataClass }
+      >();
       const loosened = { rules: new Set<string>(), paths: new Set<string>() };
       let blocked: Item | undefined;
       for (const item of items) {
@@ -144,7 +178,12 @@ export function classificationMiddleware(options: ClassificationMiddlewareOption
         if (ACTION_STRENGTH[rule.action] > ACTION_STRENGTH[strongest]) strongest = rule.action;
         if (rule.action === 'block' && blocked === undefined) blocked = item;
         if (rule.action !== 'allow') {
-          const entry = applied.get(rule.action) ?? { rules: new Set(), paths: new Set(), count: 0, dataClass: 'public' as DataClass };
+          const entry = applied.get(rule.action) ?? {
+            rules: new Set(),
+            paths: new Set(),
+            count: 0,
+            dataClass: 'public' as DataClass,
+          };
           entry.rules.add(rule.id);
           entry.paths.add(item.path);
           entry.count++;
@@ -156,13 +195,32 @@ export function classificationMiddleware(options: ClassificationMiddlewareOption
           loosened.paths.add(item.path);
         }
       }
-      ctx.decide({ action: strongest, reason: 'data-classified', count: items.length, rules: [...categories].sort(), dataClass });
+      ctx.decide({
+        action: strongest,
+        reason: 'data-classified',
+        count: items.length,
+        rules: [...categories].sort(),
+        dataClass,
+      });
       if (loosened.rules.size > 0) {
-        ctx.decide({ action: 'override', reason: 'policy-loosened', rules: [...loosened.rules], paths: [...loosened.paths], dataClass });
+        ctx.decide({
+          action: 'override',
+          reason: 'policy-loosened',
+          rules: [...loosened.rules],
+          paths: [...loosened.paths],
+          dataClass,
+        });
       }
       for (const [action, entry] of applied) {
         if (action === 'block') continue;
-        ctx.decide({ action, reason: 'policy-applied', count: entry.count, rules: [...entry.rules], paths: [...entry.paths], dataClass: entry.dataClass });
+        ctx.decide({
+          action,
+          reason: 'policy-applied',
+          count: entry.count,
+          rules: [...entry.rules],
+          paths: [...entry.paths],
+          dataClass: entry.dataClass,
+        });
       }
       if (blocked) refuse(blocked, model, ctx, applied.get('block')!);
       if (strongest === 'allow') return params;
@@ -183,9 +241,21 @@ export function classificationMiddleware(options: ClassificationMiddlewareOption
   };
 }
 
-function refuse(item: Item, model: string, ctx: MiddlewareContext, entry: { rules: Set<string>; paths: Set<string>; count: number; dataClass: DataClass }): never {
+function refuse(
+  item: Item,
+  model: string,
+  ctx: MiddlewareContext,
+  entry: { rules: Set<string>; paths: Set<string>; count: number; dataClass: DataClass },
+): never {
   const rule = item.rule as PolicyRule;
-  ctx.decide({ action: 'block', reason: 'policy-blocked', count: entry.count, rules: [...entry.rules], paths: [...entry.paths], dataClass: entry.dataClass });
+  ctx.decide({
+    action: 'block',
+    reason: 'policy-blocked',
+    count: entry.count,
+    rules: [...entry.rules],
+    paths: [...entry.paths],
+    dataClass: entry.dataClass,
+  });
   const what = `${item.label.class}${item.label.category ? ` ${item.label.category}` : ''} data (${item.kind})`;
   throw new PolicyViolationError(
     ErrorCode.POLICY_BLOCKED,
@@ -194,7 +264,13 @@ function refuse(item: Item, model: string, ctx: MiddlewareContext, entry: { rule
       'Remove or minimize that field (minimizedJson), de-identify it, or change the policy table.',
     {
       source: NAME,
-      details: { rule: rule.id, path: item.path, dataClass: item.label.class, category: item.label.category, type: item.kind },
+      details: {
+        rule: rule.id,
+        path: item.path,
+        dataClass: item.label.class,
+        category: item.label.category,
+        type: item.kind,
+      },
     },
   );
 }
@@ -203,11 +279,20 @@ function planText(text: string, path: string, classifier: Classifier): TextPlan 
   const classified = classifier.classify(text);
   return {
     kind: 'text',
-    findings: classified.findings.map((finding) => ({ finding, item: { path, label: finding.label, kind: finding.type } })),
+    findings: classified.findings.map((finding) => ({
+      finding,
+      item: { path, label: finding.label, kind: finding.type },
+    })),
   };
 }
 
-function planJson(text: string, path: string, report: StructuredReport, classifier: Classifier, isSubstitute: (value: unknown) => boolean): JsonPlan | undefined {
+function planJson(
+  text: string,
+  path: string,
+  report: StructuredReport,
+  classifier: Classifier,
+  isSubstitute: (value: unknown) => boolean,
+): JsonPlan | undefined {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -220,7 +305,10 @@ function planJson(text: string, path: string, report: StructuredReport, classifi
     const hits = valuesAt(data, fieldPath).filter((hit) => !isSubstitute(hit.value) && hit.value !== null);
     if (hits.length === 0) continue;
     for (const hit of hits) covered.add(hit.location.join('.'));
-    fields.push({ locations: hits.map((hit) => hit.location), item: { path: `${path}#${fieldPath}`, label, kind: label.category ?? label.class.toUpperCase() } });
+    fields.push({
+      locations: hits.map((hit) => hit.location),
+      item: { path: `${path}#${fieldPath}`, label, kind: label.category ?? label.class.toUpperCase() },
+    });
   }
   const leaves: JsonPlan['leaves'] = [];
   const walk = (value: unknown, location: Array<string | number>, depth: number): void => {
@@ -229,11 +317,19 @@ function planJson(text: string, path: string, report: StructuredReport, classifi
       const classified = classifier.classify(value);
       if (classified.findings.length === 0) return;
       const leafPath = `${path}#${location.join('.')}`;
-      leaves.push({ location, findings: classified.findings.map((finding) => ({ finding, item: { path: leafPath, label: finding.label, kind: finding.type } })) });
+      leaves.push({
+        location,
+        findings: classified.findings.map((finding) => ({
+          finding,
+          item: { path: leafPath, label: finding.label, kind: finding.type },
+        })),
+      });
       return;
     }
     if (Array.isArray(value)) value.forEach((item, index) => walk(item, [...location, index], depth + 1));
-    else if (typeof value === 'object' && value !== null) for (const key of Object.keys(value)) walk((value as Record<string, unknown>)[key], [...location, key], depth + 1);
+    else if (typeof value === 'object' && value !== null)
+      for (const key of Object.keys(value))
+        walk((value as Record<string, unknown>)[key], [...location, key], depth + 1);
   };
   walk(data, [], 0);
   return { kind: 'json', data, leaves, fields };
@@ -284,12 +380,18 @@ function rewriteJson(plan: JsonPlan, replace: Replace): string | undefined {
 }
 
 function replaceLeaves(value: unknown, replace: (leaf: string) => string | undefined): unknown {
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return replace(String(value)) ?? value;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return replace(String(value)) ?? value;
   if (Array.isArray(value)) return value.map((item) => replaceLeaves(item, replace));
   if (typeof value === 'object' && value !== null) {
     const copy: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
-      Object.defineProperty(copy, key, { value: replaceLeaves((value as Record<string, unknown>)[key], replace), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(copy, key, {
+        value: replaceLeaves((value as Record<string, unknown>)[key], replace),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return copy;
   }
@@ -305,6 +407,11 @@ function getAt(data: unknown, location: ReadonlyArray<string | number>): unknown
 function setAt(data: unknown, location: ReadonlyArray<string | number>, value: unknown): unknown {
   if (location.length === 0) return value;
   const parent = getAt(data, location.slice(0, -1)) as Record<string | number, unknown>;
-  Object.defineProperty(parent, location[location.length - 1] as string | number, { value, enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(parent, location[location.length - 1] as string | number, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
   return data;
 }

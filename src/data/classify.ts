@@ -32,13 +32,20 @@ const CATEGORY_SHAPE = /^[A-Z][A-Z0-9_]{0,31}$/;
  */
 export function classified<S extends z.ZodType>(schema: S, label: DataLabel): S {
   if (!DATA_CLASS_ORDER.includes(label?.class)) {
-    throw new ConfigError(`classified(): class must be one of ${DATA_CLASS_ORDER.join(', ')}.`, { source: 'classification' });
+    throw new ConfigError(`classified(): class must be one of ${DATA_CLASS_ORDER.join(', ')}.`, {
+      source: 'classification',
+    });
   }
   if (label.category !== undefined && !CATEGORY_SHAPE.test(label.category)) {
-    throw new ConfigError('classified(): category must be SCREAMING_SNAKE_CASE (for example PHI).', { source: 'classification' });
+    throw new ConfigError('classified(): category must be SCREAMING_SNAKE_CASE (for example PHI).', {
+      source: 'classification',
+    });
   }
   const copy = schema.clone() as S;
-  dataClassRegistry.add(copy, Object.freeze({ class: label.class, ...(label.category ? { category: label.category } : undefined) }));
+  dataClassRegistry.add(
+    copy,
+    Object.freeze({ class: label.class, ...(label.category ? { category: label.category } : undefined) }),
+  );
   return copy;
 }
 
@@ -48,15 +55,35 @@ export function labelOf(schema: z.ZodType): DataLabel | undefined {
   if (own) return own as DataLabel;
   const meta = z.globalRegistry.get(schema) as { dataClass?: unknown; category?: unknown } | undefined;
   if (meta && typeof meta.dataClass === 'string' && (DATA_CLASS_ORDER as readonly string[]).includes(meta.dataClass)) {
-    const category = typeof meta.category === 'string' && CATEGORY_SHAPE.test(meta.category) ? meta.category : undefined;
+    const category =
+      typeof meta.category === 'string' && CATEGORY_SHAPE.test(meta.category) ? meta.category : undefined;
     return { class: meta.dataClass as DataClass, ...(category ? { category } : undefined) };
   }
   return undefined;
 }
 
-type Def = { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; innerType?: z.ZodType; in?: z.ZodType; out?: z.ZodType; options?: z.ZodType[]; valueType?: z.ZodType; getter?: () => z.ZodType };
+type Def = {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  out?: z.ZodType;
+  options?: z.ZodType[];
+  valueType?: z.ZodType;
+  getter?: () => z.ZodType;
+};
 
-const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional', 'success']);
+const WRAPPERS = new Set([
+  'optional',
+  'nullable',
+  'default',
+  'prefault',
+  'readonly',
+  'catch',
+  'nonoptional',
+  'success',
+]);
 const MAX_SCHEMA_DEPTH = 32;
 
 /** @internal The definition of a zod 4 schema. */
@@ -102,7 +129,8 @@ export function labelsOf(schema: z.ZodType): Array<{ path: string; label: DataLa
     }
     const def = defOf(inner);
     if (def.type === 'object' && def.shape) {
-      for (const [key, child] of Object.entries(def.shape)) walk(child, path === '' ? key : `${path}.${key}`, depth + 1);
+      for (const [key, child] of Object.entries(def.shape))
+        walk(child, path === '' ? key : `${path}.${key}`, depth + 1);
     } else if (def.type === 'array' && def.element) {
       walk(def.element, `${path}[]`, depth + 1);
     } else if (def.type === 'record' && def.valueType) {
@@ -164,7 +192,12 @@ export interface Classifier {
  * @example createClassifier().classify('SSN 123-45-6789').dataClass // 'restricted'
  */
 export function createClassifier(options: ClassifierOptions = {}): Classifier {
-  const detector = options.detector ?? createDetector({ ...(options.types ? { types: options.types } : {}), ...(options.detectors ? { detectors: options.detectors } : {}) });
+  const detector =
+    options.detector ??
+    createDetector({
+      ...(options.types ? { types: options.types } : {}),
+      ...(options.detectors ? { detectors: options.detectors } : {}),
+    });
   const table: Record<string, DataLabel> = { ...DEFAULT_TYPE_LABELS, ...options.typeLabels };
   const labelFor = (type: string): DataLabel => table[type] ?? UNMAPPED_TYPE_LABEL;
   return {
@@ -195,7 +228,10 @@ export function createClassifier(options: ClassifierOptions = {}): Classifier {
  * `redaction` middleware replaces secrets before later controls see them, so its decisions' types
  * count towards the call's class. @internal
  */
-export function classOfEarlierRedactions(decisions: readonly SecurityDecision[], classifier: Classifier): DataClass | undefined {
+export function classOfEarlierRedactions(
+  decisions: readonly SecurityDecision[],
+  classifier: Classifier,
+): DataClass | undefined {
   let highest: DataClass | undefined;
   for (const decision of decisions) {
     if (decision.phase !== 'input' || decision.action !== 'redact' || decision.middleware !== 'redaction') continue;

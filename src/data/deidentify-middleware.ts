@@ -1,11 +1,33 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { mapParamsText, mapResultText } from '../core/content';
-import type { Environment, MiddlewareContext, SecureMiddleware, StreamEvent, StreamEventTransformer } from '../core/middleware';
+import type {
+  Environment,
+  MiddlewareContext,
+  SecureMiddleware,
+  StreamEvent,
+  StreamEventTransformer,
+} from '../core/middleware';
 import { parseOptions } from '../core/options';
-import { DATA_CLASS_ORDER, findStructuredBlocks, isAtLeast, maxClass, wildcard, type DataClass, type DataLabel } from './classes';
+import {
+  DATA_CLASS_ORDER,
+  findStructuredBlocks,
+  isAtLeast,
+  maxClass,
+  wildcard,
+  type DataClass,
+  type DataLabel,
+} from './classes';
 import { classOfEarlierRedactions, createClassifier } from './classify';
-import { Substitutions, deidentifyFindings, deidentifyStructured, restoreJson, type DeidentifyMode, type Restorer, type StreamRestorer } from './deidentify';
+import {
+  Substitutions,
+  deidentifyFindings,
+  deidentifyStructured,
+  restoreJson,
+  type DeidentifyMode,
+  type Restorer,
+  type StreamRestorer,
+} from './deidentify';
 import { recordMinimization } from './minimize';
 import { SENSITIVE_TYPES, type CustomDetector, type SensitiveType } from './types';
 
@@ -44,7 +66,15 @@ const DEFAULTS = Object.freeze({
   environments: ['staging', 'development', 'test'] as Environment[],
 });
 
-const labelSchema = z.object({ class: z.enum(DATA_CLASS_ORDER as unknown as [DataClass, ...DataClass[]]), category: z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/).optional() }).strict();
+const labelSchema = z
+  .object({
+    class: z.enum(DATA_CLASS_ORDER as unknown as [DataClass, ...DataClass[]]),
+    category: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]{0,31}$/)
+      .optional(),
+  })
+  .strict();
 
 const optionsSchema = z
   .object({
@@ -54,7 +84,16 @@ const optionsSchema = z
     environments: z.array(z.enum(['production', 'staging', 'development', 'test'])).optional(),
     types: z.array(z.enum(SENSITIVE_TYPES)).optional(),
     detectors: z
-      .array(z.object({ type: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/), pattern: z.string().min(1).max(4096), validate: z.function().optional(), contextWords: z.array(z.string()).optional() }).strict())
+      .array(
+        z
+          .object({
+            type: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/),
+            pattern: z.string().min(1).max(4096),
+            validate: z.function().optional(),
+            contextWords: z.array(z.string()).optional(),
+          })
+          .strict(),
+      )
       .max(256)
       .optional(),
     typeLabels: z.record(z.string(), labelSchema).optional(),
@@ -96,7 +135,9 @@ export function deidentifyMiddleware(options: DeidentifyMiddlewareOptions = {}):
   });
   // Per middleware instance, in memory only: synthetic values are stable across the calls of a client.
   const key = randomBytes(32);
-  const restoreMatchers = config.restoreFor.map((pattern) => (pattern === 'none' ? (value: string | undefined) => value === undefined : wildcard(pattern)));
+  const restoreMatchers = config.restoreFor.map((pattern) =>
+    pattern === 'none' ? (value: string | undefined) => value === undefined : wildcard(pattern),
+  );
   const restores = (ctx: MiddlewareContext) => restoreMatchers.some((matches) => matches(ctx.destination));
   const applies = (ctx: MiddlewareContext) => config.environments.includes(ctx.environment);
 
@@ -113,7 +154,8 @@ export function deidentifyMiddleware(options: DeidentifyMiddlewareOptions = {}):
       if (!applies(ctx)) {
         // Classified anyway, so the call's audit record and span carry the highest class it touched.
         let highest: DataClass = classOfEarlierRedactions(ctx.decisions, classifier) ?? 'public';
-        for (const report of findStructuredBlocks(params).values()) for (const { label } of report.labels) highest = maxClass(highest, label.class) ?? highest;
+        for (const report of findStructuredBlocks(params).values())
+          for (const { label } of report.labels) highest = maxClass(highest, label.class) ?? highest;
         mapParamsText(params, (text) => {
           highest = maxClass(highest, classifier.classify(text).dataClass) ?? highest;
           return text;
@@ -231,7 +273,8 @@ function createRestoringTransformer(restorer: Restorer, ctx: MiddlewareContext):
             emit({ ...event, content_block: { ...event.content_block, text: released } } as StreamEvent);
             return;
           }
-          if (block.type === 'tool_use' || block.type === 'server_tool_use') blocks.set(event.index, { kind: 'json', parts: [] });
+          if (block.type === 'tool_use' || block.type === 'server_tool_use')
+            blocks.set(event.index, { kind: 'json', parts: [] });
           emit(event);
           return;
         }
@@ -257,11 +300,20 @@ function createRestoringTransformer(restorer: Restorer, ctx: MiddlewareContext):
           if (state?.kind === 'text') {
             const rest = state.stream.end();
             count += state.stream.count;
-            if (rest.length > 0) emit({ type: 'content_block_delta', index: event.index, delta: { type: 'text_delta', text: rest } } as StreamEvent);
+            if (rest.length > 0)
+              emit({
+                type: 'content_block_delta',
+                index: event.index,
+                delta: { type: 'text_delta', text: rest },
+              } as StreamEvent);
           } else if (state?.kind === 'json' && state.parts.length > 0) {
             const restored = restoreJson(state.parts.join(''), restorer);
             count += restored.count;
-            emit({ type: 'content_block_delta', index: event.index, delta: { type: 'input_json_delta', partial_json: restored.text } } as StreamEvent);
+            emit({
+              type: 'content_block_delta',
+              index: event.index,
+              delta: { type: 'input_json_delta', partial_json: restored.text },
+            } as StreamEvent);
           }
           emit(event);
           return;

@@ -7,8 +7,42 @@ import type { StructuredReport } from './classes';
 /** How de-identified values look: `<EMAIL_1>` placeholders, or realistic values of the same format. */
 export type DeidentifyMode = 'placeholder' | 'synthetic';
 
-const PERSON_FIRST = ['Alex', 'Sam', 'Jordan', 'Taylor', 'Morgan', 'Casey', 'Riley', 'Jamie', 'Avery', 'Quinn', 'Rowan', 'Emery', 'Parker', 'Reese', 'Drew', 'Skyler'];
-const PERSON_LAST = ['Example', 'Sample', 'Testwood', 'Placeholder', 'Fictive', 'Mockford', 'Demoson', 'Standin', 'Proxley', 'Surrogate', 'Dummett', 'Tryhorn', 'Fakenham', 'Specimen', 'Modelly', 'Ersatz'];
+const PERSON_FIRST = [
+  'Alex',
+  'Sam',
+  'Jordan',
+  'Taylor',
+  'Morgan',
+  'Casey',
+  'Riley',
+  'Jamie',
+  'Avery',
+  'Quinn',
+  'Rowan',
+  'Emery',
+  'Parker',
+  'Reese',
+  'Drew',
+  'Skyler',
+];
+const PERSON_LAST = [
+  'Example',
+  'Sample',
+  'Testwood',
+  'Placeholder',
+  'Fictive',
+  'Mockford',
+  'Demoson',
+  'Standin',
+  'Proxley',
+  'Surrogate',
+  'Dummett',
+  'Tryhorn',
+  'Fakenham',
+  'Specimen',
+  'Modelly',
+  'Ersatz',
+];
 const MAX_SYNTHETIC_ATTEMPTS = 16;
 
 /** A deterministic stream of digits and indices from an HMAC. */
@@ -114,7 +148,9 @@ export class Substitutions {
     const generate = this.#mode === 'synthetic' ? SYNTHETIC[kind] : undefined;
     if (generate) {
       for (let attempt = 0; attempt < MAX_SYNTHETIC_ATTEMPTS && substitute === undefined; attempt++) {
-        const seed = new Seed(createHmac('sha256', this.#key).update(`${kind}\u0000${attempt}\u0000${original}`).digest());
+        const seed = new Seed(
+          createHmac('sha256', this.#key).update(`${kind}\u0000${attempt}\u0000${original}`).digest(),
+        );
         const candidate = generate(seed, original);
         if (!this.#reverse.has(candidate) && candidate !== original) substitute = candidate;
       }
@@ -160,7 +196,8 @@ function createRestorer(reverse: ReadonlyMap<string, string>): Restorer {
   const pattern = keys.length > 0 ? new RegExp(keys.map(escapeRegex).join('|'), 'g') : undefined;
   const prefixes = new Set<string>();
   for (const key of keys) for (let length = 1; length < key.length; length++) prefixes.add(key.slice(0, length));
-  for (const key of keys) if (keys.some((other) => other.length > key.length && other.startsWith(key))) prefixes.add(key);
+  for (const key of keys)
+    if (keys.some((other) => other.length > key.length && other.startsWith(key))) prefixes.add(key);
 
   const matches = (text: string) => {
     const found: Array<{ start: number; end: number; original: string }> = [];
@@ -171,7 +208,12 @@ function createRestorer(reverse: ReadonlyMap<string, string>): Restorer {
     }
     return found;
   };
-  const render = (text: string, found: ReadonlyArray<{ start: number; end: number; original: string }>, to: number, escape?: (original: string) => string) => {
+  const render = (
+    text: string,
+    found: ReadonlyArray<{ start: number; end: number; original: string }>,
+    to: number,
+    escape?: (original: string) => string,
+  ) => {
     const parts: string[] = [];
     let position = 0;
     let count = 0;
@@ -255,7 +297,9 @@ export function deidentifyFindings(
   for (const finding of findings) {
     if (!isAtLeast(finding.label.class, minimum) || finding.start < position) continue;
     const value = text.slice(finding.start, finding.end);
-    const substitute = NEVER_RESTORED.has(finding.label.category ?? '') ? `[REDACTED:${finding.type}]` : substitutions.substitute(finding.type, value);
+    const substitute = NEVER_RESTORED.has(finding.label.category ?? '')
+      ? `[REDACTED:${finding.type}]`
+      : substitutions.substitute(finding.type, value);
     parts.push(text.slice(position, finding.start), substitute);
     position = finding.end;
     replaced.push(finding);
@@ -286,10 +330,12 @@ export function deidentifyStructured(
   const fields: Array<{ path: string; label: DataLabel }> = [];
   const findings: ClassifiedFinding[] = [];
   const replaceLeaves = (value: unknown, kind: string): unknown => {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return substitutions.substitute(kind, String(value));
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      return substitutions.substitute(kind, String(value));
     if (Array.isArray(value)) return value.map((item) => replaceLeaves(item, kind));
     if (typeof value === 'object' && value !== null) {
-      for (const key of Object.keys(value)) (value as Record<string, unknown>)[key] = replaceLeaves((value as Record<string, unknown>)[key], kind);
+      for (const key of Object.keys(value))
+        (value as Record<string, unknown>)[key] = replaceLeaves((value as Record<string, unknown>)[key], kind);
     }
     return value;
   };
@@ -314,7 +360,12 @@ export function deidentifyStructured(
     if (typeof value === 'object' && value !== null) {
       const copy: Record<string, unknown> = {};
       for (const key of Object.keys(value)) {
-        Object.defineProperty(copy, key, { value: visit((value as Record<string, unknown>)[key]), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(copy, key, {
+          value: visit((value as Record<string, unknown>)[key]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return copy;
     }
@@ -326,8 +377,14 @@ export function deidentifyStructured(
 function setAt(data: unknown, location: ReadonlyArray<string | number>, value: unknown): unknown {
   if (location.length === 0) return value;
   let node = data as Record<string | number, unknown>;
-  for (let index = 0; index < location.length - 1; index++) node = node[location[index] as string | number] as Record<string | number, unknown>;
-  Object.defineProperty(node, location[location.length - 1] as string | number, { value, enumerable: true, writable: true, configurable: true });
+  for (let index = 0; index < location.length - 1; index++)
+    node = node[location[index] as string | number] as Record<string | number, unknown>;
+  Object.defineProperty(node, location[location.length - 1] as string | number, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
   return data;
 }
 
@@ -352,7 +409,12 @@ export function restoreJson(json: string, restorer: Restorer): { text: string; c
     if (typeof node === 'object' && node !== null) {
       const copy: Record<string, unknown> = {};
       for (const key of Object.keys(node)) {
-        Object.defineProperty(copy, key, { value: visit((node as Record<string, unknown>)[key]), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(copy, key, {
+          value: visit((node as Record<string, unknown>)[key]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return copy;
     }

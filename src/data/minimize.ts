@@ -94,7 +94,10 @@ function nodeFromSchema(schema: z.ZodType, depth = 0): Node {
 }
 
 const isSchema = (spec: unknown): spec is z.ZodType =>
-  typeof spec === 'object' && spec !== null && '_zod' in spec && typeof (spec as { safeParse?: unknown }).safeParse === 'function';
+  typeof spec === 'object' &&
+  spec !== null &&
+  '_zod' in spec &&
+  typeof (spec as { safeParse?: unknown }).safeParse === 'function';
 
 function compile(spec: FieldSpec): Node {
   if (Array.isArray(spec)) return nodeFromFields(spec);
@@ -138,7 +141,8 @@ export function minimize<T = unknown>(record: unknown, spec: FieldSpec): Minimiz
         continue;
       }
       const next = walk((value as Record<string, unknown>)[key], child, childPath, depth + 1);
-      if (next !== undefined) Object.defineProperty(copy, key, { value: next, enumerable: true, writable: true, configurable: true });
+      if (next !== undefined)
+        Object.defineProperty(copy, key, { value: next, enumerable: true, writable: true, configurable: true });
     }
     return copy;
   };
@@ -154,12 +158,18 @@ const displayKey = (key: string): string => (FIELD_NAME.test(key) ? key : '*');
  * @example
  * const { data, dropped, dataClass } = minimizeForPrompt(patient, TriageInput);
  */
-export function minimizeForPrompt<T = unknown>(record: unknown, spec: FieldSpec, options: MinimizeOptions = {}): PromptData<T> {
+export function minimizeForPrompt<T = unknown>(
+  record: unknown,
+  spec: FieldSpec,
+  options: MinimizeOptions = {},
+): PromptData<T> {
   const { data, dropped } = minimize<T>(record, spec);
   const labels: Array<{ path: string; label: DataLabel }> = isSchema(spec) ? labelsOf(spec) : [];
   for (const [path, label] of Object.entries(options.labels ?? {})) {
     if (!DATA_CLASS_ORDER.includes(label?.class)) {
-      throw new ConfigError(`minimize: labels["${path}"].class must be one of ${DATA_CLASS_ORDER.join(', ')}.`, { source: 'minimize' });
+      throw new ConfigError(`minimize: labels["${path}"].class must be one of ${DATA_CLASS_ORDER.join(', ')}.`, {
+        source: 'minimize',
+      });
     }
     labels.push({ path, label });
   }
@@ -185,7 +195,10 @@ export type MinimizedBlock = TextBlockParam & { readonly [STRUCTURED_REPORT]: St
  */
 export function minimizedJson(record: unknown, spec: FieldSpec, options: MinimizeOptions = {}): MinimizedBlock {
   const { data, dropped, labels } = minimizeForPrompt(record, spec, options);
-  const report: StructuredReport = Object.freeze({ dropped: Object.freeze(dropped.slice()), labels: Object.freeze(labels.slice()) });
+  const report: StructuredReport = Object.freeze({
+    dropped: Object.freeze(dropped.slice()),
+    labels: Object.freeze(labels.slice()),
+  });
   const block = { type: 'text' as const, text: JSON.stringify(data ?? null) };
   Object.defineProperty(block, STRUCTURED_REPORT, { value: report, enumerable: true });
   return block as MinimizedBlock;
@@ -220,7 +233,8 @@ export function valuesAt(data: unknown, path: string): Array<{ location: Array<s
     }
     if (typeof value !== 'object' || value === null) return;
     if (segment === '*') {
-      for (const key of Object.keys(value)) walk((value as Record<string, unknown>)[key], index + 1, [...location, key]);
+      for (const key of Object.keys(value))
+        walk((value as Record<string, unknown>)[key], index + 1, [...location, key]);
       return;
     }
     if (!Object.prototype.hasOwnProperty.call(value, segment)) return;

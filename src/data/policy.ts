@@ -86,7 +86,10 @@ interface CompiledRule {
   readonly test: (subject: PolicySubject) => boolean;
 }
 
-function compileMatcher(value: string | readonly string[] | undefined, absent = false): (input: string | undefined) => boolean {
+function compileMatcher(
+  value: string | readonly string[] | undefined,
+  absent = false,
+): (input: string | undefined) => boolean {
   if (value === undefined) return () => true;
   const tests = (typeof value === 'string' ? [value] : value).map((pattern) =>
     absent && pattern === 'none' ? (input: string | undefined) => input === undefined : wildcard(pattern),
@@ -133,10 +136,13 @@ export function createPolicy(rules: readonly PolicyRule[] = []): Policy {
   const seen = new Set<string>();
   for (const [index, rule] of parsed.entries()) {
     if (seen.has(rule.id) || DEFAULT_POLICY_RULES.some((builtIn) => builtIn.id === rule.id)) {
-      throw new ConfigError(`policy.${index}.id "${rule.id}" is used twice; rule ids must be unique (they name decisions).`, {
-        source: 'classification',
-        details: { option: `policy.${index}.id` },
-      });
+      throw new ConfigError(
+        `policy.${index}.id "${rule.id}" is used twice; rule ids must be unique (they name decisions).`,
+        {
+          source: 'classification',
+          details: { option: `policy.${index}.id` },
+        },
+      );
     }
     seen.add(rule.id);
   }
@@ -152,4 +158,9 @@ export function createPolicy(rules: readonly PolicyRule[] = []): Policy {
 }
 
 /** How strong an action is, for picking the strongest one a call got. */
-export const ACTION_STRENGTH: Readonly<Record<PolicyAction, number>> = Object.freeze({ allow: 0, redact: 1, pseudonymize: 1, block: 2 });
+export const ACTION_STRENGTH: Readonly<Record<PolicyAction, number>> = Object.freeze({
+  allow: 0,
+  redact: 1,
+  pseudonymize: 1,
+  block: 2,
+});

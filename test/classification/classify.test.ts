@@ -12,7 +12,10 @@ describe('labels on structured data', () => {
     expect(labelOf(phi)).toEqual({ class: 'restricted', category: 'PHI' });
     expect(labelOf(base)).toBeUndefined();
     expect(phi.parse('x')).toBe('x');
-    expect(labelOf(z.string().meta({ dataClass: 'confidential', category: 'PII' }))).toEqual({ class: 'confidential', category: 'PII' });
+    expect(labelOf(z.string().meta({ dataClass: 'confidential', category: 'PII' }))).toEqual({
+      class: 'confidential',
+      category: 'PII',
+    });
     expect(labelOf(z.string().meta({ dataClass: 'secret-ish' }))).toBeUndefined();
     expect(() => classified(z.string(), { class: 'top-secret' as never })).toThrow(ConfigError);
     expect(() => classified(z.string(), { class: 'internal', category: 'lower' })).toThrow(/SCREAMING_SNAKE/);
@@ -22,7 +25,12 @@ describe('labels on structured data', () => {
     const Patient = z.object({
       id: z.string(),
       name: classified(z.string(), { class: 'confidential', category: 'PII' }).optional(),
-      visits: z.array(z.object({ date: z.string(), diagnosis: classified(z.string(), { class: 'restricted', category: 'PHI' }).nullable() })),
+      visits: z.array(
+        z.object({
+          date: z.string(),
+          diagnosis: classified(z.string(), { class: 'restricted', category: 'PHI' }).nullable(),
+        }),
+      ),
       insurer: z.object({ plan: z.string().meta({ dataClass: 'internal' }) }),
       card: classified(z.object({ number: z.string(), expiry: z.string() }), { class: 'restricted', category: 'PCI' }),
     });
@@ -42,7 +50,10 @@ describe('classification of free text', () => {
     expect(DEFAULT_TYPE_LABELS['MEDICAL_RECORD_NUMBER']).toEqual({ class: 'restricted', category: 'PHI' });
     expect(DEFAULT_TYPE_LABELS['IP_ADDRESS']?.class).toBe('internal');
     expect(classifyText('nothing to see here').dataClass).toBe('public');
-    expect(classifyText('reach me at jane.roe@acme.io')).toMatchObject({ dataClass: 'confidential', categories: ['PII'] });
+    expect(classifyText('reach me at jane.roe@acme.io')).toMatchObject({
+      dataClass: 'confidential',
+      categories: ['PII'],
+    });
     expect(classifyText('SSN 123-45-6789')).toMatchObject({ dataClass: 'restricted', categories: ['PII'] });
     expect(classifyText('card 4111 1111 1111 1111')).toMatchObject({ dataClass: 'restricted', categories: ['PCI'] });
     expect(classifyText('from 10.1.2.3').dataClass).toBe('internal');
@@ -56,9 +67,15 @@ describe('classification of free text', () => {
     const classifier = createClassifier({
       types: ['EMAIL', 'IP_ADDRESS'],
       detectors: [{ type: 'EMPLOYEE_ID', pattern: 'EMP-\\d{6}' }],
-      typeLabels: { EMPLOYEE_ID: { class: 'internal', category: 'HR' }, IP_ADDRESS: { class: 'confidential', category: 'PII' } },
+      typeLabels: {
+        EMPLOYEE_ID: { class: 'internal', category: 'HR' },
+        IP_ADDRESS: { class: 'confidential', category: 'PII' },
+      },
     });
-    expect(classifier.classify('EMP-123456 on 10.0.0.7')).toMatchObject({ dataClass: 'confidential', categories: ['HR', 'PII'] });
+    expect(classifier.classify('EMP-123456 on 10.0.0.7')).toMatchObject({
+      dataClass: 'confidential',
+      categories: ['HR', 'PII'],
+    });
     const unmapped = createClassifier({ types: ['EMAIL'], detectors: [{ type: 'BADGE', pattern: 'B-\\d{4}' }] });
     expect(unmapped.classify('badge B-1234').dataClass).toBe('confidential');
   });
@@ -96,10 +113,20 @@ describe('policy table', () => {
     expect(policy.match(subject({ model: 'claude-opus-4-1' })).id).toBe('phi-approved');
     expect(policy.match(subject()).id).toBe('phi-block');
     expect(policy.match(subject({ category: 'PCI', destination: 'vendor-acme' })).id).toBe('vendor');
-    expect(policy.match(subject({ dataClass: 'internal', category: undefined, destination: 'vendor-acme' })).id).toBe('default.allow');
-    expect(policy.match(subject({ dataClass: 'confidential', category: 'PII', operation: 'beta.messages.create' })).id).toBe('no-destination');
-    expect(policy.match(subject({ dataClass: 'confidential', category: 'PII', operation: 'beta.messages.create', destination: 'x' })).id).toBe('default.allow');
-    expect(policy.match(subject({ dataClass: 'confidential', category: 'PII', environment: 'staging' })).id).toBe('staging-pii');
+    expect(policy.match(subject({ dataClass: 'internal', category: undefined, destination: 'vendor-acme' })).id).toBe(
+      'default.allow',
+    );
+    expect(
+      policy.match(subject({ dataClass: 'confidential', category: 'PII', operation: 'beta.messages.create' })).id,
+    ).toBe('no-destination');
+    expect(
+      policy.match(
+        subject({ dataClass: 'confidential', category: 'PII', operation: 'beta.messages.create', destination: 'x' }),
+      ).id,
+    ).toBe('default.allow');
+    expect(policy.match(subject({ dataClass: 'confidential', category: 'PII', environment: 'staging' })).id).toBe(
+      'staging-pii',
+    );
   });
 
   it('the documented default: restricted is redacted, everything else allowed', () => {
@@ -116,7 +143,12 @@ describe('policy table', () => {
     expect(() => createPolicy([{ id: 'x', action: 'deny' as never }])).toThrow(/policy\.0\.action/);
     expect(() => createPolicy([{ id: 'Bad Id', action: 'allow' }])).toThrow(/policy\.0\.id/);
     expect(() => createPolicy([{ id: 'a', action: 'allow', modle: 'x' } as never])).toThrow(/unknown key/);
-    expect(() => createPolicy([{ id: 'a', action: 'allow' }, { id: 'a', action: 'block' }])).toThrow(/used twice/);
+    expect(() =>
+      createPolicy([
+        { id: 'a', action: 'allow' },
+        { id: 'a', action: 'block' },
+      ]),
+    ).toThrow(/used twice/);
     expect(() => createPolicy([{ id: 'default.allow', action: 'block' }])).toThrow(/used twice/);
     expect(() => createPolicy([{ id: 'c', class: 'secret' as never, action: 'block' }])).toThrow(ConfigError);
   });

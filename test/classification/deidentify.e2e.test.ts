@@ -38,12 +38,22 @@ afterEach(() => {
 const supportClient = (extra: { provider?: typeof tracing.provider } = {}) =>
   makeClient({ fake, middleware: [deidentifyMiddleware({ restoreFor: ['support-agent'] })], ...extra });
 const toSupport = to('support-agent');
-const ask = (content: string) => ({ model: MODEL, max_tokens: 64, system: 'You help customers.', messages: [{ role: 'user' as const, content }] });
+const ask = (content: string) => ({
+  model: MODEL,
+  max_tokens: 64,
+  system: 'You help customers.',
+  messages: [{ role: 'user' as const, content }],
+});
 
-async function streamedText(client: ReturnType<typeof supportClient>['client'], params: ReturnType<typeof ask>, options = toSupport) {
+async function streamedText(
+  client: ReturnType<typeof supportClient>['client'],
+  params: ReturnType<typeof ask>,
+  options = toSupport,
+) {
   const stream = await client.messages.create({ ...params, stream: true }, options);
   let text = '';
-  for await (const event of stream) if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
+  for await (const event of stream)
+    if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
   return { text, stream };
 }
 
@@ -79,9 +89,19 @@ describe('de-identification in development', () => {
 
     const decisions = getSecurityDecisions(second)!.decisions;
     expect(decisions).toContainEqual(
-      expect.objectContaining({ middleware: 'deidentify', phase: 'input', action: 'pseudonymize', reason: 'deidentified', count: 8, rules: ['EMAIL', 'PERSON', 'PHONE'], dataClass: 'confidential' }),
+      expect.objectContaining({
+        middleware: 'deidentify',
+        phase: 'input',
+        action: 'pseudonymize',
+        reason: 'deidentified',
+        count: 8,
+        rules: ['EMAIL', 'PERSON', 'PHONE'],
+        dataClass: 'confidential',
+      }),
     );
-    expect(decisions).toContainEqual(expect.objectContaining({ phase: 'output', action: 'allow', reason: 'originals-restored', count: 2 }));
+    expect(decisions).toContainEqual(
+      expect.objectContaining({ phase: 'output', action: 'allow', reason: 'originals-restored', count: 2 }),
+    );
   });
 
   it('keeps the substitutes for destinations not allowed to see the originals', async () => {
@@ -89,7 +109,9 @@ describe('de-identification in development', () => {
     fake.reply({ text: MODEL_REPLY });
     const message = await client.messages.create(ask(FIRST_TURN), to('customer-email'));
     expect(message.content[0]).toMatchObject({ text: MODEL_REPLY });
-    expect(getSecurityDecisions(message)!.decisions).toContainEqual(expect.objectContaining({ reason: 'substitutes-kept' }));
+    expect(getSecurityDecisions(message)!.decisions).toContainEqual(
+      expect.objectContaining({ reason: 'substitutes-kept' }),
+    );
     fake.reply({ text: MODEL_REPLY, splits: [9] });
     expect((await streamedText(client, ask(FIRST_TURN), to('customer-email'))).text).toBe(MODEL_REPLY);
   });
@@ -109,12 +131,20 @@ describe('de-identification in development', () => {
 
   it('restores tool-use input, plain and streamed (JSON split anywhere)', async () => {
     const { client } = supportClient();
-    const tool = { type: 'tool_use' as const, name: 'send_email', input: { to: '<EMAIL_1>', body: 'Dear <PERSON_1>, call <PHONE_1>' } };
+    const tool = {
+      type: 'tool_use' as const,
+      name: 'send_email',
+      input: { to: '<EMAIL_1>', body: 'Dear <PERSON_1>, call <PHONE_1>' },
+    };
     const expected = { to: EMAIL, body: `Dear ${NAME}, call ${PHONE}` };
     fake.reply({ content: [tool] });
     const message = await client.messages.create(ask(FIRST_TURN), toSupport);
     expect(message.content[0]).toMatchObject({ type: 'tool_use', input: expected });
-    fake.reply({ content: [{ type: 'text', text: 'Sending to <EMAIL_1>.' }, tool], splits: [14], jsonSplits: [5, 12, 20] });
+    fake.reply({
+      content: [{ type: 'text', text: 'Sending to <EMAIL_1>.' }, tool],
+      splits: [14],
+      jsonSplits: [5, 12, 20],
+    });
     const final = await client.messages.stream(ask(FIRST_TURN), toSupport).finalMessage();
     expect(final.content[0]).toMatchObject({ type: 'text', text: `Sending to ${EMAIL}.` });
     expect(final.content[1]).toMatchObject({ type: 'tool_use', input: expected });
@@ -132,10 +162,19 @@ describe('de-identification in development', () => {
       (caught: unknown) => caught,
     );
     expect(error).toBeDefined();
-    const decisions: SecurityDecision[] = [...getSecurityDecisions(message)!.decisions, ...getSecurityDecisions(stream)!.decisions];
-    expect(audit.events.filter((event) => event.type === 'call.completed').every((event) => event.dataClass === 'confidential')).toBe(true);
+    const decisions: SecurityDecision[] = [
+      ...getSecurityDecisions(message)!.decisions,
+      ...getSecurityDecisions(stream)!.decisions,
+    ];
+    expect(
+      audit.events
+        .filter((event) => event.type === 'call.completed')
+        .every((event) => event.dataClass === 'confidential'),
+    ).toBe(true);
     expect(tracing.pipelineSpans().every((span) => span.attributes['scc.data_class'] === 'confidential')).toBe(true);
-    expect(findLeaks([audit.events, tracing.dump(), decisions, error, inspect(client, { depth: 6 })], ORIGINALS)).toEqual([]);
+    expect(
+      findLeaks([audit.events, tracing.dump(), decisions, error, inspect(client, { depth: 6 })], ORIGINALS),
+    ).toEqual([]);
     // Not even the placeholders: neither side of the mapping is written anywhere.
     expect(JSON.stringify([audit.events, decisions]) + tracing.dump()).not.toMatch(/<(EMAIL|PERSON|PHONE)_\d+>/);
   });
@@ -143,8 +182,21 @@ describe('de-identification in development', () => {
   it('the in-memory mapping is not reachable by inspect or a property walk', () => {
     const middleware = deidentifyMiddleware();
     const state = new Map<string, unknown>();
-    const ctx = { callId: 'c', operation: 'messages.create', environment: 'development', integration: undefined, destination: undefined, stream: false, state, decisions: [], decide: () => {} } as const;
-    middleware.transformParams!({ model: MODEL, max_tokens: 1, messages: [{ role: 'user', content: FIRST_TURN }] }, ctx as never);
+    const ctx = {
+      callId: 'c',
+      operation: 'messages.create',
+      environment: 'development',
+      integration: undefined,
+      destination: undefined,
+      stream: false,
+      state,
+      decisions: [],
+      decide: () => {},
+    } as const;
+    middleware.transformParams!(
+      { model: MODEL, max_tokens: 1, messages: [{ role: 'user', content: FIRST_TURN }] },
+      ctx as never,
+    );
     const substitutions = state.get(SUBSTITUTIONS_STATE);
     expect(substitutions).toBeInstanceOf(Substitutions);
     expect((substitutions as Substitutions).size).toBe(3);
@@ -154,7 +206,10 @@ describe('de-identification in development', () => {
   it('synthetic mode: same-format values (example.com, 555, Luhn-valid test card, 9xx SSN), stable per client, restored', async () => {
     const card = '4111 1111 1111 1111';
     const ssn = '123-45-6789';
-    const { client } = makeClient({ fake, middleware: [deidentifyMiddleware({ mode: 'synthetic', restoreFor: ['*'], minimumClass: 'confidential' })] });
+    const { client } = makeClient({
+      fake,
+      middleware: [deidentifyMiddleware({ mode: 'synthetic', restoreFor: ['*'], minimumClass: 'confidential' })],
+    });
     const text = `Mail ${EMAIL}, phone ${PHONE}, card ${card}, SSN ${ssn}.`;
     await client.messages.create(ask(text));
     const wire = (fake.requests[0]!.body as { messages: Array<{ content: string }> }).messages[0]!.content;
@@ -172,7 +227,10 @@ describe('de-identification in development', () => {
   });
 
   it('minimumClass: restricted leaves PII alone but replaces restricted data; credentials are never restored', async () => {
-    const { client } = makeClient({ fake, middleware: [deidentifyMiddleware({ minimumClass: 'restricted', restoreFor: ['*'] })] });
+    const { client } = makeClient({
+      fake,
+      middleware: [deidentifyMiddleware({ minimumClass: 'restricted', restoreFor: ['*'] })],
+    });
     fake.reply({ text: 'Key [REDACTED:AWS_ACCESS_KEY] and <US_SSN_1> noted.' });
     const message = await client.messages.create(ask(`Mail ${EMAIL}, SSN 123-45-6789, key AKIAIOSFODNN7EXAMPLE`));
     expect(sentBody(fake)).toContain(EMAIL);
@@ -182,7 +240,11 @@ describe('de-identification in development', () => {
   });
 
   it('secure default: the default preset plus deidentify de-identifies PII outside production with nothing else configured', async () => {
-    const proposed = definePreset({ name: 'default-with-deidentify', version: '1.0.0', middleware: [...defaultPreset().middleware, deidentifyMiddleware()] });
+    const proposed = definePreset({
+      name: 'default-with-deidentify',
+      version: '1.0.0',
+      middleware: [...defaultPreset().middleware, deidentifyMiddleware()],
+    });
     const { client, audit } = makeClient({ fake, preset: proposed, middleware: [] });
     fake.reply({ text: MODEL_REPLY });
     const message = await client.messages.create(ask(`${FIRST_TURN} key AKIAIOSFODNN7EXAMPLE`));
@@ -194,22 +256,44 @@ describe('de-identification in development', () => {
   });
 
   it('structured data: labelled fields are de-identified and restored; a later classification sees only substitutes', async () => {
-    const Visit = z.object({ name: classified(z.string(), { class: 'confidential', category: 'PII' }), diagnosis: classified(z.string(), { class: 'restricted', category: 'PHI' }) });
+    const Visit = z.object({
+      name: classified(z.string(), { class: 'confidential', category: 'PII' }),
+      diagnosis: classified(z.string(), { class: 'restricted', category: 'PHI' }),
+    });
     const record = { name: NAME, diagnosis: 'Stage-2 hypertension', ssn: '123-45-6789' };
     const policy = [{ id: 'no-phi', category: 'PHI', action: 'block' as const }];
-    const { client, audit } = makeClient({ fake, middleware: [deidentifyMiddleware({ restoreFor: ['support-agent'] }), classificationMiddleware({ policy })] });
+    const { client, audit } = makeClient({
+      fake,
+      middleware: [deidentifyMiddleware({ restoreFor: ['support-agent'] }), classificationMiddleware({ policy })],
+    });
     fake.reply({ text: 'Plan for <PII_1>: manage <PHI_1>.' });
-    const params = { model: MODEL, max_tokens: 64, messages: [{ role: 'user' as const, content: [minimizedJson(record, Visit)] }] };
+    const params = {
+      model: MODEL,
+      max_tokens: 64,
+      messages: [{ role: 'user' as const, content: [minimizedJson(record, Visit)] }],
+    };
     const message = await client.messages.create(params, toSupport);
-    const wire = JSON.parse((fake.requests[0]!.body as { messages: Array<{ content: Array<{ text: string }> }> }).messages[0]!.content[0]!.text);
+    const wire = JSON.parse(
+      (fake.requests[0]!.body as { messages: Array<{ content: Array<{ text: string }> }> }).messages[0]!.content[0]!
+        .text,
+    );
     expect(wire).toEqual({ name: '<PII_1>', diagnosis: '<PHI_1>' });
     expect(message.content[0]).toMatchObject({ text: `Plan for ${NAME}: manage Stage-2 hypertension.` });
     const decisions = getSecurityDecisions(message)!.decisions;
-    expect(decisions).toContainEqual(expect.objectContaining({ middleware: 'deidentify', reason: 'fields-minimized', paths: ['ssn'] }));
     expect(decisions).toContainEqual(
-      expect.objectContaining({ middleware: 'deidentify', action: 'pseudonymize', paths: ['messages.0.content.0.text#name', 'messages.0.content.0.text#diagnosis'], dataClass: 'restricted' }),
+      expect.objectContaining({ middleware: 'deidentify', reason: 'fields-minimized', paths: ['ssn'] }),
     );
-    expect(decisions).toContainEqual(expect.objectContaining({ middleware: 'classification', action: 'allow', dataClass: 'public' }));
+    expect(decisions).toContainEqual(
+      expect.objectContaining({
+        middleware: 'deidentify',
+        action: 'pseudonymize',
+        paths: ['messages.0.content.0.text#name', 'messages.0.content.0.text#diagnosis'],
+        dataClass: 'restricted',
+      }),
+    );
+    expect(decisions).toContainEqual(
+      expect.objectContaining({ middleware: 'classification', action: 'allow', dataClass: 'public' }),
+    );
     expect(audit.events.at(-1)).toMatchObject({ type: 'call.completed', dataClass: 'restricted' });
     expect(findLeaks([audit.events, decisions], [NAME, 'Stage-2 hypertension', '123-45-6789'])).toEqual([]);
   });

@@ -35,30 +35,33 @@ function deidentify(text: string, mode: 'placeholder' | 'synthetic' = 'placehold
 }
 
 describe('substitution and restoration (properties)', () => {
-  test.prop([textArbitrary.chain((text) => fc.tuple(fc.constant(text), fc.constantFrom('placeholder' as const, 'synthetic' as const)))], { numRuns: 300 })(
-    'restore(deidentify(x)) gives x back, and no original survives de-identification',
-    ([text, mode]) => {
-      const { text: deidentified, substitutions } = deidentify(text, mode);
-      const findings = classifier.classify(text).findings;
-      const occurrences = (haystack: string, needle: string) => haystack.split(needle).length - 1;
-      for (const value of new Set(findings.map((finding) => text.slice(finding.start, finding.end)))) {
-        const found = findings.filter((finding) => text.slice(finding.start, finding.end) === value).length;
-        expect(occurrences(deidentified, value)).toBeLessThanOrEqual(occurrences(text, value) - found);
-      }
-      expect(substitutions.restorer().restore(deidentified).text).toBe(text);
-    },
-  );
+  test.prop(
+    [
+      textArbitrary.chain((text) =>
+        fc.tuple(fc.constant(text), fc.constantFrom('placeholder' as const, 'synthetic' as const)),
+      ),
+    ],
+    { numRuns: 300 },
+  )('restore(deidentify(x)) gives x back, and no original survives de-identification', ([text, mode]) => {
+    const { text: deidentified, substitutions } = deidentify(text, mode);
+    const findings = classifier.classify(text).findings;
+    const occurrences = (haystack: string, needle: string) => haystack.split(needle).length - 1;
+    for (const value of new Set(findings.map((finding) => text.slice(finding.start, finding.end)))) {
+      const found = findings.filter((finding) => text.slice(finding.start, finding.end) === value).length;
+      expect(occurrences(deidentified, value)).toBeLessThanOrEqual(occurrences(text, value) - found);
+    }
+    expect(substitutions.restorer().restore(deidentified).text).toBe(text);
+  });
 
-  test.prop([textArbitrary.chain((text) => fc.tuple(fc.constant(text), chunkings(deidentify(text).text)))], { numRuns: 400 })(
-    'streamed restoration equals whole-text restoration for every chunking',
-    ([text, chunks]) => {
-      const { substitutions } = deidentify(text);
-      const restorer = substitutions.restorer();
-      const stream = restorer.stream();
-      const streamed = chunks.map((chunk) => stream.push(chunk)).join('') + stream.end();
-      expect(streamed).toBe(restorer.restore(chunks.join('')).text);
-    },
-  );
+  test.prop([textArbitrary.chain((text) => fc.tuple(fc.constant(text), chunkings(deidentify(text).text)))], {
+    numRuns: 400,
+  })('streamed restoration equals whole-text restoration for every chunking', ([text, chunks]) => {
+    const { substitutions } = deidentify(text);
+    const restorer = substitutions.restorer();
+    const stream = restorer.stream();
+    const streamed = chunks.map((chunk) => stream.push(chunk)).join('') + stream.end();
+    expect(streamed).toBe(restorer.restore(chunks.join('')).text);
+  });
 
   it('same value, same substitute; numbered by first appearance per type', () => {
     const { text } = deidentify('a jane.roe@acme.io b sam.poe@acme.io c jane.roe@acme.io 415-555-0134');
@@ -87,10 +90,23 @@ describe('substitution and restoration (properties)', () => {
   });
 
   it('labelled fields of a minimizedJson block are substituted by category, whatever their text looks like', () => {
-    const Schema = z.object({ diagnosis: classified(z.string(), { class: 'restricted', category: 'PHI' }), note: z.string(), visits: z.number() });
-    const block = minimizedJson({ diagnosis: 'Stage-2 hypertension', note: 'mail jane.roe@acme.io', visits: 3 }, Schema);
+    const Schema = z.object({
+      diagnosis: classified(z.string(), { class: 'restricted', category: 'PHI' }),
+      note: z.string(),
+      visits: z.number(),
+    });
+    const block = minimizedJson(
+      { diagnosis: 'Stage-2 hypertension', note: 'mail jane.roe@acme.io', visits: 3 },
+      Schema,
+    );
     const substitutions = new Substitutions('placeholder', randomBytes(32));
-    const result = deidentifyStructured(block.text, block[STRUCTURED_REPORT], 'confidential', classifier, substitutions)!;
+    const result = deidentifyStructured(
+      block.text,
+      block[STRUCTURED_REPORT],
+      'confidential',
+      classifier,
+      substitutions,
+    )!;
     expect(JSON.parse(result.text)).toEqual({ diagnosis: '<PHI_1>', note: 'mail <EMAIL_1>', visits: 3 });
     expect(result.fields).toEqual([{ path: 'diagnosis', label: { class: 'restricted', category: 'PHI' } }]);
     expect(substitutions.restorer().restore('Re <PHI_1>').text).toBe('Re Stage-2 hypertension');

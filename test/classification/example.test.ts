@@ -6,7 +6,11 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('examples/data', () => {
   it('classification.ts runs with npx tsx against the stand-in API', () => {
-    const run = spawnSync('npx', ['tsx', 'examples/data/classification.ts'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync('npx', ['tsx', 'examples/data/classification.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain("rule: 'phi-not-to-haiku'");
     expect(run.stdout).toContain('reply: For Jane Roe: recheck Stage-2 hypertension in two weeks.');

@@ -7,7 +7,12 @@ import { minimize, minimizeForPrompt, minimizedJson, valuesAt } from '../../src/
 
 const order = {
   id: 'A-1',
-  customer: { name: 'Jane Roe', email: 'jane.roe@acme.io', ssn: '123-45-6789', address: { city: 'Springfield', street: '1 Main St' } },
+  customer: {
+    name: 'Jane Roe',
+    email: 'jane.roe@acme.io',
+    ssn: '123-45-6789',
+    address: { city: 'Springfield', street: '1 Main St' },
+  },
   items: [
     { sku: 'SKU-1', price: 3, note: 'gift' },
     { sku: 'SKU-2', price: 4, discount: { code: 'X' } },
@@ -18,7 +23,11 @@ const order = {
 describe('minimize', () => {
   it('keeps only the declared fields (deny by default), nested objects and arrays included, and reports dropped paths', () => {
     const result = minimize(order, ['id', 'customer.name', 'customer.address.city', 'items[].sku']);
-    expect(result.data).toEqual({ id: 'A-1', customer: { name: 'Jane Roe', address: { city: 'Springfield' } }, items: [{ sku: 'SKU-1' }, { sku: 'SKU-2' }] });
+    expect(result.data).toEqual({
+      id: 'A-1',
+      customer: { name: 'Jane Roe', address: { city: 'Springfield' } },
+      items: [{ sku: 'SKU-1' }, { sku: 'SKU-2' }],
+    });
     expect(result.dropped).toEqual([
       'customer.email',
       'customer.ssn',
@@ -46,7 +55,11 @@ describe('minimize', () => {
       items: z.array(z.object({ sku: z.string() })),
     });
     const result = minimize(order, Task);
-    expect(result.data).toEqual({ id: 'A-1', customer: { name: 'Jane Roe' }, items: [{ sku: 'SKU-1' }, { sku: 'SKU-2' }] });
+    expect(result.data).toEqual({
+      id: 'A-1',
+      customer: { name: 'Jane Roe' },
+      items: [{ sku: 'SKU-1' }, { sku: 'SKU-2' }],
+    });
     expect(result.dropped).toContain('customer.ssn');
     expect(result.dropped).toContain('items[].price');
   });
@@ -84,17 +97,28 @@ describe('minimizeForPrompt and minimizedJson', () => {
     expect(result.labels).toEqual([{ path: 'customer.name', label: { class: 'confidential', category: 'PII' } }]);
     expect(result.dataClass).toBe('confidential');
     expect(minimizeForPrompt(order, ['id'], { labels: { ssn: { class: 'restricted' } } }).dataClass).toBeUndefined();
-    expect(minimizeForPrompt(order, ['customer.ssn'], { labels: { 'customer.ssn': { class: 'restricted', category: 'PII' } } }).dataClass).toBe('restricted');
+    expect(
+      minimizeForPrompt(order, ['customer.ssn'], {
+        labels: { 'customer.ssn': { class: 'restricted', category: 'PII' } },
+      }).dataClass,
+    ).toBe('restricted');
   });
 
   it('builds a text block whose report is invisible on the wire and survives copy-on-write spreads', () => {
     const block = minimizedJson(order, Triage);
     expect(block.type).toBe('text');
-    expect(JSON.parse(block.text)).toEqual({ id: 'A-1', customer: { name: 'Jane Roe' }, items: [{ sku: 'SKU-1' }, { sku: 'SKU-2' }] });
+    expect(JSON.parse(block.text)).toEqual({
+      id: 'A-1',
+      customer: { name: 'Jane Roe' },
+      items: [{ sku: 'SKU-1' }, { sku: 'SKU-2' }],
+    });
     expect(JSON.stringify(block)).toBe(JSON.stringify({ type: 'text', text: block.text }));
     const copy = { ...block, text: 'changed' };
     expect(copy[STRUCTURED_REPORT].dropped).toContain('customer.ssn');
-    const params = { messages: [{ role: 'user', content: [{ type: 'text', text: 'Triage:' }, block] }], system: [copy] };
+    const params = {
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Triage:' }, block] }],
+      system: [copy],
+    };
     expect([...findStructuredBlocks(params).keys()]).toEqual(['system.0.text', 'messages.0.content.1.text']);
   });
 

@@ -22,8 +22,19 @@ const patient = { id: 'P-7', name: 'Jane Roe', diagnosis: DIAGNOSIS, ssn: SSN, i
 
 const POLICY = [
   { id: 'phi-not-to-haiku', category: 'PHI', model: 'claude-haiku-*', action: 'block' as const },
-  { id: 'restricted-not-to-vendor', minimumClass: 'restricted' as const, destination: 'vendor-*', action: 'block' as const },
-  { id: 'ssn-ok-for-fraud-review', class: 'restricted' as const, category: 'PII', destination: 'fraud-review', action: 'allow' as const },
+  {
+    id: 'restricted-not-to-vendor',
+    minimumClass: 'restricted' as const,
+    destination: 'vendor-*',
+    action: 'block' as const,
+  },
+  {
+    id: 'ssn-ok-for-fraud-review',
+    class: 'restricted' as const,
+    category: 'PII',
+    destination: 'fraud-review',
+    action: 'allow' as const,
+  },
   { id: 'pii-pseudonymized-for-analytics', category: 'PII', destination: 'analytics', action: 'pseudonymize' as const },
 ];
 
@@ -44,7 +55,12 @@ afterEach(() => {
 const triageParams = (model: string) => ({
   model,
   max_tokens: 64,
-  messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'Triage this patient:' }, minimizedJson(patient, Triage)] }],
+  messages: [
+    {
+      role: 'user' as const,
+      content: [{ type: 'text' as const, text: 'Triage this patient:' }, minimizedJson(patient, Triage)],
+    },
+  ],
 });
 
 async function rejection(promise: Promise<unknown>): Promise<SecureClaudeError> {
@@ -58,13 +74,22 @@ async function rejection(promise: Promise<unknown>): Promise<SecureClaudeError> 
 
 describe('classification policy through the real SDK', () => {
   it('blocks a restricted PHI field for a model, with a typed error naming rule and path, never the value; nothing is sent', async () => {
-    const { client, audit } = makeClient({ fake, middleware: [classificationMiddleware({ policy: POLICY })], provider: tracing.provider });
+    const { client, audit } = makeClient({
+      fake,
+      middleware: [classificationMiddleware({ policy: POLICY })],
+      provider: tracing.provider,
+    });
     const error = await rejection(client.messages.create(triageParams('claude-haiku-4-5')));
     expect(error).toBeInstanceOf(PolicyViolationError);
     expect(SecureClaudeError.isInstance(error)).toBe(true);
     expect(error.code).toBe('SCC_POLICY_BLOCKED');
     expect(error.source).toBe('classification');
-    expect(error.details).toMatchObject({ rule: 'phi-not-to-haiku', path: 'messages.0.content.1.text#diagnosis', dataClass: 'restricted', category: 'PHI' });
+    expect(error.details).toMatchObject({
+      rule: 'phi-not-to-haiku',
+      path: 'messages.0.content.1.text#diagnosis',
+      dataClass: 'restricted',
+      category: 'PHI',
+    });
     expect(error.message).toMatchInlineSnapshot(
       `"classification blocked the request: policy rule "phi-not-to-haiku" refuses restricted PHI data (PHI) at messages.0.content.1.text#diagnosis for model claude-haiku-4-5, operation messages.create, environment development, destination none. Remove or minimize that field (minimizedJson), de-identify it, or change the policy table."`,
     );
@@ -72,9 +97,19 @@ describe('classification policy through the real SDK', () => {
 
     const record = audit.events.find((event) => event.type === 'call.blocked')!;
     expect(record).toMatchObject({ outcome: 'denied', reason: 'SCC_POLICY_BLOCKED', dataClass: 'restricted' });
-    expect(record['decisions']).toContainEqual({ middleware: 'classification', action: 'block', reason: 'policy-blocked', count: 1, rules: ['phi-not-to-haiku'] });
+    expect(record['decisions']).toContainEqual({
+      middleware: 'classification',
+      action: 'block',
+      reason: 'policy-blocked',
+      count: 1,
+      rules: ['phi-not-to-haiku'],
+    });
     const span = tracing.pipelineSpans()[0]!;
-    expect(span.attributes).toMatchObject({ 'scc.data_class': 'restricted', 'scc.error.code': 'SCC_POLICY_BLOCKED', 'scc.outcome': 'denied' });
+    expect(span.attributes).toMatchObject({
+      'scc.data_class': 'restricted',
+      'scc.error.code': 'SCC_POLICY_BLOCKED',
+      'scc.outcome': 'denied',
+    });
     expect(findLeaks([error, audit.events, tracing.dump()], [DIAGNOSIS, SSN, EMAIL, 'Jane Roe'])).toEqual([]);
   });
 
@@ -87,14 +122,22 @@ describe('classification policy through the real SDK', () => {
       ),
     );
     expect(error.code).toBe('SCC_POLICY_BLOCKED');
-    expect(error.details).toMatchObject({ rule: 'restricted-not-to-vendor', path: 'messages.0.content', type: 'US_SSN' });
+    expect(error.details).toMatchObject({
+      rule: 'restricted-not-to-vendor',
+      path: 'messages.0.content',
+      type: 'US_SSN',
+    });
     expect(JSON.stringify(error)).not.toContain(SSN);
     expect(String(error)).not.toContain(SSN);
     expect(fake.requests).toHaveLength(0);
   });
 
   it('without a matching rule, the documented default redacts restricted data and allows the rest', async () => {
-    const { client, audit } = makeClient({ fake, middleware: [classificationMiddleware({ policy: POLICY })], provider: tracing.provider });
+    const { client, audit } = makeClient({
+      fake,
+      middleware: [classificationMiddleware({ policy: POLICY })],
+      provider: tracing.provider,
+    });
     const message = await client.messages.create(triageParams('claude-opus-4-1'));
     const wire = sentBody(fake);
     expect(wire).not.toContain(DIAGNOSIS);
@@ -103,10 +146,21 @@ describe('classification policy through the real SDK', () => {
     expect(wire).not.toContain(SSN);
     const decisions = getSecurityDecisions(message)!.decisions;
     expect(decisions).toContainEqual(
-      expect.objectContaining({ middleware: 'classification', action: 'redact', reason: 'data-classified', dataClass: 'restricted', rules: ['PHI', 'PII'] }),
+      expect.objectContaining({
+        middleware: 'classification',
+        action: 'redact',
+        reason: 'data-classified',
+        dataClass: 'restricted',
+        rules: ['PHI', 'PII'],
+      }),
     );
     expect(decisions).toContainEqual(
-      expect.objectContaining({ action: 'redact', reason: 'policy-applied', rules: ['default.restricted'], paths: ['messages.0.content.1.text#diagnosis'] }),
+      expect.objectContaining({
+        action: 'redact',
+        reason: 'policy-applied',
+        rules: ['default.restricted'],
+        paths: ['messages.0.content.1.text#diagnosis'],
+      }),
     );
     expect(audit.events.at(-1)).toMatchObject({ type: 'call.completed', dataClass: 'restricted' });
     expect(tracing.pipelineSpans()[0]!.attributes['scc.data_class']).toBe('restricted');
@@ -116,7 +170,11 @@ describe('classification policy through the real SDK', () => {
     const { client, audit } = makeClient({ fake, middleware: [classificationMiddleware({ policy: POLICY })] });
     const ask = () =>
       client.messages.create(
-        { model: MODEL, max_tokens: 64, messages: [{ role: 'user', content: `Segment the customer ${EMAIL}; again: ${EMAIL}` }] },
+        {
+          model: MODEL,
+          max_tokens: 64,
+          messages: [{ role: 'user', content: `Segment the customer ${EMAIL}; again: ${EMAIL}` }],
+        },
         to('analytics'),
       );
     const first = await ask();
@@ -128,7 +186,13 @@ describe('classification policy through the real SDK', () => {
     expect(pseudonyms[0]).toBe(pseudonyms[1]);
     expect(two).toBe(one);
     expect(getSecurityDecisions(first)!.decisions).toContainEqual(
-      expect.objectContaining({ action: 'pseudonymize', reason: 'policy-applied', rules: ['pii-pseudonymized-for-analytics'], count: 2, dataClass: 'confidential' }),
+      expect.objectContaining({
+        action: 'pseudonymize',
+        reason: 'policy-applied',
+        rules: ['pii-pseudonymized-for-analytics'],
+        count: 2,
+        dataClass: 'confidential',
+      }),
     );
     expect(audit.events.at(-1)).toMatchObject({ dataClass: 'confidential' });
     expect(findLeaks([audit.events, getSecurityDecisions(first)], [EMAIL])).toEqual([]);
@@ -141,52 +205,109 @@ describe('classification policy through the real SDK', () => {
       to('fraud-review'),
     );
     expect(sentBody(fake)).toContain(SSN);
-    expect(audit.events.at(-1)!['decisions']).toContainEqual({ middleware: 'classification', action: 'override', reason: 'policy-loosened', rules: ['ssn-ok-for-fraud-review'] });
+    expect(audit.events.at(-1)!['decisions']).toContainEqual({
+      middleware: 'classification',
+      action: 'override',
+      reason: 'policy-loosened',
+      rules: ['ssn-ok-for-fraud-review'],
+    });
   });
 
   it('minimization: dropped fields never leave, and their paths reach decisions, the span and the audit record', async () => {
-    const { client, audit } = makeClient({ fake, middleware: [classificationMiddleware()], provider: tracing.provider });
+    const { client, audit } = makeClient({
+      fake,
+      middleware: [classificationMiddleware()],
+      provider: tracing.provider,
+    });
     const message = await client.messages.create(triageParams('claude-opus-4-1'));
     const wire = sentBody(fake);
     for (const value of [SSN, EMAIL, 'Acme Health']) expect(wire).not.toContain(value);
-    const minimized = getSecurityDecisions(message)!.decisions.find((decision) => decision.reason === 'fields-minimized')!;
-    expect(minimized).toMatchObject({ middleware: 'classification', action: 'redact', count: 3, paths: ['ssn', 'insurer', 'email'] });
-    expect(audit.events.at(-1)!['decisions']).toContainEqual({ middleware: 'classification', action: 'redact', reason: 'fields-minimized', count: 3 });
-    const event = tracing.pipelineSpans()[0]!.events.find((entry) => entry.attributes?.['scc.reason'] === 'fields-minimized')!;
+    const minimized = getSecurityDecisions(message)!.decisions.find(
+      (decision) => decision.reason === 'fields-minimized',
+    )!;
+    expect(minimized).toMatchObject({
+      middleware: 'classification',
+      action: 'redact',
+      count: 3,
+      paths: ['ssn', 'insurer', 'email'],
+    });
+    expect(audit.events.at(-1)!['decisions']).toContainEqual({
+      middleware: 'classification',
+      action: 'redact',
+      reason: 'fields-minimized',
+      count: 3,
+    });
+    const event = tracing
+      .pipelineSpans()[0]!
+      .events.find((entry) => entry.attributes?.['scc.reason'] === 'fields-minimized')!;
     expect(event.attributes).toMatchObject({ 'scc.paths': ['ssn', 'insurer', 'email'], 'scc.action': 'redact' });
     // The report is recorded once per call, whichever data middleware sees it first.
     const both = makeClient({ fake, middleware: [classificationMiddleware(), deidentifyMiddleware()] });
     const again = await both.client.messages.create(triageParams('claude-opus-4-1'));
-    expect(getSecurityDecisions(again)!.decisions.filter((decision) => decision.reason === 'fields-minimized')).toHaveLength(1);
+    expect(
+      getSecurityDecisions(again)!.decisions.filter((decision) => decision.reason === 'fields-minimized'),
+    ).toHaveLength(1);
   });
 
   it('records the highest class on every call, public included', async () => {
-    const { client, audit } = makeClient({ fake, middleware: [classificationMiddleware()], provider: tracing.provider });
-    await client.messages.create({ model: MODEL, max_tokens: 8, messages: [{ role: 'user', content: 'What is 2 + 2?' }] });
-    await client.messages.create({ model: MODEL, max_tokens: 8, messages: [{ role: 'user', content: 'Request from 10.1.2.3' }] });
-    expect(audit.events.filter((event) => event.type === 'call.completed').map((event) => event.dataClass)).toEqual(['public', 'internal']);
+    const { client, audit } = makeClient({
+      fake,
+      middleware: [classificationMiddleware()],
+      provider: tracing.provider,
+    });
+    await client.messages.create({
+      model: MODEL,
+      max_tokens: 8,
+      messages: [{ role: 'user', content: 'What is 2 + 2?' }],
+    });
+    await client.messages.create({
+      model: MODEL,
+      max_tokens: 8,
+      messages: [{ role: 'user', content: 'Request from 10.1.2.3' }],
+    });
+    expect(audit.events.filter((event) => event.type === 'call.completed').map((event) => event.dataClass)).toEqual([
+      'public',
+      'internal',
+    ]);
     expect(tracing.pipelineSpans().map((span) => span.attributes['scc.data_class'])).toEqual(['public', 'internal']);
   });
 
   it('production: data is left alone unless the policy says otherwise', async () => {
     const plain = makeClient({ fake, environment: 'production', middleware: [deidentifyMiddleware()] });
-    await plain.client.messages.create({ model: MODEL, max_tokens: 8, messages: [{ role: 'user', content: `Mail ${EMAIL}` }] });
+    await plain.client.messages.create({
+      model: MODEL,
+      max_tokens: 8,
+      messages: [{ role: 'user', content: `Mail ${EMAIL}` }],
+    });
     expect(sentBody(fake)).toContain(EMAIL);
     expect(plain.audit.events.at(-1)).toMatchObject({ type: 'call.completed', dataClass: 'confidential' });
 
     const policed = makeClient({
       fake,
       environment: 'production',
-      middleware: [classificationMiddleware({ policy: [{ id: 'prod-pii', environment: 'production', category: 'PII', action: 'pseudonymize' }] }), deidentifyMiddleware()],
+      middleware: [
+        classificationMiddleware({
+          policy: [{ id: 'prod-pii', environment: 'production', category: 'PII', action: 'pseudonymize' }],
+        }),
+        deidentifyMiddleware(),
+      ],
     });
-    await policed.client.messages.create({ model: MODEL, max_tokens: 8, messages: [{ role: 'user', content: `Mail ${EMAIL}` }] });
+    await policed.client.messages.create({
+      model: MODEL,
+      max_tokens: 8,
+      messages: [{ role: 'user', content: `Mail ${EMAIL}` }],
+    });
     expect(sentBody(fake)).not.toContain(EMAIL);
     expect(sentBody(fake)).toMatch(/<EMAIL_[0-9a-f]{8}>/);
   });
 
   it('validates options at construction, naming paths', () => {
-    expect(() => classificationMiddleware({ policy: [{ id: 'x', action: 'maybe' as never }] })).toThrow(/policy\.0\.action/);
-    expect(() => classificationMiddleware({ typeLabels: { EMAIL: { class: 'secret' as never } } })).toThrow(/typeLabels\.EMAIL\.class/);
+    expect(() => classificationMiddleware({ policy: [{ id: 'x', action: 'maybe' as never }] })).toThrow(
+      /policy\.0\.action/,
+    );
+    expect(() => classificationMiddleware({ typeLabels: { EMAIL: { class: 'secret' as never } } })).toThrow(
+      /typeLabels\.EMAIL\.class/,
+    );
     expect(() => classificationMiddleware({ nope: 1 } as never)).toThrow(/unknown key/);
     expect(classificationMiddleware().name).toBe('classification');
   });

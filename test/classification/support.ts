@@ -1,6 +1,12 @@
 import { inspect } from 'node:util';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { MemoryAuditSink, SecureClaudeClient, definePreset, type Environment, type SecureMiddleware } from 'secure-claude';
+import {
+  MemoryAuditSink,
+  SecureClaudeClient,
+  definePreset,
+  type Environment,
+  type SecureMiddleware,
+} from 'secure-claude';
 import type { FakeAnthropic } from '../helpers/fake-anthropic';
 import { makeCanaryKey } from '../helpers/canary';
 
@@ -14,7 +20,9 @@ export function createTracing() {
   const pipelineSpans = () => exporter.getFinishedSpans().filter((span) => span.name.startsWith('secure_claude.'));
   const dump = () =>
     inspect(
-      exporter.getFinishedSpans().map((span) => ({ name: span.name, attributes: span.attributes, events: span.events, status: span.status })),
+      exporter
+        .getFinishedSpans()
+        .map((span) => ({ name: span.name, attributes: span.attributes, events: span.events, status: span.status })),
       { depth: Infinity },
     );
   return { exporter, provider, pipelineSpans, dump };
@@ -34,7 +42,13 @@ export function makeClient({ fake, middleware, environment = 'development', prov
   // Production refuses static keys; a minimal key provider stands in for a secrets manager.
   const keying =
     environment === 'production'
-      ? { credentials: { getApiKey: async () => key, invalidateAfter401: async () => ({ changed: false }), fingerprintOf: () => 'test-fingerprint' } }
+      ? {
+          credentials: {
+            getApiKey: async () => key,
+            invalidateAfter401: async () => ({ changed: false }),
+            fingerprintOf: () => 'test-fingerprint',
+          },
+        }
       : undefined;
   const client = new SecureClaudeClient({
     ...(keying ? {} : { apiKey: key }),
