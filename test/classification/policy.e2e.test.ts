@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { PolicyViolationError, SecureClaudeError, getSecurityDecisions } from 'secure-claude';
+import { MemoryAuditSink, PolicyViolationError, SecureClaudeError, getSecurityDecisions } from 'secure-claude';
 import { classificationMiddleware } from '../../src/data/classification-middleware';
 import { classified } from '../../src/data/classify';
 import { deidentifyMiddleware } from '../../src/data/deidentify-middleware';
@@ -265,7 +265,9 @@ describe('classification policy through the real SDK', () => {
       max_tokens: 8,
       messages: [{ role: 'user', content: 'Request from 10.1.2.3' }],
     });
-    expect(audit.events.filter((event) => event.type === 'call.completed').map((event) => event.dataClass)).toEqual([
+    expect(client.security.audit).toBe(audit);
+    const events = (client.security.audit as MemoryAuditSink).events;
+    expect(events.filter((event) => event.type === 'call.completed').map((event) => event.dataClass)).toEqual([
       'public',
       'internal',
     ]);
