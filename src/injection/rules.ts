@@ -808,12 +808,3 @@ export const PATTERN_RULES: readonly PatternRule[] = UNFILTERED_RULES.map((entry
     nonAscii: hints.nonAscii === true,
   };
 });
-
-/** Rule ids that can come from the embedded-instruction analysis rather than a pattern. */
-export const STRUCTURAL_RULE_IDS = [
-  'embedded-instruction',
-  'embedded-output-directive',
-  'embedded-code-insertion',
-  'embedded-question',
-  'embedded-ai-address',
-] as const;
