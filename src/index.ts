@@ -43,6 +43,18 @@ export {
   inputGuardMiddleware,
   SENSITIVE_TYPES,
   SECRET_TYPES,
+  classificationMiddleware,
+  deidentifyMiddleware,
+  classified,
+  classifyText,
+  createClassifier,
+  createPolicy,
+  DEFAULT_POLICY_RULES,
+  minimize,
+  minimizeForPrompt,
+  minimizedJson,
+  DEFAULT_TYPE_LABELS,
+  DATA_CLASS_ORDER,
 } from './data';
 export type {
   Finding,
@@ -53,15 +65,38 @@ export type {
   RedactionResult,
   RedactionMiddlewareOptions,
   InputGuardOptions,
+  ClassificationMiddlewareOptions,
+  DeidentifyMiddlewareOptions,
+  DeidentifyMode,
+  Policy,
+  PolicyRule,
+  PolicyAction,
+  FieldSpec,
+  MinimizeResult,
+  DataClass,
+  DataCategory,
+  DataLabel,
 } from './data';
-export { screenInjection, injectionScreenMiddleware } from './injection';
-export type { InjectionScreenOptions } from './injection';
+export {
+  screenInjection,
+  injectionScreenMiddleware,
+  buildPrompt,
+  trusted,
+  untrusted,
+  dangerouslyTrust,
+  injectionSecondOpinionMiddleware,
+} from './injection';
+export type {
+  InjectionScreenOptions,
+  InjectionSecurityEvent,
+  ScreenResult,
+  BuildPromptOptions,
+  TrustedText,
+  UntrustedText,
+  SecondOpinionOptions,
+} from './injection';
 export { scopeMiddleware } from './credentials/scope-middleware';
 export type { ScopeOptions } from './credentials/scope-middleware';
-export { buildPrompt, trusted, untrusted, dangerouslyTrust } from './injection/prompt-builder';
-export type { BuildPromptOptions, TrustedText, UntrustedText } from './injection/prompt-builder';
-export { injectionSecondOpinionMiddleware, SECOND_OPINION_DESTINATION } from './injection/second-opinion';
-export type { SecondOpinionOptions } from './injection/second-opinion';
 export {
   outputGuardMiddleware,
   guardedParse,

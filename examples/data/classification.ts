@@ -2,13 +2,15 @@
 // Runs against the embedded stand-in Messages API; needs nothing else:
 //   npx tsx examples/data/classification.ts
 import { z } from 'zod';
-import { SecureClaudeClient, getSecurityDecisions, type SecurityDecision } from 'secure-claude';
+import {
+  SecureClaudeClient,
+  classified,
+  defaultPreset,
+  getSecurityDecisions,
+  minimizedJson,
+  type SecurityDecision,
+} from 'secure-claude';
 import { startFakeAnthropic } from 'secure-claude/testing';
-// Until these are exported from 'secure-claude' (see docs/classification.md), import them from source.
-import { classificationMiddleware } from '../../src/data/classification-middleware';
-import { classified } from '../../src/data/classify';
-import { deidentifyMiddleware } from '../../src/data/deidentify-middleware';
-import { minimizedJson } from '../../src/data/minimize';
 
 const standIn = await startFakeAnthropic();
 
@@ -31,15 +33,16 @@ const client = new SecureClaudeClient({
   baseURL: standIn.url,
   security: {
     environment: 'development',
-    middleware: [
-      classificationMiddleware({
+    // The default controls, configured: a policy table, and originals restored for the triage nurse.
+    preset: defaultPreset({
+      classification: {
         policy: [
           { id: 'phi-not-to-haiku', category: 'PHI', model: 'claude-haiku-*', action: 'block' },
           { id: 'phi-allowed-for-triage', category: 'PHI', destination: 'triage-nurse', action: 'allow' },
         ],
-      }),
-      deidentifyMiddleware({ restoreFor: ['triage-nurse'] }),
-    ],
+      },
+      deidentify: { restoreFor: ['triage-nurse'] },
+    }),
   },
 });
 

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { SecureClaudeClient } from 'secure-claude';
 import { startFakeAnthropic } from 'secure-claude/testing';
 // Until the package root re-exports the output module, import it from source.
-import { actionGate, createSqliteReviewQueue, guardedParse } from '../../src/output';
+import { actionGate, createSqliteReviewQueue, guardedParse } from 'secure-claude/output';
 
 const Invoice = z.object({
   number: z.string(),

@@ -6,7 +6,7 @@
 import { SecureClaudeClient, type SecureClaudeError } from 'secure-claude';
 import { startFakeAnthropic } from 'secure-claude/testing';
 // Until the package root re-exports the output module, import it from source.
-import { createMemoryReviewQueue, expectedFormat, jsonLinesOutputLog, outputGuardMiddleware } from '../../src/output';
+import { createMemoryReviewQueue, expectedFormat, jsonLinesOutputLog, outputGuardMiddleware } from 'secure-claude/output';
 
 const standIn = await startFakeAnthropic();
 const reviewQueue = createMemoryReviewQueue();
@@ -30,7 +30,7 @@ const params = {
   messages: [{ role: 'user' as const, content: 'Draft a reply to ticket 17.' }],
 };
 // `security` is the per-call option of SecureClaudeClient (see docs/client.md).
-const call = (destination: string) => ({ security: { destination } }) as object;
+const call = (destination: string) => ({ security: { destination } });
 
 for (const destination of ['customer-email', 'agent-console']) {
   standIn.reply({ text: draft, splits: [10, 40, 75, 100] });

@@ -97,7 +97,17 @@ export async function runDemo(argv: readonly string[] = [], write: (line: string
     write(`   reply delivered:  ${JSON.stringify(message.content.map((block) => (block.type === 'text' ? block.text : '')).join(''))}`);
     showDecisions(getSecurityDecisions(message));
 
-    heading('2. A streamed reply with a key split across SSE deltas (messages.stream)');
+    heading('2. Personal data outside production (de-identified before it leaves)');
+    fake?.reply({ text: 'Drafted: a short apology and a shipping update for the customer.' });
+    const personal = await client.messages.create({
+      model: MODEL,
+      max_tokens: 200,
+      messages: [{ role: 'user', content: 'Write to Jane Roe (jane.roe@example.com, +1 415 555 0134) about her late order 7731.' }],
+    });
+    if (fake) write(`   sent on the wire: ${lastWireText()}`);
+    showDecisions(getSecurityDecisions(personal));
+
+    heading('3. A streamed reply with a key split across SSE deltas (messages.stream)');
     const reply = `Here it is: ${DEMO_API_KEY} - keep it safe.`;
     fake?.reply({ text: reply, splits: [8, 20, 40, 70, 100] });
     const stream = client.messages.stream({ model: MODEL, max_tokens: 200, messages: [{ role: 'user', content: 'Show me the key.' }] });
@@ -107,7 +117,7 @@ export async function runDemo(argv: readonly string[] = [], write: (line: string
     write(`   deltas received: ${deltas.length}; text: ${JSON.stringify(deltas.join(''))}`);
     showDecisions(getSecurityDecisions(stream));
 
-    heading('3. A tool result carrying hidden instructions (injection screening)');
+    heading('4. A tool result carrying hidden instructions (injection screening)');
     fake?.reply({ text: 'The order shipped yesterday.' });
     const screened = await client.messages.create({
       model: MODEL,
@@ -129,7 +139,7 @@ export async function runDemo(argv: readonly string[] = [], write: (line: string
     });
     showDecisions(getSecurityDecisions(screened));
 
-    heading('4. A raw client.post() around the pipeline');
+    heading('5. A raw client.post() around the pipeline');
     try {
       await client.post('/v1/messages', { body: { model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] } });
       write('   sent (unexpected)');
@@ -137,7 +147,7 @@ export async function runDemo(argv: readonly string[] = [], write: (line: string
       write(`   refused: ${SecureClaudeError.isInstance(error) ? error.code : String(error)}`);
     }
 
-    heading('5. A 5 MiB prompt');
+    heading('6. A 5 MiB prompt');
     const started = performance.now();
     try {
       await client.messages.create({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'x'.repeat(5 * 1024 * 1024) }] });

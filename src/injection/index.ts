@@ -10,3 +10,7 @@ export type {
   ScreenOptions,
   ScreenResult,
 } from './types';
+export { buildPrompt, trusted, untrusted, dangerouslyTrust } from './prompt-builder';
+export type { BuildPromptOptions, TrustedText, UntrustedText } from './prompt-builder';
+export { injectionSecondOpinionMiddleware, SECOND_OPINION_DESTINATION } from './second-opinion';
+export type { SecondOpinionOptions } from './second-opinion';

@@ -239,13 +239,8 @@ describe('de-identification in development', () => {
     expect(message.content[0]).toMatchObject({ text: 'Key [REDACTED:AWS_ACCESS_KEY] and 123-45-6789 noted.' });
   });
 
-  it('secure default: the default preset plus deidentify de-identifies PII outside production with nothing else configured', async () => {
-    const proposed = definePreset({
-      name: 'default-with-deidentify',
-      version: '1.0.0',
-      middleware: [...defaultPreset().middleware, deidentifyMiddleware()],
-    });
-    const { client, audit } = makeClient({ fake, preset: proposed, middleware: [] });
+  it('secure default: the default preset de-identifies PII outside production with nothing else configured', async () => {
+    const { client, audit } = makeClient({ fake, preset: defaultPreset(), middleware: [] });
     fake.reply({ text: MODEL_REPLY });
     const message = await client.messages.create(ask(`${FIRST_TURN} key AKIAIOSFODNN7EXAMPLE`));
     const wire = sentBody(fake);

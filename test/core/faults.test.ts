@@ -53,7 +53,7 @@ describe('fault matrix rows A1-A3 through the default pipeline', () => {
     expect(message.type).toBe('message');
     expect(fake.requests.map((request) => request.retryCount)).toEqual([0, 1]);
     const inputDecisions = getSecurityDecisions(message)!.decisions.filter((decision) => decision.phase === 'input');
-    expect(inputDecisions.map((decision) => decision.middleware)).toEqual(['input-guard', 'redaction', 'injection-screen']);
+    expect(inputDecisions.map((decision) => decision.middleware)).toEqual(['input-guard', 'redaction', 'injection-screen', 'deidentify']);
   });
 
   it('A2: a 500/529 storm gets exactly the SDK retries, no more, and the SDK error passes through', async () => {

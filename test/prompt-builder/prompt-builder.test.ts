@@ -90,6 +90,10 @@ describe('built prompts through the client', () => {
     const client = new SecureClaudeClient({ apiKey: makeCanaryKey(), baseURL: fake.url, security: { environment: 'test' } });
     const message = await client.messages.create(buildPrompt({ ...base, instructions: trusted`i`, task: trusted`t`, data: [untrusted(email, 'email')] }));
     expect(message.type).toBe('message');
-    expect(JSON.stringify(fake.requests[0]!.body)).toContain(email);
+    const wire = JSON.stringify(fake.requests[0]!.body);
+    expect(wire).toMatch(/<data-[0-9a-f]{12} source=\\"email\\">/);
+    // Outside production the default preset de-identifies the data inside the block too.
+    expect(wire).toContain('the invoice for March is attached');
+    expect(wire).not.toContain('Dana');
   });
 });
