@@ -18,7 +18,10 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: {
       // Inside the package, import by relative path; the package name resolves to the published build.
-      'no-restricted-imports': ['error', { patterns: [{ group: ['secure-claude', 'secure-claude/*'], message: 'Use a relative import inside src/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['secure-claude', 'secure-claude/*'], message: 'Use a relative import inside src/.' }] },
+      ],
     },
   },
   {

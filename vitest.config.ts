@@ -4,7 +4,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^secure-claude\/(testing|credentials|data|injection|output)$/, replacement: fileURLToPath(new URL('./src/$1/index.ts', import.meta.url)) },
+      {
+        find: /^secure-claude\/(testing|credentials|data|injection|output)$/,
+        replacement: fileURLToPath(new URL('./src/$1/index.ts', import.meta.url)),
+      },
       { find: /^secure-claude$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
     ],
   },

@@ -441,7 +441,8 @@ async function main() {
   const Anthropic = (await import('@anthropic-ai/sdk')).default;
 
   // `bare` measures the pipeline itself (method layer, HTTP layer, span, audit) with no controls.
-  const preset = args.preset === 'bare' ? definePreset({ name: 'bare', version: '1.0.0', middleware: [] }) : defaultPreset();
+  const preset =
+    args.preset === 'bare' ? definePreset({ name: 'bare', version: '1.0.0', middleware: [] }) : defaultPreset();
   const presetMiddleware = preset.middleware.map((m) => m.name);
   const { child, info } = await startServer();
   const baseURL = info.url;

@@ -38,7 +38,10 @@ export function makeRng(seed) {
   let c = hashSeed(seed + '#c');
   let d = hashSeed(seed + '#d') | 1;
   const next = () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     const t = (a + b) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;
@@ -66,20 +69,225 @@ export function makeRng(seed) {
 
 // ---------------------------------------------------------------- vocabulary
 
-const FIRST = ['James', 'Mary', 'Robert', 'Patricia', 'John', 'Jennifer', 'Michael', 'Linda', 'David', 'Elizabeth', 'William', 'Barbara', 'Richard', 'Susan', 'Joseph', 'Jessica', 'Thomas', 'Sarah', 'Charles', 'Karen', 'Daniel', 'Nancy', 'Matthew', 'Lisa', 'Anthony', 'Betty', 'Mark', 'Margaret', 'Priya', 'Wei', 'Carlos', 'Aisha', 'Kenji', 'Olga', 'Mateo', 'Fatima', 'Liam', 'Sofia', 'Noah', 'Emma', 'Omar', 'Chloe', 'Raj', 'Hannah', 'Diego', 'Grace', 'Ethan', 'Zoe'];
+const FIRST = [
+  'James',
+  'Mary',
+  'Robert',
+  'Patricia',
+  'John',
+  'Jennifer',
+  'Michael',
+  'Linda',
+  'David',
+  'Elizabeth',
+  'William',
+  'Barbara',
+  'Richard',
+  'Susan',
+  'Joseph',
+  'Jessica',
+  'Thomas',
+  'Sarah',
+  'Charles',
+  'Karen',
+  'Daniel',
+  'Nancy',
+  'Matthew',
+  'Lisa',
+  'Anthony',
+  'Betty',
+  'Mark',
+  'Margaret',
+  'Priya',
+  'Wei',
+  'Carlos',
+  'Aisha',
+  'Kenji',
+  'Olga',
+  'Mateo',
+  'Fatima',
+  'Liam',
+  'Sofia',
+  'Noah',
+  'Emma',
+  'Omar',
+  'Chloe',
+  'Raj',
+  'Hannah',
+  'Diego',
+  'Grace',
+  'Ethan',
+  'Zoe',
+];
 const FIRST_ACCENT = ['José', 'Zoë', 'Renée', 'André', 'Björn', 'Chloé', 'Łukasz', 'Inés', 'François', 'Søren'];
-const LAST = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Hernandez', 'Lopez', 'Gonzalez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Perez', 'Thompson', 'White', 'Harris', 'Sanchez', 'Clark', 'Ramirez', 'Lewis', 'Robinson', 'Walker', 'Young', 'Allen', 'King', 'Wright', 'Scott', 'Nguyen', 'Patel', 'Kim', 'Chen', 'Okafor', 'Kowalski', 'Novak', 'Schmidt', 'Rossi', 'Tanaka', 'Ivanova', 'Haddad'];
-const COMPANIES = [['Northwind Traders', 'northwind-traders.com'], ['Contoso Logistics', 'contoso-logistics.com'], ['Fabrikam Health', 'fabrikamhealth.com'], ['Acme Analytics', 'acme-analytics.io'], ['Bluefin Capital', 'bluefincap.com'], ['Globex Manufacturing', 'globex-mfg.com'], ['Initech Software', 'initech.dev'], ['Umbrella Foods', 'umbrellafoods.co'], ['Stark Freight', 'starkfreight.net'], ['Wayne Property Group', 'wayneproperty.com'], ['Tyrell Biotech', 'tyrellbio.com'], ['Soylent Retail', 'soylentretail.com'], ['Hooli Cloud', 'hooli.cloud'], ['Vandelay Imports', 'vandelay-imports.com'], ['Pied Piper Data', 'piedpiper.ai'], ['Cyberdyne Systems', 'cyberdyne.systems']];
+const LAST = [
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Garcia',
+  'Miller',
+  'Davis',
+  'Rodriguez',
+  'Martinez',
+  'Hernandez',
+  'Lopez',
+  'Gonzalez',
+  'Wilson',
+  'Anderson',
+  'Thomas',
+  'Taylor',
+  'Moore',
+  'Jackson',
+  'Martin',
+  'Lee',
+  'Perez',
+  'Thompson',
+  'White',
+  'Harris',
+  'Sanchez',
+  'Clark',
+  'Ramirez',
+  'Lewis',
+  'Robinson',
+  'Walker',
+  'Young',
+  'Allen',
+  'King',
+  'Wright',
+  'Scott',
+  'Nguyen',
+  'Patel',
+  'Kim',
+  'Chen',
+  'Okafor',
+  'Kowalski',
+  'Novak',
+  'Schmidt',
+  'Rossi',
+  'Tanaka',
+  'Ivanova',
+  'Haddad',
+];
+const COMPANIES = [
+  ['Northwind Traders', 'northwind-traders.com'],
+  ['Contoso Logistics', 'contoso-logistics.com'],
+  ['Fabrikam Health', 'fabrikamhealth.com'],
+  ['Acme Analytics', 'acme-analytics.io'],
+  ['Bluefin Capital', 'bluefincap.com'],
+  ['Globex Manufacturing', 'globex-mfg.com'],
+  ['Initech Software', 'initech.dev'],
+  ['Umbrella Foods', 'umbrellafoods.co'],
+  ['Stark Freight', 'starkfreight.net'],
+  ['Wayne Property Group', 'wayneproperty.com'],
+  ['Tyrell Biotech', 'tyrellbio.com'],
+  ['Soylent Retail', 'soylentretail.com'],
+  ['Hooli Cloud', 'hooli.cloud'],
+  ['Vandelay Imports', 'vandelay-imports.com'],
+  ['Pied Piper Data', 'piedpiper.ai'],
+  ['Cyberdyne Systems', 'cyberdyne.systems'],
+];
 const WEBMAIL = ['gmail.com', 'outlook.com', 'yahoo.com', 'proton.me', 'icloud.com', 'hotmail.com'];
-const TITLES = ['Account Manager', 'Customer Success Lead', 'Operations Director', 'Senior Accountant', 'IT Administrator', 'Procurement Specialist', 'VP of Sales', 'Support Engineer', 'HR Business Partner', 'Finance Controller', 'Product Manager', 'Office Manager'];
-const CITIES = ['Springfield', 'Riverside', 'Fairview', 'Madison', 'Georgetown', 'Arlington', 'Salem', 'Franklin', 'Clinton', 'Greenville', 'Bristol', 'Dover', 'Oxford', 'Ashland', 'Burlington'];
-const STREETS = ['Main Street', 'Oak Avenue', 'Maple Drive', 'Cedar Lane', 'Pine Street', 'Elm Court', 'Washington Boulevard', 'Lakeview Road', 'Hillcrest Avenue', 'Park Place'];
+const TITLES = [
+  'Account Manager',
+  'Customer Success Lead',
+  'Operations Director',
+  'Senior Accountant',
+  'IT Administrator',
+  'Procurement Specialist',
+  'VP of Sales',
+  'Support Engineer',
+  'HR Business Partner',
+  'Finance Controller',
+  'Product Manager',
+  'Office Manager',
+];
+const CITIES = [
+  'Springfield',
+  'Riverside',
+  'Fairview',
+  'Madison',
+  'Georgetown',
+  'Arlington',
+  'Salem',
+  'Franklin',
+  'Clinton',
+  'Greenville',
+  'Bristol',
+  'Dover',
+  'Oxford',
+  'Ashland',
+  'Burlington',
+];
+const STREETS = [
+  'Main Street',
+  'Oak Avenue',
+  'Maple Drive',
+  'Cedar Lane',
+  'Pine Street',
+  'Elm Court',
+  'Washington Boulevard',
+  'Lakeview Road',
+  'Hillcrest Avenue',
+  'Park Place',
+];
 const STATES = ['CA', 'TX', 'NY', 'WA', 'IL', 'MA', 'CO', 'GA', 'OR', 'NC', 'VA', 'AZ'];
-const PRODUCTS = ['Enterprise plan', 'inventory module', 'billing dashboard', 'mobile app', 'data export API', 'reporting suite', 'shipment tracker', 'payroll integration', 'single sign-on connector', 'analytics workspace', 'warehouse scanner firmware', 'customer portal'];
-const TEAMS = ['finance', 'operations', 'the warehouse team', 'legal', 'procurement', 'customer success', 'IT', 'the regional office', 'HR', 'engineering'];
+const PRODUCTS = [
+  'Enterprise plan',
+  'inventory module',
+  'billing dashboard',
+  'mobile app',
+  'data export API',
+  'reporting suite',
+  'shipment tracker',
+  'payroll integration',
+  'single sign-on connector',
+  'analytics workspace',
+  'warehouse scanner firmware',
+  'customer portal',
+];
+const TEAMS = [
+  'finance',
+  'operations',
+  'the warehouse team',
+  'legal',
+  'procurement',
+  'customer success',
+  'IT',
+  'the regional office',
+  'HR',
+  'engineering',
+];
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'];
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const ISSUES = ['the export job fails with a timeout after about ten minutes', 'invoices are generated twice for the same billing period', 'users are logged out every few minutes', 'the dashboard shows last week\'s numbers instead of today\'s', 'the CSV upload rejects files with more than 5,000 rows', 'password reset emails never arrive', 'the mobile app crashes when scanning a barcode', 'shipment statuses stay at "pending" even after delivery', 'tax is calculated on the pre-discount amount', 'the API returns HTTP 502 for large requests', 'search results are missing archived orders', 'the nightly sync skips records updated after midnight'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const ISSUES = [
+  'the export job fails with a timeout after about ten minutes',
+  'invoices are generated twice for the same billing period',
+  'users are logged out every few minutes',
+  "the dashboard shows last week's numbers instead of today's",
+  'the CSV upload rejects files with more than 5,000 rows',
+  'password reset emails never arrive',
+  'the mobile app crashes when scanning a barcode',
+  'shipment statuses stay at "pending" even after delivery',
+  'tax is calculated on the pre-discount amount',
+  'the API returns HTTP 502 for large requests',
+  'search results are missing archived orders',
+  'the nightly sync skips records updated after midnight',
+];
 
 const SENTENCES = [
   'Thanks for getting back to me so quickly on this.',
@@ -176,7 +384,14 @@ function makeGen(rng) {
     const first = rng.chance(0.08) ? rng.pick(FIRST_ACCENT) : rng.pick(FIRST);
     return { first, last: rng.pick(LAST) };
   };
-  const asciiFold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/Ł/g, 'L').replace(/ł/g, 'l').replace(/ø/g, 'o').replace(/Ø/g, 'O');
+  const asciiFold = (s) =>
+    s
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/Ł/g, 'L')
+      .replace(/ł/g, 'l')
+      .replace(/ø/g, 'o')
+      .replace(/Ø/g, 'O');
   return {
     person,
     email(p = person(), company = rng.pick(COMPANIES)) {
@@ -202,7 +417,8 @@ function makeGen(rng) {
     },
     ssn() {
       let area;
-      do area = rng.int(1, 899); while (area === 666);
+      do area = rng.int(1, 899);
+      while (area === 666);
       const a = String(area).padStart(3, '0');
       const g = String(rng.int(1, 99)).padStart(2, '0');
       const s = String(rng.int(1, 9999)).padStart(4, '0');
@@ -211,9 +427,12 @@ function makeGen(rng) {
     creditCard() {
       const kind = rng.int(0, 3);
       let partial;
-      if (kind === 0) partial = '4' + rng.digits(14); // Visa 16
-      else if (kind === 1) partial = String(rng.int(51, 55)) + rng.digits(13); // Mastercard 16
-      else if (kind === 2) partial = rng.pick(['34', '37']) + rng.digits(12); // Amex 15
+      if (kind === 0)
+        partial = '4' + rng.digits(14); // Visa 16
+      else if (kind === 1)
+        partial = String(rng.int(51, 55)) + rng.digits(13); // Mastercard 16
+      else if (kind === 2)
+        partial = rng.pick(['34', '37']) + rng.digits(12); // Amex 15
       else partial = '6011' + rng.digits(11); // Discover 16
       const num = partial + luhnCheckDigit(partial);
       const style = rng.int(0, 2);
@@ -259,7 +478,12 @@ function makeGen(rng) {
     jwt(email) {
       const enc = (obj) => Buffer.from(JSON.stringify(obj)).toString('base64url');
       const header = enc({ alg: rng.pick(['HS256', 'RS256']), typ: 'JWT' });
-      const payload = enc({ sub: rng.digits(8), email, iat: 1700000000 + rng.int(0, 9e7), exp: 1790000000 + rng.int(0, 9e7) });
+      const payload = enc({
+        sub: rng.digits(8),
+        email,
+        iat: 1700000000 + rng.int(0, 9e7),
+        exp: 1790000000 + rng.int(0, 9e7),
+      });
       return `${header}.${payload}.${rng.chars(B64URL, 43)}`;
     },
     pemBody(lines) {
@@ -311,22 +535,38 @@ const STAND_IN = {
 function fillSentence(rng, tpl, ctx) {
   return tpl.replace(/\{(\w+)\}/g, (_, k) => {
     switch (k) {
-      case 'weekday': return rng.pick(WEEKDAYS);
-      case 'product': return rng.pick(PRODUCTS);
-      case 'team': return rng.pick(TEAMS);
-      case 'issue': return rng.pick(ISSUES);
-      case 'month': return rng.pick(MONTHS);
-      case 'day': return String(rng.int(1, 28));
-      case 'amount': return `${rng.int(1, 98)},${rng.digits(3)}.${rng.digits(2)}`;
-      case 'first': return rng.pick(FIRST);
-      case 'count': return String(rng.int(12, 4800));
-      case 'count2': return String(rng.int(4801, 9000));
-      case 'pct': return String(rng.int(3, 45));
-      case 'po': return rng.digits(7);
-      case 'version': return `${rng.int(2, 9)}.${rng.int(0, 20)}.${rng.int(0, 9)}`;
-      case 'city': return rng.pick(CITIES);
-      case 'email2': return ctx.email2 || 'the shared inbox';
-      default: return k;
+      case 'weekday':
+        return rng.pick(WEEKDAYS);
+      case 'product':
+        return rng.pick(PRODUCTS);
+      case 'team':
+        return rng.pick(TEAMS);
+      case 'issue':
+        return rng.pick(ISSUES);
+      case 'month':
+        return rng.pick(MONTHS);
+      case 'day':
+        return String(rng.int(1, 28));
+      case 'amount':
+        return `${rng.int(1, 98)},${rng.digits(3)}.${rng.digits(2)}`;
+      case 'first':
+        return rng.pick(FIRST);
+      case 'count':
+        return String(rng.int(12, 4800));
+      case 'count2':
+        return String(rng.int(4801, 9000));
+      case 'pct':
+        return String(rng.int(3, 45));
+      case 'po':
+        return rng.digits(7);
+      case 'version':
+        return `${rng.int(2, 9)}.${rng.int(0, 20)}.${rng.int(0, 9)}`;
+      case 'city':
+        return rng.pick(CITIES);
+      case 'email2':
+        return ctx.email2 || 'the shared inbox';
+      default:
+        return k;
     }
   });
 }
@@ -346,28 +586,52 @@ function emailDoc(b, rng, g) {
   const recip = g.person();
   const company = rng.pick(COMPANIES);
   const ctx = {};
-  b.add('From: ' + sender.first + ' ' + sender.last + ' <').pii('email', g.email(sender, company), 'the shared inbox').add('>\n');
-  b.add('To: ' + recip.first + ' ' + recip.last + ' <').pii('email', g.email(recip), 'the shared inbox').add('>\n');
-  b.add(`Subject: ${rng.pick(['Re: ', 'Fwd: ', ''])}${rng.pick(['Renewal terms', 'Invoice question', 'Follow-up on the rollout', 'Account access', 'Q3 planning', 'Payment details', 'Shipment delay', 'Contract review'])}\n`);
-  b.add(`Date: ${rng.pick(WEEKDAYS)}, ${rng.int(1, 28)} ${rng.pick(MONTHS)} 2025 ${rng.int(8, 18)}:${String(rng.int(0, 59)).padStart(2, '0')}\n\n`);
+  b.add('From: ' + sender.first + ' ' + sender.last + ' <')
+    .pii('email', g.email(sender, company), 'the shared inbox')
+    .add('>\n');
+  b.add('To: ' + recip.first + ' ' + recip.last + ' <')
+    .pii('email', g.email(recip), 'the shared inbox')
+    .add('>\n');
+  b.add(
+    `Subject: ${rng.pick(['Re: ', 'Fwd: ', ''])}${rng.pick(['Renewal terms', 'Invoice question', 'Follow-up on the rollout', 'Account access', 'Q3 planning', 'Payment details', 'Shipment delay', 'Contract review'])}\n`,
+  );
+  b.add(
+    `Date: ${rng.pick(WEEKDAYS)}, ${rng.int(1, 28)} ${rng.pick(MONTHS)} 2025 ${rng.int(8, 18)}:${String(rng.int(0, 59)).padStart(2, '0')}\n\n`,
+  );
   b.add(`Hi ${recip.first},\n\n`);
   b.add(paragraph(rng, rng.int(2, 4), ctx) + '\n\n');
   const extra = rng.int(0, 5);
   if (extra === 0) {
-    b.add('For the refund, please use the company account ').pii('iban', g.iban(), STAND_IN.iban).add(' and reference the invoice number in the transfer.\n\n');
+    b.add('For the refund, please use the company account ')
+      .pii('iban', g.iban(), STAND_IN.iban)
+      .add(' and reference the invoice number in the transfer.\n\n');
   } else if (extra === 1) {
-    b.add('The charge went to the corporate card ').pii('credit_card', g.creditCard(), STAND_IN.credit_card).add(', so please issue the credit there.\n\n');
+    b.add('The charge went to the corporate card ')
+      .pii('credit_card', g.creditCard(), STAND_IN.credit_card)
+      .add(', so please issue the credit there.\n\n');
   } else if (extra === 2) {
-    b.add('For the background check, the new hire\'s SSN is ').pii('us_ssn', g.ssn(), STAND_IN.us_ssn).add('. Please keep this confidential.\n\n');
+    b.add("For the background check, the new hire's SSN is ")
+      .pii('us_ssn', g.ssn(), STAND_IN.us_ssn)
+      .add('. Please keep this confidential.\n\n');
   } else if (extra === 3 && rng.chance(0.6)) {
     ctx.email2 = g.email();
-    b.add('P.S. ').pii('prompt_injection', fillSentence(rng, rng.pick(INJECTIONS), { email2: ctx.email2 }), STAND_IN.prompt_injection).add('\n\n');
+    b.add('P.S. ')
+      .pii(
+        'prompt_injection',
+        fillSentence(rng, rng.pick(INJECTIONS), { email2: ctx.email2 }),
+        STAND_IN.prompt_injection,
+      )
+      .add('\n\n');
   }
   b.add(paragraph(rng, rng.int(1, 3), ctx) + '\n\n');
-  b.add(`${rng.pick(['Best regards', 'Thanks', 'Kind regards', 'Cheers'])},\n${sender.first} ${sender.last}\n${rng.pick(TITLES)}, ${company[0]}\n`);
+  b.add(
+    `${rng.pick(['Best regards', 'Thanks', 'Kind regards', 'Cheers'])},\n${sender.first} ${sender.last}\n${rng.pick(TITLES)}, ${company[0]}\n`,
+  );
   b.add('Direct: ').pii('phone', g.phone(), STAND_IN.phone).add('\n');
-  if (rng.chance(0.3)) b.add(`${rng.int(100, 9999)} ${rng.pick(STREETS)}, ${rng.pick(CITIES)}, ${rng.pick(STATES)} ${rng.digits(5)}\n`);
-  if (rng.chance(0.12)) b.add('Sent from my phone — please excuse typos. Total due: €' + `${rng.int(100, 9999)},${rng.digits(2)}\n`);
+  if (rng.chance(0.3))
+    b.add(`${rng.int(100, 9999)} ${rng.pick(STREETS)}, ${rng.pick(CITIES)}, ${rng.pick(STATES)} ${rng.digits(5)}\n`);
+  if (rng.chance(0.12))
+    b.add('Sent from my phone — please excuse typos. Total due: €' + `${rng.int(100, 9999)},${rng.digits(2)}\n`);
   b.add('\n');
 }
 
@@ -375,47 +639,91 @@ function ticketDoc(b, rng, g) {
   const cust = g.person();
   const company = rng.pick(COMPANIES);
   const ctx = {};
-  b.add(`Ticket #TK-${rng.digits(6)} | Priority: ${rng.pick(['Low', 'Normal', 'High', 'Urgent'])} | Status: ${rng.pick(['Open', 'Pending', 'In progress', 'Escalated'])}\n`);
-  b.add(`Customer: ${cust.first} ${cust.last} (${company[0]})\nContact: `).pii('email', g.email(cust, company), STAND_IN.email).add(', ').pii('phone', g.phone(), STAND_IN.phone).add('\n');
-  b.add(`Reported: ${date(rng)} ${rng.int(0, 23)}:${String(rng.int(0, 59)).padStart(2, '0')} UTC\nProduct: ${rng.pick(PRODUCTS)}\n\nDescription:\n`);
+  b.add(
+    `Ticket #TK-${rng.digits(6)} | Priority: ${rng.pick(['Low', 'Normal', 'High', 'Urgent'])} | Status: ${rng.pick(['Open', 'Pending', 'In progress', 'Escalated'])}\n`,
+  );
+  b.add(`Customer: ${cust.first} ${cust.last} (${company[0]})\nContact: `)
+    .pii('email', g.email(cust, company), STAND_IN.email)
+    .add(', ')
+    .pii('phone', g.phone(), STAND_IN.phone)
+    .add('\n');
+  b.add(
+    `Reported: ${date(rng)} ${rng.int(0, 23)}:${String(rng.int(0, 59)).padStart(2, '0')} UTC\nProduct: ${rng.pick(PRODUCTS)}\n\nDescription:\n`,
+  );
   b.add(`Since the last update ${rng.pick(ISSUES)}. ` + paragraph(rng, rng.int(1, 3), ctx) + '\n');
   const extra = rng.int(0, 7);
   if (extra === 0) {
-    b.add('Customer pasted their configuration while debugging:\n```\nANTHROPIC_API_KEY=').pii('anthropic_api_key', g.anthropicKey(), STAND_IN.anthropic_api_key).add('\nAWS_ACCESS_KEY_ID=').pii('aws_access_key', g.awsAccessKey(), STAND_IN.aws_access_key).add(`\nAWS_REGION=${rng.pick(['us-east-1', 'eu-west-1', 'us-west-2'])}\n\`\`\`\n`);
+    b.add('Customer pasted their configuration while debugging:\n```\nANTHROPIC_API_KEY=')
+      .pii('anthropic_api_key', g.anthropicKey(), STAND_IN.anthropic_api_key)
+      .add('\nAWS_ACCESS_KEY_ID=')
+      .pii('aws_access_key', g.awsAccessKey(), STAND_IN.aws_access_key)
+      .add(`\nAWS_REGION=${rng.pick(['us-east-1', 'eu-west-1', 'us-west-2'])}\n\`\`\`\n`);
   } else if (extra === 1) {
-    b.add('Request headers from the failing call:\nAuthorization: Bearer ').pii('jwt', g.jwt(g.email(cust, company)), STAND_IN.jwt).add(`\nX-Request-Id: ${rng.chars('0123456789abcdef', 8)}-${rng.chars('0123456789abcdef', 4)}-4${rng.chars('0123456789abcdef', 3)}-${rng.chars('0123456789abcdef', 4)}-${rng.chars('0123456789abcdef', 12)}\n`);
+    b.add('Request headers from the failing call:\nAuthorization: Bearer ')
+      .pii('jwt', g.jwt(g.email(cust, company)), STAND_IN.jwt)
+      .add(
+        `\nX-Request-Id: ${rng.chars('0123456789abcdef', 8)}-${rng.chars('0123456789abcdef', 4)}-4${rng.chars('0123456789abcdef', 3)}-${rng.chars('0123456789abcdef', 4)}-${rng.chars('0123456789abcdef', 12)}\n`,
+      );
   } else if (extra === 2) {
     const kind = rng.pick(['RSA PRIVATE KEY', 'PRIVATE KEY', 'EC PRIVATE KEY', 'OPENSSH PRIVATE KEY']);
     const body = g.pemBody(rng.int(4, 9)).join('\n');
-    b.add('The deploy script failed; the customer attached the key file by mistake:\n').pii('pem_private_key', `-----BEGIN ${kind}-----\n${body}\n-----END ${kind}-----`, STAND_IN.pem_private_key).add('\n');
+    b.add('The deploy script failed; the customer attached the key file by mistake:\n')
+      .pii('pem_private_key', `-----BEGIN ${kind}-----\n${body}\n-----END ${kind}-----`, STAND_IN.pem_private_key)
+      .add('\n');
   } else if (extra === 3) {
     b.add('Access log excerpt:\n');
     for (let i = 0; i < rng.int(2, 4); i++) {
       const v6 = rng.chance(0.3);
-      b.add(`${date(rng)}T${String(rng.int(0, 23)).padStart(2, '0')}:${String(rng.int(0, 59)).padStart(2, '0')}:${String(rng.int(0, 59)).padStart(2, '0')}Z client=`).pii(v6 ? 'ipv6' : 'ipv4', v6 ? g.ipv6() : g.ipv4(), STAND_IN.ipv4).add(` method=POST path=/api/v2/orders status=${rng.pick([200, 201, 400, 502, 504])} duration_ms=${rng.int(3, 30000)}\n`);
+      b.add(
+        `${date(rng)}T${String(rng.int(0, 23)).padStart(2, '0')}:${String(rng.int(0, 59)).padStart(2, '0')}:${String(rng.int(0, 59)).padStart(2, '0')}Z client=`,
+      )
+        .pii(v6 ? 'ipv6' : 'ipv4', v6 ? g.ipv6() : g.ipv4(), STAND_IN.ipv4)
+        .add(
+          ` method=POST path=/api/v2/orders status=${rng.pick([200, 201, 400, 502, 504])} duration_ms=${rng.int(3, 30000)}\n`,
+        );
     }
   } else if (extra === 4) {
-    b.add('Billing note: customer asked us to retry the payment on card ').pii('credit_card', g.creditCard(), STAND_IN.credit_card).add(`, expiry ${String(rng.int(1, 12)).padStart(2, '0')}/${rng.int(26, 31)}.\n`);
+    b.add('Billing note: customer asked us to retry the payment on card ')
+      .pii('credit_card', g.creditCard(), STAND_IN.credit_card)
+      .add(`, expiry ${String(rng.int(1, 12)).padStart(2, '0')}/${rng.int(26, 31)}.\n`);
   } else if (extra === 5 && rng.chance(0.5)) {
-    b.add('Customer message: "').pii('prompt_injection', fillSentence(rng, rng.pick(INJECTIONS), { email2: g.email() }), STAND_IN.prompt_injection).add('"\n');
+    b.add('Customer message: "')
+      .pii(
+        'prompt_injection',
+        fillSentence(rng, rng.pick(INJECTIONS), { email2: g.email() }),
+        STAND_IN.prompt_injection,
+      )
+      .add('"\n');
   }
-  b.add(`\nSteps taken:\n- Checked service health for ${rng.pick(['us-east', 'eu-central', 'ap-south'])} region\n- ${rng.pick(['Cleared the cache and retried', 'Reproduced on staging', 'Escalated to tier 2', 'Asked the customer for a HAR file'])}\n- Commit ${rng.chars('0123456789abcdef', 40)} deployed at ${rng.int(10, 23)}:${String(rng.int(0, 59)).padStart(2, '0')}\n\n`);
+  b.add(
+    `\nSteps taken:\n- Checked service health for ${rng.pick(['us-east', 'eu-central', 'ap-south'])} region\n- ${rng.pick(['Cleared the cache and retried', 'Reproduced on staging', 'Escalated to tier 2', 'Asked the customer for a HAR file'])}\n- Commit ${rng.chars('0123456789abcdef', 40)} deployed at ${rng.int(10, 23)}:${String(rng.int(0, 59)).padStart(2, '0')}\n\n`,
+  );
 }
 
 function jsonDoc(b, rng, g) {
   const p = g.person();
   const company = rng.pick(COMPANIES);
   const q = (s) => JSON.stringify(s);
-  b.add(`{"id":"cus_${rng.chars('abcdefghijklmnopqrstuvwxyz0123456789', 14)}","created":"${date(rng)}","name":${q(p.first + ' ' + p.last)},"company":${q(company[0])},"email":"`);
-  b.pii('email', g.email(p, company), STAND_IN.email).add('","phone":"').pii('phone', g.phone(), STAND_IN.phone).add('",');
-  b.add(`"address":{"line1":"${rng.int(100, 9999)} ${rng.pick(STREETS)}","city":"${rng.pick(CITIES)}","state":"${rng.pick(STATES)}","zip":"${rng.digits(5)}"},`);
+  b.add(
+    `{"id":"cus_${rng.chars('abcdefghijklmnopqrstuvwxyz0123456789', 14)}","created":"${date(rng)}","name":${q(p.first + ' ' + p.last)},"company":${q(company[0])},"email":"`,
+  );
+  b.pii('email', g.email(p, company), STAND_IN.email)
+    .add('","phone":"')
+    .pii('phone', g.phone(), STAND_IN.phone)
+    .add('",');
+  b.add(
+    `"address":{"line1":"${rng.int(100, 9999)} ${rng.pick(STREETS)}","city":"${rng.pick(CITIES)}","state":"${rng.pick(STATES)}","zip":"${rng.digits(5)}"},`,
+  );
   const kind = rng.int(0, 4);
   if (kind === 0) b.add('"tax_id":"').pii('us_ssn', g.ssn(), STAND_IN.us_ssn).add('",');
   else if (kind === 1) b.add('"payout_iban":"').pii('iban', g.iban(), STAND_IN.iban).add('",');
   else if (kind === 2) b.add('"last_login_ip":"').pii('ipv4', g.ipv4(), STAND_IN.ipv4).add('",');
   else if (kind === 3) b.add('"default_card":"').pii('credit_card', g.creditCard(), STAND_IN.credit_card).add('",');
   const orders = [];
-  for (let i = 0; i < rng.int(1, 4); i++) orders.push(`{"order_id":"ORD-${rng.digits(8)}","amount":${rng.int(5, 5000)}.${rng.digits(2)},"currency":"${rng.pick(['USD', 'EUR', 'GBP'])}","status":"${rng.pick(['paid', 'refunded', 'shipped', 'pending'])}"}`);
+  for (let i = 0; i < rng.int(1, 4); i++)
+    orders.push(
+      `{"order_id":"ORD-${rng.digits(8)}","amount":${rng.int(5, 5000)}.${rng.digits(2)},"currency":"${rng.pick(['USD', 'EUR', 'GBP'])}","status":"${rng.pick(['paid', 'refunded', 'shipped', 'pending'])}"}`,
+    );
   b.add(`"orders":[${orders.join(',')}],"notes":${q(paragraph(rng, rng.int(1, 2), {}))}}\n`);
 }
 
@@ -426,11 +734,28 @@ function logDoc(b, rng, g) {
     const level = rng.pick(['INFO', 'INFO', 'WARN', 'ERROR', 'DEBUG']);
     b.add(`${ts} ${level} `);
     const k = rng.int(0, 6);
-    if (k === 0) b.add('login succeeded user=').pii('email', g.email(), STAND_IN.email).add(' src=').pii('ipv4', g.ipv4(), STAND_IN.ipv4).add('\n');
-    else if (k === 1) b.add('upstream call failed peer=[').pii('ipv6', g.ipv6(), STAND_IN.ipv6).add(`]:443 err=ECONNRESET retry=${rng.int(1, 5)}\n`);
-    else if (k === 2 && rng.chance(0.35)) b.add('loaded credentials from env key=').pii('aws_access_key', g.awsAccessKey(), STAND_IN.aws_access_key).add('\n');
-    else if (k === 3 && rng.chance(0.35)) b.add('outbound request to model provider x-api-key=').pii('anthropic_api_key', g.anthropicKey(), STAND_IN.anthropic_api_key).add('\n');
-    else b.add(`processed batch=${rng.digits(6)} records=${rng.int(1, 5000)} elapsed_ms=${rng.int(1, 9000)} queue_depth=${rng.int(0, 300)}\n`);
+    if (k === 0)
+      b.add('login succeeded user=')
+        .pii('email', g.email(), STAND_IN.email)
+        .add(' src=')
+        .pii('ipv4', g.ipv4(), STAND_IN.ipv4)
+        .add('\n');
+    else if (k === 1)
+      b.add('upstream call failed peer=[')
+        .pii('ipv6', g.ipv6(), STAND_IN.ipv6)
+        .add(`]:443 err=ECONNRESET retry=${rng.int(1, 5)}\n`);
+    else if (k === 2 && rng.chance(0.35))
+      b.add('loaded credentials from env key=')
+        .pii('aws_access_key', g.awsAccessKey(), STAND_IN.aws_access_key)
+        .add('\n');
+    else if (k === 3 && rng.chance(0.35))
+      b.add('outbound request to model provider x-api-key=')
+        .pii('anthropic_api_key', g.anthropicKey(), STAND_IN.anthropic_api_key)
+        .add('\n');
+    else
+      b.add(
+        `processed batch=${rng.digits(6)} records=${rng.int(1, 5000)} elapsed_ms=${rng.int(1, 9000)} queue_depth=${rng.int(0, 300)}\n`,
+      );
   }
   b.add('\n');
 }
@@ -460,7 +785,19 @@ export function generateCorpus({ size, seed = 'corpus', plant = true }) {
   return { text, planted, size, seed: String(seed) };
 }
 
-export const PII_TYPES = ['email', 'phone', 'us_ssn', 'credit_card', 'ipv4', 'ipv6', 'iban', 'aws_access_key', 'anthropic_api_key', 'jwt', 'pem_private_key'];
+export const PII_TYPES = [
+  'email',
+  'phone',
+  'us_ssn',
+  'credit_card',
+  'ipv4',
+  'ipv6',
+  'iban',
+  'aws_access_key',
+  'anthropic_api_key',
+  'jwt',
+  'pem_private_key',
+];
 export const ALL_TYPES = [...PII_TYPES, 'prompt_injection'];
 
 export function countByType(planted) {
@@ -494,10 +831,26 @@ function main() {
     const base = path.join(args.out, `corpus-${args.size}-${args.seed}${args.clean ? '-clean' : ''}`);
     fs.writeFileSync(base + '.txt', text);
     fs.writeFileSync(base + '.planted.json', JSON.stringify(planted, null, 1));
-    console.log(JSON.stringify({ text: base + '.txt', planted: base + '.planted.json', chars: text.length, bytes: Buffer.byteLength(text), items: planted.length, byType: countByType(planted) }));
+    console.log(
+      JSON.stringify({
+        text: base + '.txt',
+        planted: base + '.planted.json',
+        chars: text.length,
+        bytes: Buffer.byteLength(text),
+        items: planted.length,
+        byType: countByType(planted),
+      }),
+    );
   } else {
     process.stdout.write(text);
-    console.error(JSON.stringify({ chars: text.length, bytes: Buffer.byteLength(text), items: planted.length, byType: countByType(planted) }));
+    console.error(
+      JSON.stringify({
+        chars: text.length,
+        bytes: Buffer.byteLength(text),
+        items: planted.length,
+        byType: countByType(planted),
+      }),
+    );
   }
 }
 

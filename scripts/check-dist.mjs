@@ -11,9 +11,13 @@ const entryNames = [...tsupSource.matchAll(/^\s+'?([\w/-]+)'?: 'src\/[\w/-]+\.ts
 
 const failures = [];
 const subpaths = Object.keys(pkg.exports).filter((key) => key !== './package.json');
-const expected = entryNames.filter((name) => name !== 'cli').map((name) => (name === 'index' ? '.' : `./${name.replace(/\/index$/, '')}`));
-for (const subpath of expected) if (!subpaths.includes(subpath)) failures.push(`exports lacks ${subpath} (a tsup entry)`);
-for (const subpath of subpaths) if (!expected.includes(subpath)) failures.push(`exports has ${subpath}, which no tsup entry builds`);
+const expected = entryNames
+  .filter((name) => name !== 'cli')
+  .map((name) => (name === 'index' ? '.' : `./${name.replace(/\/index$/, '')}`));
+for (const subpath of expected)
+  if (!subpaths.includes(subpath)) failures.push(`exports lacks ${subpath} (a tsup entry)`);
+for (const subpath of subpaths)
+  if (!expected.includes(subpath)) failures.push(`exports has ${subpath}, which no tsup entry builds`);
 
 for (const subpath of subpaths) {
   const target = pkg.exports[subpath];
@@ -23,8 +27,10 @@ for (const subpath of subpaths) {
   const required = require(cjs.pathname);
   if (Object.keys(imported).length === 0) failures.push(`${subpath}: ESM build exports nothing`);
   if (Object.keys(required).length === 0) failures.push(`${subpath}: CJS build exports nothing`);
-  if (subpath === '.' && imported.VERSION !== pkg.version) failures.push(`VERSION ${imported.VERSION} != package.json ${pkg.version}`);
-  if (subpath === '.' && typeof required.SecureClaudeClient !== 'function') failures.push('CJS build lacks SecureClaudeClient');
+  if (subpath === '.' && imported.VERSION !== pkg.version)
+    failures.push(`VERSION ${imported.VERSION} != package.json ${pkg.version}`);
+  if (subpath === '.' && typeof required.SecureClaudeClient !== 'function')
+    failures.push('CJS build lacks SecureClaudeClient');
 }
 
 if (failures.length) {

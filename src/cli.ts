@@ -34,7 +34,9 @@ async function main(argv: readonly string[]): Promise<number> {
       const security = argument ? ((await load(argument))['security'] as SecurityOptions | undefined) : undefined;
       const checks = await verifyControls(security ?? {});
       for (const check of checks) {
-        process.stdout.write(`${mark[check.status]}  ${check.id.padEnd(26)} ${check.description}${check.detail ? ` (${check.detail})` : ''}\n`);
+        process.stdout.write(
+          `${mark[check.status]}  ${check.id.padEnd(26)} ${check.description}${check.detail ? ` (${check.detail})` : ''}\n`,
+        );
       }
       return checks.some((check) => check.status === 'fail') ? 1 : 0;
     }
@@ -42,7 +44,8 @@ async function main(argv: readonly string[]): Promise<number> {
       if (!argument) throw new Error('posture needs a module that exports a configured client');
       const loaded = await load(argument);
       const client = loaded['client'] ?? loaded['default'];
-      if (!(client instanceof SecureClaudeClient)) throw new Error(`${argument} exports no SecureClaudeClient as "client" or default`);
+      if (!(client instanceof SecureClaudeClient))
+        throw new Error(`${argument} exports no SecureClaudeClient as "client" or default`);
       const items = assessPosture(client);
       for (const item of items) process.stdout.write(`${mark[item.status]}  ${item.statement}\n      ${item.detail}\n`);
       return items.some((item) => item.status === 'fail') ? 1 : 0;

@@ -88,9 +88,13 @@ export interface SecureClientOptions extends ClientOptions {
 const KEY_FUNCTION = Symbol.for('secure-claude.key-function');
 
 const objectWith = <T>(method: string) =>
-  z.custom<T>((value) => typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[method] === 'function', {
-    message: `expected an object with a ${method}() method`,
-  });
+  z.custom<T>(
+    (value) =>
+      typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[method] === 'function',
+    {
+      message: `expected an object with a ${method}() method`,
+    },
+  );
 
 const securitySchema = z
   .object({
@@ -101,7 +105,11 @@ const securitySchema = z
       .optional(),
     preset: z.custom<Preset>(isPreset, { message: 'expected a preset from definePreset()' }).optional(),
     middleware: z
-      .array(z.custom<SecureMiddleware>((value) => typeof value === 'object' && value !== null, { message: 'expected a middleware object' }))
+      .array(
+        z.custom<SecureMiddleware>((value) => typeof value === 'object' && value !== null, {
+          message: 'expected a middleware object',
+        }),
+      )
       .default([]),
     credentials: objectWith<KeyProvider>('getApiKey').optional(),
     audit: objectWith<AuditSink>('write').optional(),
@@ -193,7 +201,11 @@ export class SecureClaudeClient extends Anthropic {
   }
 }
 
-function resolveMiddleware(settings: z.output<typeof securitySchema>, preset: Preset, audit: AuditSink): SecureMiddleware[] {
+function resolveMiddleware(
+  settings: z.output<typeof securitySchema>,
+  preset: Preset,
+  audit: AuditSink,
+): SecureMiddleware[] {
   const removals = settings.dangerouslyRemoveMiddleware;
   const presetNames = new Set(preset.middleware.map((middleware) => middleware.name));
   for (const name of Object.keys(removals)) {
@@ -247,12 +259,19 @@ function resolveCredentials(
   audit: AuditSink,
 ): Keying {
   const production = settings.environment === 'production';
-  const inherited = typeof sdkOptions.apiKey === 'function' && (sdkOptions.apiKey as unknown as Record<symbol, unknown>)[KEY_FUNCTION];
+  const inherited =
+    typeof sdkOptions.apiKey === 'function' && (sdkOptions.apiKey as unknown as Record<symbol, unknown>)[KEY_FUNCTION];
   const provider = settings.credentials;
   const record = (type: string, reason: string) =>
     writeAuditSafely(
       audit,
-      auditEvent({ type, outcome: 'info', reason, environment: settings.environment, integration: settings.integration }),
+      auditEvent({
+        type,
+        outcome: 'info',
+        reason,
+        environment: settings.environment,
+        integration: settings.integration,
+      }),
     );
 
   if (provider) {
@@ -270,7 +289,11 @@ function resolveCredentials(
         { source: 'credentials' },
       );
     }
-    if (provider.integration !== undefined && settings.integration !== undefined && provider.integration !== settings.integration) {
+    if (
+      provider.integration !== undefined &&
+      settings.integration !== undefined &&
+      provider.integration !== settings.integration
+    ) {
       throw new CredentialError(
         ErrorCode.CREDENTIAL_ENVIRONMENT_MISMATCH,
         `security.credentials is scoped to integration ${provider.integration}, but the client serves ${settings.integration}; keys are scoped per integration.`,
@@ -295,7 +318,11 @@ function resolveCredentials(
   const hasStatic = typeof sdkOptions.apiKey === 'string' || sdkOptions.authToken != null;
   const fromEnvironment = sdkOptions.apiKey == null && sdkOptions.authToken == null;
   if (production) {
-    const offered = hasStatic ? 'a static apiKey/authToken' : typeof sdkOptions.apiKey === 'function' ? 'a custom apiKey function' : 'no key source (the SDK would read ANTHROPIC_API_KEY)';
+    const offered = hasStatic
+      ? 'a static apiKey/authToken'
+      : typeof sdkOptions.apiKey === 'function'
+        ? 'a custom apiKey function'
+        : 'no key source (the SDK would read ANTHROPIC_API_KEY)';
     throw new CredentialError(
       ErrorCode.CREDENTIAL_SOURCE_FORBIDDEN,
       `In production the API key must come from a secrets manager, but the client was given ${offered}. ` +
@@ -352,7 +379,8 @@ function resolveTelemetry(
 
 type AnyParams = MessageParams & { stream?: boolean | null };
 
-const runInput = <P>(params: P, call: Call) => call.runInput(params as unknown as MessageParams) as unknown as Promise<P>;
+const runInput = <P>(params: P, call: Call) =>
+  call.runInput(params as unknown as MessageParams) as unknown as Promise<P>;
 
 async function runBatchInput<P extends { requests: Array<{ params: unknown }> }>(params: P, call: Call): Promise<P> {
   const requests = [];
@@ -412,8 +440,15 @@ export class SecureMessages extends Messages {
     options?: SecureRequestOptions,
   ): APIPromise<GA.Message> | APIPromise<Stream<GA.RawMessageStreamEvent>> {
     const stream = Boolean((params as AnyParams).stream);
-    return runSecured(this._client, this.#pipeline, 'messages.create', stream, params, options, runInput, (safe, requestOptions) =>
-      super.create(safe as GA.MessageCreateParamsBase, requestOptions),
+    return runSecured(
+      this._client,
+      this.#pipeline,
+      'messages.create',
+      stream,
+      params,
+      options,
+      runInput,
+      (safe, requestOptions) => super.create(safe as GA.MessageCreateParamsBase, requestOptions),
     ) as APIPromise<GA.Message>;
   }
 
@@ -424,7 +459,9 @@ export class SecureMessages extends Messages {
     // Without `client`, the helper starts no span of its own from the raw params; the SDK's
     // create span (from the secured params) records the stream instead.
     const observed = observer();
-    const stream: MessageStream<ExtractParsedContentFromParams<Params>> = MessageStream.createMessage<ExtractParsedContentFromParams<Params>>(
+    const stream: MessageStream<ExtractParsedContentFromParams<Params>> = MessageStream.createMessage<
+      ExtractParsedContentFromParams<Params>
+    >(
       this,
       body as GA.MessageCreateParamsBase,
       withOperation(options, 'messages.stream', observed.observe) as RequestOptions,
@@ -443,9 +480,19 @@ export class SecureMessages extends Messages {
     return parsed.then((message) => observed.attach(message)) as typeof parsed;
   }
 
-  override countTokens(params: GA.MessageCountTokensParams, options?: SecureRequestOptions): APIPromise<GA.MessageTokensCount> {
-    return runSecured(this._client, this.#pipeline, 'messages.countTokens', false, params, options, runInput, (safe, requestOptions) =>
-      super.countTokens(safe, requestOptions),
+  override countTokens(
+    params: GA.MessageCountTokensParams,
+    options?: SecureRequestOptions,
+  ): APIPromise<GA.MessageTokensCount> {
+    return runSecured(
+      this._client,
+      this.#pipeline,
+      'messages.countTokens',
+      false,
+      params,
+      options,
+      runInput,
+      (safe, requestOptions) => super.countTokens(safe, requestOptions),
     );
   }
 }
@@ -459,9 +506,19 @@ export class SecureBatches extends Batches {
     this.#pipeline = pipeline;
   }
 
-  override create(params: GABatches.BatchCreateParams, options?: SecureRequestOptions): APIPromise<GABatches.MessageBatch> {
-    return runSecured(this._client, this.#pipeline, 'messages.batches.create', false, params, options, runBatchInput, (safe, requestOptions) =>
-      super.create(safe, requestOptions),
+  override create(
+    params: GABatches.BatchCreateParams,
+    options?: SecureRequestOptions,
+  ): APIPromise<GABatches.MessageBatch> {
+    return runSecured(
+      this._client,
+      this.#pipeline,
+      'messages.batches.create',
+      false,
+      params,
+      options,
+      runBatchInput,
+      (safe, requestOptions) => super.create(safe, requestOptions),
     );
   }
 }
@@ -477,7 +534,10 @@ export class SecureBetaMessages extends BetaMessages {
     this.batches = new SecureBetaBatches(client, pipeline);
   }
 
-  override create(params: Beta.MessageCreateParamsNonStreaming, options?: SecureRequestOptions): APIPromise<Beta.BetaMessage>;
+  override create(
+    params: Beta.MessageCreateParamsNonStreaming,
+    options?: SecureRequestOptions,
+  ): APIPromise<Beta.BetaMessage>;
   override create(
     params: Beta.MessageCreateParamsStreaming,
     options?: SecureRequestOptions,
@@ -491,8 +551,15 @@ export class SecureBetaMessages extends BetaMessages {
     options?: SecureRequestOptions,
   ): APIPromise<Beta.BetaMessage> | APIPromise<Stream<Beta.BetaRawMessageStreamEvent>> {
     const stream = Boolean((params as AnyParams).stream);
-    return runSecured(this._client, this.#pipeline, 'beta.messages.create', stream, params, options, runInput, (safe, requestOptions) =>
-      super.create(safe as Beta.MessageCreateParamsBase, requestOptions),
+    return runSecured(
+      this._client,
+      this.#pipeline,
+      'beta.messages.create',
+      stream,
+      params,
+      options,
+      runInput,
+      (safe, requestOptions) => super.create(safe as Beta.MessageCreateParamsBase, requestOptions),
     ) as APIPromise<Beta.BetaMessage>;
   }
 
@@ -501,7 +568,9 @@ export class SecureBetaMessages extends BetaMessages {
     options?: SecureRequestOptions,
   ): BetaMessageStream<ExtractParsedContentFromBetaParams<Params>> {
     const observed = observer();
-    const stream: BetaMessageStream<ExtractParsedContentFromBetaParams<Params>> = BetaMessageStream.createMessage<ExtractParsedContentFromBetaParams<Params>>(
+    const stream: BetaMessageStream<ExtractParsedContentFromBetaParams<Params>> = BetaMessageStream.createMessage<
+      ExtractParsedContentFromBetaParams<Params>
+    >(
       this,
       body as Beta.MessageCreateParamsBase,
       withOperation(options, 'beta.messages.stream', observed.observe) as RequestOptions,
@@ -515,7 +584,10 @@ export class SecureBetaMessages extends BetaMessages {
     options?: SecureRequestOptions,
   ): APIPromise<ParsedBetaMessage<ExtractParsedContentFromBetaParams<Params>>> {
     const observed = observer();
-    const parsed = super.parse(params, withOperation(options, 'beta.messages.parse', observed.observe) as RequestOptions);
+    const parsed = super.parse(
+      params,
+      withOperation(options, 'beta.messages.parse', observed.observe) as RequestOptions,
+    );
     return parsed.then((message) => observed.attach(message)) as typeof parsed;
   }
 
@@ -523,8 +595,15 @@ export class SecureBetaMessages extends BetaMessages {
     params: Beta.MessageCountTokensParams,
     options?: SecureRequestOptions,
   ): APIPromise<Beta.BetaMessageTokensCount> {
-    return runSecured(this._client, this.#pipeline, 'beta.messages.countTokens', false, params, options, runInput, (safe, requestOptions) =>
-      super.countTokens(safe, requestOptions),
+    return runSecured(
+      this._client,
+      this.#pipeline,
+      'beta.messages.countTokens',
+      false,
+      params,
+      options,
+      runInput,
+      (safe, requestOptions) => super.countTokens(safe, requestOptions),
     );
   }
 }
@@ -542,9 +621,15 @@ export class SecureBetaBatches extends BetaBatches {
     params: BetaBatchTypes.BatchCreateParams,
     options?: SecureRequestOptions,
   ): APIPromise<BetaBatchTypes.BetaMessageBatch> {
-    return runSecured(this._client, this.#pipeline, 'beta.messages.batches.create', false, params, options, runBatchInput, (safe, requestOptions) =>
-      super.create(safe, requestOptions),
+    return runSecured(
+      this._client,
+      this.#pipeline,
+      'beta.messages.batches.create',
+      false,
+      params,
+      options,
+      runBatchInput,
+      (safe, requestOptions) => super.create(safe, requestOptions),
     );
   }
 }
-

@@ -1,5 +1,11 @@
 export { SecureClaudeClient, SecureMessages, SecureBatches, SecureBetaMessages, SecureBetaBatches } from './client';
-export type { SecureClientOptions, SecurityOptions, ResolvedSecurity, KeyProvider, SecureRequestOptions } from './client';
+export type {
+  SecureClientOptions,
+  SecurityOptions,
+  ResolvedSecurity,
+  KeyProvider,
+  SecureRequestOptions,
+} from './client';
 export { definePreset, isPreset } from './core/preset';
 export type { Preset, PresetDefinition } from './core/preset';
 export { getSecurityDecisions } from './core/secure-call';

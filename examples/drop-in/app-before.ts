@@ -53,4 +53,3 @@ export async function handleTicket(client: Anthropic, ticket: string): Promise<T
     requestId: summary._request_id,
   };
 }
-

@@ -6,7 +6,12 @@
 import { SecureClaudeClient, type SecureClaudeError } from 'secure-claude';
 import { startFakeAnthropic } from 'secure-claude/testing';
 // Until the package root re-exports the output module, import it from source.
-import { createMemoryReviewQueue, expectedFormat, jsonLinesOutputLog, outputGuardMiddleware } from 'secure-claude/output';
+import {
+  createMemoryReviewQueue,
+  expectedFormat,
+  jsonLinesOutputLog,
+  outputGuardMiddleware,
+} from 'secure-claude/output';
 
 const standIn = await startFakeAnthropic();
 const reviewQueue = createMemoryReviewQueue();

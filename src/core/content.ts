@@ -1,13 +1,7 @@
 import type { MessageParams, MessageResult } from './middleware';
 
 /** What kind of field a piece of text came from; controls decide per kind (trusted or not). */
-export type TextKind =
-  | 'system'
-  | 'text'
-  | 'tool_result'
-  | 'document'
-  | 'search_result'
-  | 'tool_use_input';
+export type TextKind = 'system' | 'text' | 'tool_result' | 'document' | 'search_result' | 'tool_use_input';
 
 /** Where a piece of text sits in a request or reply. */
 export interface TextLocation {
@@ -50,7 +44,13 @@ export function mapParamsText<P extends MessageParams>(params: P, visit: TextVis
       if (!isRecord(message)) return message;
       const role = message['role'] === 'assistant' ? 'assistant' : message['role'] === 'system' ? 'system' : 'user';
       const content = message['content'];
-      const mapped = mapContent(content, `messages.${index}.content`, role === 'system' ? 'system' : 'text', role, visit);
+      const mapped = mapContent(
+        content,
+        `messages.${index}.content`,
+        role === 'system' ? 'system' : 'text',
+        role,
+        visit,
+      );
       return mapped === content ? message : { ...message, content: mapped };
     });
     if (next !== messages) result = { ...(result ?? source), messages: next };
@@ -90,11 +90,17 @@ function mapBlock(
     case 'text': {
       const text = block['text'];
       if (typeof text !== 'string') return block;
-      const next = visit(text, { path: `${path}.text`, kind: inheritedKind === 'system' ? 'system' : inheritedKind, role });
+      const next = visit(text, {
+        path: `${path}.text`,
+        kind: inheritedKind === 'system' ? 'system' : inheritedKind,
+        role,
+      });
       return next === text ? block : { ...block, text: next };
     }
     case 'tool_result':
-      return mapField(block, 'content', (content) => mapContent(content, `${path}.content`, 'tool_result', role, visit));
+      return mapField(block, 'content', (content) =>
+        mapContent(content, `${path}.content`, 'tool_result', role, visit),
+      );
     case 'document':
       return mapDocument(block, path, role, visit);
     case 'search_result': {
@@ -130,7 +136,8 @@ function mapDocument(block: AnyRecord, path: string, role: TextLocation['role'],
 
 function mapJsonStrings(value: unknown, path: string, role: TextLocation['role'], visit: TextVisitor): unknown {
   if (typeof value === 'string') return visit(value, { path, kind: 'tool_use_input', role });
-  if (Array.isArray(value)) return mapArray(value, (item, index) => mapJsonStrings(item, `${path}.${index}`, role, visit));
+  if (Array.isArray(value))
+    return mapArray(value, (item, index) => mapJsonStrings(item, `${path}.${index}`, role, visit));
   if (!isRecord(value)) return value;
   let result: AnyRecord | undefined;
   for (const key of Object.keys(value)) {

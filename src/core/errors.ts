@@ -115,7 +115,9 @@ export function sanitizeCause(error: unknown): { name: string; code?: string } {
   if (SecureClaudeError.isInstance(error)) return { name: error.name, code: error.code };
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' && /^[A-Z0-9_]{1,64}$/.test(code) ? { name: error.name, code } : { name: error.name };
+    return typeof code === 'string' && /^[A-Z0-9_]{1,64}$/.test(code)
+      ? { name: error.name, code }
+      : { name: error.name };
   }
   return { name: typeof error };
 }

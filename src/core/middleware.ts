@@ -31,10 +31,7 @@ export type Operation =
 
 /** Any request params a security middleware may see: create, count-tokens and batch item params, GA or beta. */
 export type MessageParams =
-  | MessageCreateParamsBase
-  | MessageCountTokensParams
-  | BetaMessageCreateParamsBase
-  | BetaMessageCountTokensParams;
+  MessageCreateParamsBase | MessageCountTokensParams | BetaMessageCreateParamsBase | BetaMessageCountTokensParams;
 
 /** A reply as the HTTP layer sees it: a GA or beta Message. */
 export type MessageResult = Message | BetaMessage;
@@ -44,15 +41,7 @@ export type StreamEvent = RawMessageStreamEvent | BetaRawMessageStreamEvent;
 
 /** What a control did with a call. `allow` is recorded too, so an audit shows the control ran. */
 export type DecisionAction =
-  | 'allow'
-  | 'redact'
-  | 'pseudonymize'
-  | 'flag'
-  | 'strip'
-  | 'quarantine'
-  | 'escalate'
-  | 'block'
-  | 'override';
+  'allow' | 'redact' | 'pseudonymize' | 'flag' | 'strip' | 'quarantine' | 'escalate' | 'block' | 'override';
 
 /**
  * One decision of one middleware on one call. Content-free by construction: a reason code, counts,

@@ -18,7 +18,10 @@ export function parseOptions<S extends z.ZodType>(schema: S, options: unknown, p
   throw new ConfigError(
     `Invalid option${result.error.issues.length > 1 ? 's' : ''}: ${issues.join(', ')}${more > 0 ? ` and ${more} more` : ''}. ` +
       `See docs/client.md for the accepted values.`,
-    { source: prefix, details: { paths: result.error.issues.map((issue) => [prefix, ...issue.path.map(String)].join('.')) } },
+    {
+      source: prefix,
+      details: { paths: result.error.issues.map((issue) => [prefix, ...issue.path.map(String)].join('.')) },
+    },
   );
 }
 

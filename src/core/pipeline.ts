@@ -71,7 +71,9 @@ export class Pipeline {
     this.settings = settings;
     this.names = settings.middleware.map((middleware) => middleware.name);
     this.#reversed = settings.middleware.slice().reverse();
-    this.hasOutputHooks = settings.middleware.some((middleware) => middleware.transformResult || middleware.createStreamTransformer);
+    this.hasOutputHooks = settings.middleware.some(
+      (middleware) => middleware.transformResult || middleware.createStreamTransformer,
+    );
   }
 
   /** Starts one call: its span, its decisions, its context. */

@@ -71,8 +71,18 @@ function buildPreset(
     contentCapture,
     lineage,
     extend(extension) {
-      const parsed = parseOptions(definitionSchema.omit({ contentCapture: true }), { middleware: [], ...extension }, 'preset.extend');
-      return buildPreset(parsed.name, parsed.version, [...middleware, ...(extension.middleware ?? [])], contentCapture, lineage);
+      const parsed = parseOptions(
+        definitionSchema.omit({ contentCapture: true }),
+        { middleware: [], ...extension },
+        'preset.extend',
+      );
+      return buildPreset(
+        parsed.name,
+        parsed.version,
+        [...middleware, ...(extension.middleware ?? [])],
+        contentCapture,
+        lineage,
+      );
     },
   };
   Object.defineProperty(preset, PRESET_BRAND, { value: true });

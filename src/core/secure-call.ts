@@ -28,7 +28,11 @@ export function getSecurityDecisions(value: unknown): SecurityDecisions | undefi
 /** Attaches a live, non-enumerable view of the call's decisions, as the SDK attaches `_request_id`. */
 export function attachDecisions<T>(value: T, call: Call): T {
   if (typeof value === 'object' && value !== null && Object.isExtensible(value)) {
-    Object.defineProperty(value, DECISIONS_PROPERTY, { get: () => call.snapshot(), enumerable: false, configurable: true });
+    Object.defineProperty(value, DECISIONS_PROPERTY, {
+      get: () => call.snapshot(),
+      enumerable: false,
+      configurable: true,
+    });
   }
   return value;
 }
@@ -96,8 +100,7 @@ export function runSecured<P, T>(
 ): APIPromise<T> {
   const { security, ...sdkOptions } = options ?? {};
   const surface = (options as Record<symbol, unknown> | undefined)?.[OPERATION] as
-    | { operation: Operation; observe?: (call: Call) => void }
-    | undefined;
+    { operation: Operation; observe?: (call: Call) => void } | undefined;
   const call = pipeline.begin(surface?.operation ?? operation, stream, security);
   surface?.observe?.(call);
   const token = issueCallToken(call);

@@ -123,14 +123,24 @@ const DATAMARK = '\u02c6';
  * await client.messages.create(params);
  */
 export function buildPrompt(options: BuildPromptOptions): MessageCreateParamsNonStreaming {
-  const config = parseOptions(optionsSchema, { ...options, instructions: undefined, task: undefined, data: undefined, onFinding: undefined }, 'buildPrompt');
+  const config = parseOptions(
+    optionsSchema,
+    { ...options, instructions: undefined, task: undefined, data: undefined, onFinding: undefined },
+    'buildPrompt',
+  );
   assertTrusted(options.task, 'task');
-  const instructions = Array.isArray(options.instructions) ? options.instructions : [options.instructions as TrustedText];
+  const instructions = Array.isArray(options.instructions)
+    ? options.instructions
+    : [options.instructions as TrustedText];
   instructions.forEach((instruction, index) => assertTrusted(instruction, `instructions.${index}`));
   if (!Array.isArray(options.data) || options.data.some((piece) => piece?.kind !== 'untrusted')) {
-    throw new PolicyViolationError(ErrorCode.CONFIG_INVALID, 'buildPrompt: data must be an array of untrusted(text, source) values.', {
-      source: 'prompt-builder',
-    });
+    throw new PolicyViolationError(
+      ErrorCode.CONFIG_INVALID,
+      'buildPrompt: data must be an array of untrusted(text, source) values.',
+      {
+        source: 'prompt-builder',
+      },
+    );
   }
 
   const boundary = `data-${randomBytes(6).toString('hex')}`;
@@ -146,7 +156,12 @@ export function buildPrompt(options: BuildPromptOptions): MessageCreateParamsNon
   const content: Array<TextBlockParam | DocumentBlockParam> = pieces.map((piece) => {
     const text = spotlight(piece.text, config.spotlight);
     if (config.asDocuments) {
-      return { type: 'document', source: { type: 'text', media_type: 'text/plain', data: text }, title: piece.source, context: 'untrusted data' };
+      return {
+        type: 'document',
+        source: { type: 'text', media_type: 'text/plain', data: text },
+        title: piece.source,
+        context: 'untrusted data',
+      };
     }
     return {
       type: 'text',
@@ -159,7 +174,12 @@ export function buildPrompt(options: BuildPromptOptions): MessageCreateParamsNon
 }
 
 function assertTrusted(value: unknown, path: string): asserts value is TrustedText {
-  if (typeof value !== 'object' || value === null || typeof (value as { text?: unknown }).text !== 'string' || (value as { kind?: unknown }).kind === 'untrusted') {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof (value as { text?: unknown }).text !== 'string' ||
+    (value as { kind?: unknown }).kind === 'untrusted'
+  ) {
     throw new PolicyViolationError(
       ErrorCode.CONFIG_INVALID,
       `buildPrompt: ${path} must be trusted text (trusted\`...\` or dangerouslyTrust()); untrusted text belongs in data.`,

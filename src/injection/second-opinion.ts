@@ -26,11 +26,16 @@ export interface SecondOpinionOptions {
 
 const optionsSchema = z
   .object({
-    client: z.custom<SecondOpinionOptions['client']>((value) => typeof (value as { messages?: { create?: unknown } })?.messages?.create === 'function', 'expected an Anthropic client'),
+    client: z.custom<SecondOpinionOptions['client']>(
+      (value) => typeof (value as { messages?: { create?: unknown } })?.messages?.create === 'function',
+      'expected an Anthropic client',
+    ),
     model: z.string().min(1),
     threshold: z.number().min(0).max(1).default(0.3),
     action: z.enum(['flag', 'block']).default('block'),
-    kinds: z.array(z.enum(['system', 'text', 'tool_result', 'document', 'search_result', 'tool_use_input'])).default(['tool_result', 'document', 'search_result']),
+    kinds: z
+      .array(z.enum(['system', 'text', 'tool_result', 'document', 'search_result', 'tool_use_input']))
+      .default(['tool_result', 'document', 'search_result']),
   })
   .strict();
 
@@ -65,14 +70,29 @@ export function injectionSecondOpinionMiddleware(options: SecondOpinionOptions):
       for (const suspect of suspects) {
         const verdict = await ask(config, suspect.text, context.callId);
         if (verdict === undefined) {
-          context.decide({ action: 'flag', reason: 'second-opinion-unavailable', score: suspect.score, paths: [suspect.path] });
+          context.decide({
+            action: 'flag',
+            reason: 'second-opinion-unavailable',
+            score: suspect.score,
+            paths: [suspect.path],
+          });
           continue;
         }
         if (!verdict) {
-          context.decide({ action: 'allow', reason: 'second-opinion-clean', score: suspect.score, paths: [suspect.path] });
+          context.decide({
+            action: 'allow',
+            reason: 'second-opinion-clean',
+            score: suspect.score,
+            paths: [suspect.path],
+          });
           continue;
         }
-        context.decide({ action: config.action, reason: 'second-opinion-instructs', score: suspect.score, paths: [suspect.path] });
+        context.decide({
+          action: config.action,
+          reason: 'second-opinion-instructs',
+          score: suspect.score,
+          paths: [suspect.path],
+        });
         if (config.action === 'block') {
           throw new PolicyViolationError(
             ErrorCode.INJECTION_BLOCKED,

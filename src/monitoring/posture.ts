@@ -31,7 +31,8 @@ const has = (client: SecureClaudeClient, name: string) => client.security.middle
 export function assessPosture(client: SecureClaudeClient): PostureItem[] {
   const items: PostureItem[] = [];
   const production = client.security.environment === 'production';
-  const add = (id: string, statement: string, status: PostureItem['status'], detail: string) => items.push({ id, statement, status, detail });
+  const add = (id: string, statement: string, status: PostureItem['status'], detail: string) =>
+    items.push({ id, statement, status, detail });
 
   const source = client.security.keySource;
   add(
@@ -64,7 +65,9 @@ export function assessPosture(client: SecureClaudeClient): PostureItem[] {
     'data.redaction',
     'Sensitive data is kept out of prompts, replies, logs and spans',
     has(client, 'redaction') ? 'pass' : 'fail',
-    has(client, 'redaction') ? 'secrets are redacted from requests and replies, streams included' : 'the redaction control was removed; restore it',
+    has(client, 'redaction')
+      ? 'secrets are redacted from requests and replies, streams included'
+      : 'the redaction control was removed; restore it',
   );
   add(
     'injection.screening',
@@ -89,8 +92,12 @@ export function assessPosture(client: SecureClaudeClient): PostureItem[] {
     'Operational monitoring covers conventional and AI-specific signals',
     tracing && !defaultAudit ? 'pass' : 'warn',
     [
-      tracing ? 'an OpenTelemetry tracer provider is registered' : 'no OpenTelemetry tracer provider is registered: spans and decision events go nowhere',
-      defaultAudit ? 'audit records stay in process memory: pass security.audit a durable sink' : 'audit records go to a configured sink',
+      tracing
+        ? 'an OpenTelemetry tracer provider is registered'
+        : 'no OpenTelemetry tracer provider is registered: spans and decision events go nowhere',
+      defaultAudit
+        ? 'audit records stay in process memory: pass security.audit a durable sink'
+        : 'audit records go to a configured sink',
     ].join('; '),
   );
   const url = new URL(client.baseURL);
@@ -98,7 +105,11 @@ export function assessPosture(client: SecureClaudeClient): PostureItem[] {
   add(
     'network.transport',
     'API traffic uses HTTPS to an expected endpoint',
-    url.protocol === 'https:' || loopback ? (production && url.hostname !== 'api.anthropic.com' ? 'warn' : 'pass') : 'fail',
+    url.protocol === 'https:' || loopback
+      ? production && url.hostname !== 'api.anthropic.com'
+        ? 'warn'
+        : 'pass'
+      : 'fail',
     url.protocol !== 'https:' && !loopback
       ? `baseURL uses ${url.protocol} to a non-loopback host; use HTTPS`
       : production && url.hostname !== 'api.anthropic.com'

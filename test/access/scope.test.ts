@@ -13,14 +13,29 @@ afterAll(() => fake.close());
 const preset = definePreset({
   name: '@acme/support-scope',
   version: '1.0.0',
-  middleware: [scopeMiddleware({ models: ['claude-haiku-*'], operations: ['messages.create', 'messages.countTokens'], tools: ['lookup_order'], maxTokens: 1024 })],
+  middleware: [
+    scopeMiddleware({
+      models: ['claude-haiku-*'],
+      operations: ['messages.create', 'messages.countTokens'],
+      tools: ['lookup_order'],
+      maxTokens: 1024,
+    }),
+  ],
 });
 const client = () =>
-  new SecureClaudeClient({ apiKey: makeCanaryKey(), baseURL: fake.url, maxRetries: 0, security: { environment: 'test', integration: 'support', preset } });
+  new SecureClaudeClient({
+    apiKey: makeCanaryKey(),
+    baseURL: fake.url,
+    maxRetries: 0,
+    security: { environment: 'test', integration: 'support', preset },
+  });
 const base = { model: 'claude-haiku-5', max_tokens: 256, messages: [{ role: 'user' as const, content: 'hi' }] };
 
 async function refusal(promise: Promise<unknown>) {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(SecureClaudeError.isInstance(error)).toBe(true);
   return error as SecureClaudeError;
 }

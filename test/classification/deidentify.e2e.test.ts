@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { defaultPreset, definePreset, getSecurityDecisions, type SecurityDecision } from 'secure-claude';
+import { defaultPreset, getSecurityDecisions, type SecurityDecision } from 'secure-claude';
 import { isLuhnValid } from '../../src/data/validators';
 import { Substitutions } from '../../src/data/deidentify';
 import { z } from 'zod';

@@ -5,7 +5,8 @@ import { auditEvent, writeAuditSafely } from '../../src/core/audit';
 describe('MemoryAuditSink', () => {
   it('keeps the newest records, oldest first, and counts what it dropped', () => {
     const sink = new MemoryAuditSink(3);
-    for (let index = 0; index < 5; index++) sink.write(auditEvent({ type: 'test', outcome: 'info', reason: `r${index}` }));
+    for (let index = 0; index < 5; index++)
+      sink.write(auditEvent({ type: 'test', outcome: 'info', reason: `r${index}` }));
     expect(sink.events.map((event) => event.reason)).toEqual(['r2', 'r3', 'r4']);
     expect(sink.dropped).toBe(2);
     expect(Object.isFrozen(sink.events[0])).toBe(true);
@@ -16,7 +17,15 @@ describe('MemoryAuditSink', () => {
   it('writeAuditSafely swallows sync throws and async rejections from a failing sink', async () => {
     const errors: unknown[] = [];
     const event = auditEvent({ type: 'test', outcome: 'info', reason: 'x' });
-    writeAuditSafely({ write: () => { throw new Error('down'); } }, event, (error) => errors.push(error));
+    writeAuditSafely(
+      {
+        write: () => {
+          throw new Error('down');
+        },
+      },
+      event,
+      (error) => errors.push(error),
+    );
     writeAuditSafely({ write: () => Promise.reject(new Error('down')) }, event, (error) => errors.push(error));
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(errors).toHaveLength(2);

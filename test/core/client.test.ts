@@ -27,7 +27,10 @@ function markerMiddleware(name: string, from: string, to: string, calls: string[
     transformParams(params, context) {
       calls.push(`${name}:params`);
       const next = mapParamsText(params, swap);
-      context.decide({ action: next === params ? 'allow' : 'redact', reason: next === params ? 'none' : 'marker-replaced' });
+      context.decide({
+        action: next === params ? 'allow' : 'redact',
+        reason: next === params ? 'none' : 'marker-replaced',
+      });
       return next;
     },
     transformResult(result, context) {
@@ -65,7 +68,11 @@ function client(middleware: SecureMiddleware[] = [], extra: Record<string, unkno
   });
 }
 
-const params = (text: string) => ({ model: MODEL, max_tokens: 64, messages: [{ role: 'user' as const, content: text }] });
+const params = (text: string) => ({
+  model: MODEL,
+  max_tokens: 64,
+  messages: [{ role: 'user' as const, content: text }],
+});
 
 describe('SecureClaudeClient as a drop-in', () => {
   it('is an Anthropic client and keeps the SDK resources', () => {
@@ -184,7 +191,9 @@ describe('the HTTP layer', () => {
 
   it('passes SDK errors through untouched', async () => {
     fake.reply({ status: 400, message: 'bad request' });
-    const error = await client().messages.create(params('x')).catch((caught: unknown) => caught);
+    const error = await client()
+      .messages.create(params('x'))
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Anthropic.BadRequestError);
   });
 
@@ -237,7 +246,9 @@ describe('middleware composition', () => {
         throw new Error('contains SECRETWORD from the prompt');
       },
     };
-    const error = await client([broken]).messages.create(params('x')).catch((caught: unknown) => caught);
+    const error = await client([broken])
+      .messages.create(params('x'))
+      .catch((caught: unknown) => caught);
     expect((error as SecureClaudeError).code).toBe('SCC_MIDDLEWARE_FAILED');
     expect((error as SecureClaudeError).source).toBe('broken');
     expect(JSON.stringify(error)).not.toContain('SECRETWORD');
@@ -246,7 +257,9 @@ describe('middleware composition', () => {
   });
 
   it('attaches decisions non-enumerably to results', async () => {
-    const message = await client([markerMiddleware('marker', 'SECRETWORD', '[X]')]).messages.create(params('SECRETWORD'));
+    const message = await client([markerMiddleware('marker', 'SECRETWORD', '[X]')]).messages.create(
+      params('SECRETWORD'),
+    );
     const decisions = getSecurityDecisions(message)!;
     expect(Object.keys(message)).not.toContain('_security');
     expect(decisions.middleware).toEqual(['marker']);
@@ -280,7 +293,11 @@ describe('presets', () => {
   });
 
   it('extends a preset without dropping its controls', () => {
-    const extended = preset.extend({ name: '@acme/billing', version: '0.1.0', middleware: [markerMiddleware('billing', 'a', 'b')] });
+    const extended = preset.extend({
+      name: '@acme/billing',
+      version: '0.1.0',
+      middleware: [markerMiddleware('billing', 'a', 'b')],
+    });
     expect(extended.middleware.map((middleware) => middleware.name)).toEqual(['acme-marker', 'billing']);
     expect(extended.lineage).toEqual(['@acme/baseline@1.2.0', '@acme/billing@0.1.0']);
     expect(Object.isFrozen(extended)).toBe(true);
@@ -289,20 +306,38 @@ describe('presets', () => {
   it('refuses to replace or remove a preset control without a dangerously* override, and audits the override', () => {
     const base = { apiKey: makeCanaryKey(), baseURL: fake.url };
     expect(
-      () => new SecureClaudeClient({ ...base, security: { environment: 'test', preset, middleware: [markerMiddleware('acme-marker', 'x', 'y')] } }),
+      () =>
+        new SecureClaudeClient({
+          ...base,
+          security: { environment: 'test', preset, middleware: [markerMiddleware('acme-marker', 'x', 'y')] },
+        }),
     ).toThrow(/dangerouslyRemoveMiddleware/);
     const audit = new MemoryAuditSink();
     const secure = new SecureClaudeClient({
       ...base,
-      security: { environment: 'test', preset, audit, dangerouslyRemoveMiddleware: { 'acme-marker': 'SEC-42 screened upstream' } },
+      security: {
+        environment: 'test',
+        preset,
+        audit,
+        dangerouslyRemoveMiddleware: { 'acme-marker': 'SEC-42 screened upstream' },
+      },
     });
     expect(secure.security.middleware).toEqual([]);
     expect(audit.events).toContainEqual(
-      expect.objectContaining({ type: 'preset.override', control: 'acme-marker', justification: 'SEC-42 screened upstream', preset: '@acme/baseline@1.2.0' }),
+      expect.objectContaining({
+        type: 'preset.override',
+        control: 'acme-marker',
+        justification: 'SEC-42 screened upstream',
+        preset: '@acme/baseline@1.2.0',
+      }),
     );
-    expect(() => new SecureClaudeClient({ ...base, security: { environment: 'test', preset, dangerouslyRemoveMiddleware: { nope: 'x' } } })).toThrow(
-      /names no control/,
-    );
+    expect(
+      () =>
+        new SecureClaudeClient({
+          ...base,
+          security: { environment: 'test', preset, dangerouslyRemoveMiddleware: { nope: 'x' } },
+        }),
+    ).toThrow(/names no control/);
   });
 
   it('validates preset definitions', () => {
@@ -314,7 +349,10 @@ describe('options and credentials', () => {
   it('reports a wrong option once, naming the path and not the value', () => {
     const error = (() => {
       try {
-        new SecureClaudeClient({ apiKey: 'sk-ant-api03-value', security: { environment: 'prod' as never, integration: 'Bad Name' } });
+        new SecureClaudeClient({
+          apiKey: 'sk-ant-api03-value',
+          security: { environment: 'prod' as never, integration: 'Bad Name' },
+        });
       } catch (caught) {
         return caught as SecureClaudeError;
       }
@@ -324,7 +362,9 @@ describe('options and credentials', () => {
     expect(error.message).toContain('security.environment');
     expect(error.message).toContain('security.integration');
     expect(error.message).not.toContain('Bad Name');
-    expect(() => new SecureClaudeClient({ security: { environment: 'test', unknown: 1 } as never })).toThrow(/unknown key unknown/);
+    expect(() => new SecureClaudeClient({ security: { environment: 'test', unknown: 1 } as never })).toThrow(
+      /unknown key unknown/,
+    );
   });
 
   it('refuses a static key and the environment key in production', () => {
@@ -346,7 +386,9 @@ describe('options and credentials', () => {
     const audit = new MemoryAuditSink();
     const secure = new SecureClaudeClient({ apiKey: makeCanaryKey(), security: { environment: 'development', audit } });
     expect(secure.security.keySource).toBe('static-key');
-    expect(audit.events).toContainEqual(expect.objectContaining({ type: 'secret.static_key_in_use', reason: 'static-key-outside-production' }));
+    expect(audit.events).toContainEqual(
+      expect.objectContaining({ type: 'secret.static_key_in_use', reason: 'static-key-outside-production' }),
+    );
   });
 
   it('uses a key provider for every request and heals one 401 when the key changed', async () => {

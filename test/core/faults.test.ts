@@ -41,7 +41,9 @@ const params = (content: string) => ({ model: MODEL, max_tokens: 64, messages: [
 
 /** Invariant I1 over everything this file can observe: spans, audit records, and what the caller saw. */
 function expectNoLeak(secrets: string[], seen: unknown[], audit: MemoryAuditSink) {
-  const spans = exporter.getFinishedSpans().map((span) => ({ name: span.name, attributes: span.attributes, events: span.events, status: span.status }));
+  const spans = exporter
+    .getFinishedSpans()
+    .map((span) => ({ name: span.name, attributes: span.attributes, events: span.events, status: span.status }));
   expect(findLeaks([spans, audit.events, ...seen], secrets)).toEqual([]);
 }
 
@@ -53,7 +55,12 @@ describe('fault matrix rows A1-A3 through the default pipeline', () => {
     expect(message.type).toBe('message');
     expect(fake.requests.map((request) => request.retryCount)).toEqual([0, 1]);
     const inputDecisions = getSecurityDecisions(message)!.decisions.filter((decision) => decision.phase === 'input');
-    expect(inputDecisions.map((decision) => decision.middleware)).toEqual(['input-guard', 'redaction', 'injection-screen', 'deidentify']);
+    expect(inputDecisions.map((decision) => decision.middleware)).toEqual([
+      'input-guard',
+      'redaction',
+      'injection-screen',
+      'deidentify',
+    ]);
   });
 
   it('A2: a 500/529 storm gets exactly the SDK retries, no more, and the SDK error passes through', async () => {

@@ -17,7 +17,13 @@ const upper: SecureMiddleware = {
 };
 
 function call() {
-  const pipeline = new Pipeline({ middleware: [upper], environment: 'test', integration: undefined, audit: new MemoryAuditSink(), tracer: trace.getTracer('test') });
+  const pipeline = new Pipeline({
+    middleware: [upper],
+    environment: 'test',
+    integration: undefined,
+    audit: new MemoryAuditSink(),
+    tracer: trace.getTracer('test'),
+  });
   const current = pipeline.begin('messages.create', true, undefined);
   return { current, transformers: current.createStreamTransformers() };
 }
@@ -27,8 +33,16 @@ const WIRE =
   event('message_start', { type: 'message_start', message: { id: 'msg_1', content: [] } }) +
   event('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) +
   event('ping', { type: 'ping' }) +
-  event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'héllo ' } }) +
-  event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'wörld' } }) +
+  event('content_block_delta', {
+    type: 'content_block_delta',
+    index: 0,
+    delta: { type: 'text_delta', text: 'héllo ' },
+  }) +
+  event('content_block_delta', {
+    type: 'content_block_delta',
+    index: 0,
+    delta: { type: 'text_delta', text: 'wörld' },
+  }) +
   event('content_block_stop', { type: 'content_block_stop', index: 0 }) +
   event('message_stop', { type: 'message_stop' });
 
@@ -52,25 +66,31 @@ describe('the SSE transform', () => {
     expect(output).toContain('"text":"WÖRLD"');
   });
 
-  test.prop([fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 12 })])('gives the same output for any chunking, even inside UTF-8 sequences', async (cuts) => {
-    const bytes = new TextEncoder().encode(WIRE);
-    const points = [...new Set(cuts.map((cut) => cut % bytes.length))].sort((a, b) => a - b);
-    const chunks: Uint8Array[] = [];
-    let previous = 0;
-    for (const point of [...points, bytes.length]) {
-      if (point > previous) chunks.push(bytes.slice(previous, point));
-      previous = point;
-    }
-    expect(await run(chunks)).toBe(await run([bytes]));
-  });
+  test.prop([fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 12 })])(
+    'gives the same output for any chunking, even inside UTF-8 sequences',
+    async (cuts) => {
+      const bytes = new TextEncoder().encode(WIRE);
+      const points = [...new Set(cuts.map((cut) => cut % bytes.length))].sort((a, b) => a - b);
+      const chunks: Uint8Array[] = [];
+      let previous = 0;
+      for (const point of [...points, bytes.length]) {
+        if (point > previous) chunks.push(bytes.slice(previous, point));
+        previous = point;
+      }
+      expect(await run(chunks)).toBe(await run([bytes]));
+    },
+  );
 
   it('joins multi-line data as SSE requires', async () => {
-    const wire = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,\ndata: "delta":{"type":"text_delta","text":"abc"}}\n\n';
+    const wire =
+      'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,\ndata: "delta":{"type":"text_delta","text":"abc"}}\n\n';
     expect(await run([new TextEncoder().encode(wire)])).toContain('"text":"ABC"');
   });
 
   it('stops the stream, fail closed, on an event it cannot read', async () => {
-    const wire = event('message_start', { type: 'message_start', message: {} }) + 'event: content_block_delta\ndata: {not json\n\n';
+    const wire =
+      event('message_start', { type: 'message_start', message: {} }) +
+      'event: content_block_delta\ndata: {not json\n\n';
     const error = await run([new TextEncoder().encode(wire)]).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'SCC_STREAM_ABORTED' });
   });

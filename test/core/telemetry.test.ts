@@ -3,7 +3,14 @@ import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MemoryAuditSink, SecureClaudeClient, definePreset, mapParamsText, mapResultText, type SecureMiddleware } from 'secure-claude';
+import {
+  MemoryAuditSink,
+  SecureClaudeClient,
+  definePreset,
+  mapParamsText,
+  mapResultText,
+  type SecureMiddleware,
+} from 'secure-claude';
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic';
 import { makeCanaryKey } from '../helpers/canary';
 
@@ -51,7 +58,13 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-const dump = () => inspect(exporter.getFinishedSpans().map((span) => ({ name: span.name, attributes: span.attributes, events: span.events, status: span.status })), { depth: Infinity });
+const dump = () =>
+  inspect(
+    exporter
+      .getFinishedSpans()
+      .map((span) => ({ name: span.name, attributes: span.attributes, events: span.events, status: span.status })),
+    { depth: Infinity },
+  );
 
 function makeClient(extra: Record<string, unknown> = {}) {
   return new SecureClaudeClient({
@@ -63,7 +76,12 @@ function makeClient(extra: Record<string, unknown> = {}) {
   });
 }
 
-const params = { model: MODEL, max_tokens: 64, system: `system ${RAW}`, messages: [{ role: 'user' as const, content: `user ${RAW}` }] };
+const params = {
+  model: MODEL,
+  max_tokens: 64,
+  system: `system ${RAW}`,
+  messages: [{ role: 'user' as const, content: `user ${RAW}` }],
+};
 
 async function exerciseEverySurface(client: SecureClaudeClient) {
   await client.messages.create(params);
@@ -94,13 +112,21 @@ describe('telemetry is never a leak', () => {
     const withInput = spans.filter((span) => span.attributes['gen_ai.input.messages'] !== undefined);
     expect(withInput.length).toBeGreaterThanOrEqual(3);
     expect(String(withInput[0]!.attributes['gen_ai.input.messages'])).toContain('[REDACTED]');
-    expect(spans.some((span) => String(span.attributes['gen_ai.output.messages'] ?? '').includes('[REDACTED]'))).toBe(true);
+    expect(spans.some((span) => String(span.attributes['gen_ai.output.messages'] ?? '').includes('[REDACTED]'))).toBe(
+      true,
+    );
     expect(dump()).not.toContain(RAW);
   });
 
   it('the default preset forbids content capture unless a dangerously* reason is given, and audits it', () => {
-    const base = { apiKey: makeCanaryKey(), baseURL: fake.url, openTelemetry: { traces: { contentMode: 'content' as const } } };
-    expect(() => new SecureClaudeClient({ ...base, security: { environment: 'test' } })).toThrow(/dangerouslyCaptureContent/);
+    const base = {
+      apiKey: makeCanaryKey(),
+      baseURL: fake.url,
+      openTelemetry: { traces: { contentMode: 'content' as const } },
+    };
+    expect(() => new SecureClaudeClient({ ...base, security: { environment: 'test' } })).toThrow(
+      /dangerouslyCaptureContent/,
+    );
     const client = new SecureClaudeClient({
       ...base,
       security: { environment: 'test', dangerouslyCaptureContent: 'INC-7 debugging, expires Friday' },
@@ -108,14 +134,21 @@ describe('telemetry is never a leak', () => {
     expect(client.openTelemetry.traces.contentMode).toBe('content');
     expect(client.security.audit).toBeDefined();
     expect((client.security.audit as MemoryAuditSink).events).toContainEqual(
-      expect.objectContaining({ type: 'preset.override', reason: 'content-capture-enabled', justification: 'INC-7 debugging, expires Friday' }),
+      expect.objectContaining({
+        type: 'preset.override',
+        reason: 'content-capture-enabled',
+        justification: 'INC-7 debugging, expires Friday',
+      }),
     );
   });
 
   it('no SDK debug log line holds redacted content', async () => {
     const lines: string[] = [];
     const record = (...args: unknown[]) => void lines.push(inspect(args, { depth: Infinity }));
-    const client = makeClient({ logLevel: 'debug', logger: { debug: record, info: record, warn: record, error: record } });
+    const client = makeClient({
+      logLevel: 'debug',
+      logger: { debug: record, info: record, warn: record, error: record },
+    });
     await exerciseEverySurface(client);
     expect(lines.length).toBeGreaterThan(5);
     expect(lines.join('\n')).not.toContain(RAW);
@@ -130,9 +163,18 @@ describe('telemetry is never a leak', () => {
     const sdk = spans.find((span) => span.name === 'anthropic.messages.create')!;
     expect(ours).toBeDefined();
     expect(sdk.parentSpanContext?.spanId).toBe(ours.spanContext().spanId);
-    expect(ours.attributes).toMatchObject({ 'scc.operation': 'messages.create', 'scc.environment': 'test', 'scc.outcome': 'success' });
+    expect(ours.attributes).toMatchObject({
+      'scc.operation': 'messages.create',
+      'scc.environment': 'test',
+      'scc.outcome': 'success',
+    });
     const decision = ours.events.find((event) => event.name === 'scc.decision')!;
-    expect(decision.attributes).toMatchObject({ 'scc.middleware': 'redact-marker', 'scc.action': 'redact', 'scc.count': 1, 'scc.rules': ['US_SSN'] });
+    expect(decision.attributes).toMatchObject({
+      'scc.middleware': 'redact-marker',
+      'scc.action': 'redact',
+      'scc.count': 1,
+      'scc.rules': ['US_SSN'],
+    });
     expect(dump()).not.toContain(RAW);
   });
 

@@ -27,7 +27,11 @@ function setUp(key: string) {
   vault.writeSecret(PATH, { api_key: key }, { customMetadata: { environment: 'production', key_id: 'apikey_01' } });
   const audit = new MemoryAuditSink();
   provider = createKeyProvider({
-    source: vaultSource({ address: vault.address, auth: { method: 'approle', roleId: 'support-bot', secretId }, kv: { version: 2, path: PATH } }),
+    source: vaultSource({
+      address: vault.address,
+      auth: { method: 'approle', roleId: 'support-bot', secretId },
+      kv: { version: 2, path: PATH },
+    }),
     environment: 'production',
     integration: 'support-bot',
     audit,
@@ -58,7 +62,11 @@ describe('SecureClaudeClient with a Vault-backed key in production', () => {
     const second = makeCanaryKey();
     const { client, audit } = setUp(first);
     await client.messages.create(params);
-    vault.writeSecret(PATH, { api_key: second }, { customMetadata: { environment: 'production', key_id: 'apikey_02' } });
+    vault.writeSecret(
+      PATH,
+      { api_key: second },
+      { customMetadata: { environment: 'production', key_id: 'apikey_02' } },
+    );
     api.revokeKey(first);
     const results = await Promise.all(Array.from({ length: 10 }, () => client.messages.create(params)));
     expect(results.every((message) => message.type === 'message')).toBe(true);
@@ -84,12 +92,17 @@ describe('SecureClaudeClient with a Vault-backed key in production', () => {
     const key = makeCanaryKey();
     vault.writeSecret(PATH, { api_key: key }, { customMetadata: { environment: 'production' } });
     provider = createKeyProvider({
-      source: vaultSource({ address: vault.address, auth: { method: 'token', token: 'hvs.0123456789abcdefghijABCD' }, kv: { version: 2, path: PATH } }),
+      source: vaultSource({
+        address: vault.address,
+        auth: { method: 'token', token: 'hvs.0123456789abcdefghijABCD' },
+        kv: { version: 2, path: PATH },
+      }),
       environment: 'staging',
       integration: 'support-bot',
     });
-    expect(() => new SecureClaudeClient({ baseURL: api.url, security: { environment: 'production', credentials: provider } })).toThrow(
-      /security.credentials serves staging/,
-    );
+    expect(
+      () =>
+        new SecureClaudeClient({ baseURL: api.url, security: { environment: 'production', credentials: provider } }),
+    ).toThrow(/security.credentials serves staging/);
   });
 });

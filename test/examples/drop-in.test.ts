@@ -21,7 +21,8 @@ function script() {
 
 describe('the example app works unchanged after the import swap', () => {
   it('differs from the SDK version only in its header comment and import', () => {
-    const lines = (file: string) => readFileSync(new URL(`../../examples/drop-in/${file}`, import.meta.url), 'utf8').split('\n');
+    const lines = (file: string) =>
+      readFileSync(new URL(`../../examples/drop-in/${file}`, import.meta.url), 'utf8').split('\n');
     const a = lines('app-before.ts');
     const b = lines('app-after.ts');
     expect(a.length).toBe(b.length);

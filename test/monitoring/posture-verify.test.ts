@@ -22,7 +22,11 @@ describe('verifyControls', () => {
 
   it('fails a control that does not do its job, and skips controls that are absent', async () => {
     // Present by name, but configured to leave replies alone: the reply checks must catch it.
-    const hollow = definePreset({ name: 'hollow', version: '1.0.0', middleware: [redactionMiddleware({ redactOutput: false })] });
+    const hollow = definePreset({
+      name: 'hollow',
+      version: '1.0.0',
+      middleware: [redactionMiddleware({ redactOutput: false })],
+    });
     const checks = await verifyControls({ preset: hollow });
     const status = Object.fromEntries(checks.map((check) => [check.id, check.status]));
     expect(status['redaction.request']).toBe('pass');
@@ -36,7 +40,11 @@ describe('verifyControls', () => {
 
 describe('assessPosture', () => {
   it('fails a development-style setup checked as production evidence, and passes what is configured', () => {
-    const client = new SecureClaudeClient({ apiKey: makeCanaryKey(), baseURL: 'http://10.0.0.5:8080', security: { environment: 'development' } });
+    const client = new SecureClaudeClient({
+      apiKey: makeCanaryKey(),
+      baseURL: 'http://10.0.0.5:8080',
+      security: { environment: 'development' },
+    });
     const items = Object.fromEntries(assessPosture(client).map((item) => [item.id, item]));
     expect(items['credentials.secrets-manager']!.status).toBe('warn');
     expect(items['data.redaction']!.status).toBe('pass');
@@ -50,7 +58,11 @@ describe('assessPosture', () => {
     const client = new SecureClaudeClient({
       apiKey: makeCanaryKey(),
       baseURL: 'https://api.anthropic.com',
-      security: { environment: 'test', integration: 'x', dangerouslyRemoveMiddleware: { 'injection-screen': 'TEST-1' } },
+      security: {
+        environment: 'test',
+        integration: 'x',
+        dangerouslyRemoveMiddleware: { 'injection-screen': 'TEST-1' },
+      },
     });
     const items = Object.fromEntries(assessPosture(client).map((item) => [item.id, item]));
     expect(items['injection.screening']!.status).toBe('fail');

@@ -15,7 +15,9 @@ describe('the SDK signatures are kept', () => {
   it('is assignable where an Anthropic client is expected', () => {
     expectTypeOf(secure).toMatchTypeOf<Anthropic>();
     expectTypeOf<SecureClientOptions>().toMatchTypeOf<ClientOptions>();
-    expectTypeOf<ConstructorParameters<typeof SecureClaudeClient>[0]>().toEqualTypeOf<SecureClientOptions | undefined>();
+    expectTypeOf<ConstructorParameters<typeof SecureClaudeClient>[0]>().toEqualTypeOf<
+      SecureClientOptions | undefined
+    >();
   });
 
   it('messages.* return the SDK types', () => {
@@ -41,7 +43,10 @@ describe('the SDK signatures are kept', () => {
   });
 
   it('accepts per-call security options next to the SDK request options', () => {
-    expectTypeOf(secure.messages.create).toBeCallableWith(params, { timeout: 1_000, security: { destination: 'customer-email' } });
+    expectTypeOf(secure.messages.create).toBeCallableWith(params, {
+      timeout: 1_000,
+      security: { destination: 'customer-email' },
+    });
     expectTypeOf(secure.withOptions({ timeout: 1 })).toEqualTypeOf<SecureClaudeClient>();
   });
 });
