@@ -1,41 +1,24 @@
-import { DATA_CLASSES } from '../core/pipeline';
 import { ConfigError } from '../core/errors';
 import { createDetector, type SensitiveDataDetector } from '../data/detect';
 import { createRedactor, type Redactor } from '../data/redact';
 import { SENSITIVE_TYPES, type CustomDetector, type Finding, type SensitiveType } from '../data/types';
-import type { DataClass } from './types';
+import {
+  DATA_CLASS_ORDER,
+  DEFAULT_TYPE_LABELS,
+  UNMAPPED_TYPE_LABEL,
+  classRank,
+  maxClass,
+  type DataClass,
+} from '../data/classes';
 
-/**
- * The default class of each detected type: credentials and regulated identifiers are
- * `restricted`, contact data and names `confidential`, network addresses `internal`.
- */
-export const DEFAULT_DATA_CLASS_MAP: Readonly<Record<SensitiveType, DataClass>> = Object.freeze({
-  API_KEY: 'restricted',
-  AWS_ACCESS_KEY: 'restricted',
-  PRIVATE_KEY: 'restricted',
-  JWT: 'restricted',
-  PASSWORD: 'restricted',
-  US_SSN: 'restricted',
-  CREDIT_CARD: 'restricted',
-  IBAN: 'restricted',
-  MEDICAL_RECORD_NUMBER: 'restricted',
-  EMAIL: 'confidential',
-  PHONE: 'confidential',
-  PERSON: 'confidential',
-  ADDRESS: 'confidential',
-  DATE_OF_BIRTH: 'confidential',
-  IP_ADDRESS: 'internal',
-});
+/** The class of each detected type, from the data engine's label table (one table for all controls). */
+export const DEFAULT_DATA_CLASS_MAP: Readonly<Record<SensitiveType, DataClass>> = Object.freeze(
+  Object.fromEntries(
+    SENSITIVE_TYPES.map((type) => [type, (DEFAULT_TYPE_LABELS[type] ?? UNMAPPED_TYPE_LABEL).class]),
+  ) as Record<SensitiveType, DataClass>,
+);
 
-/** Rank of a class: `public` 0 … `restricted` 3. */
-export const classRank = (dataClass: DataClass): number => DATA_CLASSES.indexOf(dataClass);
-
-/** The higher of two classes (undefined counts as lowest). */
-export function maxClass(a: DataClass | undefined, b: DataClass | undefined): DataClass | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return classRank(a) >= classRank(b) ? a : b;
-}
+export { classRank, maxClass };
 
 /** The lower of two clearances. */
 export function minClass(a: DataClass, b: DataClass): DataClass {
@@ -67,10 +50,10 @@ export function createClearanceFilter(
     if (
       !(SENSITIVE_TYPES as readonly string[]).includes(type) ||
       dataClass === undefined ||
-      !DATA_CLASSES.includes(dataClass)
+      !DATA_CLASS_ORDER.includes(dataClass)
     ) {
       throw new ConfigError(
-        `outputGuardMiddleware: dataClasses.${type} must map a built-in type to one of ${DATA_CLASSES.join(', ')}.`,
+        `outputGuardMiddleware: dataClasses.${type} must map a built-in type to one of ${DATA_CLASS_ORDER.join(', ')}.`,
         {
           source: 'output-guard',
         },

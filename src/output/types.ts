@@ -1,7 +1,7 @@
-import type { DATA_CLASSES } from '../core/pipeline';
+import type { DataClass } from '../data/classes';
 
 /** A data class, least to most sensitive: `public`, `internal`, `confidential`, `restricted`. */
-export type DataClass = (typeof DATA_CLASSES)[number];
+export type { DataClass };
 
 /**
  * Why an output failed a guard. Content-free by construction: a stable kebab-case code, and for
