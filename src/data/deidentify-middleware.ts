@@ -1,13 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { blockStreamTransformer } from '../core/block-stream';
 import { mapParamsText, mapResultText } from '../core/content';
-import type {
-  Environment,
-  MiddlewareContext,
-  SecureMiddleware,
-  StreamEvent,
-  StreamEventTransformer,
-} from '../core/middleware';
+import type { Environment, MiddlewareContext, SecureMiddleware, StreamEventTransformer } from '../core/middleware';
 import { parseOptions } from '../core/options';
 import {
   DATA_CLASS_ORDER,
@@ -241,95 +236,27 @@ export function deidentifyMiddleware(options: DeidentifyMiddlewareOptions = {}):
   };
 }
 
-type BlockState = { kind: 'text'; stream: StreamRestorer } | { kind: 'json'; parts: string[] };
-
 /**
  * Restores substitutes in a streamed reply. Holds back, per text block, only a tail that could
  * still be the start of a substitute; tool-input JSON is held per block until `content_block_stop`.
  */
 function createRestoringTransformer(restorer: Restorer, ctx: MiddlewareContext): StreamEventTransformer {
-  const blocks = new Map<number, BlockState>();
-  let count = 0;
-  let decided = false;
-  const decideOnce = () => {
-    if (decided) return;
-    decided = true;
-    ctx.decide({ phase: 'stream', action: 'allow', reason: 'originals-restored', count });
-  };
-  const textBlock = (index: number): StreamRestorer => {
-    const state = blocks.get(index);
-    if (state?.kind === 'text') return state.stream;
-    const stream = restorer.stream();
-    blocks.set(index, { kind: 'text', stream });
-    return stream;
-  };
-  return {
-    transform(event, emit) {
-      switch (event.type) {
-        case 'content_block_start': {
-          const block = event.content_block as { type: string; text?: unknown };
-          if (block.type === 'text') {
-            const released = textBlock(event.index).push(typeof block.text === 'string' ? block.text : '');
-            emit({ ...event, content_block: { ...event.content_block, text: released } } as StreamEvent);
-            return;
-          }
-          if (block.type === 'tool_use' || block.type === 'server_tool_use')
-            blocks.set(event.index, { kind: 'json', parts: [] });
-          emit(event);
-          return;
-        }
-        case 'content_block_delta': {
-          const delta = event.delta as { type: string; text?: unknown; partial_json?: unknown };
-          if (delta.type === 'text_delta' && typeof delta.text === 'string') {
-            const released = textBlock(event.index).push(delta.text);
-            if (released.length > 0) emit({ ...event, delta: { ...event.delta, text: released } } as StreamEvent);
-            return;
-          }
-          if (delta.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
-            const state = blocks.get(event.index);
-            if (state?.kind === 'json') state.parts.push(delta.partial_json);
-            else blocks.set(event.index, { kind: 'json', parts: [delta.partial_json] });
-            return;
-          }
-          emit(event);
-          return;
-        }
-        case 'content_block_stop': {
-          const state = blocks.get(event.index);
-          blocks.delete(event.index);
-          if (state?.kind === 'text') {
-            const rest = state.stream.end();
-            count += state.stream.count;
-            if (rest.length > 0)
-              emit({
-                type: 'content_block_delta',
-                index: event.index,
-                delta: { type: 'text_delta', text: rest },
-              } as StreamEvent);
-          } else if (state?.kind === 'json' && state.parts.length > 0) {
-            const restored = restoreJson(state.parts.join(''), restorer);
-            count += restored.count;
-            emit({
-              type: 'content_block_delta',
-              index: event.index,
-              delta: { type: 'input_json_delta', partial_json: restored.text },
-            } as StreamEvent);
-          }
-          emit(event);
-          return;
-        }
-        case 'message_stop':
-          decideOnce();
-          emit(event);
-          return;
-        default:
-          emit(event);
-      }
+  const streams: StreamRestorer[] = [];
+  let jsonCount = 0;
+  return blockStreamTransformer({
+    openText() {
+      const stream = restorer.stream();
+      streams.push(stream);
+      return stream;
     },
-    flush() {
-      // Blocks that never stopped: held text is dropped, as the redaction transformer does.
-      blocks.clear();
-      decideOnce();
+    closeJson(json) {
+      const restored = restoreJson(json, restorer);
+      jsonCount += restored.count;
+      return restored.text;
     },
-  };
+    finish() {
+      const count = streams.reduce((sum, stream) => sum + stream.count, jsonCount);
+      ctx.decide({ phase: 'stream', action: 'allow', reason: 'originals-restored', count });
+    },
+  });
 }

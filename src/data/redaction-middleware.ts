@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { mapParamsText, mapResultText } from '../core/content';
-import type { MiddlewareContext, SecureMiddleware, StreamEvent, StreamEventTransformer } from '../core/middleware';
+import { blockStreamTransformer } from '../core/block-stream';
+import type { MiddlewareContext, SecureMiddleware, StreamEventTransformer } from '../core/middleware';
 import { createDetector } from './detect';
 import { parseOptions } from '../core/options';
 import { createRedactor, type Redactor, type Replacement } from './redact';
@@ -125,95 +126,23 @@ export function redactionMiddleware(options: RedactionMiddlewareOptions = {}): S
   return middleware;
 }
 
-type BlockState = { kind: 'text'; stream: StreamRedactor } | { kind: 'json'; parts: string[] } | { kind: 'other' };
-
+/** Redacts a streamed reply per content block; see {@link blockStreamTransformer} for the event handling. */
 function createRedactingTransformer(redactor: Redactor, ctx: MiddlewareContext): StreamEventTransformer {
-  const blocks = new Map<number, BlockState>();
   const tally = new Tally();
-  let decided = false;
-  const decideOnce = () => {
-    if (decided) return;
-    decided = true;
-    tally.decide(ctx, 'stream');
-  };
-  const textDelta = (index: number, text: string): StreamEvent =>
-    ({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } }) as StreamEvent;
-
-  return {
-    transform(event, emit) {
-      switch (event.type) {
-        case 'content_block_start': {
-          const block = event.content_block as { type: string; text?: unknown };
-          if (block.type === 'text') {
-            const stream = createStreamRedactor({ redactor });
-            blocks.set(event.index, { kind: 'text', stream });
-            if (typeof block.text === 'string' && block.text.length > 0) {
-              const released = stream.push(block.text);
-              emit({ ...event, content_block: { ...event.content_block, text: released } } as StreamEvent);
-              return;
-            }
-          } else if (block.type === 'tool_use' || block.type === 'server_tool_use') {
-            blocks.set(event.index, { kind: 'json', parts: [] });
-          } else {
-            blocks.set(event.index, { kind: 'other' });
-          }
-          emit(event);
-          return;
-        }
-        case 'content_block_delta': {
-          const state = blocks.get(event.index);
-          const delta = event.delta as { type: string; text?: unknown; partial_json?: unknown };
-          if (delta.type === 'text_delta' && typeof delta.text === 'string') {
-            let stream = state?.kind === 'text' ? state.stream : undefined;
-            if (stream === undefined) {
-              stream = createStreamRedactor({ redactor });
-              blocks.set(event.index, { kind: 'text', stream });
-            }
-            const released = stream.push(delta.text);
-            if (released.length > 0) emit({ ...event, delta: { ...event.delta, text: released } } as StreamEvent);
-            return;
-          }
-          if (delta.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
-            if (state?.kind === 'json') state.parts.push(delta.partial_json);
-            else blocks.set(event.index, { kind: 'json', parts: [delta.partial_json] });
-            return;
-          }
-          emit(event);
-          return;
-        }
-        case 'content_block_stop': {
-          const state = blocks.get(event.index);
-          blocks.delete(event.index);
-          if (state?.kind === 'text') {
-            const rest = state.stream.end();
-            tally.add(state.stream.findings);
-            if (rest.length > 0) emit(textDelta(event.index, rest));
-          } else if (state?.kind === 'json' && state.parts.length > 0) {
-            const json = redactJson(state.parts.join(''), redactor, tally);
-            emit({
-              type: 'content_block_delta',
-              index: event.index,
-              delta: { type: 'input_json_delta', partial_json: json },
-            } as StreamEvent);
-          }
-          emit(event);
-          return;
-        }
-        case 'message_stop':
-          decideOnce();
-          emit(event);
-          return;
-        default:
-          emit(event);
-      }
+  const streams: StreamRedactor[] = [];
+  return blockStreamTransformer({
+    openText() {
+      const stream = createStreamRedactor({ redactor });
+      streams.push(stream);
+      return stream;
     },
-    flush() {
-      // Blocks that never stopped: their held text is dropped, not released.
-      for (const state of blocks.values()) if (state.kind === 'text') tally.add(state.stream.findings);
-      blocks.clear();
-      decideOnce();
+    closeJson: (json) => redactJson(json, redactor, tally),
+    finish() {
+      // Findings of blocks cut before their end count too: their held text was dropped, not sent.
+      for (const stream of streams) tally.add(stream.findings);
+      tally.decide(ctx, 'stream');
     },
-  };
+  });
 }
 
 /** Redacts the string values (and keys) of an assembled tool-input JSON; unparsable JSON is redacted as text. */
