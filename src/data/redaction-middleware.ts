@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { mapParamsText, mapResultText } from '../core/content';
 import { blockStreamTransformer } from '../core/block-stream';
 import type { MiddlewareContext, SecureMiddleware, StreamEventTransformer } from '../core/middleware';
+import { DEFAULT_TYPE_LABELS, UNMAPPED_TYPE_LABEL, maxClass, type DataClass } from './classes';
 import { createDetector } from './detect';
 import { parseOptions } from '../core/options';
 import { createRedactor, type Redactor, type Replacement } from './redact';
@@ -57,12 +58,17 @@ class Tally {
     for (const finding of findings) this.types.add(finding.type);
   }
   decide(ctx: MiddlewareContext, phase: 'input' | 'output' | 'stream'): void {
+    let dataClass: DataClass | undefined;
+    for (const type of this.types)
+      dataClass = maxClass(dataClass, (DEFAULT_TYPE_LABELS[type] ?? UNMAPPED_TYPE_LABEL).class);
     ctx.decide({
       phase,
       action: this.count > 0 ? 'redact' : 'allow',
       reason: this.count > 0 ? 'sensitive-data-redacted' : 'none-found',
       count: this.count,
       rules: [...this.types].sort(),
+      // The class of what the call carried (before redaction), so records follow its retention.
+      ...(dataClass ? { dataClass } : undefined),
     });
   }
 }

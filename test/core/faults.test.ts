@@ -143,3 +143,13 @@ describe('fault matrix rows A1-A3 through the default pipeline', () => {
     expectNoLeak([secret], [], audit);
   });
 });
+
+describe('records carry the highest data class the call touched', () => {
+  it('a redacted secret makes the call restricted in its audit record and span', async () => {
+    const { client, audit } = makeClient(makeCanaryKey());
+    await client.messages.create(params(`token ${makeCanaryKey()}`));
+    expect(audit.events.at(-1)).toMatchObject({ type: 'call.completed', dataClass: 'restricted' });
+    const span = exporter.getFinishedSpans().find((finished) => finished.name === 'secure_claude.messages.create');
+    expect(span?.attributes['scc.data_class']).toBe('restricted');
+  });
+});
