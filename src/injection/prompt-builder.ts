@@ -41,6 +41,20 @@ const makeTrusted = (text: string): TrustedText => Object.freeze({ text }) as un
 export function trusted(strings: TemplateStringsArray, ...values: ReadonlyArray<TrustedText | number>): TrustedText {
   let text = strings[0] ?? '';
   values.forEach((value, index) => {
+    // The compiler refuses a string here; this catches what `any` or JavaScript callers slip past it.
+    if (
+      typeof value !== 'number' &&
+      (typeof value !== 'object' ||
+        value === null ||
+        typeof value.text !== 'string' ||
+        (value as { kind?: unknown }).kind === 'untrusted')
+    ) {
+      throw new PolicyViolationError(
+        ErrorCode.CONFIG_INVALID,
+        `trusted\`…\`: interpolation ${index} is not trusted text; put outside text in buildPrompt({ data }) with untrusted(), or wrap an application constant with dangerouslyTrust().`,
+        { source: 'prompt-builder' },
+      );
+    }
     text += (typeof value === 'number' ? String(value) : value.text) + (strings[index + 1] ?? '');
   });
   return makeTrusted(text);

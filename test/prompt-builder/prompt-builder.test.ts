@@ -132,8 +132,8 @@ describe('buildPrompt keeps instructions and data apart', () => {
   it('refuses untrusted text where instructions go, at compile time and at run time', () => {
     const fromOutside: string = email;
     // @ts-expect-error a plain string cannot be interpolated into trusted instructions
-    const smuggled = trusted`Summarize ${fromOutside}`;
-    expect(smuggled.text).toBe(`Summarize ${email}`); // at run time the tag still works; the compiler is the guard
+    expect(() => trusted`Summarize ${fromOutside}`).toThrow(/interpolation 0 is not trusted text/);
+    expect(trusted`Summarize in ${3} points: ${trusted`be brief`}`.text).toBe('Summarize in 3 points: be brief');
     const wrapped = untrusted(email, 'email');
     // @ts-expect-error untrusted text is not trusted text
     expect(() => buildPrompt({ ...base, instructions: wrapped, task: trusted`t`, data: [] })).toThrow(
