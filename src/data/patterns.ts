@@ -127,6 +127,8 @@ function capitalizedFirst(labels: readonly string[]): string {
 }
 
 const LABEL_GAP = '["\']?\\s{0,3}(?:[:=]|=>|:=|\\bis\\b|\\bof\\b)?\\s{0,3}';
+/** As {@link LABEL_GAP}, with the separator required. */
+const LABEL_SEPARATOR = '["\']?\\s{0,3}(?:[:=]|=>|:=)\\s{0,3}';
 
 /**
  * Rewrites `(?i:…)` groups as explicit ASCII case classes (`[Mm][Yy]`). RE2's case folding in UTF-8
@@ -254,7 +256,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     source: '\\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}',
     priority: 89,
     confidence: 0.9,
-    accept: whole(isTokenLikely),
+    // A project, service-account or admin prefix is specific enough; a bare `sk-` needs a token-like body.
+    accept: whole((value) => /^sk-(?:proj|svcacct|admin)-/.test(value) || isTokenLikely(value)),
   },
   {
     id: 'provider-token',
@@ -301,9 +304,13 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'password-assignment',
     type: 'PASSWORD',
+    // Short labels (`pw`, `pwd`, `pass`) need an explicit separator: "PW Hello" or "pass it on" is prose.
     source:
-      '(?i:\\b[a-z0-9_.-]{0,24}(?:password|passwd|passphrase|passwort|contraseña|pwd|pass|pw)\\b[a-z0-9_]{0,16})' +
+      '(?:(?i:\\b[a-z0-9_.-]{0,24}(?:password|passwd|passphrase|passwort|contraseña)\\b[a-z0-9_]{0,16})' +
       LABEL_GAP +
+      '|(?i:\\b[a-z0-9_.-]{0,24}(?:pwd|pass|pw)\\b[a-z0-9_]{0,16})' +
+      LABEL_SEPARATOR +
+      ')' +
       '(?:"([^"\\s\\[][^"\\s]{0,99})"|\'([^\'\\s\\[][^\'\\s]{0,99})\'|([^\\s"\'\\[,;<>(){}][^\\s"\',;<>()]{0,99}))',
     priority: 80,
     confidence: 0.8,

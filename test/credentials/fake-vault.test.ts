@@ -5,9 +5,10 @@ import { FakeVault, hashForLog, startFakeVault } from '../helpers/fake-vault';
 import { anthropicKeyCanary, expectNoLeaks, rejectionOf, secretIdCanary } from './support';
 
 // Conformance of the fake against the Vault contract (CONTRACT.md §14; fixtures copied from it), through the real node-vault client.
-const fixtures = JSON.parse(
-  readFileSync(new URL('./fixtures/vault-fixtures.json', import.meta.url), 'utf8'),
-) as Record<string, { status: number; body: any }>;
+const fixtures = JSON.parse(readFileSync(new URL('./fixtures/vault-fixtures.json', import.meta.url), 'utf8')) as Record<
+  string,
+  { status: number; body: any }
+>;
 
 function client(vault: FakeVault, token?: string) {
   const instance = createVaultClient({
