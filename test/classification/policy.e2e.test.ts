@@ -282,7 +282,21 @@ describe('classification policy through the real SDK', () => {
       messages: [{ role: 'user', content: `Mail ${EMAIL}` }],
     });
     expect(sentBody(fake)).toContain(EMAIL);
-    expect(plain.audit.events.at(-1)).toMatchObject({ type: 'call.completed', dataClass: 'confidential' });
+    // Without a full scan in production the record knows only what earlier controls saw.
+    expect(plain.audit.events.at(-1)).toMatchObject({ type: 'call.completed', dataClass: 'public' });
+
+    const scanned = makeClient({
+      fake,
+      environment: 'production',
+      middleware: [deidentifyMiddleware({ classifyWhereNotApplied: true })],
+    });
+    await scanned.client.messages.create({
+      model: MODEL,
+      max_tokens: 8,
+      messages: [{ role: 'user', content: `Mail ${EMAIL}` }],
+    });
+    expect(sentBody(fake)).toContain(EMAIL);
+    expect(scanned.audit.events.at(-1)).toMatchObject({ type: 'call.completed', dataClass: 'confidential' });
 
     const policed = makeClient({
       fake,
