@@ -415,8 +415,10 @@ async function main() {
     pacedRequests: 10,
     pacedDelayMs: 20,
     preset: 'default',
+    environment: 'production',
     out: '',
   });
+  if (!['production', 'test'].includes(args.environment)) throw new Error('--environment: production or test');
   if (!['default', 'bare'].includes(args.preset)) throw new Error('--preset: default or bare');
   args.rounds ||= args.quick ? 1 : 3;
   args.durationMs ||= args.quick ? 600 : 3000;
@@ -451,11 +453,22 @@ async function main() {
   const rawClient = new Anthropic({ apiKey: API_KEY, baseURL, maxRetries: 0 });
   const rawCtorMs = now() - t;
   t = now();
+  // Production refuses static keys: the bench hands it an in-process key provider (what a Vault-backed
+  // provider looks like on the hot path: a cached string). `test` adds de-identification of PII.
+  const keyProvider = {
+    getApiKey: async () => API_KEY,
+    invalidateAfter401: async () => ({ changed: false }),
+    fingerprintOf: () => 'bench',
+  };
   const secureClient = new SecureClaudeClient({
-    apiKey: API_KEY,
     baseURL,
     maxRetries: 0,
-    security: { environment: 'test', preset },
+    ...(args.environment === 'production' ? {} : { apiKey: API_KEY }),
+    security: {
+      environment: args.environment,
+      preset,
+      ...(args.environment === 'production' ? { credentials: keyProvider } : {}),
+    },
   });
   const secureCtorMs = now() - t;
   const clientOf = { raw: rawClient, secure: secureClient };
@@ -490,7 +503,7 @@ async function main() {
       sdk: readVersion(path.join(ROOT, 'node_modules', '@anthropic-ai', 'sdk')),
       secureClaude: readVersion(ROOT),
     },
-    preset: { name: preset.name, version: preset.version, middleware: presetMiddleware },
+    preset: { name: preset.name, version: preset.version, middleware: presetMiddleware, environment: args.environment },
     server: { ...info, pid: child.pid },
     args,
     ctorMs: { raw: rawCtorMs, secure: secureCtorMs },
@@ -650,7 +663,7 @@ function report(R, { sizes, scenarios, clients, concurrencies }) {
   );
   L.push(`- @anthropic-ai/sdk ${R.versions.sdk}; secure-claude ${R.versions.secureClaude} at ${R.git}`);
   L.push(
-    `- preset ${R.preset.name}@${R.preset.version}, middleware: ${R.preset.middleware.length ? R.preset.middleware.map((n) => '`' + n + '`').join(', ') : '(none)'}`,
+    `- preset ${R.preset.name}@${R.preset.version} in environment ${R.preset.environment}, middleware: ${R.preset.middleware.length ? R.preset.middleware.map((n) => '`' + n + '`').join(', ') : '(none)'}`,
   );
   for (const size of sizes) {
     const p = R.prompts[size];
