@@ -4,20 +4,14 @@ import { mapParamsText } from '../core/content';
 import { ErrorCode, PolicyViolationError } from '../core/errors';
 import type { MiddlewareContext, SecureMiddleware } from '../core/middleware';
 import { parseOptions } from '../core/options';
-import {
-  DATA_CLASS_ORDER,
-  findStructuredBlocks,
-  maxClass,
-  type DataClass,
-  type DataLabel,
-  type StructuredReport,
-} from './classes';
+import { customDetectorsSchema, sensitiveTypesSchema, typeLabelsSchema } from './schemas';
+import { findStructuredBlocks, maxClass, type DataClass, type DataLabel, type StructuredReport } from './classes';
 import { classOfEarlierRedactions, createClassifier, type Classifier, type ClassifiedFinding } from './classify';
 import { Substitutions } from './deidentify';
 import { SUBSTITUTIONS_STATE } from './deidentify-middleware';
 import { recordMinimization, valuesAt } from './minimize';
 import { ACTION_STRENGTH, createPolicy, type PolicyAction, type PolicyRule } from './policy';
-import { SENSITIVE_TYPES, type CustomDetector, type SensitiveType } from './types';
+import type { CustomDetector, SensitiveType } from './types';
 
 /** Options of {@link classificationMiddleware}. */
 export interface ClassificationMiddlewareOptions {
@@ -31,34 +25,12 @@ export interface ClassificationMiddlewareOptions {
   readonly typeLabels?: Readonly<Record<string, DataLabel>>;
 }
 
-const labelSchema = z
-  .object({
-    class: z.enum(DATA_CLASS_ORDER as unknown as [DataClass, ...DataClass[]]),
-    category: z
-      .string()
-      .regex(/^[A-Z][A-Z0-9_]{0,31}$/)
-      .optional(),
-  })
-  .strict();
-
 const optionsSchema = z
   .object({
     policy: z.array(z.unknown()).optional(),
-    types: z.array(z.enum(SENSITIVE_TYPES)).optional(),
-    detectors: z
-      .array(
-        z
-          .object({
-            type: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/),
-            pattern: z.string().min(1).max(4096),
-            validate: z.function().optional(),
-            contextWords: z.array(z.string()).optional(),
-          })
-          .strict(),
-      )
-      .max(256)
-      .optional(),
-    typeLabels: z.record(z.string(), labelSchema).optional(),
+    types: sensitiveTypesSchema.optional(),
+    detectors: customDetectorsSchema.optional(),
+    typeLabels: typeLabelsSchema.optional(),
   })
   .strict();
 

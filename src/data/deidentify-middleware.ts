@@ -4,6 +4,7 @@ import { blockStreamTransformer } from '../core/block-stream';
 import { mapParamsText, mapResultText } from '../core/content';
 import type { Environment, MiddlewareContext, SecureMiddleware, StreamEventTransformer } from '../core/middleware';
 import { parseOptions } from '../core/options';
+import { customDetectorsSchema, sensitiveTypesSchema, typeLabelsSchema } from './schemas';
 import {
   DATA_CLASS_ORDER,
   findStructuredBlocks,
@@ -24,7 +25,7 @@ import {
   type StreamRestorer,
 } from './deidentify';
 import { recordMinimization } from './minimize';
-import { SENSITIVE_TYPES, type CustomDetector, type SensitiveType } from './types';
+import type { CustomDetector, SensitiveType } from './types';
 
 /** Options of {@link deidentifyMiddleware}. */
 export interface DeidentifyMiddlewareOptions {
@@ -70,16 +71,6 @@ const DEFAULTS = Object.freeze({
   classifyWhereNotApplied: false,
 });
 
-const labelSchema = z
-  .object({
-    class: z.enum(DATA_CLASS_ORDER as unknown as [DataClass, ...DataClass[]]),
-    category: z
-      .string()
-      .regex(/^[A-Z][A-Z0-9_]{0,31}$/)
-      .optional(),
-  })
-  .strict();
-
 const optionsSchema = z
   .object({
     minimumClass: z.enum(DATA_CLASS_ORDER as unknown as [DataClass, ...DataClass[]]).optional(),
@@ -87,21 +78,9 @@ const optionsSchema = z
     restoreFor: z.array(z.string().min(1).max(200)).max(64).optional(),
     environments: z.array(z.enum(['production', 'staging', 'development', 'test'])).optional(),
     classifyWhereNotApplied: z.boolean().optional(),
-    types: z.array(z.enum(SENSITIVE_TYPES)).optional(),
-    detectors: z
-      .array(
-        z
-          .object({
-            type: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/),
-            pattern: z.string().min(1).max(4096),
-            validate: z.function().optional(),
-            contextWords: z.array(z.string()).optional(),
-          })
-          .strict(),
-      )
-      .max(256)
-      .optional(),
-    typeLabels: z.record(z.string(), labelSchema).optional(),
+    types: sensitiveTypesSchema.optional(),
+    detectors: customDetectorsSchema.optional(),
+    typeLabels: typeLabelsSchema.optional(),
   })
   .strict();
 

@@ -5,9 +5,10 @@ import type { MiddlewareContext, SecureMiddleware, StreamEventTransformer } from
 import { DEFAULT_TYPE_LABELS, UNMAPPED_TYPE_LABEL, maxClass, type DataClass } from './classes';
 import { createDetector } from './detect';
 import { parseOptions } from '../core/options';
+import { customDetectorsSchema, sensitiveTypesSchema } from './schemas';
 import { createRedactor, type Redactor, type Replacement } from './redact';
 import { createStreamRedactor, type StreamRedactor } from './stream-redactor';
-import { SECRET_TYPES, SENSITIVE_TYPES, type CustomDetector, type Finding, type SensitiveType } from './types';
+import { SECRET_TYPES, type CustomDetector, type Finding, type SensitiveType } from './types';
 
 /** Options of {@link redactionMiddleware}. */
 export interface RedactionMiddlewareOptions {
@@ -27,20 +28,8 @@ const DEFAULTS = Object.freeze({ types: [] as SensitiveType[], redactInput: true
 
 const optionsSchema = z
   .object({
-    types: z.array(z.enum(SENSITIVE_TYPES)).optional(),
-    detectors: z
-      .array(
-        z
-          .object({
-            type: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/),
-            pattern: z.string().min(1).max(4096),
-            validate: z.function().optional(),
-            contextWords: z.array(z.string().min(1).max(64)).max(64).optional(),
-          })
-          .strict(),
-      )
-      .max(256)
-      .optional(),
+    types: sensitiveTypesSchema.optional(),
+    detectors: customDetectorsSchema.optional(),
     replacement: z.union([z.literal('type'), z.literal('mask'), z.function()]).optional(),
     redactInput: z.boolean().optional(),
     redactOutput: z.boolean().optional(),
