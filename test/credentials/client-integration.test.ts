@@ -54,6 +54,10 @@ describe('SecureClaudeClient with a Vault-backed key in production', () => {
     expect(new Set(api.requests.map((request) => request.keyHash))).toEqual(new Set([hashKey(key)]));
     expect(vault.log.filter((entry) => entry.path.includes('/data/' + PATH))).toHaveLength(1);
     expect(audit.events.filter((event) => event.type === 'secret.fetched')).toHaveLength(1);
+    // A withOptions() clone keeps the key provider (no second key source, no extra Vault read).
+    await client.withOptions({ timeout: 5_000 }).messages.create(params);
+    expect(api.requests.at(-1)!.keyHash).toBe(hashKey(key));
+    expect(vault.log.filter((entry) => entry.path.includes('/data/' + PATH))).toHaveLength(1);
     expect(findLeaks([audit.events, vault.log], [key, secretId])).toEqual([]);
   });
 
