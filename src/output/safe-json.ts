@@ -24,7 +24,7 @@ export function parseStrictJson(
   const maxDepth = limits.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
   if (typeof text !== 'string') return { ok: false, reason: { code: 'no-text' } };
   if (text.length > maxCharacters) return { ok: false, reason: { code: 'too-large' } };
-  const depth = scanDepth(text, maxDepth);
+  const depth = scanBrackets(text, maxDepth).deepest;
   if (depth > maxDepth) return { ok: false, reason: { code: 'too-deep' } };
   let value: unknown;
   try {
@@ -37,8 +37,12 @@ export function parseStrictJson(
   return { ok: true, value };
 }
 
-/** Deepest bracket nesting outside strings; stops counting once past `limit`. Linear, no recursion. */
-function scanDepth(text: string, limit: number): number {
+/**
+ * Walks JSON brackets outside strings once: the deepest nesting (the walk stops once past `limit`)
+ * and what is still open at the end (an open string counts as one), a sign the text was cut off.
+ * Linear, no recursion.
+ */
+function scanBrackets(text: string, limit = Infinity): { deepest: number; open: number } {
   let depth = 0;
   let deepest = 0;
   let inString = false;
@@ -54,11 +58,11 @@ function scanDepth(text: string, limit: number): number {
       depth++;
       if (depth > deepest) {
         deepest = depth;
-        if (deepest > limit) return deepest;
+        if (deepest > limit) return { deepest, open: depth };
       }
     } else if (code === 125 || code === 93) depth--;
   }
-  return deepest;
+  return { deepest, open: inString ? depth + 1 : depth };
 }
 
 /** Whether any object in `root` has an own `__proto__` key. Iterative: depth is already capped. */
@@ -83,28 +87,10 @@ function classifyInvalid(text: string): string {
   if (trimmed.startsWith('```')) return 'code-fence';
   const first = trimmed[0];
   if (first !== '{' && first !== '[' && first !== '"' && /[{[]/.test(trimmed)) return 'surrounding-text';
-  if ((first === '{' || first === '[') && scanDepthAtEnd(trimmed) > 0) return 'truncated';
+  if ((first === '{' || first === '[') && scanBrackets(trimmed).open > 0) return 'truncated';
   if (first === '{' || first === '[') {
     const last = trimmed[trimmed.length - 1];
     if (last !== '}' && last !== ']') return 'surrounding-text';
   }
   return 'syntax';
-}
-
-/** Open brackets (or an open string) left at the end of the text: a sign it was cut off. */
-function scanDepthAtEnd(text: string): number {
-  let depth = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (inString) {
-      if (code === 92) index++;
-      else if (code === 34) inString = false;
-      continue;
-    }
-    if (code === 34) inString = true;
-    else if (code === 123 || code === 91) depth++;
-    else if (code === 125 || code === 93) depth--;
-  }
-  return inString ? depth + 1 : depth;
 }
