@@ -21,16 +21,19 @@ const ADVERSARIAL: Record<string, string> = {
   'email-like': 'a.'.repeat(2.5e5) + '@' + 'b.'.repeat(2.5e5),
 };
 
-/** Median of three timed runs after one warm-up: the CI machine is shared and noisy. */
-function timed(run: () => void): number {
+/**
+ * Best of five timed runs after one warm-up. The CI machine is shared and noisy, and noise only ever
+ * adds time, so the fastest run is the closest estimate of what the work itself costs.
+ */
+function timed(run: () => void, rounds = 5): number {
   run();
-  const samples: number[] = [];
-  for (let round = 0; round < 3; round++) {
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < rounds; round++) {
     const start = performance.now();
     run();
-    samples.push(performance.now() - start);
+    best = Math.min(best, performance.now() - start);
   }
-  return samples.sort((left, right) => left - right)[1] as number;
+  return best;
 }
 
 describe('D8: 1 MB adversarial inputs run in linear time', () => {
@@ -53,12 +56,14 @@ describe('D8: 1 MB adversarial inputs run in linear time', () => {
     ['IP addresses', '10.1.2.3 '.repeat(111_111)],
     ['capitalized first names', 'Anna '.repeat(50_000)],
   ])('dense legitimate findings (%s) stay linear', (_name, text) => {
-    const elapsed = timed(() => everything.redact(text));
+    const elapsed = timed(() => everything.redact(text), 3);
     // Every finding costs node-re2 5-20 µs (one exec call each): ~100k IP findings in 1 MB, ~80k name
     // findings in 250 KB. The bound is about 3x what a loaded 2-core machine measures.
     expect(elapsed).toBeLessThan(6000);
-    const half = timed(() => everything.redact(text.slice(0, text.length / 2)));
-    expect(elapsed / half).toBeLessThan(3);
+    // Linear work on a quarter of the input takes a quarter of the time; a quadratic path would take a
+    // sixteenth. The 8x bound sits between the two, far from both, so scheduler noise cannot decide it.
+    const quarter = timed(() => everything.redact(text.slice(0, text.length / 4)));
+    expect(elapsed / Math.max(quarter, 5)).toBeLessThan(8);
   });
 
   it('streaming 1 MB of prose with PII in 100k tiny deltas stays linear (D9)', () => {
