@@ -43,6 +43,8 @@ const KEY_PATTERN = /^sk-ant-api\d{2}-[A-Za-z0-9_-]{20,}$/;
 const MAX_KEY_LENGTH = 256;
 const MINUTE_MS = 60_000;
 const BASELINE_WEIGHT = 0.3;
+/** Fingerprints remembered for rollback detection; keys rotate rarely, so a few dozen cover years. */
+const MAX_SEEN_VERSIONS = 32;
 
 const ENVIRONMENT_ALIASES: Record<string, Environment> = {
   prod: 'production',
@@ -137,6 +139,8 @@ export class KeyCache {
   #staleSince: number | undefined;
   #negative: { fingerprint: string; until: number } | undefined;
   #ageAlerted = new Set<string | number>();
+  /** Fingerprint → first version that carried it, to flag a rollback that re-uses an earlier key (R5). */
+  #seenVersions = new Map<string, string | number>();
   #rateWindow = -1;
   #rateCount = 0;
   #rateBaseline = 0;
@@ -169,7 +173,9 @@ export class KeyCache {
         this.#refreshIfDue(now);
         return entry.key;
       }
-      this.#expire();
+      // Past maxStale while the source is healthy (a suspended process, maxStaleSeconds 0): wait for a fresh read.
+      if (this.#failureStreak === 0) this.#drop(entry);
+      else this.#expire();
     }
     if (this.#closed) throw this.#closedError();
     if (this.#failureStreak > 0 && this.#lastError !== undefined) {
@@ -214,6 +220,7 @@ export class KeyCache {
     this.#timer = undefined;
     if (this.#entry) releaseFingerprint(this.#entry.fingerprint, this.#owner);
     this.#entry = undefined;
+    this.#seenVersions.clear();
     this.#settings.source.close?.();
   }
 
@@ -405,6 +412,11 @@ export class KeyCache {
       refreshAt: now + softTtlSeconds * 1000 * jitter,
     };
     this.#entry = entry;
+    if (!this.#seenVersions.has(fingerprint)) {
+      if (this.#seenVersions.size >= MAX_SEEN_VERSIONS)
+        this.#seenVersions.delete(this.#seenVersions.keys().next().value as string);
+      this.#seenVersions.set(fingerprint, value.version);
+    }
     if (typeof value.version === 'number')
       this.#highestVersion = Math.max(this.#highestVersion ?? value.version, value.version);
     this.#failureStreak = 0;
@@ -571,7 +583,17 @@ export class KeyCache {
         ...base,
       });
     }
-    if (rotated) return this.#event({ type: 'secret.rotated', outcome: 'success', reason: 'new-version', ...base });
+    if (rotated) {
+      const earlier = this.#seenVersions.get(fingerprint);
+      const rollback = earlier !== undefined && earlier !== value.version;
+      return this.#event({
+        type: 'secret.rotated',
+        outcome: 'success',
+        reason: rollback ? 'earlier-key-restored' : 'new-version',
+        ...(rollback ? { fingerprintEqualsVersion: earlier, alert: true } : {}),
+        ...base,
+      });
+    }
     return this.#event({
       type: previous ? 'secret.refreshed' : 'secret.fetched',
       outcome: 'success',

@@ -50,6 +50,8 @@ export interface RequestLogEntry {
   /** `h:<sha256 prefix>` of the login credential (secret_id or JWT) presented, for login calls. */
   credentialHash?: string;
   status: number;
+  /** True while an injected `latency` fault holds the request (it waits on a timer, not on I/O). */
+  delayed?: boolean;
 }
 
 interface KvVersion {
@@ -660,7 +662,9 @@ export class FakeVault {
         response.write('{"request_id":"', () => request.socket.destroy());
         return true;
       case 'latency':
+        entry.delayed = true;
         await new Promise((resolve) => setTimeout(resolve, fault.ms));
+        entry.delayed = false;
         return false;
       case 'huge': {
         entry.status = 200;
