@@ -110,3 +110,51 @@ describe('SecureClaudeClient with a Vault-backed key in production', () => {
     ).toThrow(/security.credentials serves staging/);
   });
 });
+
+describe('R4: rotation with an overlap shorter than the soft TTL (old key revoked at once)', () => {
+  it('every request in flight at the revocation sees at most one 401 and is healed by exactly one retry; later requests see none', async () => {
+    const first = makeCanaryKey();
+    const second = makeCanaryKey();
+    const { client, audit, secretId } = setUp(first);
+    await client.messages.create(params);
+    // Soft TTL 300 s has not elapsed: the cache still holds the old key when Anthropic stops accepting it.
+    vault.writeSecret(
+      PATH,
+      { api_key: second },
+      { customMetadata: { environment: 'production', key_id: 'apikey_02' } },
+    );
+    api.revokeKey(first);
+    const inFlight = Array.from({ length: 20 }, (_, index) =>
+      client.messages.create({ ...params, messages: [{ role: 'user' as const, content: `in-flight ${index}` }] }),
+    );
+    const results = await Promise.all(inFlight);
+    expect(results.every((message) => message.type === 'message')).toBe(true);
+    const attemptsOf = (content: string) =>
+      api.requests.filter(
+        (request) => (request.body as { messages?: Array<{ content?: unknown }> })?.messages?.[0]?.content === content,
+      );
+    for (let index = 0; index < 20; index++) {
+      const attempts = attemptsOf(`in-flight ${index}`);
+      const rejected = attempts.filter((request) => request.keyHash === hashKey(first));
+      // At most one 401 per request, and a request that got one was retried exactly once with the new key.
+      expect(rejected.length).toBeLessThanOrEqual(1);
+      expect(attempts.filter((request) => request.keyHash === hashKey(second))).toHaveLength(1);
+      expect(attempts).toHaveLength(rejected.length + 1);
+    }
+    // One forced Vault read healed them all.
+    expect(vault.log.filter((entry) => entry.path.includes('/data/' + PATH))).toHaveLength(2);
+    const later = await Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        client.messages.create({ ...params, messages: [{ role: 'user' as const, content: `later ${index}` }] }),
+      ),
+    );
+    expect(later).toHaveLength(10);
+    for (let index = 0; index < 10; index++) {
+      expect(attemptsOf(`later ${index}`).map((request) => request.keyHash)).toEqual([hashKey(second)]);
+    }
+    expect(audit.events.filter((event) => event.type === 'secret.invalidated_by_401')).toEqual([
+      expect.objectContaining({ changed: true, version: 2 }),
+    ]);
+    expect(findLeaks([audit.events, vault.log, results], [first, second, secretId])).toEqual([]);
+  });
+});
