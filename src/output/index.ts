@@ -25,6 +25,18 @@ export { createSqliteReviewQueue } from './sqlite-review-queue';
 export type { SqliteReviewQueueOptions } from './sqlite-review-queue';
 export { jsonLinesOutputLog, createMemoryOutputLog, toJsonLine, OUTPUT_LOG_MAX_BUFFERED_BYTES } from './output-log';
 export type { JsonLinesOutputLog } from './output-log';
+export {
+  retentionOutputLog,
+  RetentionLogError,
+  DEFAULT_RETENTION_SECONDS,
+  RETENTION_LOG_UNAVAILABLE,
+} from './retention-log';
+export type {
+  RetentionOutputLog,
+  RetentionOutputLogOptions,
+  RetainedOutputLogEntry,
+  PurgeResult,
+} from './retention-log';
 export { DEFAULT_DATA_CLASS_MAP } from './classes';
 export type { ClassifiedDetector } from './classes';
 export { parseStrictJson, DEFAULT_MAX_JSON_CHARACTERS, DEFAULT_MAX_JSON_DEPTH } from './safe-json';
