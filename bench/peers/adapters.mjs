@@ -86,6 +86,20 @@ export function openRedactionType(type) {
   return undefined;
 }
 
+/** The regex-checkable types, as in bench/redaction.mjs: what the regex-only peers aim at. */
+export const FORMATTED_TYPES = Object.freeze([
+  'EMAIL',
+  'PHONE',
+  'US_SSN',
+  'CREDIT_CARD',
+  'IBAN',
+  'IP_ADDRESS',
+  'API_KEY',
+  'AWS_ACCESS_KEY',
+  'PRIVATE_KEY',
+  'JWT',
+]);
+
 const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Spans of the placeholders in `redacted`, found by matching the literal runs back into `original`. */
@@ -137,6 +151,21 @@ export function createAdapters({ dataModule }) {
       load() {
         this.redactor = dataModule.createRedactor({ types: dataModule.SENSITIVE_TYPES });
         this.detector = dataModule.createDetector();
+      },
+      redact(text) {
+        return this.redactor.redact(text).text;
+      },
+      detect(text) {
+        return this.detector.detect(text).map(({ start, end, type }) => ({ start, end, type }));
+      },
+    },
+    {
+      name: 'secure-claude (formatted types)',
+      version: 'working tree',
+      config: `the ${FORMATTED_TYPES.length} formatted types bench/redaction.mjs calls the peer set (no PERSON, ADDRESS, PASSWORD, DATE_OF_BIRTH, MEDICAL_RECORD_NUMBER)`,
+      load() {
+        this.redactor = dataModule.createRedactor({ types: FORMATTED_TYPES });
+        this.detector = dataModule.createDetector({ types: FORMATTED_TYPES });
       },
       redact(text) {
         return this.redactor.redact(text).text;
