@@ -27,8 +27,24 @@ const nonEmpty = z.string().min(1).max(16_384);
 const authSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('token'), token: nonEmpty }).strict(),
   z
-    .object({ method: z.literal('approle'), roleId: nonEmpty, secretId: nonEmpty, mount: mountName.default('approle') })
-    .strict(),
+    .object({
+      method: z.literal('approle'),
+      roleId: nonEmpty,
+      secretId: nonEmpty.optional(),
+      wrappedSecretId: z
+        .object({
+          token: z.union([nonEmpty, z.custom<() => string | Promise<string>>((value) => typeof value === 'function')]),
+          creationPath: z.string().regex(/^auth\/[A-Za-z0-9_/-]+\/secret-id$/, 'auth/<mount>/role/<role>/secret-id'),
+        })
+        .strict()
+        .optional(),
+      mount: mountName.default('approle'),
+    })
+    .strict()
+    .refine((value) => (value.secretId === undefined) !== (value.wrappedSecretId === undefined), {
+      message: 'pass exactly one of secretId and wrappedSecretId',
+      path: ['secretId'],
+    }),
   z
     .object({
       method: z.literal('kubernetes'),
@@ -171,6 +187,10 @@ class VaultSecretSource implements SecretSource {
   #renewTimer: ReturnType<typeof setTimeout> | undefined;
   #listener: ((event: SecretSourceEvent) => void) | undefined;
   #closed = false;
+  /** The AppRole secret_id once unwrapped (response-wrapped delivery), kept in memory only. */
+  #unwrappedSecretId: string | undefined;
+  /** Set when the wrapping token failed a check: never unwrap again, fail closed until a new source is built. */
+  #wrappingFailure: CredentialError | undefined;
 
   constructor(config: VaultSourceConfig) {
     this.#config = config;
@@ -217,6 +237,7 @@ class VaultSecretSource implements SecretSource {
     this.#closed = true;
     clearTimeout(this.#renewTimer);
     this.#token = undefined;
+    this.#unwrappedSecretId = undefined;
     this.#client.token = undefined as unknown as string;
   }
 
@@ -343,8 +364,10 @@ class VaultSecretSource implements SecretSource {
     // node-vault sends its current token on login calls; a dead one is useless there (CONTRACT.md §4).
     this.#client.token = undefined as unknown as string;
     switch (auth.method) {
-      case 'approle':
-        return this.#client.approleLogin({ role_id: auth.roleId, secret_id: auth.secretId, mount_point: auth.mount });
+      case 'approle': {
+        const secretId = auth.secretId ?? (await this.#unwrapSecretId());
+        return this.#client.approleLogin({ role_id: auth.roleId, secret_id: secretId, mount_point: auth.mount });
+      }
       case 'kubernetes': {
         // The kubelet rotates the projected token; read it at every login, never cache it.
         const jwt = (
@@ -366,6 +389,76 @@ class VaultSecretSource implements SecretSource {
       default:
         throw this.#error(ErrorCode.CREDENTIAL_UNAVAILABLE, 'vault-auth-unsupported', 'the auth method cannot log in');
     }
+  }
+
+  /**
+   * Response-wrapped delivery of the AppRole secret_id (CONTRACT.md §9): look the wrapping token up
+   * (unauthenticated), check its `creation_path`, then unwrap it once with the wrapping token as the
+   * only token. An invalid token or a wrong path means someone else may hold the secret_id: fail
+   * closed with a critical "possible interception" alert and never try to unwrap again.
+   */
+  async #unwrapSecretId(): Promise<string> {
+    if (this.#unwrappedSecretId !== undefined) return this.#unwrappedSecretId;
+    if (this.#wrappingFailure !== undefined) throw this.#wrappingFailure;
+    const auth = this.#config.auth;
+    const wrapped = auth.method === 'approle' ? auth.wrappedSecretId : undefined;
+    if (wrapped === undefined)
+      throw this.#error(ErrorCode.CREDENTIAL_UNAVAILABLE, 'vault-auth-unsupported', 'no secret_id is configured');
+    const token = typeof wrapped.token === 'function' ? await wrapped.token() : wrapped.token;
+    let lookup: unknown;
+    try {
+      lookup = await this.#client.write('sys/wrapping/lookup', { token });
+    } catch (error) {
+      if (isApiResponseError(error) && error.response.statusCode === 400)
+        throw this.#wrappingTampered(
+          'vault-wrapping-token-invalid',
+          'the wrapping token is not valid (already unwrapped, expired or unknown)',
+        );
+      throw this.#classify(error);
+    }
+    const data = isPlainObject(lookup) && isPlainObject(lookup.data) ? lookup.data : {};
+    if (data.creation_path !== wrapped.creationPath)
+      throw this.#wrappingTampered(
+        'vault-wrapping-path-mismatch',
+        `the wrapping token was not created at ${wrapped.creationPath}`,
+      );
+    let unwrapped: unknown;
+    try {
+      // The wrapping token goes in X-Vault-Token only; also sending it in the body would revoke it (CONTRACT.md §9).
+      unwrapped = await this.#client.write('sys/wrapping/unwrap', {}, { headers: { 'X-Vault-Token': token } });
+    } catch (error) {
+      if (isApiResponseError(error) && error.response.statusCode === 400)
+        throw this.#wrappingTampered(
+          'vault-wrapping-token-invalid',
+          'the wrapping token was unwrapped by someone else between lookup and unwrap',
+        );
+      // The token may be spent even if the answer was lost: no second unwrap.
+      throw this.#wrappingTampered('vault-unwrap-interrupted', 'the unwrap did not complete; the token may be spent');
+    }
+    const secretId = isPlainObject(unwrapped) && isPlainObject(unwrapped.data) ? unwrapped.data.secret_id : undefined;
+    if (typeof secretId !== 'string' || secretId.length === 0)
+      throw this.#wrappingTampered('vault-wrapping-payload-invalid', 'the unwrapped response holds no secret_id');
+    this.#unwrappedSecretId = secretId;
+    this.#emit({ type: 'vault.secret_id_unwrapped', outcome: 'success', reason: 'unwrapped' });
+    return secretId;
+  }
+
+  #wrappingTampered(reason: string, what: string): CredentialError {
+    const error = this.#error(
+      ErrorCode.CREDENTIAL_DENIED,
+      reason,
+      `${what}; possible interception of the response-wrapped secret_id. Revoke the secret_id, investigate, and deliver a new wrapping token`,
+      { critical: true, alert: 'possible-interception' },
+    );
+    this.#wrappingFailure = error;
+    this.#emit({
+      type: 'vault.wrapping_tampered',
+      outcome: 'denied',
+      reason,
+      critical: true,
+      details: { alert: 'possible-interception' },
+    });
+    return error;
   }
 
   #adoptLogin(response: unknown): void {

@@ -12,7 +12,11 @@
  * both wordings, 413/400 request bodies, and injected faults (status, raw/malformed bodies,
  * stall, reset, latency, huge bodies). A virtual clock offset drives TTLs.
  *
- * Not implemented: response wrapping, sys/health query overrides, PATCH, lease-count quotas,
+ * Response wrapping: `X-Vault-Wrap-TTL` on any request, `sys/wrapping/lookup` and single-use
+ * `sys/wrapping/unwrap` (both token placements; both at once revokes), plus `wrap()`/`wrapSecretId()`
+ * controls for a trusted orchestrator and `consumeWrappingToken()` for an interception.
+ *
+ * Not implemented: sys/health query overrides, PATCH, lease-count quotas,
  * Enterprise consistency headers, per-token policy documents (one global read-deny list instead).
  */
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
@@ -98,6 +102,13 @@ interface AppRole {
   lockedUntil: number;
 }
 
+interface WrappedResponse {
+  creationPath: string;
+  response: Record<string, unknown>;
+  createdAt: number;
+  ttlSeconds: number;
+}
+
 interface TokenPolicy {
   ttlSeconds: number;
   maxTtlSeconds: number;
@@ -153,6 +164,8 @@ export class FakeVault {
   >();
   #jwtRoles = new Map<string, Map<string, { token: TokenPolicy }>>();
   #deniedReads = new Set<string>();
+  #wrapping = new Map<string, WrappedResponse>();
+  #wrappingTokensIssued: string[] = [];
   #faults: FaultRule[] = [];
   #jwtSecret = randomBytes(32);
   #clockOffsetMs = 0;
@@ -314,6 +327,68 @@ export class FakeVault {
     this.#mount(options.namespace ?? '', options.mount ?? 'kv').kv1.set(path, { ...data });
   }
 
+  // ---- control: response wrapping ----
+
+  /** Successful unwraps served so far (a second unwrap of one token never counts). */
+  unwrapCount = 0;
+
+  /**
+   * Wraps `response` (a whole Vault response body) in a single-use wrapping token, as Vault does for a
+   * request sent with `X-Vault-Wrap-TTL` to `creationPath`; a trusted orchestrator hands the token on.
+   */
+  wrap(
+    creationPath: string,
+    response: Record<string, unknown>,
+    ttlSeconds = 300,
+  ): { token: string; info: Record<string, unknown> } {
+    const token = mintVaultToken();
+    const createdAt = this.now();
+    this.#wrapping.set(token, { creationPath, response, createdAt, ttlSeconds });
+    this.#wrappingTokensIssued.push(token);
+    return {
+      token,
+      info: {
+        token,
+        accessor: randomUUID(),
+        ttl: ttlSeconds,
+        creation_time: new Date(createdAt).toISOString(),
+        creation_path: creationPath,
+      },
+    };
+  }
+
+  /** A wrapped AppRole secret_id for `roleName`, as `POST auth/<mount>/role/<roleName>/secret-id` returns it wrapped. */
+  wrapSecretId(options: { roleName: string; secretId: string; mount?: string; ttlSeconds?: number }): string {
+    const creationPath = `auth/${options.mount ?? 'approle'}/role/${options.roleName}/secret-id`;
+    return this.wrap(
+      creationPath,
+      this.#envelope({
+        data: {
+          secret_id: options.secretId,
+          secret_id_accessor: randomUUID(),
+          secret_id_ttl: 0,
+          secret_id_num_uses: 0,
+        },
+      }),
+      options.ttlSeconds,
+    ).token;
+  }
+
+  /** Someone else unwraps the token first (an interception): the next unwrap answers `400`. */
+  consumeWrappingToken(token: string): void {
+    this.#wrapping.delete(token);
+  }
+
+  #liveWrapping(token: string): WrappedResponse | undefined {
+    const wrapped = this.#wrapping.get(token);
+    if (wrapped === undefined) return undefined;
+    if (this.now() >= wrapped.createdAt + wrapped.ttlSeconds * 1000) {
+      this.#wrapping.delete(token);
+      return undefined;
+    }
+    return wrapped;
+  }
+
   // ---- control: auth ----
 
   /** Creates a token; `value` lets a test supply its own canary token. */
@@ -357,7 +432,7 @@ export class FakeVault {
 
   /** Every token value the fake has issued or accepted, so tests can add them to their canary scan. */
   issuedTokens(): string[] {
-    return [...this.#tokens.keys()];
+    return [...this.#tokens.keys(), ...this.#wrappingTokensIssued];
   }
 
   /** Hashes (as in the log) of the tokens currently valid. */
@@ -456,7 +531,7 @@ export class FakeVault {
     }
     const entry: RequestLogEntry = { method, path: url.pathname, query: url.search, namespace: '', headers, status: 0 };
     this.log.push(entry);
-    const respond = (status: number, body?: unknown, extraHeaders: Record<string, string> = {}) => {
+    let respond = (status: number, body?: unknown, extraHeaders: Record<string, string> = {}) => {
       entry.status = status;
       if (response.destroyed) return;
       const responseHeaders: Record<string, string> = { 'Cache-Control': 'no-store', ...extraHeaders };
@@ -555,6 +630,54 @@ export class FakeVault {
           "failed to parse JSON input: invalid character '}' looking for beginning of object key string",
         );
       }
+    }
+
+    if (path === 'sys/wrapping/lookup' && (method === 'POST' || method === 'PUT')) {
+      const wrapped = typeof body.token === 'string' ? this.#liveWrapping(body.token) : undefined;
+      if (wrapped === undefined) return errors(400, 'wrapping token is not valid or does not exist');
+      return respond(
+        200,
+        this.#envelope({
+          data: {
+            creation_path: wrapped.creationPath,
+            creation_time: new Date(wrapped.createdAt).toISOString(),
+            creation_ttl: wrapped.ttlSeconds,
+          },
+        }),
+      );
+    }
+    if (path === 'sys/wrapping/unwrap' && (method === 'POST' || method === 'PUT')) {
+      const headerToken = typeof request.headers['x-vault-token'] === 'string' ? request.headers['x-vault-token'] : '';
+      const bodyToken = typeof body.token === 'string' ? body.token : undefined;
+      if (headerToken) entry.tokenHash = hashForLog(headerToken);
+      if (bodyToken !== undefined && this.#wrapping.has(headerToken)) {
+        // The wrapping token in both places revokes it without returning the value (CONTRACT.md §9).
+        this.#wrapping.delete(headerToken);
+        this.#wrapping.delete(bodyToken);
+        return errors(400, 'wrapping token is not valid or does not exist');
+      }
+      if (bodyToken !== undefined) {
+        const caller = this.#tokens.get(headerToken);
+        if (caller === undefined || !this.#alive(caller)) return errors(403, 'permission denied');
+      }
+      const wrappingToken = bodyToken ?? headerToken;
+      const wrapped = this.#liveWrapping(wrappingToken);
+      this.#wrapping.delete(wrappingToken);
+      if (wrapped === undefined) return errors(400, 'wrapping token is not valid or does not exist');
+      this.unwrapCount += 1;
+      return respond(200, wrapped.response);
+    }
+    const wrapTtlHeader = request.headers['x-vault-wrap-ttl'];
+    if (typeof wrapTtlHeader === 'string' && wrapTtlHeader !== '') {
+      const ttlSeconds = parseDuration(wrapTtlHeader);
+      if (ttlSeconds === undefined || ttlSeconds <= 0) return errors(400, 'invalid wrap TTL');
+      const plain = respond;
+      respond = (status, responseBody, extraHeaders = {}) => {
+        if (status !== 200 || typeof responseBody !== 'object' || responseBody === null)
+          return plain(status, responseBody, extraHeaders);
+        const wrapped = this.wrap(path, responseBody as Record<string, unknown>, ttlSeconds);
+        return plain(200, { ...this.#envelope({}), request_id: '', mount_type: undefined, wrap_info: wrapped.info });
+      };
     }
 
     const login = /^auth\/(.+)\/login$/.exec(path);
