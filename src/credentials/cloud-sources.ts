@@ -187,9 +187,17 @@ function classifyAzure(error: unknown): FailureKind {
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'SecretDisabled' || code === 'SecretNotFound') return 'revoked';
+  // A disabled secret answers 403 `Forbidden` with the reason only in the inner error code.
+  if (azureInnerCode(error) === 'SecretDisabled') return 'revoked';
   if (status === 401 || status === 403) return 'denied';
   if (status === 404 || status === 410) return 'revoked';
   return 'availability';
+}
+
+function azureInnerCode(error: unknown): string | undefined {
+  const body = (error as { details?: { error?: Record<string, unknown> } } | null)?.details?.error;
+  const inner = (body?.innerError ?? body?.innererror) as { code?: unknown } | undefined;
+  return typeof inner?.code === 'string' ? inner.code : undefined;
 }
 
 /**
