@@ -24,6 +24,7 @@ interface Rule {
   readonly pattern: LinearPattern;
   readonly accept: (value: string) => number;
   readonly acceptMatch?: ((match: string) => boolean) | undefined;
+  readonly placeholder?: ((value: string) => boolean) | undefined;
 }
 
 /**
@@ -94,13 +95,14 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
       pattern: compilePattern(definition.source, `built-in pattern ${definition.id}`),
       accept: accept === undefined ? (value) => value.length : (value) => accept(value),
       acceptMatch: definition.acceptMatch,
+      placeholder: options.ignorePlaceholders === true ? definition.placeholder : undefined,
     };
     // Name and address heuristics match some capitalized word in almost any prose, so a prefilter
     // would not skip them; keeping them out of the set also keeps its automaton small.
     if (HEURISTIC_TYPES.includes(definition.type)) alwaysRun.push(rule);
     else {
       rules.push(rule);
-      sources.push(definition.source);
+      sources.push(definition.prefilter ?? definition.source);
     }
   }
   (options.detectors ?? []).forEach((detector, index) => {
@@ -140,6 +142,7 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
             !rule.acceptMatch(buffer.toString('utf8', match.start, match.end))
           )
             kept = 0;
+          if (kept > 0 && rule.placeholder?.(value) === true) kept = 0;
         } catch {
           kept = 0;
         }

@@ -2,11 +2,14 @@ import type { SensitiveType } from './types';
 import { isLikelyPersonName } from './person-names';
 import {
   isCardNumber,
+  isEncodedPrivateKey,
+  isHighEntropySecret,
   isIbanValid,
   isIpv4Valid,
   isIpv6Valid,
   isLuhnValid,
   isPhoneValid,
+  isPlaceholderToken,
   isSecretValueLikely,
   isSsnValid,
   isTokenLikely,
@@ -20,6 +23,12 @@ export interface PatternDefinition {
   readonly id: string;
   readonly type: SensitiveType;
   readonly source: string;
+  /**
+   * A simpler pattern that matches wherever `source` does (a required literal or label), run in
+   * the one-pass `RE2.Set` that decides which rules scan a text. Defaults to `source`. Rules with
+   * wide bounded repetitions need one: in a set they multiply RE2's DFA states past its cache.
+   */
+  readonly prefilter?: string;
   /** Higher wins when findings overlap; ties go to the longer finding. */
   readonly priority: number;
   readonly confidence: number;
@@ -30,6 +39,11 @@ export interface PatternDefinition {
   readonly accept?: (value: string) => number;
   /** Rejects a match by its whole text, context included (0 rejects, anything else keeps it). */
   readonly acceptMatch?: (match: string) => boolean;
+  /**
+   * True when the value is a documentation placeholder (`AKIA…EXAMPLE`, `…123456…`), not an issued
+   * credential. Placeholders are findings unless the detector is built with `ignorePlaceholders`.
+   */
+  readonly placeholder?: (value: string) => boolean;
 }
 
 const ENGLISH_FUNCTION_WORDS =
@@ -41,6 +55,16 @@ function hasNoEnglishFunctionWord(value: string): boolean {
 }
 
 const whole = (check: (value: string) => boolean) => (value: string) => (check(value) ? value.length : 0);
+
+/** A private key header names a real key kind; `FAKE` or `EMPTY PRIVATE KEY` marks a fixture. */
+const KNOWN_KEY_HEADER =
+  /^-----BEGIN (?:(?:RSA|DSA|EC|ECDSA|ED25519|OPENSSH|ENCRYPTED|PGP|SSH2 ENCRYPTED|SSH2|PUTTY|X25519|X448|ED448) )?PRIVATE KEY/;
+
+/**
+ * Where a provider token may start: a word boundary, or right after an ANSI colour escape
+ * (`\x1b[93msk-…` in terminal logs, where no word boundary separates the `m` from the token).
+ */
+const TOKEN_START = '(?:\\b|\\x1b\\[[0-9;]{0,12}m)';
 
 /** Tries the whole value, then drops trailing separator-delimited groups until `check` passes. */
 const longestValidPrefix = (check: (value: string) => boolean, minimumLength: number) => (value: string) => {
@@ -129,6 +153,10 @@ function capitalizedFirst(labels: readonly string[]): string {
 const LABEL_GAP = '["\']?\\s{0,3}(?:[:=]|=>|:=|\\bis\\b|\\bof\\b)?\\s{0,3}';
 /** As {@link LABEL_GAP}, with the separator required. */
 const LABEL_SEPARATOR = '["\']?\\s{0,3}(?:[:=]|=>|:=)\\s{0,3}';
+/** A typed declaration (`password: String = `) or a comparison (`== "`, `!== '`). */
+const TYPED_OR_COMPARED = ':\\s{0,2}[A-Za-z][A-Za-z0-9_.<>?]{0,20}\\s{0,3}=|[!=]==?';
+const PASSWORD_GAP = `["']?\\s{0,3}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=|\\bis\\b|\\bof\\b)?\\s{0,3}`;
+const PASSWORD_SEPARATOR = `["']?\\s{0,3}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=)\\s{0,3}`;
 
 /**
  * Rewrites `(?i:…)` groups as explicit ASCII case classes (`[Mm][Yy]`). RE2's case folding in UTF-8
@@ -200,20 +228,123 @@ function caselessClass(characterClass: string): string {
   return body.startsWith('^') ? `[^${extra}${body.slice(1)}]` : `[${extra}${body}]`;
 }
 
+/**
+ * Prefixed or fixed-shape token formats of further providers, one rule each (`token-<provider>`),
+ * so the decision names the provider. One rule per format also keeps each RE2 automaton small: a
+ * single alternation of all of them outgrows RE2's DFA cache and falls back to the slow NFA.
+ */
+const PROVIDER_TOKENS: ReadonlyArray<readonly [provider: string, source: string, prefilter?: string]> = [
+  ['docker', 'dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,}'],
+  ['docker-swarm-token', 'SWMTKN-1-[a-z0-9]{40,}-[a-z0-9]{20,}'],
+  ['docker-swarm-key', 'SWMKEY-1-[A-Za-z0-9+/_-]{40,}'],
+  ['dynatrace', 'dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}'],
+  ['dropbox', 'sl\\.(?:u\\.)?[A-Za-z0-9_-]{60,}'],
+  ['figma', 'figd_[A-Za-z0-9_-]{38,}'],
+  [
+    'google-oauth-client-id',
+    '\\d{10,14}-[a-z0-9]{32}\\.apps\\.googleusercontent\\.com',
+    '\\.apps\\.googleusercontent\\.com',
+  ],
+  ['google-oauth-client-secret', 'GOCSPX-[A-Za-z0-9_-]{28}'],
+  ['grafana-cloud', 'glc_[A-Za-z0-9+/]{32,}={0,2}'],
+  ['grafana-service-account', 'glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}'],
+  ['grafana-api-key', 'eyJrIjoi[A-Za-z0-9+/]{40,}={0,2}'],
+  ['groq', 'gsk_[A-Za-z0-9]{48,}'],
+  ['hashicorp-vault', 'hv[sbr]\\.[A-Za-z0-9_-]{24,}'],
+  ['hashicorp-terraform', '[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,}', '\\.atlasv1\\.'],
+  ['heroku', 'HRKU-[A-Za-z0-9_-]{30,}'],
+  ['instagram', 'IGQV[A-Za-z0-9_-]{60,}'],
+  ['facebook', 'EAA[A-Za-z0-9]{3}[A-Za-z0-9_-]{50,}'],
+  ['jfrog', 'AKCp[A-Za-z0-9]{60,}'],
+  ['jfrog-reference', 'cmVmdGtuOjAxOj[A-Za-z0-9]{40,}'],
+  ['linear', 'lin_(?:api|oauth)_[A-Za-z0-9]{40}'],
+  ['llamacloud', 'llx-[A-Za-z0-9_-]{40,}'],
+  ['mailgun', 'key-[0-9a-f]{32}'],
+  ['netlify', 'nfp_[A-Za-z0-9]{36}'],
+  ['new-relic', 'NR(?:AK|II|JS|BR)-[A-Za-z0-9_-]{19,}'],
+  ['new-relic-license', '(?:eu01x)?[a-f0-9]{36}NRAL', 'NRAL'],
+  ['perplexity', 'pplx-[A-Za-z0-9]{40,}'],
+  ['planetscale', 'pscale_(?:pw|tkn|oauth)_[A-Za-z0-9_.=-]{32,}'],
+  ['posthog', 'ph[cxsra]_[A-Za-z0-9]{39,}'],
+  ['rubygems', 'rubygems_[a-f0-9]{48}'],
+  ['salesforce-session', '00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{80,}'],
+  ['salesforce-consumer-key', '3MVG[A-Za-z0-9._]{70,}'],
+  ['sentry-org', 'sntrys_eyJ[A-Za-z0-9+/=_]{50,}'],
+  ['sentry-user', 'sntryu_[a-f0-9]{64}'],
+  ['slack-app', 'xapp-\\d-[A-Z0-9]{9,}-\\d{10,}-[a-f0-9]{40,}'],
+  ['slack-refresh', 'xox[eb](?:\\.xox[bp])?-\\d-[A-Za-z0-9]{80,}'],
+  ['sonarqube', 'sq[pua]_[a-f0-9]{40}'],
+  ['square', 'sq0(?:atp|csp|idp)-[A-Za-z0-9_-]{22,}'],
+  ['stripe', '(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{20,}'],
+  ['stripe-webhook', 'whsec_[A-Za-z0-9+/]{32,}'],
+  ['supabase', 'sbp_(?:v0_)?[a-f0-9]{40}'],
+  ['telegram-bot', '\\d{8,10}:AA[A-Za-z0-9_-]{33}', ':AA'],
+  ['together', 'tgp_v1_[A-Za-z0-9_-]{43}'],
+  ['tavily', 'tvly-(?:dev-|prod-)?[A-Za-z0-9]{32}'],
+  ['twilio', '(?:SK|AC)[0-9a-fA-F]{32}'],
+  ['twitter-bearer', 'AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{30,}', 'AAAAAAAAAAAAAAAAAAAAA'],
+  ['vercel', 'vc[pirak]_[A-Za-z0-9]{40,}'],
+  ['xai', 'xai-[A-Za-z0-9]{60,}'],
+  ['discord', '[MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40}', '\\.[A-Za-z0-9_-]{6}\\.'],
+  ['ntlm', 'TlRMTVNTUA[A-Za-z0-9+/=]{20,}'],
+  ['mailchimp', '[0-9a-f]{32}-us\\d{1,2}', '-us\\d'],
+  ['facebook-app', '\\d{15,16}\\|[A-Za-z0-9_-]{27}', '\\d\\|'],
+];
+
 /** The rule definitions. Every source is bounded or anchored on a literal so that RE2 runs it in one linear pass. */
 const DEFINITIONS: readonly PatternDefinition[] = [
+  ...PROVIDER_TOKENS.map(([provider, source]): PatternDefinition => ({
+    id: `token-${provider}`,
+    type: 'API_KEY',
+    source: TOKEN_START + '(' + source + ')\\b',
+    priority: 88,
+    confidence: 0.9,
+    placeholder: isPlaceholderToken,
+  })),
   {
     id: 'pem-private-key',
     type: 'PRIVATE_KEY',
+    prefilter: '-----BEGIN',
+    // One span from BEGIN to END; the body may carry escaped newlines, quotes and string concatenation.
     // One span from BEGIN to END; the body may carry escaped newlines, quotes and string concatenation.
     source:
       '-----BEGIN[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\\s\\\\:,"\'#.`]|-[A-Za-z0-9(])*(?:-----END[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----)?',
     priority: 100,
     confidence: 0.99,
+    placeholder: (value) => !KNOWN_KEY_HEADER.test(value),
+  },
+  {
+    id: 'encoded-private-key',
+    type: 'PRIVATE_KEY',
+    prefilter: 'LS0tLS1CRUdJT|eyJrdHki|ewogI|WwogI|W3sia3R5Ij',
+    // Base64 of `-----BEGIN` (`LS0tLS1CRUdJTi`) or of a JSON Web Key (`{"kty"`, pretty-printed or not).
+    source: '\\b((?:LS0tLS1CRUdJT|eyJrdHki|ewogI|WwogI|W3sia3R5Ij)[A-Za-z0-9+/]{40,}={0,2})',
+    priority: 99,
+    confidence: 0.95,
+    accept: whole(isEncodedPrivateKey),
+  },
+  {
+    id: 'jwk-private-key',
+    type: 'PRIVATE_KEY',
+    prefilter: '"kty"',
+    // A JSON Web Key's private exponent or symmetric key: `"d": "…"` or `"k": "…"` near `"kty"`.
+    source: '"kty"\\s{0,3}:\\s{0,3}"[A-Za-z\\[\\]]{2,6}"[^{}]{0,600}?"(?:d|k)"\\s{0,3}:\\s{0,3}"([A-Za-z0-9_-]{20,})"',
+    priority: 99,
+    confidence: 0.9,
+  },
+  {
+    id: 'nkey-seed',
+    type: 'PRIVATE_KEY',
+    // NATS nkey seeds: `S` + the key kind (User, Account, Operator, Cluster, Server) + base32.
+    source: '\\bS[UAOCNXP][A-Z2-7]{54,56}\\b',
+    priority: 99,
+    confidence: 0.9,
+    placeholder: isPlaceholderToken,
   },
   {
     id: 'age-secret-key',
     type: 'PRIVATE_KEY',
+    prefilter: 'AGE-SECRET-KEY-1',
     source: '\\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\\b',
     priority: 100,
     confidence: 0.99,
@@ -221,6 +352,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'jwt',
     type: 'JWT',
+    prefilter: '\\.eyJ',
     source: '\\beyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*',
     priority: 95,
     confidence: 0.97,
@@ -228,13 +360,16 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'aws-access-key-id',
     type: 'AWS_ACCESS_KEY',
+    prefilter: 'AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA|A3T',
     source: '\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}\\b',
     priority: 92,
     confidence: 0.95,
+    placeholder: isPlaceholderToken,
   },
   {
     id: 'aws-secret-access-key',
     type: 'AWS_ACCESS_KEY',
+    prefilter: '(?i:aws|secret_?access_?key|secretaccesskey)',
     source:
       '(?i:aws[a-z0-9_.-]{0,24}(?:secret|key|token)[a-z0-9_]{0,16}|secret_?access_?key|secretaccesskey)' +
       LABEL_GAP +
@@ -242,53 +377,67 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     priority: 91,
     confidence: 0.9,
     accept: whole(isTokenLikely),
+    placeholder: isPlaceholderToken,
   },
   {
     id: 'anthropic-api-key',
     type: 'API_KEY',
-    source: '\\bsk-ant-[A-Za-z0-9]{2,12}-[A-Za-z0-9_-]{20,}',
+    prefilter: 'sk-ant-',
+    source: TOKEN_START + '(sk-ant-[A-Za-z0-9]{2,12}-[A-Za-z0-9_-]{20,})',
     priority: 90,
     confidence: 0.99,
+    placeholder: isPlaceholderToken,
   },
   {
     id: 'openai-api-key',
     type: 'API_KEY',
-    source: '\\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}',
+    prefilter: 'sk-',
+    source: TOKEN_START + '(sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,})',
     priority: 89,
     confidence: 0.9,
     // A project, service-account or admin prefix is specific enough; a bare `sk-` needs a token-like body.
     accept: whole((value) => /^sk-(?:proj|svcacct|admin)-/.test(value) || isTokenLikely(value)),
+    placeholder: isPlaceholderToken,
   },
   {
     id: 'provider-token',
     type: 'API_KEY',
     source:
-      '\\b(?:(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,}|xox[bpars]-[A-Za-z0-9-]{10,}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35}|glpat-[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36}|hf_[A-Za-z0-9]{30,}|ntn_[A-Za-z0-9]{30,}|SG\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}|AC[0-9a-f]{32}|SK[0-9a-f]{32}|ya29\\.[A-Za-z0-9_-]{20,}|dop_v1_[a-f0-9]{64}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32})',
+      TOKEN_START +
+      '((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{30,}(?:\\.[A-Za-z0-9_-]{10,}){0,2}|github_pat_[A-Za-z0-9_]{40,}|xox[bpars]-[A-Za-z0-9-]{10,}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35}|glpat-[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36}|hf_[A-Za-z0-9]{30,}|ntn_[A-Za-z0-9]{30,}|SG\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}|AC[0-9a-f]{32}|SK[0-9a-f]{32}|ya29\\.[A-Za-z0-9_-]{20,}|dop_v1_[a-f0-9]{64}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32})',
     priority: 88,
     confidence: 0.95,
+    placeholder: isPlaceholderToken,
   },
   {
     id: 'provider-token-prefixed',
     type: 'API_KEY',
+    prefilter:
+      'ATATT3|BBDC-|xkeysib-|CLOJARS_|cf(?:at|ut|k)_|dapi|do[opr]_v1_|LTAI|akab-|ABSK|bedrock-api-key-|gl(?:agent|rt|dt|ft|soat|cbt|imt|ptt|pat)-|\\dQ~|dp\\.|PMAK-|pypi-',
     // Atlassian, Bitbucket, Brevo, Clojars, Cloudflare, Databricks, DigitalOcean, Alibaba, Akamai,
     // AWS Bedrock, GitLab agent/runner/deploy tokens, Azure AD client secrets, Doppler, Postman, PyPI.
     source:
-      '\\b(?:ATATT3[A-Za-z0-9_=-]{20,}|BBDC-[A-Za-z0-9+/=_-]{20,}|xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}|CLOJARS_[a-f0-9]{60}|cf(?:at|ut|k)_[A-Za-z0-9]{40,}|dapi[a-f0-9]{32}(?:-\\d)?|do[opr]_v1_[a-f0-9]{64}|LTAI[A-Za-z0-9]{12,20}|akab-[a-z0-9]{16}-[a-z0-9]{16}|ABSK[A-Za-z0-9+/]{60,}={0,2}|bedrock-api-key-[A-Za-z0-9+/=]{20,}|gl(?:agent|rt|dt|ft|soat|cbt|imt|ptt|pat)-[A-Za-z0-9_-]{20,}|[A-Za-z0-9_~.-]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}|dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,}|PMAK-[a-f0-9]{24}-[a-f0-9]{34}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})',
+      TOKEN_START +
+      '(ATATT3[A-Za-z0-9_=-]{20,}|BBDC-[A-Za-z0-9+/=_-]{20,}|xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}|CLOJARS_[a-f0-9]{60}|cf(?:at|ut|k)_[A-Za-z0-9]{40,}|dapi[a-f0-9]{32}(?:-\\d)?|do[opr]_v1_[a-f0-9]{64}|LTAI[A-Za-z0-9]{12,20}|akab-[a-z0-9]{16}-[a-z0-9]{16}|ABSK[A-Za-z0-9+/]{60,}={0,2}|bedrock-api-key-[A-Za-z0-9+/=]{20,}|gl(?:agent|rt|dt|ft|soat|cbt|imt|ptt|pat)-[A-Za-z0-9_-]{20,}|[A-Za-z0-9_~.-]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}|dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,}|PMAK-[a-f0-9]{24}-[a-f0-9]{34}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})',
     priority: 88,
     confidence: 0.9,
+    placeholder: isPlaceholderToken,
   },
   {
     id: 'authorization-header',
     type: 'API_KEY',
+    prefilter: '(?i:authorization)',
     source:
       '(?i:\\b(?:authorization|proxy-authorization)\\b)["\']?\\s{0,3}[:=]\\s{0,3}["\']?(?i:bearer|basic|ntlm|negotiate|token|digest)?\\s{0,3}([A-Za-z0-9][A-Za-z0-9_\\-.~+/=]{11,})',
     priority: 71,
     confidence: 0.8,
     accept: whole(isTokenLikely),
+    placeholder: isPlaceholderToken,
   },
   {
     id: 'slack-webhook',
     type: 'API_KEY',
+    prefilter: 'hooks\\.slack\\.com',
     source: 'https://hooks\\.slack\\.com/services/[A-Za-z0-9/_-]{20,}',
     priority: 88,
     confidence: 0.95,
@@ -296,7 +445,9 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'url-password',
     type: 'PASSWORD',
-    source: '\\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\\s:/@"\'<>]{1,48}:([^\\s@/"\'<>\\[]{1,64})@',
+    prefilter: '://',
+    // The user part may itself hold an `@` (`smtps://me@example.com:secret@smtp.example.com`).
+    source: '\\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\\s:/"\'<>]{1,64}:([^\\s@/"\'<>\\[]{1,64})@',
     priority: 86,
     confidence: 0.9,
     accept: whole(isSecretValueLikely),
@@ -304,14 +455,16 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'password-assignment',
     type: 'PASSWORD',
+    prefilter: '(?i:pass|pa?s{1,2}w|pw|contrase)',
     // Short labels (`pw`, `pwd`, `pass`) need an explicit separator: "PW Hello" or "pass it on" is prose.
     source:
-      '(?:(?i:\\b[a-z0-9_.-]{0,24}(?:password|passwd|passphrase|passwort|contraseña)\\b[a-z0-9_]{0,16})' +
-      LABEL_GAP +
-      '|(?i:\\b[a-z0-9_.-]{0,24}(?:pwd|pass|pw)\\b[a-z0-9_]{0,16})' +
-      LABEL_SEPARATOR +
+      '(?:(?i:\\b[a-z0-9_.-]{0,24}(?:password|passwd|passphrase|passwort|contraseña|pa?s{1,2}w(?:o?r)?d)\\b[a-z0-9_]{0,16})' +
+      PASSWORD_GAP +
+      // `db_pass=` and `pwd:` are labels; `bypass =` and `mypw:` are not, so a prefix ends in a separator.
+      '|(?i:\\b(?:[a-z0-9_.-]{0,23}[_.-])?(?:pwd|pass|pw)\\b[a-z0-9_]{0,16})' +
+      PASSWORD_SEPARATOR +
       ')' +
-      '(?:"([^"\\s\\[][^"\\s]{0,99})"|\'([^\'\\s\\[][^\'\\s]{0,99})\'|([^\\s"\'\\[,;<>(){}][^\\s"\',;<>()]{0,99}))',
+      '(?:"([^"\\s\\[][^"\\s]{0,99})"|\'([^\'\\s\\[][^\'\\s]{0,99})\'|&quot;([^&\\s]{1,99})&quot;|([^\\s"\'\\[,;<>(){}&][^\\s"\',;<>()&]{0,99}))',
     priority: 80,
     confidence: 0.8,
     accept: whole(isSecretValueLikely),
@@ -319,14 +472,42 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'sql-password',
     type: 'PASSWORD',
-    source: "(?i:\\bidentified by)\\s{1,3}'([^'\\s\\[]{1,99})'",
+    prefilter: '(?i:identified)',
+    // `IDENTIFIED BY 'x'`, `IDENTIFIED WITH mysql_native_password BY x`, `… AS '*hash'`; quoted or not.
+    source:
+      "(?i:\\bidentified(?: with '?[a-z0-9_]{1,40}'?)? (?:by|as))\\s{1,3}(?:'([^'\\s\\[]{1,99})'|\"([^\"\\s\\[]{1,99})\"|([^'\"\\s;\\\\]{1,99}))",
     priority: 80,
     confidence: 0.85,
     accept: whole(isSecretValueLikely),
   },
   {
+    id: 'command-line-password',
+    type: 'PASSWORD',
+    prefilter: '(?i:securestring|-u |--user)',
+    // PowerShell `ConvertTo-SecureString [-String] "x" [-AsPlainText] [-Force]` and curl's `-u user:password`.
+    source:
+      '(?:(?i:convertto-securestring)(?:\\s{1,3}-[A-Za-z]{1,16})*\\s{1,3}\\\\?["\']?\\\\?["\']?([^\\s"\'\\\\-][^\\s"\'\\\\]{0,99})' +
+      '|(?:^|\\s)(?:-u|--user)\\s{1,3}["\']?[^\\s:"\'@]{1,64}:([^\\s"\'@]{1,99}))',
+    priority: 80,
+    confidence: 0.8,
+    accept: whole(isSecretValueLikely),
+  },
+  {
+    id: 'aws-secret-near-key-id',
+    type: 'AWS_ACCESS_KEY',
+    prefilter: 'AKIA|ASIA',
+    // A secret access key is 40 base64 characters; next to an access key ID it is one, whatever its label.
+    source:
+      '\\b(?:AKIA|ASIA)[A-Z0-9]{16}\\b[^\\n]{0,80}\\n?[^\\n]{0,80}?["\'=:\\s]([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)',
+    priority: 91,
+    confidence: 0.85,
+    accept: whole(isTokenLikely),
+    placeholder: isPlaceholderToken,
+  },
+  {
     id: 'labelled-token',
     type: 'API_KEY',
+    prefilter: '(?i:api|key|token|secret|credential|auth|pat|srt|sig)',
     source:
       '(?i:\\b[a-z0-9_.-]{0,24}(?:api[_-]?key|apikey|access[_-]?token|auth[_-]?token|secret[_-]?key|client[_-]?secret|private[_-]?token|token|secret|key|credential|api|auth|pat|srt|sig|signature)s?\\b)' +
       LABEL_GAP +
@@ -334,18 +515,22 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     priority: 70,
     confidence: 0.7,
     accept: whole(isTokenLikely),
+    placeholder: isPlaceholderToken,
   },
   {
     id: 'bearer-token',
     type: 'API_KEY',
+    prefilter: '(?i:bearer)',
     source: '(?i:\\b(?:bearer|oauth2-bearer))["\']?\\s{1,3}["\']?([A-Za-z0-9][A-Za-z0-9_\\-.~+/=]{11,})',
     priority: 70,
     confidence: 0.8,
     accept: whole(isTokenLikely),
+    placeholder: isPlaceholderToken,
   },
   {
     id: 'credit-card',
     type: 'CREDIT_CARD',
+    prefilter: '\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d',
     source: '\\b\\d(?:[ -]?\\d){11,18}\\b',
     priority: 60,
     confidence: 0.95,
@@ -354,6 +539,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'iban',
     type: 'IBAN',
+    prefilter: '[A-Za-z]{2}\\d{2}[ -]?[A-Za-z0-9]{4}',
     source: '\\b[A-Za-z]{2}\\d{2}(?:[ -]?[A-Za-z0-9]{4}){2,7}(?:[ -]?[A-Za-z0-9]{1,4})?\\b',
     priority: 58,
     confidence: 0.97,
@@ -362,6 +548,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'us-ssn',
     type: 'US_SSN',
+    prefilter: '\\d{3}[- ]\\d{2}[- ]\\d{4}',
     source: '\\b\\d{3}-\\d{2}-\\d{4}\\b|\\b\\d{3} \\d{2} \\d{4}\\b',
     priority: 56,
     confidence: 0.85,
@@ -370,6 +557,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'us-ssn-labelled',
     type: 'US_SSN',
+    prefilter: '(?i:ssn|social security)',
     source: '(?i:\\b(?:ssn|social security(?: number| no\\.?| #)?)\\b)' + LABEL_GAP + '(\\d{9})\\b',
     priority: 56,
     confidence: 0.9,
@@ -378,6 +566,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'email',
     type: 'EMAIL',
+    prefilter: '@',
     source: '[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,6}\\.[A-Za-z]{2,24}\\b',
     priority: 55,
     confidence: 0.95,
@@ -385,6 +574,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'ipv4',
     type: 'IP_ADDRESS',
+    prefilter: '\\d\\.\\d{1,3}\\.\\d{1,3}\\.\\d',
     source: '\\b(?:\\d{1,3}\\.){3}\\d{1,3}\\b',
     priority: 50,
     confidence: 0.85,
@@ -393,6 +583,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'ipv6',
     type: 'IP_ADDRESS',
+    prefilter: '[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:',
     source:
       '\\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\\b|\\b(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,5})?\\b',
     priority: 50,
@@ -402,6 +593,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'phone-nanp',
     type: 'PHONE',
+    prefilter: '\\d{3}[ .-]\\d{4}',
     source: '(?:\\+?1[ .-]?)?(?:\\(\\d{3}\\) ?|\\b\\d{3}[ .-])\\d{3}[ .-]\\d{4}(?: ?(?:x|ext\\.?) ?\\d{1,5})?\\b',
     priority: 45,
     confidence: 0.8,
@@ -410,6 +602,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'phone-international',
     type: 'PHONE',
+    prefilter: '(?:\\+|00)\\d',
     source: '(?:\\+|\\b00)\\d{1,3}(?: ?\\(0\\))?(?:[ .-]?\\(?\\d{1,5}\\)?){1,5}\\b',
     priority: 44,
     confidence: 0.75,
@@ -418,6 +611,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'phone-trunk',
     type: 'PHONE',
+    prefilter: '0\\d{1,4}[ .-]\\d{2}',
     source: '\\b0\\d{1,4}(?:[ .-]\\d{2,4}){2,4}\\b',
     priority: 43,
     confidence: 0.6,
@@ -426,6 +620,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'phone-labelled',
     type: 'PHONE',
+    prefilter: '(?i:phone|tel|mobile|cell|fax|desk|whatsapp|sms|call|ring|reach|text|contact)',
     source:
       '(?i:\\b(?:phone|tel|telephone|mobile|cell|fax|desk|whatsapp|sms|(?:call|ring|reach|text|contact) (?:me|us)(?: (?:on|at))?|(?:phone|mobile|cell|contact|telephone) (?:number|no\\.?))\\b\\.?)' +
       LABEL_GAP +
@@ -437,6 +632,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'medical-record-number',
     type: 'MEDICAL_RECORD_NUMBER',
+    prefilter: '(?i:mrn|medical|patient|chart)',
     source:
       '(?i:\\b(?:mrn|medical record(?: number| no\\.?| #)?|patient (?:id|number|no\\.?)|chart (?:number|no\\.?))\\b)' +
       LABEL_GAP +
@@ -447,6 +643,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'date-of-birth',
     type: 'DATE_OF_BIRTH',
+    prefilter: '(?i:dob|d\\.o\\.b|birth|born)',
     source:
       '(?i:\\b(?:dob|d\\.o\\.b\\.?|date of birth|birth ?date|birthday|born(?: on| in)?)\\b)' +
       LABEL_GAP +
@@ -551,6 +748,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
 export const BUILT_IN_PATTERNS: readonly PatternDefinition[] = DEFINITIONS.map((definition) => ({
   ...definition,
   source: asciiCaseless(definition.source),
+  ...(definition.prefilter === undefined ? {} : { prefilter: asciiCaseless(definition.prefilter) }),
 }));
 
 /** The luhn check is exported for custom detectors that want it. */

@@ -59,4 +59,11 @@ export interface DetectOptions {
   readonly types?: readonly SensitiveType[];
   /** Extra detectors, run after the built-in ones (lower priority on overlap). */
   readonly detectors?: readonly CustomDetector[];
+  /**
+   * Skip documentation placeholders: credentials that spell `EXAMPLE`, hold a run such as `123456`,
+   * use almost no distinct characters, or PEM blocks headed `FAKE PRIVATE KEY`. Redaction leaves
+   * this off (a masked example costs nothing); scanners and reports turn it on for precision.
+   * @default false
+   */
+  readonly ignorePlaceholders?: boolean;
 }

@@ -112,6 +112,8 @@ export function isSecretValueLikely(value: string): boolean {
     return false;
   // Prose ("the password is incorrect"), URLs and code (`os.environ.get`, `getenv`) are not values.
   if (/^[a-z]+$/.test(value) || value.includes('://')) return false;
+  // SQL keywords (`PASSWORD EXPIRE`), capitalized words (`"PW": "Palau"`) and attribute names (`name=`).
+  if (/^[A-Z]+$|^[A-Z][a-z]+$|^[A-Za-z_-]+=$/.test(value)) return false;
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) && !/\d/.test(value)) return false;
   return !/getenv|environ|process\.env|\$\{/i.test(value);
 }
@@ -125,4 +127,68 @@ export function isTokenLikely(value: string): boolean {
   if (/[0-9]/.test(value)) classes++;
   if (classes < 2) return false;
   return !/^[a-z]+(?:[_-][a-z]+)*$/i.test(value);
+}
+
+const PLACEHOLDER_WORDS =
+  /example|sample|dummy|placeholder|redacted|fake|your[_-]?(?:api|key|token|secret)|x{5,}|\*{3,}|\.{3}/i;
+const ASCENDING = '0123456789abcdefghijklmnopqrstuvwxyz';
+const DESCENDING = [...ASCENDING].reverse().join('');
+
+/**
+ * A documentation placeholder rather than an issued credential: it spells `EXAMPLE` or `xxxxx`,
+ * holds a run of six consecutive characters (`123456`, `abcdef`, `654321`), or uses almost no distinct
+ * characters (`ghp_1010110010…`). Issued tokens are random, and the chance that one of them holds
+ * such a run is below one in a million per token.
+ */
+export function isPlaceholderToken(value: string): boolean {
+  if (PLACEHOLDER_WORDS.test(value)) return true;
+  const lower = value.toLowerCase();
+  if (hasConsecutiveRun(lower, ASCENDING) || hasConsecutiveRun(lower, DESCENDING)) return true;
+  // Diversity of the random part: a provider prefix such as `ghp_` or `sk-ant-api03-` is not random.
+  const body = lower.replace(/^(?:[a-z0-9]{1,10}[_.-]){1,3}/, '');
+  return body.length >= 16 && new Set(body).size <= 4;
+}
+
+function hasConsecutiveRun(value: string, alphabet: string): boolean {
+  let run = 1;
+  for (let index = 1; index < value.length; index++) {
+    const previous = alphabet.indexOf(value[index - 1] as string);
+    run = previous !== -1 && alphabet[previous + 1] === value[index] ? run + 1 : 1;
+    if (run >= 6) return true;
+  }
+  return false;
+}
+
+/**
+ * Shannon entropy of `value` in bits per character. Random base64 scores about 5 to 6 on 32
+ * characters, hex at most 4, English words about 3.
+ */
+export function shannonEntropy(value: string): number {
+  const counts = new Map<string, number>();
+  for (const character of value) counts.set(character, (counts.get(character) ?? 0) + 1);
+  let entropy = 0;
+  for (const count of counts.values()) {
+    const share = count / value.length;
+    entropy -= share * Math.log2(share);
+  }
+  return entropy;
+}
+
+/**
+ * An unlabelled string that can only be a machine-generated secret: 32 or more characters with
+ * upper case, lower case and digits, high entropy, and no placeholder shape. Hex digests (at most
+ * 4 bits per character, no mixed case) and identifiers never pass.
+ */
+export function isHighEntropySecret(value: string): boolean {
+  if (value.length < 32 || !isTokenLikely(value) || isPlaceholderToken(value)) return false;
+  if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9]/.test(value)) return false;
+  if (/^[A-Za-z]+(?:[_/.-][A-Za-z]+)+$/.test(value)) return false;
+  return shannonEntropy(value) >= 4.3;
+}
+
+/** A base64 blob that decodes to a PEM private key or a JSON Web Key with private parameters. */
+export function isEncodedPrivateKey(value: string): boolean {
+  const decoded = Buffer.from(value.slice(0, 4096), 'base64').toString('latin1');
+  if (/-----BEGIN[A-Z0-9 ]{0,40} PRIVATE KEY/.test(decoded)) return true;
+  return /"kty"\s*:/.test(decoded) && /"(?:d|p|q|k)"\s*:\s*"[A-Za-z0-9_-]{16,}/.test(decoded);
 }

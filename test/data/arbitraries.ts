@@ -38,7 +38,7 @@ export const anthropicKey = charsOf(BASE64URL, 93, 93).map((body) => `sk-ant-api
 export const openAiKey = charsOf(ALNUM, 48, 48).map((body) => `sk-proj-${body}`);
 export const awsAccessKeyId = charsOf(UPPER_BASE32, 16, 16).map((body) => `AKIA${body}`);
 export const githubToken = charsOf(ALNUM, 36, 36).map((body) => `ghp_${body}`);
-export const slackToken = charsOf(ALNUM, 24, 24).map((body) => `xoxb-1234567890-${body}`);
+export const slackToken = charsOf(ALNUM, 24, 24).map((body) => `xoxb-2817364950-${body}`);
 export const stripeKey = charsOf(ALNUM, 24, 24).map((body) => `sk_live_${body}`);
 export const gcpKey = charsOf(BASE64URL, 35, 35).map((body) => `AIza${body}`);
 export const jwt = fc

@@ -33,15 +33,15 @@ describe('detectSensitiveData per type', () => {
     ['MEDICAL_RECORD_NUMBER', 'medical record number is A-1234567', 'A-1234567'],
     ['API_KEY', `key sk-ant-api03-${'a1B2'.repeat(23)}xAA end`, `sk-ant-api03-${'a1B2'.repeat(23)}xAA`],
     ['API_KEY', 'OPENAI_API_KEY=sk-proj-Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56', 'sk-proj-Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56'],
-    ['API_KEY', 'token ghp_0123456789abcdefghijABCDEFGHIJ012345 ok', 'ghp_0123456789abcdefghijABCDEFGHIJ012345'],
-    ['API_KEY', 'slack xoxb-123456789012-abcdefABCDEF12 ok', 'xoxb-123456789012-abcdefABCDEF12'],
+    ['API_KEY', 'token ghp_R7kQ2mX9vL4tW8nB3cJ6hF1sD5gP0aZyE2uK ok', 'ghp_R7kQ2mX9vL4tW8nB3cJ6hF1sD5gP0aZyE2uK'],
+    ['API_KEY', 'slack xoxb-281736495012-q7RfT2xLm9KcW4vB ok', 'xoxb-281736495012-q7RfT2xLm9KcW4vB'],
     ['API_KEY', 'stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc ok', 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'],
-    ['API_KEY', 'gcp AIzaSyA1234567890abcdefghijklmnopqrstuv ok', 'AIzaSyA1234567890abcdefghijklmnopqrstuv'],
-    ['AWS_ACCESS_KEY', 'id AKIAIOSFODNN7EXAMPLE ok', 'AKIAIOSFODNN7EXAMPLE'],
+    ['API_KEY', 'gcp AIzaSyD4kR8mQ2xT7vL1nW9cB5hJ3fG6pZ0sYeU ok', 'AIzaSyD4kR8mQ2xT7vL1nW9cB5hJ3fG6pZ0sYeU'],
+    ['AWS_ACCESS_KEY', 'id AKIA4HQ7RZ2LKXW3M6TN ok', 'AKIA4HQ7RZ2LKXW3M6TN'],
     [
       'AWS_ACCESS_KEY',
-      'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n',
-      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      'aws_secret_access_key = q8Lr2Vd+N5xKtM7wB3zH/9fJcYp4Ws6GaE1uRk0T\n',
+      'q8Lr2Vd+N5xKtM7wB3zH/9fJcYp4Ws6GaE1uRk0T',
     ],
     [
       'JWT',
@@ -71,6 +71,76 @@ describe('detectSensitiveData per type', () => {
     expect(text.slice(finding!.start, finding!.end)).toContain('-----END PRIVATE KEY-----');
   });
 
+  // Further provider formats, other secret shapes and password spellings, one example each. The
+  // values are random, as issued tokens are.
+  const more: Array<[string, string, string]> = [
+    ['API_KEY', 'DOCKER=dckr_pat_q7RfT2xLm9KcW4vB8nZ3yH5jD1sA0gE', 'dckr_pat_q7RfT2xLm9KcW4vB8nZ3yH5jD1sA0gE'],
+    [
+      'API_KEY',
+      'groq gsk_Xq7RfT2xLm9KcW4vB8nZ3yH5jD1sA0gEq7RfT2xLm9KcW4vB ok',
+      'gsk_Xq7RfT2xLm9KcW4vB8nZ3yH5jD1sA0gEq7RfT2xLm9KcW4vB',
+    ],
+    ['API_KEY', 'vault hvs.CAESIq7RfT2xLm9KcW4vB8nZ3yH5 ok', 'hvs.CAESIq7RfT2xLm9KcW4vB8nZ3yH5'],
+    [
+      'API_KEY',
+      'bot 8172635490:AAq7RfT2xLm9KcW4vB8nZ3yH5jD1sA0gE-k ok',
+      '8172635490:AAq7RfT2xLm9KcW4vB8nZ3yH5jD1sA0gE-k',
+    ],
+    ['API_KEY', 'stripe whsec_q7RfT2xLm9KcW4vB8nZ3yH5jD1sA0gEk ok', 'whsec_q7RfT2xLm9KcW4vB8nZ3yH5jD1sA0gEk'],
+    ['API_KEY', '\u001b[93msk-7f3c9e2b5d8a4f1c6e9b2d5a8c3f7e1b\u001b[0m', 'sk-7f3c9e2b5d8a4f1c6e9b2d5a8c3f7e1b'],
+    [
+      'AWS_ACCESS_KEY',
+      'clid = "AKIA4HQ7RZ2LKXW3M6TN"\ntoken = "q8Lr2Vd+N5xKtM7wB3zH/9fJcYp4Ws6GaE1uRk0T"',
+      'q8Lr2Vd+N5xKtM7wB3zH/9fJcYp4Ws6GaE1uRk0T',
+    ],
+    [
+      'PRIVATE_KEY',
+      'seed SUAM7Q2XRLK4HJ6TWZBN3CPDYEFG5V7SMQRL2XK4HJ6TWZBN3CPDYEQ2XR ok',
+      'SUAM7Q2XRLK4HJ6TWZBN3CPDYEFG5V7SMQRL2XK4HJ6TWZBN3CPDYEQ2XR',
+    ],
+    [
+      'PRIVATE_KEY',
+      '{"kty": "EC", "crv": "P-256", "d": "q7RfT2xLm9KcW4vB8nZ3yH5jD1sA0gE"}',
+      'q7RfT2xLm9KcW4vB8nZ3yH5jD1sA0gE',
+    ],
+    ['PASSWORD', 'val password: String = "exord13Paw64"', 'exord13Paw64'],
+    ['PASSWORD', 'if passwd == "q4c1a2oPd":', 'q4c1a2oPd'],
+    ['PASSWORD', 'X3_PSWD=d37Yt1Jnv0-z', 'd37Yt1Jnv0-z'],
+    ['PASSWORD', 'CREATE USER app IDENTIFIED BY SqLpa5sW0rD;', 'SqLpa5sW0rD'],
+    ['PASSWORD', 'curl -u "admin:dG9rZW4g" https://h.example', 'dG9rZW4g'],
+    ['PASSWORD', 'ConvertTo-SecureString -String "dsjUE#$gds8s" -AsPlainText -Force', 'dsjUE#$gds8s'],
+    ['PASSWORD', 'smtps://me@example.com:FnD83JZs@smtp.example.com:465', 'FnD83JZs'],
+  ];
+  it.each(more)('%s: finds %j', (type, text, value) => {
+    expect(found(text)).toContainEqual([type, value]);
+  });
+
+  it('PRIVATE_KEY: a base64-encoded PEM key is a key', () => {
+    const pem =
+      '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n';
+    const encoded = Buffer.from(pem).toString('base64');
+    expect(found(`pkey = "${encoded}"`)).toEqual([['PRIVATE_KEY', encoded]]);
+  });
+
+  // Documentation placeholders are not issued credentials: redacting them would only hide the
+  // examples a reader needs, and counting them would drown real findings.
+  const placeholders: Array<[string, string]> = [
+    ['AWS_ACCESS_KEY', 'id AKIAIOSFODNN7EXAMPLE in the docs'],
+    ['AWS_ACCESS_KEY', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+    ['API_KEY', 'npm_NFX6dCpmIWvQ7megnY0AtQwkoKzWcEXAMPLE'],
+    ['API_KEY', 'dapi123456789abcdef123456789abcdef00'],
+    ['API_KEY', 'ghp_1010110010001010101001010101010101011001'],
+    ['API_KEY', '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'],
+    ['API_KEY', 'SONAR_TOKEN=sqp_abcdef123455678908359f980be71580cd3da370'],
+    ['PRIVATE_KEY', '-----BEGIN OPENSSH FAKE PRIVATE KEY-----\ni7aHavqQ9T2f2drWsM7aqQ97kbB/K\n'],
+  ];
+  const scanner = createDetector({ ignorePlaceholders: true });
+  it.each(placeholders)('%s: a placeholder is a finding, unless ignorePlaceholders: %j', (type, text) => {
+    // Redaction masks it (fail safe); a scanner that reports findings skips it.
+    expect(typesIn(text)).toContain(type);
+    expect(scanner.detect(text).map((finding) => finding.type)).not.toContain(type);
+  });
+
   const invalid: Array<[string, string]> = [
     ['CREDIT_CARD', 'card 4111 1111 1111 1112 (Luhn-invalid)'],
     ['CREDIT_CARD', 'order 0000000000000000'],
@@ -83,6 +153,8 @@ describe('detectSensitiveData per type', () => {
     ['MEDICAL_RECORD_NUMBER', 'order number 00473921'],
     ['PASSWORD', 'password = [REDACTED:PASSWORD] and password: ${DB_PASSWORD} and password=null'],
     ['API_KEY', 'the token is ready and the secret key is hidden'],
+    ['PASSWORD', "ALTER USER 'u'@'%' PASSWORD EXPIRE INTERVAL 90 DAY"],
+    ['PASSWORD', 'bypass = "cackle!"'],
   ];
   it.each(invalid)('%s: ignores %j', (type, text) => {
     expect(typesIn(text)).not.toContain(type);
@@ -95,7 +167,7 @@ describe('detectSensitiveData per type', () => {
   });
 
   it('returns sorted, non-overlapping findings', () => {
-    const text = 'a@b.co 4111111111111111 AKIAIOSFODNN7EXAMPLE 10.0.0.1 https://u:pw12345@h.io x@y.org';
+    const text = 'a@b.co 4111111111111111 AKIA4HQ7RZ2LKXW3M6TN 10.0.0.1 https://u:pw12345@h.io x@y.org';
     const findings = detectSensitiveData(text);
     for (let index = 1; index < findings.length; index++) {
       expect(findings[index]!.start).toBeGreaterThanOrEqual(findings[index - 1]!.end);
