@@ -151,8 +151,6 @@ function capitalizedFirst(labels: readonly string[]): string {
 }
 
 const LABEL_GAP = '["\']?\\s{0,3}(?:[:=]|=>|:=|\\bis\\b|\\bof\\b)?\\s{0,3}';
-/** As {@link LABEL_GAP}, with the separator required. */
-const LABEL_SEPARATOR = '["\']?\\s{0,3}(?:[:=]|=>|:=)\\s{0,3}';
 /** A typed declaration (`password: String = `) or a comparison (`== "`, `!== '`). */
 const TYPED_OR_COMPARED = ':\\s{0,2}[A-Za-z][A-Za-z0-9_.<>?]{0,20}\\s{0,3}=|[!=]==?';
 const PASSWORD_GAP = `["']?\\s{0,3}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=|\\bis\\b|\\bof\\b)?\\s{0,3}`;
@@ -515,6 +513,18 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     priority: 70,
     confidence: 0.7,
     accept: whole(isTokenLikely),
+    placeholder: isPlaceholderToken,
+  },
+  {
+    id: 'high-entropy-assignment',
+    type: 'API_KEY',
+    prefilter: '[=:(,]\\s{0,3}["\'`]',
+    // An unlabelled quoted value that can only be machine-generated: 32+ characters, mixed case and
+    // digits, at least 4.3 bits of entropy per character (hex digests and identifiers never pass).
+    source: '(?:[=:(,]|=>)\\s{0,3}["\'`]([A-Za-z0-9+/_~-]{32,200}={0,2})["\'`]',
+    priority: 65,
+    confidence: 0.6,
+    accept: whole(isHighEntropySecret),
     placeholder: isPlaceholderToken,
   },
   {
