@@ -37,6 +37,8 @@ export const ErrorCode = {
   REVIEW_INPUT_INVALID: 'SCC_REVIEW_INPUT_INVALID',
   /** The review queue's store could not be opened or written. */
   REVIEW_UNAVAILABLE: 'SCC_REVIEW_UNAVAILABLE',
+  /** A retention output log could not append, read or rewrite its file. */
+  LOG_UNAVAILABLE: 'SCC_LOG_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

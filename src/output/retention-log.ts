@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { SecureClaudeError, sanitizeCause, type ErrorCode, type SecureClaudeErrorOptions } from '../core/errors';
+import { ErrorCode, SecureClaudeError, sanitizeCause, type SecureClaudeErrorOptions } from '../core/errors';
 import { parseOptions } from '../core/options';
 import { OUTPUT_LOG_MAX_BUFFERED_BYTES, toJsonLine } from './output-log';
 import type { OutputLog, OutputLogEntry } from './types';
@@ -23,16 +23,13 @@ export const DEFAULT_RETENTION_SECONDS: Readonly<Record<string, number>> = Objec
   restricted: 7 * SECONDS_PER_DAY,
 });
 
-/**
- * The code of a retention log that could not read, write or rewrite its file. Not yet in the core
- * `ErrorCode` table; match on this constant.
- */
-export const RETENTION_LOG_UNAVAILABLE = 'SCC_LOG_UNAVAILABLE';
+/** The code of a retention log that could not read, write or rewrite its file: `ErrorCode.LOG_UNAVAILABLE`. */
+export const RETENTION_LOG_UNAVAILABLE = ErrorCode.LOG_UNAVAILABLE;
 
 /** A retention log could not append, read or rewrite its file. Carries the path and the system error code, never entries. */
 export class RetentionLogError extends SecureClaudeError {
   constructor(message: string, options: SecureClaudeErrorOptions = {}) {
-    super(RETENTION_LOG_UNAVAILABLE as unknown as ErrorCode, message, { source: NAME, ...options });
+    super(ErrorCode.LOG_UNAVAILABLE, message, { source: NAME, ...options });
   }
 }
 
