@@ -75,9 +75,17 @@ export function compilePattern(source: string, what: string): LinearPattern {
   };
 }
 
+/**
+ * RE2's memory budget for the prefilter set. At RE2's default (8 MiB, two thirds of it for the DFA
+ * cache) the set of ~90 rules keeps evicting DFA states on mixed input and runs at ~15 MB/s; at
+ * 16 MiB its states fit and it scans at ~170 MB/s, with no measurable RSS growth. The budget is an
+ * upper bound, allocated lazily.
+ */
+const SET_MAX_MEMORY_BYTES = 16 * 1024 * 1024;
+
 /** Compiles patterns already accepted by {@link compilePattern} into one RE2.Set prefilter. */
 export function compileSet(sources: readonly string[]): PatternSet {
-  const set = new RE2.Set(sources as string[]);
+  const set = new RE2.Set(sources as string[], { maxMem: SET_MAX_MEMORY_BYTES });
   return { matching: (input) => set.match(input) };
 }
 
