@@ -23,7 +23,7 @@ interface Rule {
   readonly confidence: number;
   readonly pattern: LinearPattern;
   readonly accept: (value: string) => number;
-  readonly acceptMatch?: ((match: string) => boolean) | undefined;
+  readonly acceptMatch?: ((match: string, value: string) => boolean) | undefined;
   readonly placeholder?: ((value: string) => boolean) | undefined;
 }
 
@@ -136,12 +136,13 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
         let kept = 0;
         try {
           kept = rule.accept(value);
+          // Rejected by its context: the value was judged with that context, so resume after it.
           if (
             kept > 0 &&
             rule.acceptMatch !== undefined &&
-            !rule.acceptMatch(buffer.toString('utf8', match.start, match.end))
+            !rule.acceptMatch(buffer.toString('utf8', match.start, match.end), value)
           )
-            kept = 0;
+            return match.valueEnd > match.start ? match.valueEnd : nextCharacterStart(buffer, match.start + 1);
           if (kept > 0 && rule.placeholder?.(value) === true) kept = 0;
         } catch {
           kept = 0;

@@ -37,8 +37,8 @@ export interface PatternDefinition {
    * greedy match back to its valid prefix, for example an IBAN followed by another word.
    */
   readonly accept?: (value: string) => number;
-  /** Rejects a match by its whole text, context included (0 rejects, anything else keeps it). */
-  readonly acceptMatch?: (match: string) => boolean;
+  /** Rejects a match by its whole text, context included, and its value (false rejects). */
+  readonly acceptMatch?: (match: string, value: string) => boolean;
   /**
    * True when the value is a documentation placeholder (`AKIA…EXAMPLE`, `…123456…`), not an issued
    * credential. Placeholders are findings unless the detector is built with `ignorePlaceholders`.
@@ -740,10 +740,15 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'person-capitalized-pair',
     type: 'PERSON',
-    source: `\\b(${UPPER}${LOWER}{1,20}(?: {1,2}${UPPER}\\.?)? {1,2}${UPPER}(?:${LOWER}|['’]){1,20}(?:-${UPPER}${LOWER}{1,20})?)\\b`,
+    // The optional street suffix after the pair is matched only to reject it: "Ane Flats Street" is a
+    // street, not a person. (Articles and possessives do precede names: "a Homero Portillo concert".)
+    source:
+      `\\b(${UPPER}${LOWER}{1,20}(?: {1,2}${UPPER}\\.?)? {1,2}${UPPER}(?:${LOWER}|['’]){1,20}(?:-${UPPER}${LOWER}{1,20})?)\\b` +
+      `(?: {1,2}(?:${STREET_SUFFIXES})\\b)?`,
     priority: 18,
     confidence: 0.4,
     accept: (value) => (isLikelyPersonName(value) ? value.length : 0),
+    acceptMatch: (match, value) => match === value,
   },
   {
     id: 'person-known-name',

@@ -20,7 +20,14 @@ const NOT_NAME_WORDS = new Set(
     'Mr Mrs Ms Miss Dr Prof Sir Madam Lord Lady Suite Apt Unit Box Floor Room Building Tower Plaza Mall Market Shop Store ' +
     'Internet Web Online Email Phone Account Card Credit Debit Order Invoice Payment Customer Support Service Team Manager Director President Chief ' +
     'Google Microsoft Apple Amazon Facebook Twitter Linux Windows Android Python Java Java Script Node React Docker Kubernetes Users User Admin Error Warning Note ' +
-    'Ave Rd St Blvd Dr Ln Ct Pl Pkwy Hwy Via Rue Calle Platz Extensions Extension Flat Bypass Fort Parks Heights Gardens Crossing Ridge'
+    'Ave Rd St Blvd Dr Ln Ct Pl Pkwy Hwy Via Rue Calle Platz Extensions Extension Flat Bypass Fort Parks Heights Gardens Crossing Ridge ' +
+    // USPS street suffixes (Publication 28) that are not also common surnames.
+    'Annex Arcade Bayou Bend Bluff Bluffs Bottom Branch Burg Burgs Camp Canyon Cape Causeway Centers Circles Cliff Cliffs Common Commons Corner Corners ' +
+    'Course Courts Cove Coves Creek Crest Crossroad Curve Dale Dam Divide Drives Estate Estates Falls Ferry Flats Fords Forest Forge Forges Fork Forks ' +
+    'Freeway Gateway Glen Glens Greens Groves Harbors Haven Hills Hollow Inlet Islands Isle Junction Junctions Keys Knoll Knolls Lakes Landing Lights ' +
+    'Lock Locks Lodge Manor Manors Meadow Meadows Mission Motorway Mountain Mountains Neck Orchard Oval Overpass Parkways Pass Passage Pines Plain Plains ' +
+    'Ports Prairie Radial Ramp Ranch Rapid Rapids Rest Ridges Roads Route Shoal Shoals Shore Shores Skyway Springs Spur Spurs Squares Stravenue Stream ' +
+    'Streets Summit Throughway Trace Track Trafficway Trailer Tunnel Turnpike Underpass Unions Valleys Viaduct View Views Village Villages Ville Vista Walks Ways'
   ).split(' '),
 );
 

@@ -160,6 +160,17 @@ describe('detectSensitiveData per type', () => {
     expect(typesIn(text)).not.toContain(type);
   });
 
+  it.each([
+    ['a street suffix after the pair', 'early shows on Ane Flats Street were important'],
+    ['a street suffix as the second word', 'the corner of Dalbraut 99 and Frederikke Coves'],
+  ])('PERSON: a capitalized pair with %s is not a name', (_context, text) => {
+    expect(typesIn(text)).not.toContain('PERSON');
+  });
+
+  it('PERSON: a capitalized pair on its own is still a name', () => {
+    expect(found('I met Barbara Harris today')).toContainEqual(['PERSON', 'Barbara Harris']);
+  });
+
   it('reports UTF-16 offsets after astral characters and accents', () => {
     const text = '😀 é ünï bob@example.com 😀';
     const [finding] = detectSensitiveData(text);
