@@ -1,4 +1,5 @@
 import { CredentialError, ErrorCode } from '../core/errors';
+import { crc32c } from './crc32c';
 import { hashPrincipal } from './fingerprint';
 import { safeStringRecord } from './payload';
 import type { SecretSource, SecretValue } from './types';
@@ -31,11 +32,30 @@ export interface AzureSecretClientLike {
   }>;
 }
 
-/** The part of `@google-cloud/secret-manager` `SecretManagerServiceClient` this adapter calls. */
+/** `payload.dataCrc32c`, an int64 in the API: a decimal string over REST, a number or `Long` over gRPC. */
+export type GcpChecksum = string | number | bigint | { toString(): string };
+
+/**
+ * The part of `@google-cloud/secret-manager` `SecretManagerServiceClient` this adapter calls. The adapter
+ * passes `{ retry: null }` as call options: the key cache owns retries, so the SDK's own
+ * (up to 10 min on `UNAVAILABLE`/`RESOURCE_EXHAUSTED`) would only stack on top of its backoff.
+ */
 export interface GcpSecretManagerLike {
-  accessSecretVersion(request: {
-    name: string;
-  }): Promise<[{ name?: string | null; payload?: { data?: Uint8Array | string | null } | null }, ...unknown[]]>;
+  accessSecretVersion(
+    request: { name: string },
+    options?: { retry: null },
+  ): Promise<
+    [
+      {
+        name?: string | null;
+        payload?: {
+          data?: Uint8Array | string | null;
+          dataCrc32c?: GcpChecksum | null;
+        } | null;
+      },
+      ...unknown[],
+    ]
+  >;
   getSecret?(request: { name: string }): Promise<[{ labels?: Record<string, string> | null }, ...unknown[]]>;
 }
 
@@ -48,6 +68,27 @@ const KIND_CODE: Record<FailureKind, ErrorCode> = {
 };
 
 const SAFE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+/** A server-requested delay above an hour is not believed; the key cache caps what it honours at 60 s anyway. */
+const MAX_RETRY_AFTER_SECONDS = 3_600;
+
+/** `Retry-After` as delta-seconds or an HTTP-date, in seconds from now; `undefined` when absent or unreadable. */
+function parseRetryAfter(value: unknown, unitMs = 1_000): number | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const text = String(value).trim();
+  let seconds: number;
+  if (/^\d{1,10}(\.\d{1,6})?$/.test(text)) seconds = (Number(text) * unitMs) / 1_000;
+  else {
+    // An HTTP-date is converted once into a duration; the decision that follows runs on the monotonic clock.
+    const at = unitMs === 1_000 ? Date.parse(text) : Number.NaN;
+    if (Number.isNaN(at)) return undefined;
+    seconds = (at - Date.now()) / 1_000;
+  }
+  return Math.min(Math.max(0, seconds), MAX_RETRY_AFTER_SECONDS);
+}
+
+function retryAfterDetail(seconds: number | undefined): Record<string, number> {
+  return seconds === undefined ? {} : { retryAfterSeconds: seconds };
+}
 
 function failure(
   provider: string,
@@ -166,7 +207,15 @@ export function awsSecretsManagerSource(options: {
         else throw invalid(provider, secretId, 'client-unsupported');
       } catch (error) {
         if (error instanceof CredentialError) throw error;
-        throw failure(provider, secretId, classifyAws(error), errorName(error));
+        // AWS sends no delay with ThrottlingException today; a `retry-after` header is honoured if one appears.
+        const headers = (error as { $response?: { headers?: Record<string, unknown> } } | null)?.$response?.headers;
+        throw failure(
+          provider,
+          secretId,
+          classifyAws(error),
+          errorName(error),
+          retryAfterDetail(parseRetryAfter(headers?.['retry-after'])),
+        );
       }
       if (typeof output?.SecretString !== 'string') throw invalid(provider, secretId, 'secret-string-missing');
       const { key, tags } = extractKey(provider, secretId, output.SecretString, field);
@@ -192,6 +241,24 @@ function classifyAzure(error: unknown): FailureKind {
   if (status === 401 || status === 403) return 'denied';
   if (status === 404 || status === 410) return 'revoked';
   return 'availability';
+}
+
+/** The delay of an Azure 429/503, from the headers its own throttling policy reads, most precise first. */
+function azureRetryAfter(error: unknown): number | undefined {
+  const headers = (error as { response?: { headers?: { get?: (name: string) => string | undefined } } } | null)
+    ?.response?.headers;
+  if (typeof headers?.get !== 'function') return undefined;
+  return (
+    parseRetryAfter(headers.get('retry-after-ms'), 1) ??
+    parseRetryAfter(headers.get('x-ms-retry-after-ms'), 1) ??
+    parseRetryAfter(headers.get('retry-after'))
+  );
+}
+
+/** The Azure error code (`Throttled`, `Forbidden`, `SecretNotFound`) when it is a plain identifier, else the class name. */
+function azureReason(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && SAFE_NAME.test(code) ? code : errorName(error);
 }
 
 function azureInnerCode(error: unknown): string | undefined {
@@ -222,13 +289,10 @@ export function azureKeyVaultSource(options: {
         secret = await client.getSecret(name);
       } catch (error) {
         const status = (error as { statusCode?: unknown } | null)?.statusCode;
-        throw failure(
-          provider,
-          name,
-          classifyAzure(error),
-          errorName(error),
-          typeof status === 'number' ? { status } : {},
-        );
+        throw failure(provider, name, classifyAzure(error), azureReason(error), {
+          ...(typeof status === 'number' ? { status } : {}),
+          ...retryAfterDetail(azureRetryAfter(error)),
+        });
       }
       if (secret?.properties?.enabled === false) throw failure(provider, name, 'revoked', 'secret-disabled');
       if (typeof secret?.value !== 'string') throw invalid(provider, name, 'value-missing');
@@ -267,6 +331,52 @@ const GRPC = {
   UNAUTHENTICATED: 16,
 } as const;
 
+/** gRPC status names by code, for reason codes an operator can read (`PERMISSION_DENIED`, not `grpc-7`). */
+const GRPC_NAME: Record<number, string> = {
+  1: 'CANCELLED',
+  2: 'UNKNOWN',
+  3: 'INVALID_ARGUMENT',
+  4: 'DEADLINE_EXCEEDED',
+  5: 'NOT_FOUND',
+  6: 'ALREADY_EXISTS',
+  7: 'PERMISSION_DENIED',
+  8: 'RESOURCE_EXHAUSTED',
+  9: 'FAILED_PRECONDITION',
+  10: 'ABORTED',
+  11: 'OUT_OF_RANGE',
+  12: 'UNIMPLEMENTED',
+  13: 'INTERNAL',
+  14: 'UNAVAILABLE',
+  15: 'DATA_LOSS',
+  16: 'UNAUTHENTICATED',
+};
+
+/** `retryDelay` of a `google.rpc.RetryInfo` detail, as Google client libraries decode it into `statusDetails`. */
+function gcpRetryAfter(error: unknown): number | undefined {
+  const details = (error as { statusDetails?: unknown } | null)?.statusDetails;
+  if (!Array.isArray(details)) return undefined;
+  for (const detail of details) {
+    const delay = (detail as { retryDelay?: { seconds?: unknown; nanos?: unknown } } | null)?.retryDelay;
+    if (delay === undefined || delay === null) continue;
+    const seconds = Number(String(delay.seconds ?? 0));
+    const nanos = typeof delay.nanos === 'number' ? delay.nanos : 0;
+    if (Number.isFinite(seconds)) return parseRetryAfter(seconds + nanos / 1e9);
+  }
+  return undefined;
+}
+
+/**
+ * Checks Google's `dataCrc32c` against the payload bytes. Google documents the field as the way to detect a
+ * payload damaged in transit; the client library does not check it. Absent → nothing to check.
+ */
+function verifyGcpChecksum(path: string, data: Uint8Array | string, expected: GcpChecksum | null | undefined): void {
+  if (expected === undefined || expected === null) return;
+  const text = String(expected);
+  if (!/^\d{1,10}$/.test(text)) throw invalid('gcp-secret-manager', path, 'payload-checksum-unreadable');
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  if (Number(text) !== crc32c(bytes)) throw invalid('gcp-secret-manager', path, 'payload-checksum-mismatch');
+}
+
 function classifyGcp(error: unknown): FailureKind {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === GRPC.PERMISSION_DENIED || code === GRPC.UNAUTHENTICATED) return 'denied';
@@ -279,8 +389,11 @@ function classifyGcp(error: unknown): FailureKind {
  * A `SecretSource` for Google Secret Manager through a caller-supplied
  * `SecretManagerServiceClient` (`@google-cloud/secret-manager`, optional peer dependency).
  * `name` is `projects/<p>/secrets/<s>`; the adapter reads `versions/latest` unless `version` pins
- * one (Google recommends pinning in production). When the client has `getSecret`, the secret's
- * `environment` and `integration` labels are used for environment separation.
+ * one. Google recommends pinning in production: `createKeyProvider` emits a `secret.version_unpinned`
+ * audit event at start-up when a production provider reads `latest` (RELIABILITY.md X5). When the client
+ * has `getSecret`, the secret's `environment` and `integration` labels are used for environment
+ * separation. A payload whose `dataCrc32c` does not match is refused as malformed
+ * (`SCC_CREDENTIAL_INVALID`, reason `payload-checksum-mismatch`).
  * @example gcpSecretManagerSource({ client: new SecretManagerServiceClient(), name: 'projects/p/secrets/anthropic' })
  */
 export function gcpSecretManagerSource(options: {
@@ -291,20 +404,23 @@ export function gcpSecretManagerSource(options: {
 }): SecretSource {
   const provider = 'gcp-secret-manager';
   const { client, name } = options;
-  const versionName = `${name}/versions/${options.version ?? 'latest'}`;
+  const version = options.version ?? 'latest';
+  const versionName = `${name}/versions/${version}`;
+  // `version: 'latest'` names the alias explicitly; it moves like the default, so it is not a pin.
+  const pinned = version !== 'latest';
   return {
     describe: () => ({
       provider,
       path: versionName,
       principalHash: hashPrincipal(`gcp:${name}`),
-      ...(options.version ? { pinnedVersion: options.version } : {}),
+      ...(pinned ? { pinnedVersion: version } : { floatingVersion: version }),
     }),
     async read() {
       let response: Awaited<ReturnType<GcpSecretManagerLike['accessSecretVersion']>>[0];
       let labels: Record<string, string> = {};
       try {
         const [accessed, secret] = await Promise.all([
-          client.accessSecretVersion({ name: versionName }),
+          client.accessSecretVersion({ name: versionName }, { retry: null }),
           typeof client.getSecret === 'function' ? client.getSecret({ name }) : Promise.resolve(undefined),
         ]);
         response = accessed[0];
@@ -318,13 +434,16 @@ export function gcpSecretManagerSource(options: {
           provider,
           versionName,
           classifyGcp(error),
-          typeof code === 'number' ? `grpc-${code}` : errorName(error),
+          typeof code === 'number' ? (GRPC_NAME[code] ?? `grpc-${code}`) : errorName(error),
+          retryAfterDetail(gcpRetryAfter(error)),
         );
       }
       const data = response?.payload?.data;
       const text =
         typeof data === 'string' ? data : data instanceof Uint8Array ? Buffer.from(data).toString('utf8') : undefined;
-      if (text === undefined) throw invalid(provider, versionName, 'payload-missing');
+      if (text === undefined || data === undefined || data === null)
+        throw invalid(provider, versionName, 'payload-missing');
+      verifyGcpChecksum(versionName, data, response.payload?.dataCrc32c);
       const extracted = options.field
         ? extractKey(provider, versionName, text, options.field)
         : { key: text, tags: {} };

@@ -17,6 +17,7 @@ export {
   type AwsSecretsManagerLike,
   type AwsSecretValueOutput,
   type AzureSecretClientLike,
+  type GcpChecksum,
   type GcpSecretManagerLike,
 } from './cloud-sources';
 export { fingerprintOf } from './fingerprint';
@@ -82,8 +83,9 @@ export interface KeyProvider {
  *
  * Security effect: in `production` (the default) static and environment-variable sources are
  * refused (`SCC_CREDENTIAL_SOURCE_FORBIDDEN`), `ANTHROPIC_API_KEY` is never read (a set variable
- * is reported once as `secret.env_key_ignored`), and a secret without an environment tag is
- * refused. Options are validated here; a wrong option throws `SCC_CONFIG_INVALID` naming its path.
+ * is reported once as `secret.env_key_ignored`), a secret without an environment tag is
+ * refused, and a source reading a moving alias (GCP `latest`) is reported once at start-up as
+ * `secret.version_unpinned`. Options are validated here; a wrong option throws `SCC_CONFIG_INVALID` naming its path.
  *
  * @example
  * const keys = createKeyProvider({
@@ -116,6 +118,25 @@ export function createKeyProvider(options: KeyProviderOptions): KeyProvider {
         environment,
         integration: config.integration,
         variable: 'ANTHROPIC_API_KEY',
+      }),
+    );
+  }
+  if (environment === 'production' && description.floatingVersion !== undefined) {
+    // RELIABILITY.md X5: Google advises pinning; warn, do not refuse, since `latest` still gets every other check.
+    writeAuditSafely(
+      audit,
+      auditEvent({
+        type: 'secret.version_unpinned',
+        outcome: 'info',
+        reason: 'floating-version-in-production',
+        environment,
+        integration: config.integration,
+        provider: description.provider,
+        path: description.path,
+        versionAlias: description.floatingVersion,
+        recommendation: 'pin-version',
+        critical: false,
+        alert: true,
       }),
     );
   }

@@ -454,6 +454,13 @@ export class KeyCache {
         : failureClass === 'availability' && kind === 'refresh'
           ? 'secret.refresh_failed'
           : FAILURE_EVENT[failureClass];
+    this.#failureStreak++;
+    const step = Math.min(settings.backoffBaseSeconds * 2 ** (this.#failureStreak - 1), settings.backoffCapSeconds);
+    // Full jitter, floored at the base so a quiet outage never becomes a tight loop.
+    let delaySeconds = Math.max(settings.backoffBaseSeconds, settings.random() * step);
+    const retryAfter = error.details.retryAfterSeconds;
+    if (typeof retryAfter === 'number')
+      delaySeconds = Math.max(delaySeconds, Math.min(retryAfter, settings.backoffCapSeconds));
     this.#write({
       type,
       outcome: failureClass === 'denied' || failureClass === 'mismatch' ? 'denied' : 'failure',
@@ -467,15 +474,11 @@ export class KeyCache {
           ? { version: error.details.version }
           : {}),
       ...(typeof error.details.status === 'number' ? { status: error.details.status } : {}),
+      ...(typeof retryAfter === 'number' ? { retryAfterSeconds: retryAfter } : {}),
+      // When the source is tried next: the backoff step, or the server's delay when it asked for a longer one.
+      retryInSeconds: Math.round(delaySeconds * 10) / 10,
       ...(error.details.expected ? { expected: error.details.expected, actual: error.details.actual } : {}),
     });
-    this.#failureStreak++;
-    const step = Math.min(settings.backoffBaseSeconds * 2 ** (this.#failureStreak - 1), settings.backoffCapSeconds);
-    // Full jitter, floored at the base so a quiet outage never becomes a tight loop.
-    let delaySeconds = Math.max(settings.backoffBaseSeconds, settings.random() * step);
-    const retryAfter = error.details.retryAfterSeconds;
-    if (typeof retryAfter === 'number')
-      delaySeconds = Math.max(delaySeconds, Math.min(retryAfter, settings.backoffCapSeconds));
     this.#nextAttemptAt = performance.now() + delaySeconds * 1000;
     this.#lastError = error;
     const entry = this.#entry;

@@ -34,6 +34,11 @@ export interface SecretSourceDescription {
   principalHash: string;
   /** Set when the caller pinned a version: the cache then accepts it even if a newer one was seen. */
   pinnedVersion?: string | number;
+  /**
+   * Set when the source reads a moving alias (GCP `latest`) where the store's own advice is to pin a
+   * version; `createKeyProvider` warns about it at start-up in production.
+   */
+  floatingVersion?: string;
 }
 
 /** Something a source did besides reading the secret (a Vault login, a token renewal), for the audit trail. */

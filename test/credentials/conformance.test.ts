@@ -19,8 +19,9 @@ import {
   vaultSource,
   type KeyProvider,
 } from '../../src/credentials/index';
+import { crc32c } from '../../src/credentials/crc32c';
 import type { SecretSource } from '../../src/credentials/types';
-import { startFakeClouds, type FakeClouds } from '../helpers/fake-cloud-secrets';
+import { crc32c as fakeCrc32c, startFakeClouds, type FakeClouds } from '../helpers/fake-cloud-secrets';
 import { startFakeVault, type FakeVault } from '../helpers/fake-vault';
 import { anthropicKeyCanary, eventsOf, expectNoLeaks, memorySource, rejectionOf, vaultTokenCanary } from './support';
 
@@ -49,7 +50,16 @@ interface Harness {
   /** Disables the current version (Vault: soft delete; AWS: marked for deletion). */
   disable(): void;
   outage(): void;
+  /** Throttles every read with the vendor's real throttling response, asking for `seconds` where it can. */
+  throttle(seconds: number): void;
   recover(): void;
+  /** What the source reports for the vendor's own throttling and permission-removed responses (rows X2, X3). */
+  expected: {
+    throttledReason: string;
+    /** Whether the vendor's throttling response carries a delay (AWS `ThrottlingException` does not). */
+    serverDelay: boolean;
+    deniedReason: string;
+  };
   /** Reads of the secret the backend has served or refused so far. */
   reads(): number;
   /** Credentials of the transport (tokens) for the canary scan. */
@@ -113,14 +123,26 @@ function vaultHarness(): Harness {
     remove: () => vault.destroy(path),
     disable: () => vault.softDelete(path),
     outage: () => vault.seal(),
-    recover: () => vault.unseal(),
+    throttle: (seconds) => {
+      vault.rateLimit = { headers: true, retryAfterSeconds: seconds };
+    },
+    recover: () => {
+      vault.rateLimit = undefined;
+      vault.unseal();
+    },
+    expected: { throttledReason: 'vault-rate-limited', serverDelay: true, deniedReason: 'vault-permission-denied' },
     reads: () => vault.requests({ path: `secret/data/${path}` }).length,
     credentials: { vaultToken: token },
     captured: () => [vault.log],
   };
 }
 
-function cloudHarness(provider: string, build: () => SecretSource, credentials: Record<string, string>): Harness {
+function cloudHarness(
+  provider: string,
+  build: () => SecretSource,
+  credentials: Record<string, string>,
+  expected: Harness['expected'],
+): Harness {
   const store = clouds.store;
   const vendor = provider.startsWith('aws') ? 'aws' : provider.startsWith('azure') ? 'azure' : 'gcp';
   return {
@@ -138,7 +160,9 @@ function cloudHarness(provider: string, build: () => SecretSource, credentials: 
     remove: () => store.remove(NAME),
     disable: () => store.disableCurrent(NAME),
     outage: () => store.fail({ type: 'unavailable' }),
+    throttle: (seconds) => store.fail({ type: 'throttle', retryAfterSeconds: seconds }),
     recover: () => store.clearFaults(),
+    expected,
     reads: () =>
       store.log.filter(
         (entry) =>
@@ -165,6 +189,7 @@ function awsHarness(): Harness {
     'aws-secrets-manager',
     () => awsSecretsManagerSource({ client, secretId: NAME, GetSecretValueCommand }),
     { awsSecret: secretAccessKey },
+    { throttledReason: 'ThrottlingException', serverDelay: false, deniedReason: 'AccessDeniedException' },
   );
 }
 
@@ -174,9 +199,12 @@ function azureHarness(): Harness {
     { getToken: async () => ({ token: clouds.azureToken, expiresOnTimestamp: Date.now() + 3_600_000 }) },
     { disableChallengeResourceVerification: true, retryOptions: { maxRetries: 0 }, tlsOptions: { ca: tls.cert } },
   );
-  return cloudHarness('azure-key-vault', () => azureKeyVaultSource({ client, name: NAME }), {
-    azureToken: clouds.azureToken,
-  });
+  return cloudHarness(
+    'azure-key-vault',
+    () => azureKeyVaultSource({ client, name: NAME }),
+    { azureToken: clouds.azureToken },
+    { throttledReason: 'Throttled', serverDelay: true, deniedReason: 'Forbidden' },
+  );
 }
 
 function gcpHarness(): Harness {
@@ -202,22 +230,14 @@ function gcpHarness(): Harness {
     port: clouds.gcp.port,
     protocol: 'http',
     authClient: authClient as never,
-    // The key cache owns retries and backoff; the SDK's own retry (up to 60 s on UNAVAILABLE) would stack on top.
-    clientConfig: {
-      interfaces: {
-        'google.cloud.secretmanager.v1.SecretManagerService': {
-          methods: {
-            AccessSecretVersion: { retry_codes_name: 'non_idempotent' },
-            GetSecret: { retry_codes_name: 'non_idempotent' },
-          },
-        },
-      },
-    },
+    // No retry override here on purpose: the adapter must turn the SDK's own retries off per call
+    // (otherwise the throttling row waits out gax's 10-minute retry budget).
   });
   return cloudHarness(
     'gcp-secret-manager',
     () => gcpSecretManagerSource({ client, name: `projects/fake-project/secrets/${NAME}` }),
     { gcpToken: token },
+    { throttledReason: 'RESOURCE_EXHAUSTED', serverDelay: true, deniedReason: 'PERMISSION_DENIED' },
   );
 }
 
@@ -415,6 +435,73 @@ describe.each(SOURCES)('conformance: %s', (_label, makeHarness) => {
     await keys.getApiKey().catch(() => undefined);
     await vi.waitFor(async () => expect(await keys.getApiKey()).toBe(key), { timeout: 5_000, interval: 20 });
   });
+
+  it('X2 throttled: availability class; cold start honours the server delay within its budget, refresh serves stale until it passes', async () => {
+    // Longer than the 5 s cold-fetch budget and the first backoff step, shorter than the 60 s cap.
+    const delaySeconds = 30;
+    const { throttledReason, serverDelay } = harness.expected;
+    harness.throttle(delaySeconds);
+    const coldReads = harness.reads();
+    const cold = provider({ integration: 'cold' });
+    const coldError = await failure(cold.getApiKey());
+    cold.close();
+    expect(coldError.code).toBe(ErrorCode.CREDENTIAL_UNAVAILABLE);
+    expect(coldError.details.reason).toBe(throttledReason);
+    // A server delay longer than the cold budget ends the cold fetch at once; without one the backoff retries.
+    expect(harness.reads() - coldReads).toBe(serverDelay ? 1 : 3);
+    expect(coldError.details.retryAfterSeconds).toBe(serverDelay ? delaySeconds : undefined);
+    harness.recover();
+
+    const keys = provider();
+    expect(await keys.getApiKey()).toBe(key);
+    harness.throttle(delaySeconds);
+    await refreshDue(keys);
+    expect(await keys.getApiKey()).toBe(key);
+    const failed = eventsOf(audit.events, 'secret.refresh_failed');
+    expect(failed[0]).toMatchObject({
+      code: ErrorCode.CREDENTIAL_UNAVAILABLE,
+      reason: throttledReason,
+      critical: false,
+      retryInSeconds: serverDelay ? delaySeconds : 1,
+    });
+    expect(failed[0]?.retryAfterSeconds).toBe(serverDelay ? delaySeconds : undefined);
+    expect(eventsOf(audit.events, 'secret.serving_stale')).toHaveLength(1);
+    if (serverDelay) {
+      // Past every backoff step the cache would otherwise use, but inside the server's delay: no read.
+      const reads = harness.reads();
+      vi.advanceTimersByTime((delaySeconds - 5) * 1_000);
+      for (let index = 0; index < 20; index++) expect(await keys.getApiKey()).toBe(key);
+      expect(harness.reads()).toBe(reads);
+    }
+    harness.recover();
+    vi.advanceTimersByTime((delaySeconds + 1) * 1_000);
+    expect(await keys.getApiKey()).toBe(key);
+    await vi.waitFor(
+      () => expect(eventsOf(audit.events, 'secret.serving_stale_ended')[0]).toMatchObject({ reason: 'recovered' }),
+      { timeout: 5_000, interval: 10 },
+    );
+    expect(eventsOf(audit.events, 'secret.access_denied')).toEqual([]);
+  });
+
+  it('X3 permission removed: denial class with the vendor reason; fail closed, no read per request', async () => {
+    const keys = provider();
+    await keys.getApiKey();
+    harness.deny();
+    await refreshDue(keys);
+    const error = await failure(keys.getApiKey());
+    expect(error.code).toBe(ErrorCode.CREDENTIAL_DENIED);
+    expect(error.details).toMatchObject({ reason: harness.expected.deniedReason, retryable: false });
+    expect(keys.current()).toBeUndefined();
+    expect(eventsOf(audit.events, 'secret.access_denied')).toEqual([
+      expect.objectContaining({ reason: harness.expected.deniedReason, critical: true, outcome: 'denied' }),
+    ]);
+    expect(eventsOf(audit.events, 'secret.serving_stale')).toEqual([]);
+    // Requests get the denial at once; the source is re-checked on the backoff, never once per request.
+    const reads = harness.reads();
+    for (let index = 0; index < 50; index++)
+      expect((await failure(keys.getApiKey())).code).toBe(ErrorCode.CREDENTIAL_DENIED);
+    expect(harness.reads()).toBe(reads);
+  });
 });
 
 describe('AWS specifics (X1): only AWSCURRENT is read, a pending rotation is invisible until it is finished', () => {
@@ -439,6 +526,133 @@ describe('AWS specifics (X1): only AWSCURRENT is read, a pending rotation is inv
       await clouds.close();
       await vault.close();
     }
+  });
+});
+
+describe('GCP specifics: payload CRC32C and the `latest` alias (X5)', () => {
+  let audit: MemoryAuditSink;
+  let captured: unknown[];
+  const providers: KeyProvider[] = [];
+
+  beforeEach(async () => {
+    vault = await startFakeVault();
+    clouds = await startFakeClouds({ tls, azureToken: bearerToken(), gcpToken: bearerToken() });
+    audit = new MemoryAuditSink();
+    captured = [];
+  });
+
+  afterEach(async () => {
+    for (const created of providers.splice(0)) created.close();
+    vi.useRealTimers();
+    await clouds.close();
+    await vault.close();
+  });
+
+  function gcpProvider(
+    harness: Harness,
+    options: { environment?: 'production' | 'development'; integration?: string } = {},
+  ) {
+    const created = createKeyProvider({
+      source: harness.source(),
+      environment: options.environment ?? 'production',
+      integration: options.integration ?? 'conformance',
+      audit,
+      softTtlSeconds: SOFT_TTL_SECONDS,
+      maxStaleSeconds: MAX_STALE_SECONDS,
+      random: () => 0.5,
+    });
+    providers.push(created);
+    return created;
+  }
+
+  it('crc32c matches the published check value, the iSCSI vectors and an independent bitwise implementation', () => {
+    expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
+    expect(crc32c(new Uint8Array(0))).toBe(0);
+    // RFC 3720 appendix B.4.
+    expect(crc32c(new Uint8Array(32))).toBe(0x8a9136aa);
+    expect(crc32c(new Uint8Array(32).fill(0xff))).toBe(0x62a8ab43);
+    expect(crc32c(Uint8Array.from({ length: 32 }, (_, index) => index))).toBe(0x46dd794e);
+    for (let length = 1; length < 300; length += 37) {
+      const data = randomBytes(length);
+      expect(crc32c(data)).toBe(fakeCrc32c(data));
+    }
+  });
+
+  it('a payload whose dataCrc32c does not match is malformed: cold start fails closed, a refresh keeps the last good key', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const harness = gcpHarness();
+    const key = anthropicKeyCanary();
+    const canaries = { key, ...harness.credentials };
+    harness.put(key, { environment: 'production', integration: 'conformance' });
+    clouds.store.fail({ type: 'corrupt-checksum' });
+    const cold = await rejectionOf(gcpProvider(harness, { integration: 'cold' }).getApiKey());
+    captured.push(cold, inspect(cold, { depth: Infinity }), JSON.stringify(cold));
+    expect(cold).toBeInstanceOf(CredentialError);
+    expect(cold.code).toBe(ErrorCode.CREDENTIAL_INVALID);
+    expect(cold.details).toMatchObject({ reason: 'payload-checksum-mismatch', retryable: false });
+    expect(cold.message).toMatchInlineSnapshot(
+      `"gcp-secret-manager secret "projects/fake-project/secrets/anthropic-prod/versions/latest": the payload is malformed (payload-checksum-mismatch); fix the secret."`,
+    );
+    expect(eventsOf(audit.events, 'secret.invalid_payload')).toEqual([
+      expect.objectContaining({ reason: 'payload-checksum-mismatch', critical: true }),
+    ]);
+
+    clouds.store.clearFaults();
+    const keys = gcpProvider(harness);
+    expect(await keys.getApiKey()).toBe(key);
+    const next = anthropicKeyCanary();
+    Object.assign(canaries, { next });
+    harness.put(next, { environment: 'production', integration: 'conformance' });
+    clouds.store.fail({ type: 'corrupt-checksum' });
+    const reads = harness.reads();
+    vi.advanceTimersByTime((SOFT_TTL_SECONDS + 1) * 1_000);
+    expect(await keys.getApiKey()).toBe(key);
+    await vi.waitFor(() => expect(eventsOf(audit.events, 'secret.invalid_payload')).toHaveLength(2), {
+      timeout: 5_000,
+      interval: 5,
+    });
+    expect(harness.reads()).toBe(reads + 1);
+    expect(await keys.getApiKey()).toBe(key);
+    expect(eventsOf(audit.events, 'secret.invalid_payload')[1]).toMatchObject({
+      reason: 'payload-checksum-mismatch',
+      critical: true,
+    });
+    // Once the payload arrives intact again, the new version is adopted on the next attempt.
+    clouds.store.clearFaults();
+    vi.advanceTimersByTime(61_000);
+    await keys.getApiKey();
+    await vi.waitFor(async () => expect(await keys.getApiKey()).toBe(next), { timeout: 5_000, interval: 10 });
+    expectNoLeaks(canaries, [...captured, audit.events, clouds.store.log]);
+  });
+
+  it('X5: reading `latest` in production warns once at start-up (secret.version_unpinned); a pinned version does not', () => {
+    const harness = gcpHarness();
+    const name = `projects/fake-project/secrets/${NAME}`;
+    gcpProvider(harness);
+    const unpinned = eventsOf(audit.events, 'secret.version_unpinned');
+    expect(unpinned).toEqual([
+      expect.objectContaining({
+        outcome: 'info',
+        reason: 'floating-version-in-production',
+        provider: 'gcp-secret-manager',
+        path: `${name}/versions/latest`,
+        versionAlias: 'latest',
+        recommendation: 'pin-version',
+        alert: true,
+      }),
+    ]);
+    // The warning is a start-up event, not a read: nothing was fetched yet.
+    expect(clouds.store.log).toEqual([]);
+    const client = { accessSecretVersion: async () => [{}] as [object] };
+    const explicit = gcpSecretManagerSource({ client, name, version: 'latest' });
+    expect(explicit.describe()).not.toHaveProperty('pinnedVersion');
+    providers.push(createKeyProvider({ source: explicit, integration: 'explicit-latest', audit }));
+    expect(eventsOf(audit.events, 'secret.version_unpinned')).toHaveLength(2);
+    const pinned = gcpSecretManagerSource({ client, name, version: '3' });
+    expect(pinned.describe()).toMatchObject({ pinnedVersion: '3' });
+    providers.push(createKeyProvider({ source: pinned, integration: 'pinned', audit }));
+    gcpProvider(harness, { environment: 'development', integration: 'dev' });
+    expect(eventsOf(audit.events, 'secret.version_unpinned')).toHaveLength(2);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   staticKeySource,
   type KeyProvider,
 } from '../../src/credentials/index';
+import { crc32c } from '../../src/credentials/crc32c';
 import type { SecretSource } from '../../src/credentials/types';
 import { anthropicKeyCanary, eventsOf, expectNoLeaks, rejectionOf } from './support';
 
@@ -186,6 +187,74 @@ describe('cloud secret sources (duck-typed vendor clients)', () => {
         (await failureOf(gcpSecretManagerSource({ client: failing as any, name: 'projects/p/secrets/a' }))).code,
       ).toBe(code);
     }
+  });
+
+  it('GCP: turns the SDK retry off per call, verifies dataCrc32c in every int64 form, never echoes the payload', async () => {
+    const good = crc32c(Buffer.from(key));
+    let checksum: unknown = String(good);
+    const calls: unknown[][] = [];
+    const client = {
+      accessSecretVersion: async (...args: unknown[]) => (
+        calls.push(args),
+        [{ name: 'projects/p/secrets/a/versions/4', payload: { data: Buffer.from(key), dataCrc32c: checksum } }] as [
+          any,
+        ]
+      ),
+    };
+    const source = gcpSecretManagerSource({ client, name: 'projects/p/secrets/a' });
+    for (const form of [String(good), good, BigInt(good), { toString: () => String(good) }, null, undefined]) {
+      checksum = form;
+      expect((await source.read()).key).toBe(key);
+    }
+    expect(calls[0]).toEqual([{ name: 'projects/p/secrets/a/versions/latest' }, { retry: null }]);
+    for (const [form, reason] of [
+      [String((good ^ 0x80) >>> 0), 'payload-checksum-mismatch'],
+      [good + 2 ** 32, 'payload-checksum-mismatch'],
+      ['not-a-number', 'payload-checksum-unreadable'],
+    ] as const) {
+      checksum = form;
+      const error = await failureOf(source);
+      expect(error.code).toBe(ErrorCode.CREDENTIAL_INVALID);
+      expect(error.details.reason).toBe(reason);
+    }
+  });
+
+  it('X2 delays: AWS retry-after header, Azure retry-after-ms / Retry-After (seconds or HTTP-date), GCP RetryInfo', async () => {
+    const aws = {
+      getSecretValue: async () =>
+        Promise.reject(vendorError('ThrottlingException', { $response: { headers: { 'retry-after': '12' } } })),
+    };
+    expect((await failureOf(awsSecretsManagerSource({ client: aws, secretId: 's' }))).details).toMatchObject({
+      reason: 'ThrottlingException',
+      retryAfterSeconds: 12,
+    });
+    const azureWith = (headers: Record<string, string>) => ({
+      getSecret: async () =>
+        Promise.reject(
+          vendorError('RestError', {
+            statusCode: 429,
+            code: 'Throttled',
+            response: { headers: { get: (name: string) => headers[name] } },
+          }),
+        ),
+    });
+    const azureDelay = async (headers: Record<string, string>) =>
+      (await failureOf(azureKeyVaultSource({ client: azureWith(headers), name: 'a' }))).details.retryAfterSeconds;
+    expect(await azureDelay({ 'retry-after': '9' })).toBe(9);
+    expect(await azureDelay({ 'retry-after-ms': '2500', 'retry-after': '9' })).toBe(2.5);
+    const date = new Date(Date.now() + 20_000).toUTCString();
+    expect(await azureDelay({ 'retry-after': date })).toBeGreaterThan(15);
+    expect(await azureDelay({ 'retry-after': 'soon' })).toBeUndefined();
+    expect(await azureDelay({ 'retry-after': '99999999' })).toBe(3_600);
+    const gcp = {
+      accessSecretVersion: async () =>
+        Promise.reject(
+          vendorError('Error', { code: 8, statusDetails: [{ retryDelay: { seconds: '7', nanos: 500_000_000 } }] }),
+        ),
+    };
+    expect(
+      (await failureOf(gcpSecretManagerSource({ client: gcp as any, name: 'projects/p/secrets/a' }))).details,
+    ).toMatchObject({ reason: 'RESOURCE_EXHAUSTED', retryAfterSeconds: 7.5 });
   });
 
   it('a cloud source behind createKeyProvider: denial fails closed, throttling serves stale', async () => {

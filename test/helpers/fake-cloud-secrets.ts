@@ -36,10 +36,17 @@ export interface CloudLogEntry {
   status: number;
 }
 
+/**
+ * Faults the three servers apply to every request until cleared. `throttle` answers each vendor's real
+ * throttling response: AWS `ThrottlingException` (HTTP 400, JSON 1.1, no delay hint), Azure 429 `Throttled`
+ * with `Retry-After`, GCP 429 `RESOURCE_EXHAUSTED` with a `google.rpc.RetryInfo` detail when
+ * `retryAfterSeconds` is set. `corrupt-checksum` (GCP only) sends a `dataCrc32c` that does not match the payload.
+ */
 export type CloudFault =
   | { type: 'throttle'; retryAfterSeconds?: number }
   | { type: 'unavailable' }
   | { type: 'denied' }
+  | { type: 'corrupt-checksum' }
   | { type: 'latency'; ms: number };
 
 interface Version {
@@ -243,7 +250,7 @@ export class FakeCloudServer {
 async function applyFaults(store: CloudSecretStore): Promise<CloudFault | undefined> {
   for (const fault of store.faults()) {
     if (fault.type === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.ms));
-    else return fault;
+    else if (fault.type !== 'corrupt-checksum') return fault;
   }
   return undefined;
 }
@@ -425,8 +432,14 @@ const GCP_STATUS: Record<number, string> = {
   503: 'UNAVAILABLE',
 };
 
-function gcpError(status: number, message: string, entry: Reply['entry']): Reply {
-  return { status, body: { error: { code: status, message, status: GCP_STATUS[status] ?? 'UNKNOWN' } }, entry };
+function gcpError(status: number, message: string, entry: Reply['entry'], details?: unknown[]): Reply {
+  return {
+    status,
+    body: {
+      error: { code: status, message, status: GCP_STATUS[status] ?? 'UNKNOWN', ...(details ? { details } : {}) },
+    },
+    entry,
+  };
 }
 
 function gcpHandler(store: CloudSecretStore, validTokens: Set<string>): Handler {
@@ -446,7 +459,15 @@ function gcpHandler(store: CloudSecretStore, validTokens: Set<string>): Handler 
       return gcpError(401, 'Request had invalid authentication credentials.', entry);
     if (request.method !== 'GET' || (!access && !secretPath)) return gcpError(404, 'unknown method', entry);
     const fault = await applyFaults(store);
-    if (fault?.type === 'throttle') return gcpError(429, 'Quota exceeded for quota metric.', entry);
+    if (fault?.type === 'throttle')
+      return gcpError(
+        429,
+        "Quota exceeded for quota metric 'Access requests' and limit 'Access requests per minute per project'.",
+        entry,
+        fault.retryAfterSeconds === undefined
+          ? undefined
+          : [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${fault.retryAfterSeconds}s` }],
+      );
     if (fault?.type === 'unavailable') return gcpError(503, 'The service is currently unavailable.', entry);
     if (fault?.type === 'denied')
       return gcpError(403, `Permission 'secretmanager.versions.access' denied for resource '${name}'.`, entry);
@@ -478,7 +499,13 @@ function gcpHandler(store: CloudSecretStore, validTokens: Set<string>): Handler 
       status: 200,
       body: {
         name: `projects/${project}/secrets/${name}/versions/${resolved.version.id}`,
-        payload: { data: data.toString('base64'), dataCrc32c: String(crc32c(data)) },
+        payload: {
+          data: data.toString('base64'),
+          // A corrupted checksum flips one bit, as a damaged payload or a tampering proxy would produce.
+          dataCrc32c: String(
+            store.faults().some((fault) => fault.type === 'corrupt-checksum') ? (crc32c(data) ^ 1) >>> 0 : crc32c(data),
+          ),
+        },
       },
       entry,
     };
