@@ -1,6 +1,7 @@
 // Google Secret Manager: the secret projects/<project>/secrets/anthropic-prod holds the key; its labels carry
-// environment=production and integration=support-bot. Pin a version in production (Google's advice); `latest`
-// is the default here. The SDK is an optional peer dependency:
+// environment=production and integration=support-bot. Pin a version in production (Google's advice): set
+// GCP_SECRET_VERSION; with the default `latest` the provider writes a `secret.version_unpinned` audit event at
+// start-up. The payload's CRC32C is verified on every read. The SDK is an optional peer dependency:
 //   npm install @google-cloud/secret-manager
 // Needs: GCP_PROJECT and Application Default Credentials.
 //   npx tsx examples/credentials/gcp.ts
