@@ -505,7 +505,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'labelled-token',
     type: 'API_KEY',
-    prefilter: '(?i:api|key|token|secret|credential|auth|pat|srt|sig)',
+    prefilter: '(?i:(?:key|token|secret|credential|api|auth|pat|srt|sig|signature)s?\\b)',
     source:
       '(?i:\\b[a-z0-9_.-]{0,24}(?:api[_-]?key|apikey|access[_-]?token|auth[_-]?token|secret[_-]?key|client[_-]?secret|private[_-]?token|token|secret|key|credential|api|auth|pat|srt|sig|signature)s?\\b)' +
       LABEL_GAP +
@@ -518,7 +518,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'high-entropy-assignment',
     type: 'API_KEY',
-    prefilter: '[=:(,]\\s{0,3}["\'`]',
+    prefilter: '(?:[=:(,]|=>)\\s{0,3}["\'`][A-Za-z0-9+/_~-]{32}',
     // An unlabelled quoted value that can only be machine-generated: 32+ characters, mixed case and
     // digits, at least 4.3 bits of entropy per character (hex digests and identifiers never pass).
     source: '(?:[=:(,]|=>)\\s{0,3}["\'`]([A-Za-z0-9+/_~-]{32,200}={0,2})["\'`]',
@@ -540,7 +540,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'credit-card',
     type: 'CREDIT_CARD',
-    prefilter: '\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d',
+    prefilter: '\\d(?:[ -]?\\d){11}',
     source: '\\b\\d(?:[ -]?\\d){11,18}\\b',
     priority: 60,
     confidence: 0.95,
@@ -549,7 +549,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'iban',
     type: 'IBAN',
-    prefilter: '[A-Za-z]{2}\\d{2}[ -]?[A-Za-z0-9]{4}',
+    prefilter: '\\b[A-Za-z]{2}\\d{2}[ -]?[A-Za-z0-9]{4}[ -]?[A-Za-z0-9]{4}',
     source: '\\b[A-Za-z]{2}\\d{2}(?:[ -]?[A-Za-z0-9]{4}){2,7}(?:[ -]?[A-Za-z0-9]{1,4})?\\b',
     priority: 58,
     confidence: 0.97,
@@ -593,7 +593,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'ipv6',
     type: 'IP_ADDRESS',
-    prefilter: '[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:',
+    prefilter: '::|[0-9A-Fa-f]:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:',
     source:
       '\\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\\b|\\b(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,5})?\\b',
     priority: 50,
@@ -612,7 +612,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'phone-international',
     type: 'PHONE',
-    prefilter: '(?:\\+|00)\\d',
+    prefilter: '(?:\\+|\\b00)\\d',
     source: '(?:\\+|\\b00)\\d{1,3}(?: ?\\(0\\))?(?:[ .-]?\\(?\\d{1,5}\\)?){1,5}\\b',
     priority: 44,
     confidence: 0.75,
@@ -621,7 +621,6 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'phone-trunk',
     type: 'PHONE',
-    prefilter: '0\\d{1,4}[ .-]\\d{2}',
     source: '\\b0\\d{1,4}(?:[ .-]\\d{2,4}){2,4}\\b',
     priority: 43,
     confidence: 0.6,
@@ -630,7 +629,6 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'phone-labelled',
     type: 'PHONE',
-    prefilter: '(?i:phone|tel|mobile|cell|fax|desk|whatsapp|sms|call|ring|reach|text|contact)',
     source:
       '(?i:\\b(?:phone|tel|telephone|mobile|cell|fax|desk|whatsapp|sms|(?:call|ring|reach|text|contact) (?:me|us)(?: (?:on|at))?|(?:phone|mobile|cell|contact|telephone) (?:number|no\\.?))\\b\\.?)' +
       LABEL_GAP +
