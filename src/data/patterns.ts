@@ -585,10 +585,13 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'ipv4',
     type: 'IP_ADDRESS',
     prefilter: '\\d\\.\\d{1,3}\\.\\d{1,3}\\.\\d',
-    source: '\\b(?:\\d{1,3}\\.){3}\\d{1,3}\\b',
+    // A dotted quad inside a longer run of dotted numbers ("03.93.92.16.85", a phone number; a
+    // version "1.2.3.4.5") is not an address: the extra group is matched only to reject it.
+    source: '(?:\\b\\d{1,4}\\.)?\\b((?:\\d{1,3}\\.){3}\\d{1,3})\\b(?:\\.\\d)?',
     priority: 50,
     confidence: 0.85,
     accept: whole(isIpv4Valid),
+    acceptMatch: (match, value) => match === value,
   },
   {
     id: 'ipv6',
@@ -630,11 +633,21 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'phone-labelled',
     type: 'PHONE',
     source:
-      '(?i:\\b(?:phone|tel|telephone|mobile|cell|fax|desk|whatsapp|sms|(?:call|ring|reach|text|contact) (?:me|us)(?: (?:on|at))?|(?:phone|mobile|cell|contact|telephone) (?:number|no\\.?))\\b\\.?)' +
+      '(?i:\\b(?:phone|tel|telephone|mobile|cell|fax|desk|whatsapp|sms|(?:call|ring|reach|text|contact) (?:me|us)(?: (?:on|at))?|(?:phone|mobile|cell|contact|telephone) (?:number|no\\.?)|answering at|messages to)\\b\\.?)' +
       LABEL_GAP +
       '(\\+?\\(?\\d[\\d ().-]{5,18}\\d)',
     priority: 44,
     confidence: 0.75,
+    accept: whole(isPhoneValid),
+  },
+  {
+    id: 'phone-line-type',
+    type: 'PHONE',
+    prefilter: '(?i:office|fax|mobile|cell|home|work|direct)',
+    // A number followed by the kind of line it is: "416 60 039 office", "3660170548-Fax".
+    source: '(\\+?\\(?\\b\\d[\\d ().-]{5,18}\\d)\\s{0,2}[-(]?\\s{0,2}(?i:office|fax|mobile|cell|home|work|direct)\\b',
+    priority: 44,
+    confidence: 0.7,
     accept: whole(isPhoneValid),
   },
   {

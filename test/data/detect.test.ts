@@ -110,6 +110,9 @@ describe('detectSensitiveData per type', () => {
     ['PASSWORD', 'curl -u "admin:dG9rZW4g" https://h.example', 'dG9rZW4g'],
     ['PASSWORD', 'ConvertTo-SecureString -String "dsjUE#$gds8s" -AsPlainText -Force', 'dsjUE#$gds8s'],
     ['PASSWORD', 'smtps://me@example.com:FnD83JZs@smtp.example.com:465', 'FnD83JZs'],
+    ['PHONE', 'APO AA 61487\n416 60 039 office\n', '416 60 039'],
+    ['PHONE', "They're not answering at 71-33-52-22", '71-33-52-22'],
+    ['PHONE', 'Mobile: 03.93.92.16.85', '03.93.92.16.85'],
   ];
   it.each(more)('%s: finds %j', (type, text, value) => {
     expect(found(text)).toContainEqual([type, value]);
@@ -147,6 +150,7 @@ describe('detectSensitiveData per type', () => {
     ['IBAN', 'GB82 WEST 1234 5698 7654 33 (bad mod-97)'],
     ['US_SSN', 'ids 000-12-3456 666-12-3456 912-12-3456 123-00-4567 123-45-0000'],
     ['IP_ADDRESS', 'version 300.1.2.3 and 1.2.3'],
+    ['IP_ADDRESS', 'call me on 01.84.17.61.18 or build 1.2.3.4.5'],
     ['AWS_ACCESS_KEY', 'AKIAIOSFODNN7EXAMPL is too short'],
     ['JWT', 'eyJhbGciOiJIUzI1NiJ9 alone'],
     ['DATE_OF_BIRTH', 'the meeting is on 03/14/1987'],

@@ -1,0 +1,16 @@
+/** Types for the seeded corpus generator that the redaction benchmarks and tests share. */
+export interface PlantedValue {
+  readonly type: string;
+  readonly start: number;
+  readonly end: number;
+  readonly value: string;
+}
+
+export interface Corpus {
+  readonly text: string;
+  readonly planted: PlantedValue[];
+  readonly size: number;
+  readonly seed: string;
+}
+
+export function generateCorpus(options: { size: number; seed?: string; plant?: boolean }): Corpus;
