@@ -44,7 +44,7 @@ export class MemoryAuditSink implements AuditSink {
   }
 
   write(event: AuditEvent): void {
-    const record = Object.freeze({ ...event });
+    const record: AuditEvent = Object.freeze(copyFields({} as AuditEvent, event));
     if (this.#ring.length < this.#limit) {
       this.#ring.push(record);
       return;
@@ -67,7 +67,17 @@ export class MemoryAuditSink implements AuditSink {
 
 /** Builds an event with `time` filled in. */
 export function auditEvent(fields: Omit<AuditEvent, 'time'>): AuditEvent {
-  return { time: new Date().toISOString(), ...fields } as AuditEvent;
+  return copyFields({ time: new Date().toISOString() }, fields) as AuditEvent;
+}
+
+/**
+ * `{ ...target, ...source }` for plain records: V8 11 spreads objects of varying shapes ~20x
+ * slower than `Object.assign`. An own `__proto__` key (JSON-parsed input) takes the spread, where
+ * it stays a key instead of setting the prototype.
+ */
+function copyFields<T extends object>(target: T, source: object): T {
+  if (Object.hasOwn(source, '__proto__')) return { ...target, ...source };
+  return Object.assign(target, source);
 }
 
 /**

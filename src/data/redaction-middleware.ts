@@ -50,15 +50,16 @@ class Tally {
     let dataClass: DataClass | undefined;
     for (const type of this.types)
       dataClass = maxClass(dataClass, (DEFAULT_TYPE_LABELS[type] ?? UNMAPPED_TYPE_LABEL).class);
-    ctx.decide({
+    const decision: Parameters<MiddlewareContext['decide']>[0] & { dataClass?: DataClass } = {
       phase,
       action: this.count > 0 ? 'redact' : 'allow',
       reason: this.count > 0 ? 'sensitive-data-redacted' : 'none-found',
       count: this.count,
       rules: [...this.types].sort(),
-      // The class of what the call carried (before redaction), so records follow its retention.
-      ...(dataClass ? { dataClass } : undefined),
-    });
+    };
+    // The class of what the call carried (before redaction), so records follow its retention.
+    if (dataClass) decision.dataClass = dataClass;
+    ctx.decide(decision);
   }
 }
 

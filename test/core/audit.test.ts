@@ -30,4 +30,16 @@ describe('MemoryAuditSink', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(errors).toHaveLength(2);
   });
+
+  it('copies fields as data: an own __proto__ key from parsed JSON stays a key and sets no prototype', () => {
+    const fields = JSON.parse('{"type":"test","outcome":"info","reason":"x","__proto__":{"polluted":true}}');
+    const sink = new MemoryAuditSink();
+    sink.write(auditEvent(fields));
+    const [record] = sink.events;
+    expect(Object.getPrototypeOf(record)).toBe(Object.prototype);
+    expect(Object.hasOwn(record!, '__proto__')).toBe(true);
+    expect((record as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(record).toMatchObject({ type: 'test', reason: 'x' });
+    expect(typeof record!.time).toBe('string');
+  });
 });

@@ -94,4 +94,95 @@ describe('the SSE transform', () => {
     const error = await run([new TextEncoder().encode(wire)]).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'SCC_STREAM_ABORTED' });
   });
+
+  it('forwards a stream no transformer changes unchanged, byte for byte', async () => {
+    const wire = event('ping', { type: 'ping' }) + event('message_stop', { type: 'message_stop' });
+    expect(await run([new TextEncoder().encode(wire.slice(0, 9)), new TextEncoder().encode(wire.slice(9))])).toBe(wire);
+  });
+
+  it('processes a last event that lacks its blank line', async () => {
+    const wire = WIRE.slice(0, -2);
+    expect(await run([new TextEncoder().encode(wire)])).toContain('"text":"WÖRLD"');
+  });
+
+  it('turns an upstream failure into SCC_STREAM_ABORTED, aborts the transformers and releases nothing held', async () => {
+    const aborted: string[] = [];
+    const holder: SecureMiddleware = {
+      name: 'holder',
+      createStreamTransformer: () => ({
+        transform(item, emit) {
+          if (item.type !== 'content_block_delta') emit(item);
+        },
+        abort: () => void aborted.push('holder'),
+      }),
+    };
+    const audit = new MemoryAuditSink();
+    const pipeline = new Pipeline({
+      middleware: [holder],
+      environment: 'test',
+      integration: undefined,
+      audit,
+      tracer: trace.getTracer('test'),
+    });
+    const current = pipeline.begin('messages.create', true, undefined);
+    const bytes = new TextEncoder().encode(WIRE);
+    let sent = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent) controller.error(new TypeError('terminated'));
+        else controller.enqueue(bytes.slice(0, 300));
+        sent = true;
+      },
+    });
+    const reader = transformSseBody(body, current, current.createStreamTransformers()).getReader();
+    let text = '';
+    const error = await (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return undefined;
+        text += new TextDecoder().decode(value);
+      }
+    })().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'SCC_STREAM_ABORTED', source: 'http-layer' });
+    expect(text).not.toContain('héllo');
+    expect(aborted).toEqual(['holder']);
+    expect(audit.events.at(-1)).toMatchObject({ type: 'call.blocked', reason: 'SCC_STREAM_ABORTED' });
+  });
+
+  it('on a consumer cancel, aborts the transformers, cancels the upstream and ends the call once', async () => {
+    const aborted: string[] = [];
+    const holder: SecureMiddleware = {
+      name: 'holder',
+      createStreamTransformer: () => ({
+        transform: (item, emit) => emit(item),
+        abort: () => void aborted.push('holder'),
+      }),
+    };
+    const audit = new MemoryAuditSink();
+    const pipeline = new Pipeline({
+      middleware: [holder],
+      environment: 'test',
+      integration: undefined,
+      audit,
+      tracer: trace.getTracer('test'),
+    });
+    const current = pipeline.begin('messages.create', true, undefined);
+    let cancelled: unknown = 'not cancelled';
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(new TextEncoder().encode(event('ping', { type: 'ping' })));
+      },
+      cancel(reason) {
+        cancelled = reason;
+      },
+    });
+    const reader = transformSseBody(body, current, current.createStreamTransformers()).getReader();
+    expect((await reader.read()).done).toBe(false);
+    await reader.cancel();
+    expect(cancelled).toBeUndefined();
+    expect(aborted).toEqual(['holder']);
+    expect(audit.events.filter((record) => record.type.startsWith('call.'))).toEqual([
+      expect.objectContaining({ type: 'call.completed', outcome: 'success' }),
+    ]);
+  });
 });
