@@ -103,6 +103,9 @@ const STREET_WORD_SUFFIXES =
 const STREET_PREFIXES =
   'Via|Viale|Piazza|Corso|Largo|Rue|Avenue|Calle|Avenida|Plaza|Paseo|Rua|Travessa|Chemin|Place|Boulevard|Ulica|ul\\.|Plac|Aleja|Odos|Οδός|Πλατεία';
 
+const COUNTRIES =
+  'United States|United Kingdom|Canada|Mexico|Brazil|Argentina|Chile|Colombia|Peru|Germany|France|Italy|Spain|Portugal|Netherlands|Belgium|Luxembourg|Switzerland|Austria|Denmark|Sweden|Norway|Finland|Iceland|Ireland|Poland|Czech Republic|Czechia|Slovakia|Hungary|Romania|Bulgaria|Greece|Cyprus|Croatia|Slovenia|Serbia|Estonia|Latvia|Lithuania|Ukraine|Turkey|Israel|Egypt|Morocco|Tunisia|South Africa|Nigeria|Kenya|India|Pakistan|China|Japan|South Korea|Taiwan|Singapore|Malaysia|Indonesia|Philippines|Thailand|Vietnam|Australia|New Zealand|Greenland';
+
 const DATE =
   '(?:\\d{1,2}[/.-]\\d{1,2}[/.-](?:19|20)?\\d{2}|(?:19|20)\\d{2}[/.-]\\d{1,2}[/.-]\\d{1,2}|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\\.? {1,2}\\d{1,2}(?:st|nd|rd|th)?,? {1,2}(?:19|20)\\d{2}|\\d{1,2}(?:st|nd|rd|th)? {1,2}(?:of {1,2})?(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\\.?,? {1,2}(?:19|20)\\d{2})';
 
@@ -729,6 +732,25 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'address-labelled-number',
     type: 'ADDRESS',
     source: `(?:\\b(?:${capitalizedFirst(['lives at', 'live at', 'living at', 'resides at', 'address:', 'address is', 'located at', 'office is at', 'sent to', 'ship to', 'deliver to', 'drops you off at', 'moved to', 'return to'])}) {1,2})(\\d{1,6})\\b`,
+    priority: 28,
+    confidence: 0.5,
+  },
+  {
+    id: 'address-street-after-preposition',
+    type: 'ADDRESS',
+    // "enter on Hoge Wei 32", "the station is on Peter Zuidhove 188": a location preposition, one to
+    // four capitalized words and a house number. Priority over a person pair: a name with a house
+    // number after a location preposition is a street named after someone.
+    source: `\\b(?:on|at|to|in|from|near)\\s{1,2}(${UPPER}(?:${LETTER}|['.-]){1,20}(?: {1,2}(?:${UPPER}(?:${LETTER}|['.-]){1,20}|and|e|de|del|di|van|von|der|la|le)){0,4} {1,2}\\d{1,5}[A-Za-z]?)\\b`,
+    priority: 30,
+    confidence: 0.5,
+    accept: (value) => (hasNoEnglishFunctionWord(value.replace(/ and /g, ' ')) ? value.length : 0),
+  },
+  {
+    id: 'address-country-postcode',
+    type: 'ADDRESS',
+    // The last line of an international address block: a country, then its postal code.
+    source: `\\b(?:${COUNTRIES}) {1,2}(\\d{4,6}|[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2})\\b`,
     priority: 28,
     confidence: 0.5,
   },

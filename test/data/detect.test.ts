@@ -113,6 +113,8 @@ describe('detectSensitiveData per type', () => {
     ['PHONE', 'APO AA 61487\n416 60 039 office\n', '416 60 039'],
     ['PHONE', "They're not answering at 71-33-52-22", '71-33-52-22'],
     ['PHONE', 'Mobile: 03.93.92.16.85', '03.93.92.16.85'],
+    ['ADDRESS', 'Pedestrians must enter on Hoge Wei 32 St. first', 'Hoge Wei 32'],
+    ['ADDRESS', 'Suite 464\n OULU\n\n Finland 80896', '80896'],
   ];
   it.each(more)('%s: finds %j', (type, text, value) => {
     expect(found(text)).toContainEqual([type, value]);
