@@ -17,6 +17,10 @@ export interface BlockStreamHandlers {
    * `content_block_stop`; it is then sent as one `input_json_delta`. Without it, fragments pass through.
    */
   closeJson?(json: string, index: number): string;
+  /** A block other than text starts (`tool_use`, `thinking`, …); throw to refuse the reply before it goes out. */
+  openBlock?(block: { readonly type: string; readonly [key: string]: unknown }, index: number): void;
+  /** A block stopped: its rest was released and its JSON rewritten; `content_block_stop` goes out next. */
+  closeBlock?(index: number): void;
   /** Once, at `message_stop` or at the end of the stream, whichever comes first. */
   finish?(): void;
 }
@@ -28,6 +32,8 @@ type BlockState = { kind: 'text'; stream: TextBlockStream } | { kind: 'json'; pa
  * structure intact: text deltas go through the block's processor (an empty release emits
  * nothing), the held rest goes out as one last `text_delta` before `content_block_stop`, tool
  * input is held and rewritten whole. Blocks that never stop (a cut stream) release nothing.
+ * An event whose text the processor releases unchanged is emitted as is, so the SSE layer
+ * forwards its bytes without re-serializing it.
  */
 export function blockStreamTransformer(handlers: BlockStreamHandlers): StreamEventTransformer {
   const blocks = new Map<number, BlockState>();
@@ -52,10 +58,14 @@ export function blockStreamTransformer(handlers: BlockStreamHandlers): StreamEve
         case 'content_block_start': {
           const block = event.content_block as { type: string; text?: unknown };
           if (block.type === 'text') {
-            const released = textOf(event.index).push(typeof block.text === 'string' ? block.text : '');
-            emit({ ...event, content_block: { ...event.content_block, text: released } } as StreamEvent);
+            const stream = textOf(event.index);
+            const text = typeof block.text === 'string' ? block.text : '';
+            const released = text.length === 0 ? '' : stream.push(text);
+            if (released === block.text) emit(event);
+            else emit({ ...event, content_block: { ...event.content_block, text: released } } as StreamEvent);
             return;
           }
+          handlers.openBlock?.(block, event.index);
           if (holdsJson && (block.type === 'tool_use' || block.type === 'server_tool_use')) {
             blocks.set(event.index, { kind: 'json', parts: [] });
           }
@@ -66,7 +76,9 @@ export function blockStreamTransformer(handlers: BlockStreamHandlers): StreamEve
           const delta = event.delta as { type: string; text?: unknown; partial_json?: unknown };
           if (delta.type === 'text_delta' && typeof delta.text === 'string') {
             const released = textOf(event.index).push(delta.text);
-            if (released.length > 0) emit({ ...event, delta: { ...event.delta, text: released } } as StreamEvent);
+            if (released.length === 0) return;
+            if (released === delta.text) emit(event);
+            else emit({ ...event, delta: { ...event.delta, text: released } } as StreamEvent);
             return;
           }
           if (holdsJson && delta.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
@@ -98,6 +110,7 @@ export function blockStreamTransformer(handlers: BlockStreamHandlers): StreamEve
               delta: { type: 'input_json_delta', partial_json: json },
             } as StreamEvent);
           }
+          handlers.closeBlock?.(event.index);
           emit(event);
           return;
         }

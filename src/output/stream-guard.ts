@@ -1,5 +1,6 @@
 import type { SecureClaudeError } from '../core/errors';
-import type { StreamEvent, StreamEventTransformer } from '../core/middleware';
+import { blockStreamTransformer } from '../core/block-stream';
+import type { StreamEventTransformer } from '../core/middleware';
 import type { Redactor } from '../data/redact';
 import { createStreamRedactor, type StreamRedactor } from '../data/stream-redactor';
 import type { ExpectedFormat } from './expected-format';
@@ -40,9 +41,6 @@ export interface StreamGuardHooks {
  * (`too-large`) and the log and review item are truncated anyway.
  */
 const MAX_KEPT_CHARACTERS = Math.max(MAX_REVIEW_OUTPUT_CHARACTERS * 4, 1024 * 1024);
-
-type BlockState =
-  { kind: 'text'; stream: StreamRedactor } | { kind: 'json'; name: string; parts: string[] } | { kind: 'other' };
 
 /** Appends to a bounded buffer, remembering the full length and where the non-blank text starts and ends. */
 class Kept {
@@ -87,10 +85,14 @@ class Kept {
  * redactors (hold-back at most 256 characters), buffers tool-input JSON per block, checks every
  * prefix against what can still conform, and checks the whole reply at `message_delta`, before
  * the stop reason or `message_stop` is released. On failure it throws, so nothing held is
- * released and the SDK's stream raises the error.
+ * released and the SDK's stream raises the error. The per-block event handling is the shared
+ * {@link blockStreamTransformer}; this adds the checks around it.
  */
 export function createGuardTransformer(hooks: StreamGuardHooks): StreamEventTransformer & { abort(): void } {
-  const blocks = new Map<number, BlockState>();
+  /** Text blocks started and not yet stopped: their findings count even if the stream is cut. */
+  const open = new Set<StreamRedactor>();
+  /** Names of `tool_use` blocks started and not yet stopped. */
+  const toolNames = new Map<number, string>();
   const original = new Kept();
   const delivered = new Kept();
   const tools: Array<{ name: string; input: unknown }> = [];
@@ -105,7 +107,7 @@ export function createGuardTransformer(hooks: StreamGuardHooks): StreamEventTran
   const decideOnce = () => {
     if (decided) return;
     decided = true;
-    for (const state of blocks.values()) if (state.kind === 'text') tally(state.stream);
+    for (const stream of open) tally(stream);
     hooks.decideFilter(count, types);
   };
   const tally = (stream: StreamRedactor) => {
@@ -133,127 +135,86 @@ export function createGuardTransformer(hooks: StreamGuardHooks): StreamEventTran
       if (reasons.length > 0) failNow(reasons, 'expected-format');
     }
   };
-  const pushText = (index: number, text: string, state: BlockState | undefined): string => {
-    let stream = state?.kind === 'text' ? state.stream : undefined;
-    if (stream === undefined) {
-      stream = createStreamRedactor({ redactor: hooks.redactor });
-      blocks.set(index, { kind: 'text', stream });
-    }
-    hasText = true;
-    original.add(text);
-    checkPrefix();
-    const released = stream.push(text);
-    delivered.add(released);
-    return released;
+  const check = () => {
+    const { reasons, source } = hooks.checkComplete(original.text(), hasText, stopReason, tools);
+    if (reasons.length > 0) failNow(reasons, source);
+    validated = true;
+    hooks.validDecision();
   };
+
+  const blocks = blockStreamTransformer({
+    openText() {
+      const stream = createStreamRedactor({ redactor: hooks.redactor });
+      open.add(stream);
+      return {
+        push(text) {
+          hasText = true;
+          original.add(text);
+          checkPrefix();
+          const released = stream.push(text);
+          delivered.add(released);
+          return released;
+        },
+        end() {
+          const rest = stream.end();
+          open.delete(stream);
+          tally(stream);
+          delivered.add(rest);
+          return rest;
+        },
+      };
+    },
+    openBlock(block, index) {
+      if (block.type !== 'tool_use') return;
+      const name = typeof block['name'] === 'string' ? block['name'] : '';
+      if (hooks.toolAllowlist && !hooks.toolAllowlist.isAllowed(hooks.integration, name)) {
+        failNow([{ code: 'tool-not-allowed' }], 'tool-allowlist');
+      }
+      toolNames.set(index, name);
+    },
+    closeJson(json, index) {
+      const { text, input } = redactJson(json, hooks.redactor, (found) => {
+        count += found.length;
+        for (const finding of found) types.add(finding.type);
+      });
+      const name = toolNames.get(index);
+      toolNames.delete(index);
+      if (name) tools.push({ name, input });
+      return text;
+    },
+    closeBlock(index) {
+      // A tool call without input deltas still counts, with an empty input.
+      const name = toolNames.get(index);
+      toolNames.delete(index);
+      if (name) tools.push({ name, input: {} });
+    },
+  });
 
   return {
     transform(event, emit) {
       if (done) return;
       switch (event.type) {
-        case 'content_block_start': {
-          const block = event.content_block as { type: string; text?: unknown; name?: unknown };
-          if (block.type === 'text') {
-            blocks.set(event.index, { kind: 'text', stream: createStreamRedactor({ redactor: hooks.redactor }) });
-            if (typeof block.text === 'string' && block.text.length > 0) {
-              const released = pushText(event.index, block.text, blocks.get(event.index));
-              emit({ ...event, content_block: { ...event.content_block, text: released } } as StreamEvent);
-              return;
-            }
-          } else if (block.type === 'tool_use' || block.type === 'server_tool_use') {
-            const name = typeof block.name === 'string' ? block.name : '';
-            if (
-              block.type === 'tool_use' &&
-              hooks.toolAllowlist &&
-              !hooks.toolAllowlist.isAllowed(hooks.integration, name)
-            ) {
-              failNow([{ code: 'tool-not-allowed' }], 'tool-allowlist');
-            }
-            blocks.set(event.index, { kind: 'json', name: block.type === 'tool_use' ? name : '', parts: [] });
-          } else {
-            blocks.set(event.index, { kind: 'other' });
-          }
-          emit(event);
-          return;
-        }
-        case 'content_block_delta': {
-          const state = blocks.get(event.index);
-          const delta = event.delta as { type: string; text?: unknown; partial_json?: unknown };
-          if (delta.type === 'text_delta' && typeof delta.text === 'string') {
-            const released = pushText(event.index, delta.text, state);
-            if (released.length > 0) emit({ ...event, delta: { ...event.delta, text: released } } as StreamEvent);
-            return;
-          }
-          if (delta.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
-            if (state?.kind === 'json') state.parts.push(delta.partial_json);
-            else blocks.set(event.index, { kind: 'json', name: '', parts: [delta.partial_json] });
-            return;
-          }
-          emit(event);
-          return;
-        }
-        case 'content_block_stop': {
-          const state = blocks.get(event.index);
-          blocks.delete(event.index);
-          if (state?.kind === 'text') {
-            const rest = state.stream.end();
-            tally(state.stream);
-            delivered.add(rest);
-            if (rest.length > 0) {
-              emit({
-                type: 'content_block_delta',
-                index: event.index,
-                delta: { type: 'text_delta', text: rest },
-              } as StreamEvent);
-            }
-          } else if (state?.kind === 'json' && state.parts.length > 0) {
-            const json = state.parts.join('');
-            const { text, input } = redactJson(json, hooks.redactor, (found) => {
-              count += found.length;
-              for (const finding of found) types.add(finding.type);
-            });
-            if (state.name) tools.push({ name: state.name, input });
-            emit({
-              type: 'content_block_delta',
-              index: event.index,
-              delta: { type: 'input_json_delta', partial_json: text },
-            } as StreamEvent);
-          } else if (state?.kind === 'json' && state.name) {
-            tools.push({ name: state.name, input: {} });
-          }
-          emit(event);
-          return;
-        }
-        case 'message_delta': {
+        case 'message_delta':
           stopReason = (event.delta as { stop_reason?: string | null }).stop_reason;
           decideOnce();
-          const { reasons, source } = hooks.checkComplete(original.text(), hasText, stopReason, tools);
-          if (reasons.length > 0) failNow(reasons, source);
-          validated = true;
-          hooks.validDecision();
+          check();
           emit(event);
           return;
-        }
-        case 'message_stop': {
+        case 'message_stop':
           decideOnce();
-          if (!validated) {
-            const { reasons, source } = hooks.checkComplete(original.text(), hasText, stopReason, tools);
-            if (reasons.length > 0) failNow(reasons, source);
-            validated = true;
-            hooks.validDecision();
-          }
+          if (!validated) check();
           done = true;
           hooks.delivered(delivered.text(), stopReason);
           emit(event);
           return;
-        }
         default:
-          emit(event);
+          blocks.transform(event, emit);
       }
     },
     flush() {
       if (done) return;
       // The upstream ended without message_stop: a cut reply. Held text is dropped, never released.
+      blocks.abort?.();
       decideOnce();
       const { reasons, source } = hooks.checkComplete(original.text(), hasText, undefined, tools);
       if (reasons.length > 0) failNow(reasons, source);
@@ -263,6 +224,7 @@ export function createGuardTransformer(hooks: StreamGuardHooks): StreamEventTran
     abort() {
       if (done) return;
       done = true;
+      blocks.abort?.();
       decideOnce();
       hooks.aborted(delivered.text());
     },
