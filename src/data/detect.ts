@@ -1,14 +1,7 @@
 import { ConfigError } from '../core/errors';
 import { BUILT_IN_PATTERNS } from './patterns';
 import { compilePattern, compileSet, utf16Length, type LinearPattern, type PatternSet } from './re2';
-import {
-  HEURISTIC_TYPES,
-  SENSITIVE_TYPES,
-  type CustomDetector,
-  type DetectOptions,
-  type Finding,
-  type SensitiveType,
-} from './types';
+import { SENSITIVE_TYPES, type CustomDetector, type DetectOptions, type Finding, type SensitiveType } from './types';
 
 /** How far before a custom detector's match its context words are looked for. */
 export const CONTEXT_WINDOW_CHARACTERS = 48;
@@ -97,9 +90,9 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
       acceptMatch: definition.acceptMatch,
       placeholder: options.ignorePlaceholders === true ? definition.placeholder : undefined,
     };
-    // Name and address heuristics match some capitalized word in almost any prose, so a prefilter
-    // would not skip them; keeping them out of the set also keeps its automaton small.
-    if (HEURISTIC_TYPES.includes(definition.type)) alwaysRun.push(rule);
+    // Capitalized pairs and common names match in almost any prose: a set entry would never skip
+    // them, so they scan every text. Every other rule, heuristics included, waits for its prefilter.
+    if (definition.alwaysRun === true) alwaysRun.push(rule);
     else {
       rules.push(rule);
       sources.push(definition.prefilter ?? definition.source);

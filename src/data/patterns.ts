@@ -29,6 +29,11 @@ export interface PatternDefinition {
    * wide bounded repetitions need one: in a set they multiply RE2's DFA states past its cache.
    */
   readonly prefilter?: string;
+  /**
+   * Scan every text without asking the prefilter set: for rules that match in almost any prose
+   * (capitalized pairs, common names), where a set entry would only cost time.
+   */
+  readonly alwaysRun?: boolean;
   /** Higher wins when findings overlap; ties go to the longer finding. */
   readonly priority: number;
   readonly confidence: number;
@@ -680,6 +685,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'street-address',
     type: 'ADDRESS',
+    prefilter: `\\d[A-Za-z]? [^\\n]*\\b(?:${STREET_SUFFIXES})\\b`,
     source:
       `\\b\\d{1,6}[A-Za-z]?(?: {1,2}[NSEW]\\.?)?(?: {1,2}(?:${UPPER}|\\d)(?:${LETTER}|['.-]){0,20}){1,4} {1,2}(?:${STREET_SUFFIXES})\\b\\.?` +
       `(?:,? {1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Room|#)\\.? {0,2}[A-Za-z0-9-]{1,6})?` +
@@ -690,6 +696,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'european-address',
     type: 'ADDRESS',
+    prefilter: `\\b(?:${STREET_PREFIXES}) |(?:${STREET_WORD_SUFFIXES}) {1,2}\\d|\\b(?:${STREET_SUFFIXES}) {1,2}\\d`,
     source:
       `(?:\\b(?:${STREET_PREFIXES})(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,4}|\\b${UPPER}${LOWER}{1,20}(?:${STREET_WORD_SUFFIXES})|\\b${UPPER}${LOWER}{1,20} (?:${STREET_SUFFIXES}))` +
       ` {1,2}\\d{1,5}[A-Za-z]?\\b(?:,? {1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|#)\\.? {0,2}[A-Za-z0-9-]{1,6})?`,
@@ -714,6 +721,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'address-building-number',
     type: 'ADDRESS',
+    prefilter: '\\d {1,2}[^\\n]* \\d',
     // A building or plot number directly before a street that carries its own number: "20789 Allika 46".
     source: `\\b(\\d{1,6}) {1,2}${UPPER}(?:${LETTER}|['.-]){1,20}(?: {1,2}(?:${LETTER}|['.-]){1,20}){0,2} {1,2}\\d{1,5}[A-Za-z]?\\b`,
     priority: 29,
@@ -723,6 +731,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'address-numbered-street',
     type: 'ADDRESS',
+    prefilter: '\\d {1,2}[^\\n]* \\d',
     source: `\\b\\d{1,6} {1,2}(${UPPER}(?:${LETTER}|['.-]){1,20}(?: {1,2}(?:${LETTER}|['.-]){1,20}){0,2} {1,2}\\d{1,5}[A-Za-z]?)\\b`,
     priority: 29,
     confidence: 0.55,
@@ -738,6 +747,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'address-street-after-preposition',
     type: 'ADDRESS',
+    prefilter: '\\b(?:on|at|to|in|from|near)\\s{1,2}[^\\n]* \\d',
     // "enter on Hoge Wei 32", "the station is on Peter Zuidhove 188": a location preposition, one to
     // four capitalized words and a house number. Priority over a person pair: a name with a house
     // number after a location preposition is a street named after someone.
@@ -757,6 +767,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'person-honorific',
     type: 'PERSON',
+    prefilter:
+      '\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord|Rev|Capt|Sgt|Mister|Madam|Herr|Frau|Señor|Señora|Monsieur|Madame)\\.? ',
     source: `\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord|Rev|Capt|Sgt|Mister|Madam|Herr|Frau|Señor|Señora|Monsieur|Madame)\\.? {1,2}(${NAME}(?: {1,2}${NAME_OR_INITIAL}){0,2})`,
     priority: 20,
     confidence: 0.75,
@@ -764,6 +776,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'person-labelled',
     type: 'PERSON',
+    prefilter: `\\b(?:${capitalizedFirst(PERSON_LABELS)})\\b[:,]? |\\b(?:${capitalizedFirst(CLOSINGS)})[,!]?\\s`,
     source:
       `(?:\\b(?:${capitalizedFirst(PERSON_LABELS)})\\b[:,]? {1,2}|\\b(?:${capitalizedFirst(CLOSINGS)})[,!]?\\s{1,3})` +
       `(${NAME}(?: {1,2}${NAME_OR_INITIAL}){0,3})`,
@@ -773,19 +786,18 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'person-capitalized-pair',
     type: 'PERSON',
-    // The optional street suffix after the pair is matched only to reject it: "Ane Flats Street" is a
-    // street, not a person. (Articles and possessives do precede names: "a Homero Portillo concert".)
-    source:
-      `\\b(${UPPER}${LOWER}{1,20}(?: {1,2}${UPPER}\\.?)? {1,2}${UPPER}(?:${LOWER}|['’]){1,20}(?:-${UPPER}${LOWER}{1,20})?)\\b` +
-      `(?: {1,2}(?:${STREET_SUFFIXES})\\b)?`,
+    alwaysRun: true,
+    // No capture group and no context: this rule matches every capitalized pair in prose, and RE2's
+    // submatch pass would double its cost. Streets are rejected by their suffix words instead.
+    source: `\\b${UPPER}${LOWER}{1,20}(?: {1,2}${UPPER}\\.?)? {1,2}${UPPER}(?:${LOWER}|['’]){1,20}(?:-${UPPER}${LOWER}{1,20})?\\b`,
     priority: 18,
     confidence: 0.4,
     accept: (value) => (isLikelyPersonName(value) ? value.length : 0),
-    acceptMatch: (match, value) => match === value,
   },
   {
     id: 'person-known-name',
     type: 'PERSON',
+    alwaysRun: true,
     source: `\\b(?:(?:${FIRST_NAMES})(?: {1,2}${UPPER}\\.)?(?: {1,2}${NAME}){0,2}|${NAME}(?: {1,2}${UPPER}\\.)? {1,2}(?:${SURNAMES}))\\b`,
     priority: 19,
     confidence: 0.55,
