@@ -406,22 +406,29 @@ function toFinding(candidate: Candidate): Finding {
   };
 }
 
-let defaultDetector: SensitiveDataDetector | undefined;
+const sharedDetectors = new Map<string, SensitiveDataDetector>();
 
 /**
- * Finds sensitive data of every built-in type with a shared default detector (compiled on first
- * use). Pass `options` to select types or add custom detectors; that compiles a new detector, so
- * reuse {@link createDetector} for repeated custom calls.
+ * Finds sensitive data with a shared detector, compiled on first use. Calls without custom
+ * detectors share one compiled detector per choice of `types` and `ignorePlaceholders`, so
+ * repeated calls cost no compilation; with `detectors` each call compiles anew, so reuse
+ * {@link createDetector} for repeated custom calls.
  *
  * @example
  * detectSensitiveData('SSN 123-45-6789'); // [{ start: 4, end: 15, type: 'US_SSN', confidence: 0.85, detector: 'us-ssn' }]
+ * detectSensitiveData(readme, { ignorePlaceholders: true }); // skips AKIAIOSFODNN7EXAMPLE
  */
-export function detectSensitiveData(text: string, options?: DetectOptions): Finding[] {
-  if (options === undefined) {
-    defaultDetector ??= createDetector();
-    return defaultDetector.detect(text);
+export function detectSensitiveData(text: string, options: DetectOptions = {}): Finding[] {
+  if (options.detectors !== undefined && options.detectors.length > 0) return createDetector(options).detect(text);
+  const types = options.types === undefined ? '*' : [...new Set(options.types)].sort().join(',');
+  const key = `${types}|${options.ignorePlaceholders === true}`;
+  let detector = sharedDetectors.get(key);
+  if (detector === undefined) {
+    detector = createDetector({ types: options.types, ignorePlaceholders: options.ignorePlaceholders === true });
+    // Bounded: at most one entry per distinct type selection a process uses.
+    if (sharedDetectors.size < 64) sharedDetectors.set(key, detector);
   }
-  return createDetector(options).detect(text);
+  return detector.detect(text);
 }
 
 /** @internal */

@@ -177,6 +177,16 @@ describe('detectSensitiveData per type', () => {
     expect(found('I met Barbara Harris today')).toContainEqual(['PERSON', 'Barbara Harris']);
   });
 
+  it('detectSensitiveData shares one compiled detector per options, and custom detectors still apply', () => {
+    const text = 'id AKIAIOSFODNN7EXAMPLE and EMP-123456';
+    expect(detectSensitiveData(text, { ignorePlaceholders: true }).map((finding) => finding.type)).toEqual([]);
+    expect(detectSensitiveData(text, { types: ['AWS_ACCESS_KEY'] }).map((finding) => finding.type)).toEqual([
+      'AWS_ACCESS_KEY',
+    ]);
+    const custom = detectSensitiveData(text, { detectors: [{ type: 'EMPLOYEE_ID', pattern: 'EMP-\\d{6}' }] });
+    expect(custom.map((finding) => finding.type)).toEqual(['AWS_ACCESS_KEY', 'EMPLOYEE_ID']);
+  });
+
   it('reports UTF-16 offsets after astral characters and accents', () => {
     const text = '😀 é ünï bob@example.com 😀';
     const [finding] = detectSensitiveData(text);
