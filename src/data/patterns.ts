@@ -513,11 +513,13 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'labelled-token',
     type: 'API_KEY',
-    prefilter: '(?i:(?:key|token|secret|credential|api|auth|pat|srt|sig|signature)s?\\b)',
+    prefilter: '(?i:(?:key|token|secret|credential|api|auth|pat|srt|sig|signature)s?(?:\\b|[_.-]))',
+    // The label may carry a suffix (`token_value`, `key_wrap`); the value may sit in a URL query
+    // (`token%3D…`) or in HTML-escaped quotes (`&quot;…`).
     source:
-      '(?i:\\b[a-z0-9_.-]{0,24}(?:api[_-]?key|apikey|access[_-]?token|auth[_-]?token|secret[_-]?key|client[_-]?secret|private[_-]?token|token|secret|key|credential|api|auth|pat|srt|sig|signature)s?\\b)' +
-      LABEL_GAP +
-      '["\'`]?([A-Za-z0-9][A-Za-z0-9_\\-./+=~]{9,})',
+      '(?i:\\b[a-z0-9_.-]{0,24}(?:api[_-]?key|apikey|access[_-]?token|auth[_-]?token|secret[_-]?key|client[_-]?secret|private[_-]?token|token|secret|key|credential|api|auth|pat|srt|sig|signature)s?(?:[_.-][a-z0-9]{1,16})?\\b)' +
+      '["\']?\\s{0,3}(?:[:=]|%3[Dd]|=>|:=|\\bis\\b|\\bof\\b)?\\s{0,3}' +
+      '(?:&quot;|["\'`])?([A-Za-z0-9][A-Za-z0-9_\\-./+=~]{9,})',
     priority: 70,
     confidence: 0.7,
     accept: whole(isTokenLikely),

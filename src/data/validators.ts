@@ -118,14 +118,17 @@ export function isSecretValueLikely(value: string): boolean {
   return !/getenv|environ|process\.env|\$\{/i.test(value);
 }
 
-/** A token-shaped API key: long enough and with mixed character classes, so plain words are not keys. */
+/**
+ * A token-shaped API key: long enough and with mixed character classes, so plain words are not
+ * keys. 16 characters with two classes, or 12 to 15 with upper case, lower case and digits.
+ */
 export function isTokenLikely(value: string): boolean {
-  if (value.length < 16) return false;
+  if (value.length < 12) return false;
   let classes = 0;
   if (/[a-z]/.test(value)) classes++;
   if (/[A-Z]/.test(value)) classes++;
   if (/[0-9]/.test(value)) classes++;
-  if (classes < 2) return false;
+  if (classes < (value.length < 16 ? 3 : 2)) return false;
   return !/^[a-z]+(?:[_-][a-z]+)*$/i.test(value);
 }
 
