@@ -111,11 +111,7 @@ describe('detectSensitiveData per type', () => {
     ['PASSWORD', 'ConvertTo-SecureString -String "dsjUE#$gds8s" -AsPlainText -Force', 'dsjUE#$gds8s'],
     ['PASSWORD', 'smtps://me@example.com:FnD83JZs@smtp.example.com:465', 'FnD83JZs'],
     ['API_KEY', 'tp_token_value="b035d48j9X2dfjF0hb9sd8Guf5hWu2ia"', 'b035d48j9X2dfjF0hb9sd8Guf5hWu2ia'],
-    [
-      'API_KEY',
-      'https://h.example/a?ts%3D1395782596%26token%3Dh1d3Me4ch534d801sl3jdk%26v',
-      'h1d3Me4ch534d801sl3jdk%26v',
-    ],
+    ['API_KEY', 'https://h.example/a?ts%3D1395782596%26token%3Dh1d3Me4ch534d801sl3jdk%26v', 'h1d3Me4ch534d801sl3jdk'],
     ['API_KEY', 'gi_reo_gi_credential = "K2u6mFw8wJOsAf"', 'K2u6mFw8wJOsAf'],
     ['PHONE', 'APO AA 61487\n416 60 039 office\n', '416 60 039'],
     ['PHONE', "They're not answering at 71-33-52-22", '71-33-52-22'],
