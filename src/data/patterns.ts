@@ -373,6 +373,14 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     placeholder: isPlaceholderToken,
   },
   {
+    id: 'aws-mws-auth-token',
+    type: 'AWS_ACCESS_KEY',
+    prefilter: 'amzn\\.mws\\.',
+    source: '\\bamzn\\.mws\\.[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}\\b',
+    priority: 92,
+    confidence: 0.9,
+  },
+  {
     id: 'aws-secret-access-key',
     type: 'AWS_ACCESS_KEY',
     prefilter: '(?i:aws|secret_?access_?key|secretaccesskey)',
