@@ -106,9 +106,17 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
   const types = [...new Set([...rules, ...alwaysRun].map((rule) => rule.type))];
 
   function scan(text: string, fromIndex: number, nearEndBytes: number): ScanResult {
+    if (text.length === 0 || fromIndex >= text.length) return { candidates: [], earliestOpenMatch: Infinity };
+    const lease = leaseUtf8(text);
+    try {
+      return scanBuffer(text, lease.buffer, fromIndex, nearEndBytes);
+    } finally {
+      lease.release();
+    }
+  }
+
+  function scanBuffer(text: string, buffer: Buffer, fromIndex: number, nearEndBytes: number): ScanResult {
     const empty: ScanResult = { candidates: [], earliestOpenMatch: Infinity };
-    if (text.length === 0 || fromIndex >= text.length) return empty;
-    const buffer = Buffer.from(text, 'utf8');
     const present: Rule[] = [];
     if (set !== undefined) for (const index of set.matching(buffer)) present.push(rules[index] as Rule);
     present.push(...alwaysRun);
@@ -198,6 +206,35 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
     detect(text: string): Finding[] {
       if (typeof text !== 'string' || text.length === 0) return [];
       return resolveOverlaps(scan(text, 0, 0).candidates, text).map(toFinding);
+    },
+  };
+}
+
+/** Texts up to this many UTF-8 bytes are encoded into one reused buffer instead of a new one. */
+const SCRATCH_MAX_BYTES = 1024 * 1024;
+let scratch: Buffer | undefined;
+let scratchInUse = false;
+
+/**
+ * The UTF-8 bytes of `text`, encoded into a buffer reused across scans: allocating a fresh 100 KB
+ * buffer costs 50-130 µs, encoding into an existing one about 7 µs. A nested scan (a custom
+ * validator that itself redacts) or a larger text gets its own buffer. On release the bytes are
+ * zeroed, so the last prompt does not linger in a long-lived buffer.
+ */
+function leaseUtf8(text: string): { buffer: Buffer; release: () => void } {
+  const bound = text.length * 3;
+  if (scratchInUse || bound > SCRATCH_MAX_BYTES) return { buffer: Buffer.from(text, 'utf8'), release: () => {} };
+  if (scratch === undefined || scratch.length < bound) {
+    scratch = Buffer.alloc(Math.min(SCRATCH_MAX_BYTES, Math.max(bound, 16 * 1024, (scratch?.length ?? 0) * 2)));
+  }
+  const owned = scratch;
+  const length = owned.write(text, 0, 'utf8');
+  scratchInUse = true;
+  return {
+    buffer: owned.subarray(0, length),
+    release: () => {
+      owned.fill(0, 0, length);
+      scratchInUse = false;
     },
   };
 }

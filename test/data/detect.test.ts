@@ -190,6 +190,28 @@ describe('detectSensitiveData per type', () => {
     expect(custom.map((finding) => finding.type)).toEqual(['AWS_ACCESS_KEY', 'EMPLOYEE_ID']);
   });
 
+  it('a custom validator that itself scans text does not disturb the scan that called it', () => {
+    const detector = createDetector({
+      types: ['EMAIL'],
+      detectors: [
+        {
+          type: 'TICKET',
+          pattern: 'TCK-\\d{4}',
+          // Nested scans of other texts while the outer scan is mid-way.
+          validate: (value) => detectSensitiveData(`${value} x@example.org ${'é'.repeat(50)}`).length > 0,
+        },
+      ],
+    });
+    const text = 'mail ana@example.com about TCK-1234, then bob@example.net and TCK-5678 ünïcode';
+    const found = detector.detect(text).map((finding) => [finding.type, text.slice(finding.start, finding.end)]);
+    expect(found).toEqual([
+      ['EMAIL', 'ana@example.com'],
+      ['TICKET', 'TCK-1234'],
+      ['EMAIL', 'bob@example.net'],
+      ['TICKET', 'TCK-5678'],
+    ]);
+  });
+
   it('reports UTF-16 offsets after astral characters and accents', () => {
     const text = '😀 é ünï bob@example.com 😀';
     const [finding] = detectSensitiveData(text);
