@@ -14,3 +14,6 @@ export interface Corpus {
 }
 
 export function generateCorpus(options: { size: number; seed?: string; plant?: boolean }): Corpus;
+
+/** The regex-checkable types that `redaction.mjs` and `peers.mjs` measure. */
+export const FORMATTED_TYPES: readonly string[];

@@ -769,6 +769,23 @@ function logDoc(b, rng, g) {
  *   plant false => same kinds of documents, sensitive slots replaced by harmless words
  * @returns {{text:string, planted:{type:string,start:number,end:number,value:string}[], size:number, seed:string}}
  */
+/**
+ * The regex-checkable types (no PERSON, ADDRESS, PASSWORD, DATE_OF_BIRTH, MEDICAL_RECORD_NUMBER):
+ * what the regex-only peers aim at. `redaction.mjs` and `peers.mjs` both measure this set.
+ */
+export const FORMATTED_TYPES = Object.freeze([
+  'EMAIL',
+  'PHONE',
+  'US_SSN',
+  'CREDIT_CARD',
+  'IBAN',
+  'IP_ADDRESS',
+  'API_KEY',
+  'AWS_ACCESS_KEY',
+  'PRIVATE_KEY',
+  'JWT',
+]);
+
 export function generateCorpus({ size, seed = 'corpus', plant = true }) {
   const rng = makeRng(`${seed}`);
   const g = makeGen(rng);

@@ -12,7 +12,7 @@
 import RE2 from 're2';
 import { createRedactor, createStreamRedactor, SECRET_TYPES, SENSITIVE_TYPES } from '../src/data/index.ts';
 import { BUILT_IN_PATTERNS } from '../src/data/patterns.ts';
-import { generateCorpus } from './redaction-corpus.mjs';
+import { FORMATTED_TYPES as FORMATTED, generateCorpus } from './redaction-corpus.mjs';
 
 const size = Number(process.argv[process.argv.indexOf('--size') + 1]) || 4 * 1024 * 1024;
 const fresh = (text) => (' ' + text).slice(1);
@@ -20,18 +20,6 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const percentile = (values, p) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
 
-const FORMATTED = [
-  'EMAIL',
-  'PHONE',
-  'US_SSN',
-  'CREDIT_CARD',
-  'IBAN',
-  'IP_ADDRESS',
-  'API_KEY',
-  'AWS_ACCESS_KEY',
-  'PRIVATE_KEY',
-  'JWT',
-];
 const configurations = {
   'all 15 types': createRedactor({ types: SENSITIVE_TYPES }),
   'formatted types (peer set)': createRedactor({ types: FORMATTED }),

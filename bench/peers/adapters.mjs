@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { FORMATTED_TYPES } from '../redaction-corpus.mjs';
 
 const require = createRequire(fileURLToPath(new URL('./package.json', import.meta.url)));
 const versionOf = (name) =>
@@ -85,20 +86,6 @@ export function openRedactionType(type) {
   if (/API_KEY|TOKEN|SECRET|ACCESS_KEY/.test(name)) return 'API_KEY';
   return undefined;
 }
-
-/** The regex-checkable types, as in bench/redaction.mjs: what the regex-only peers aim at. */
-export const FORMATTED_TYPES = Object.freeze([
-  'EMAIL',
-  'PHONE',
-  'US_SSN',
-  'CREDIT_CARD',
-  'IBAN',
-  'IP_ADDRESS',
-  'API_KEY',
-  'AWS_ACCESS_KEY',
-  'PRIVATE_KEY',
-  'JWT',
-]);
 
 const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -159,6 +159,8 @@ function capitalizedFirst(labels: readonly string[]): string {
 }
 
 const LABEL_GAP = '["\']?\\s{0,3}(?:[:=]|=>|:=|\\bis\\b|\\bof\\b)?\\s{0,3}';
+/** As {@link LABEL_GAP}, also across a URL-encoded `=` (`token%3D…` in a query string). */
+const URL_LABEL_GAP = LABEL_GAP.replace('(?:[:=]|', '(?:[:=]|%3[Dd]|');
 /** A typed declaration (`password: String = `) or a comparison (`== "`, `!== '`). */
 const TYPED_OR_COMPARED = ':\\s{0,2}[A-Za-z][A-Za-z0-9_.<>?]{0,20}\\s{0,3}=|[!=]==?';
 const PASSWORD_GAP = `["']?\\s{0,3}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=|\\bis\\b|\\bof\\b)?\\s{0,3}`;
@@ -526,7 +528,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     // (`token%3D…`) or in HTML-escaped quotes (`&quot;…`).
     source:
       '(?i:\\b[a-z0-9_.-]{0,24}(?:api[_-]?key|apikey|access[_-]?token|auth[_-]?token|secret[_-]?key|client[_-]?secret|private[_-]?token|token|secret|key|credential|api|auth|pat|srt|sig|signature)s?(?:[_.-][a-z0-9]{1,16})?\\b)' +
-      '["\']?\\s{0,3}(?:[:=]|%3[Dd]|=>|:=|\\bis\\b|\\bof\\b)?\\s{0,3}' +
+      URL_LABEL_GAP +
       '(?:&quot;|["\'`])?([A-Za-z0-9][A-Za-z0-9_\\-./+=~]{9,})',
     priority: 70,
     confidence: 0.7,

@@ -1,13 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryAuditSink } from '../../src/core/audit';
 import { CredentialError, ErrorCode } from '../../src/core/errors';
 import {
@@ -23,6 +19,7 @@ import { crc32c } from '../../src/credentials/crc32c';
 import type { SecretSource } from '../../src/credentials/types';
 import { crc32c as fakeCrc32c, startFakeClouds, type FakeClouds } from '../helpers/fake-cloud-secrets';
 import { startFakeVault, type FakeVault } from '../helpers/fake-vault';
+import { selfSignedCertificate } from '../helpers/tls';
 import { anthropicKeyCanary, eventsOf, expectNoLeaks, memorySource, rejectionOf, vaultTokenCanary } from './support';
 
 // One provider conformance suite (RELIABILITY.md, section X): the same scenarios against every source, each
@@ -68,41 +65,11 @@ interface Harness {
 }
 
 let tls: { key: string; cert: string };
-let directory: string;
 let clouds: FakeClouds;
 let vault: FakeVault;
 
 beforeAll(async () => {
-  directory = mkdtempSync(join(tmpdir(), 'fake-cloud-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(directory, 'key.pem'),
-      '-out',
-      join(directory, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  tls = {
-    key: readFileSync(join(directory, 'key.pem'), 'utf8'),
-    cert: readFileSync(join(directory, 'cert.pem'), 'utf8'),
-  };
-});
-
-afterAll(() => {
-  rmSync(directory, { recursive: true, force: true });
+  tls = selfSignedCertificate();
 });
 
 function bearerToken(): string {

@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -16,6 +15,7 @@ import { vaultAppRoleKeys } from '../../examples/credentials/vault-approle';
 import { vaultKubernetesKeys } from '../../examples/credentials/vault-kubernetes';
 import { startFakeClouds, type FakeClouds } from '../helpers/fake-cloud-secrets';
 import { startFakeVault, type FakeVault } from '../helpers/fake-vault';
+import { selfSignedCertificate } from '../helpers/tls';
 import { anthropicKeyCanary, expectNoLeaks, secretIdCanary } from './support';
 
 // The examples/credentials builders, run against the loopback fakes through the real clients.
@@ -30,17 +30,7 @@ const providers: KeyProvider[] = [];
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'examples-credentials-'));
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1']
-      .concat(['-addext', 'subjectAltName=IP:127.0.0.1'])
-      .concat(['-keyout', join(directory, 'key.pem'), '-out', join(directory, 'cert.pem')]),
-    { stdio: 'ignore' },
-  );
-  tls = {
-    key: readFileSync(join(directory, 'key.pem'), 'utf8'),
-    cert: readFileSync(join(directory, 'cert.pem'), 'utf8'),
-  };
+  tls = selfSignedCertificate();
   clouds = await startFakeClouds({
     tls,
     azureToken: randomBytes(32).toString('base64url'),

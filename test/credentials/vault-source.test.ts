@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import { CredentialError, ErrorCode } from '../../src/core/errors';
 import { vaultSource, type VaultSourceOptions } from '../../src/credentials/vault-source';
 import type { SecretSourceEvent } from '../../src/credentials/types';
 import { FakeVault, hashForLog, startFakeVault } from '../helpers/fake-vault';
+import { selfSignedCertificate } from '../helpers/tls';
 import { anthropicKeyCanary, expectNoLeaks, rejectionOf, secretIdCanary } from './support';
 
 const PATH = 'anthropic/prod';
@@ -418,41 +418,14 @@ describe('vaultSource against the fake Vault (real node-vault, real sockets)', (
 });
 
 describe('V21: TLS verification cannot be weakened by environment variables', () => {
-  let directory: string;
   let tls: { key: string; cert: string };
 
   beforeEach(() => {
-    directory = mkdtempSync(join(tmpdir(), 'fake-vault-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(directory, 'key.pem'),
-        '-out',
-        join(directory, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    tls = {
-      key: readFileSync(join(directory, 'key.pem'), 'utf8'),
-      cert: readFileSync(join(directory, 'cert.pem'), 'utf8'),
-    };
+    tls = selfSignedCertificate();
   });
 
   afterEach(() => {
     vi.unstubAllEnvs();
-    rmSync(directory, { recursive: true, force: true });
   });
 
   it('a self-signed Vault is refused even with VAULT_SKIP_VERIFY=false and NODE_TLS_REJECT_UNAUTHORIZED=0, and accepted with caCertificate', async () => {
