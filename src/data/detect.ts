@@ -1,5 +1,6 @@
 import { ConfigError } from '../core/errors';
 import { BUILT_IN_PATTERNS } from './patterns';
+import { findPersonNames } from './person';
 import { compilePattern, compileSet, utf16Length, type LinearPattern, type PatternSet } from './re2';
 import { SENSITIVE_TYPES, type CustomDetector, type DetectOptions, type Finding, type SensitiveType } from './types';
 
@@ -7,6 +8,9 @@ import { SENSITIVE_TYPES, type CustomDetector, type DetectOptions, type Finding,
 export const CONTEXT_WINDOW_CHARACTERS = 48;
 
 const CUSTOM_PRIORITY = 10;
+/** Below labelled and honorific names (20) and addresses (28-30): they see more context. */
+const PERSON_PRIORITY = 18;
+const PERSON_DETECTOR = 'person-name';
 const CUSTOM_TYPE_SHAPE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 interface Rule {
@@ -75,8 +79,9 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
     }
   }
   const rules: Rule[] = [];
-  const alwaysRun: Rule[] = [];
   const sources: string[] = [];
+  // Person names come from a lexicon pass over the text (person.ts), not from a pattern.
+  const findsPersons = selected.has('PERSON');
   for (const definition of BUILT_IN_PATTERNS) {
     if (!selected.has(definition.type)) continue;
     const accept = definition.accept;
@@ -90,20 +95,15 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
       acceptMatch: definition.acceptMatch,
       placeholder: options.ignorePlaceholders === true ? definition.placeholder : undefined,
     };
-    // Capitalized pairs and common names match in almost any prose: a set entry would never skip
-    // them, so they scan every text. Every other rule, heuristics included, waits for its prefilter.
-    if (definition.alwaysRun === true) alwaysRun.push(rule);
-    else {
-      rules.push(rule);
-      sources.push(definition.prefilter ?? definition.source);
-    }
+    rules.push(rule);
+    sources.push(definition.prefilter ?? definition.source);
   }
   (options.detectors ?? []).forEach((detector, index) => {
     rules.push(compileCustom(detector, index));
     sources.push(detector.pattern);
   });
   const set: PatternSet | undefined = sources.length > 0 ? compileSet(sources) : undefined;
-  const types = [...new Set([...rules, ...alwaysRun].map((rule) => rule.type))];
+  const types = [...new Set([...rules.map((rule) => rule.type), ...(findsPersons ? ['PERSON'] : [])])];
 
   function scan(text: string, fromIndex: number, nearEndBytes: number): ScanResult {
     if (text.length === 0 || fromIndex >= text.length) return { candidates: [], earliestOpenMatch: Infinity };
@@ -116,11 +116,14 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
   }
 
   function scanBuffer(text: string, buffer: Buffer, fromIndex: number, nearEndBytes: number): ScanResult {
-    const empty: ScanResult = { candidates: [], earliestOpenMatch: Infinity };
     const present: Rule[] = [];
     if (set !== undefined) for (const index of set.matching(buffer)) present.push(rules[index] as Rule);
-    present.push(...alwaysRun);
-    if (present.length === 0) return empty;
+    const persons = findsPersons ? findPersonNames(text, fromIndex, nearEndBytes) : undefined;
+    if (
+      present.length === 0 &&
+      (persons === undefined || (persons.matches.length === 0 && persons.earliestOpen === Infinity))
+    )
+      return { candidates: [], earliestOpenMatch: Infinity };
     const ascii = buffer.length === text.length;
     const fromByte = ascii ? fromIndex : Buffer.byteLength(text.slice(0, fromIndex), 'utf8');
     const raw: Array<{ rule: Rule; start: number; end: number; valueStart: number; valueEnd: number }> = [];
@@ -176,11 +179,25 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
     }
     // Custom context checks need UTF-16 offsets, so they run after mapping.
     const accepted = candidates.filter((candidate) => customContextAccepts(candidate, text));
+    let earliestOpenMatch = earliestOpenByte === Infinity ? Infinity : toIndex(earliestOpenByte);
+    if (persons !== undefined) {
+      for (const name of persons.matches) {
+        accepted.push({
+          start: name.start,
+          end: name.end,
+          type: 'PERSON',
+          confidence: name.confidence,
+          detector: PERSON_DETECTOR,
+          matchStart: name.start,
+          matchEnd: name.end,
+          priority: PERSON_PRIORITY,
+        });
+      }
+      // The name pass measures its margin in characters, never fewer than the bytes asked for.
+      earliestOpenMatch = Math.min(earliestOpenMatch, persons.earliestOpen);
+    }
     accepted.sort((left, right) => left.start - right.start || right.end - left.end);
-    return {
-      candidates: accepted,
-      earliestOpenMatch: earliestOpenByte === Infinity ? Infinity : toIndex(earliestOpenByte),
-    };
+    return { candidates: accepted, earliestOpenMatch };
   }
 
   const contextByRule = new Map<string, readonly string[]>();

@@ -1,5 +1,4 @@
 import type { SensitiveType } from './types';
-import { isLikelyPersonName } from './person-names';
 import {
   isCardNumber,
   isEncodedPrivateKey,
@@ -29,11 +28,6 @@ export interface PatternDefinition {
    * wide bounded repetitions need one: in a set they multiply RE2's DFA states past its cache.
    */
   readonly prefilter?: string;
-  /**
-   * Scan every text without asking the prefilter set: for rules that match in almost any prose
-   * (capitalized pairs, common names), where a set entry would only cost time.
-   */
-  readonly alwaysRun?: boolean;
   /** Higher wins when findings overlap; ties go to the longer finding. */
   readonly priority: number;
   readonly confidence: number;
@@ -91,14 +85,6 @@ const LETTER = '[A-Za-z\\x{C0}-\\x{D6}\\x{D8}-\\x{F6}\\x{F8}-\\x{17F}\\x{386}-\\
 const NAME = `${UPPER}(?:${LOWER}|['’]){1,20}(?:-${UPPER}${LOWER}{1,20})?`;
 const NAME_OR_INITIAL = `(?:${NAME}|${UPPER}\\.)`;
 
-// Compact lists of very common given names and surnames (US census and European registers); a
-// list hit still needs a second capitalized token unless the name is unambiguous on its own.
-const FIRST_NAMES =
-  'James|John|Robert|Michael|William|David|Richard|Joseph|Thomas|Charles|Christopher|Daniel|Matthew|Anthony|Mark|Donald|Steven|Paul|Andrew|Joshua|Kenneth|Kevin|Brian|George|Timothy|Ronald|Edward|Jason|Jeffrey|Ryan|Jacob|Gary|Nicholas|Eric|Jonathan|Stephen|Larry|Justin|Scott|Brandon|Benjamin|Samuel|Gregory|Alexander|Frank|Patrick|Raymond|Jack|Dennis|Jerry|Tyler|Aaron|Jose|Adam|Nathan|Henry|Douglas|Zachary|Peter|Kyle|Noah|Ethan|Jeremy|Walter|Christian|Keith|Roger|Terry|Austin|Sean|Gerald|Carl|Harold|Dylan|Arthur|Lawrence|Jordan|Jesse|Bryan|Billy|Bruce|Gabriel|Joe|Logan|Alan|Juan|Albert|Willie|Elijah|Wayne|Randy|Vincent|Mason|Roy|Ralph|Bobby|Russell|Bradley|Philip|Eugene|Mary|Patricia|Jennifer|Linda|Elizabeth|Barbara|Susan|Jessica|Sarah|Karen|Lisa|Nancy|Betty|Sandra|Margaret|Ashley|Kimberly|Emily|Donna|Michelle|Carol|Amanda|Melissa|Deborah|Stephanie|Dorothy|Rebecca|Sharon|Laura|Cynthia|Amy|Kathleen|Angela|Shirley|Brenda|Emma|Anna|Pamela|Nicole|Samantha|Katherine|Christine|Helen|Debra|Rachel|Carolyn|Janet|Maria|Catherine|Heather|Diane|Olivia|Julie|Joyce|Victoria|Ruth|Virginia|Lauren|Kelly|Christina|Joan|Evelyn|Judith|Andrea|Hannah|Megan|Cheryl|Jacqueline|Martha|Madison|Teresa|Gloria|Sara|Janice|Ann|Kathryn|Abigail|Sophia|Frances|Jean|Alice|Judy|Isabella|Julia|Beverly|Denise|Marilyn|Amber|Danielle|Brittany|Diana|Natalie|Sophie|Charlotte|Marie|Lucas|Leon|Louis|Hugo|Luca|Marco|Giulia|Francesca|Alessandro|Lorenzo|Mateo|Pablo|Carlos|Javier|Miguel|Sofia|Lucia|Elena|Carmen|Ana|Pedro|Joao|Jan|Piotr|Anna|Katarzyna|Tomasz|Pavel|Petr|Jana|Eva|Lars|Anders|Erik|Nils|Ingrid|Astrid|Sven|Olga|Ivan|Dmitri|Sergei|Natalia|Mohammed|Ahmed|Ali|Fatima|Omar|Hassan|Wei|Li|Yuki|Hiroshi|Priya|Raj|Amit|Aisha|Ravi|Jamie|Melvin|Shane|Zak|Marcus|Benito|Christophe|Jonas|Erik|Tom|Emil|Layla|Julieta|Magda|Noelle|Cindy|Maureen|Satu|Jindřich|Zuzana|Benedikt|Krisztián|Szabina';
-
-const SURNAMES =
-  'Smith|Johnson|Williams|Brown|Jones|Garcia|Miller|Davis|Rodriguez|Martinez|Hernandez|Lopez|Gonzalez|Wilson|Anderson|Thomas|Taylor|Moore|Jackson|Martin|Lee|Perez|Thompson|White|Harris|Sanchez|Clark|Ramirez|Lewis|Robinson|Walker|Young|Allen|King|Wright|Scott|Torres|Nguyen|Hill|Flores|Green|Adams|Nelson|Baker|Hall|Rivera|Campbell|Mitchell|Carter|Roberts|Gomez|Phillips|Evans|Turner|Diaz|Parker|Cruz|Edwards|Collins|Reyes|Stewart|Morris|Morales|Murphy|Cook|Rogers|Gutierrez|Ortiz|Morgan|Cooper|Peterson|Bailey|Reed|Kelly|Howard|Ramos|Kim|Cox|Ward|Richardson|Watson|Brooks|Chavez|Wood|James|Bennett|Gray|Mendoza|Ruiz|Hughes|Price|Alvarez|Castillo|Sanders|Patel|Myers|Long|Ross|Foster|Jimenez|Müller|Schmidt|Schneider|Fischer|Weber|Meyer|Wagner|Becker|Schulz|Hoffmann|Rossi|Russo|Ferrari|Esposito|Bianchi|Romano|Colombo|Ricci|Dubois|Durand|Lefebvre|Moreau|Laurent|Simon|Michel|Leroy|Nowak|Kowalski|Wiśniewski|Kaczmarek|Novak|Svoboda|Dvořák|Horváth|Nagy|Kovács|Szabó|Tóth|Andersson|Johansson|Karlsson|Nilsson|Eriksson|Larsson|Olsen|Hansen|Jensen|Nielsen|Pedersen|Virtanen|Korhonen|Ivanov|Petrov|Sidorov|Silva|Santos|Oliveira|Pereira|Costa|Fernandes|Yilmaz|Kaya|Demir|Wang|Zhang|Liu|Chen|Yang|Huang|Zhao|Wu|Zhou|Sato|Suzuki|Takahashi|Tanaka|Singh|Kumar|Sharma|Khan|Cohen|Levi|Murray|Holinka|Björklund|Paulsen';
-
 const STREET_SUFFIXES =
   'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Crescent|Close|Row|Gardens|Grove|Hill|Mews|Park|Path|Pike|Plaza|Ridge|Run|Walk|Alley|Loop|Crossing|Heights|Point|Expressway|Freeway';
 
@@ -110,6 +96,9 @@ const STREET_PREFIXES =
 
 const COUNTRIES =
   'United States|United Kingdom|Canada|Mexico|Brazil|Argentina|Chile|Colombia|Peru|Germany|France|Italy|Spain|Portugal|Netherlands|Belgium|Luxembourg|Switzerland|Austria|Denmark|Sweden|Norway|Finland|Iceland|Ireland|Poland|Czech Republic|Czechia|Slovakia|Hungary|Romania|Bulgaria|Greece|Cyprus|Croatia|Slovenia|Serbia|Estonia|Latvia|Lithuania|Ukraine|Turkey|Israel|Egypt|Morocco|Tunisia|South Africa|Nigeria|Kenya|India|Pakistan|China|Japan|South Korea|Taiwan|Singapore|Malaysia|Indonesia|Philippines|Thailand|Vietnam|Australia|New Zealand|Greenland';
+
+/** Country names; the PERSON detector never takes one for a name. */
+export const COUNTRY_NAMES: readonly string[] = COUNTRIES.split('|');
 
 const DATE =
   '(?:\\d{1,2}[/.-]\\d{1,2}[/.-](?:19|20)?\\d{2}|(?:19|20)\\d{2}[/.-]\\d{1,2}[/.-]\\d{1,2}|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\\.? {1,2}\\d{1,2}(?:st|nd|rd|th)?,? {1,2}(?:19|20)\\d{2}|\\d{1,2}(?:st|nd|rd|th)? {1,2}(?:of {1,2})?(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\\.?,? {1,2}(?:19|20)\\d{2})';
@@ -794,25 +783,6 @@ const DEFINITIONS: readonly PatternDefinition[] = [
       `(${NAME}(?: {1,2}${NAME_OR_INITIAL}){0,3})`,
     priority: 20,
     confidence: 0.6,
-  },
-  {
-    id: 'person-capitalized-pair',
-    type: 'PERSON',
-    alwaysRun: true,
-    // No capture group and no context: this rule matches every capitalized pair in prose, and RE2's
-    // submatch pass would double its cost. Streets are rejected by their suffix words instead.
-    source: `\\b${UPPER}${LOWER}{1,20}(?: {1,2}${UPPER}\\.?)? {1,2}${UPPER}(?:${LOWER}|['’]){1,20}(?:-${UPPER}${LOWER}{1,20})?\\b`,
-    priority: 18,
-    confidence: 0.4,
-    accept: (value) => (isLikelyPersonName(value) ? value.length : 0),
-  },
-  {
-    id: 'person-known-name',
-    type: 'PERSON',
-    alwaysRun: true,
-    source: `\\b(?:(?:${FIRST_NAMES})(?: {1,2}${UPPER}\\.)?(?: {1,2}${NAME}){0,2}|${NAME}(?: {1,2}${UPPER}\\.)? {1,2}(?:${SURNAMES}))\\b`,
-    priority: 19,
-    confidence: 0.55,
   },
 ];
 

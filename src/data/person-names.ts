@@ -1,39 +1,51 @@
 /**
- * Capitalized words that start or end two-word phrases that are not names: sentence starters,
- * places, organisations, calendar words. A capitalized pair with one of these is not a PERSON.
+ * Capitalized words that end a run of name words without vetoing the rest: sentence starters,
+ * function words, greetings, calendar words, nationalities and titles (`Yesterday Kevin Lee`,
+ * `Dear Anna`). The PERSON detector (person.ts) judges the words on each side on their own.
  */
-const NOT_NAME_WORDS = new Set(
+export const NAME_BOUNDARY_WORDS: ReadonlySet<string> = new Set(
   (
-    'The This That These Those There Then They Their Them What When Where Which While Who Why How Will Would Could Should Can May Might Must ' +
-    'Our Your His Her Its My We You He She It In On At To For From With Without By Of Off Over Under Into Onto Upon About After Before Since Until ' +
-    'And But Or Nor So Yet If As Is Are Was Were Be Been Has Have Had Do Does Did Not No Yes All Any Each Every Some Many Most More Less ' +
-    'Please Thanks Thank Hello Hi Dear Best Kind Regards Sincerely Also Just Only Even Still Here Now Today Tomorrow Yesterday ' +
-    'New Old North South East West Upper Lower Great Little Big Saint San Santa Los Las Le La El Del Der Die Das Van Von De Di Da ' +
-    'Street Road Avenue Lane Drive Court Way Place Square Park Bridge Hill Station Airport Harbor Harbour Port Lake River Mount Island Beach Bay Valley ' +
-    'City County State Province Republic Kingdom Union United Federal National International Global Royal Central General ' +
-    'University College School Academy Institute Hospital Clinic Center Centre Museum Library Church Cathedral Hotel Restaurant Cafe Bank ' +
-    'Company Corporation Corp Inc Ltd Limited Group Holdings Partners Associates Services Solutions Systems Technologies Industries International Foundation Trust ' +
-    'Association Society Council Committee Department Ministry Office Agency Authority Board Bureau Commission Court Club Team League Orchestra Band Records ' +
-    'Weekly Daily Times News Post Journal Magazine Review Press Media Radio Television Music Film Films Pictures Studios Entertainment ' +
-    'January February March April June July August September October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday ' +
-    'Christmas Easter Summer Winter Spring Autumn Fall English French German Spanish Italian American British European Asian African ' +
-    'Mr Mrs Ms Miss Dr Prof Sir Madam Lord Lady Suite Apt Unit Box Floor Room Building Tower Plaza Mall Market Shop Store ' +
-    'Internet Web Online Email Phone Account Card Credit Debit Order Invoice Payment Customer Support Service Team Manager Director President Chief ' +
-    'Google Microsoft Apple Amazon Facebook Twitter Linux Windows Android Python Java Java Script Node React Docker Kubernetes Users User Admin Error Warning Note ' +
-    'Ave Rd St Blvd Dr Ln Ct Pl Pkwy Hwy Via Rue Calle Platz Extensions Extension Flat Bypass Fort Parks Heights Gardens Crossing Ridge ' +
-    // USPS street suffixes (Publication 28) that are not also common surnames.
-    'Annex Arcade Bayou Bend Bluff Bluffs Bottom Branch Burg Burgs Camp Canyon Cape Causeway Centers Circles Cliff Cliffs Common Commons Corner Corners ' +
-    'Course Courts Cove Coves Creek Crest Crossroad Curve Dale Dam Divide Drives Estate Estates Falls Ferry Flats Fords Forest Forge Forges Fork Forks ' +
-    'Freeway Gateway Glen Glens Greens Groves Harbors Haven Hills Hollow Inlet Islands Isle Junction Junctions Keys Knoll Knolls Lakes Landing Lights ' +
-    'Lock Locks Lodge Manor Manors Meadow Meadows Mission Motorway Mountain Mountains Neck Orchard Oval Overpass Parkways Pass Passage Pines Plain Plains ' +
-    'Ports Prairie Radial Ramp Ranch Rapid Rapids Rest Ridges Roads Route Shoal Shoals Shore Shores Skyway Springs Spur Spurs Squares Stravenue Stream ' +
-    'Streets Summit Throughway Trace Track Trafficway Trailer Tunnel Turnpike Underpass Unions Valleys Viaduct View Views Village Villages Ville Vista Walks Ways'
+    'The This That These Those There Then They Their Them What When Where Which While Who Why How Will ' +
+    'Would Could Should Can May Might Must Our Your His Her Its My We You He She It In On At To For From ' +
+    'With Without By Of Off Over Under Into Onto Upon About After Before Since Until And But Or Nor So ' +
+    'Yet If As Is Are Was Were Be Been Has Have Had Do Does Did Not No Yes All Any Each Every Some Many ' +
+    'Most More Less Please Thanks Thank Hello Hi Dear Best Kind Regards Sincerely Also Just Only Even ' +
+    'Still Here Now Today Tomorrow Yesterday January February March April June July August September ' +
+    'October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Christmas Easter ' +
+    'Summer Winter Spring Autumn Fall English French German Spanish Italian American British European ' +
+    'Asian African Mr Mrs Ms Miss Dr Prof Sir Madam Lord Lady'
   ).split(' '),
 );
 
-/** True when a pair of capitalized words looks like a given name and surname rather than a phrase. */
-export function isLikelyPersonName(value: string): boolean {
-  const words = value.split(/ +/).filter((word) => !/^\p{Lu}\.?$/u.test(word));
-  if (words.length < 2) return false;
-  return words.every((word) => !NOT_NAME_WORDS.has(word.replace(/[.'’]/g, '')));
-}
+/**
+ * Capitalized words that mark a run as a place, a street or an organisation (`New York`, `Ane
+ * Flats Street`, `Acme Holdings`, `Paris Airport`): no word of such a run is a PERSON.
+ */
+export const PLACE_OR_ORGANISATION_WORDS: ReadonlySet<string> = new Set(
+  (
+    'New Old North South East West Upper Lower Great Little Big Saint San Santa Los Las Street Road ' +
+    'Avenue Lane Drive Court Way Place Square Park Bridge Hill Station Airport Harbor Harbour Port Lake ' +
+    'River Mount Island Beach Bay Valley City County State Province Republic Kingdom Union United ' +
+    'Federal National International Global Royal Central General University College School Academy ' +
+    'Institute Hospital Clinic Center Centre Museum Library Church Cathedral Hotel Restaurant Cafe Bank ' +
+    'Company Corporation Corp Inc Ltd Limited Group Holdings Partners Associates Services Solutions ' +
+    'Systems Technologies Industries Foundation Trust Association Society Council Committee Department ' +
+    'Ministry Office Agency Authority Board Bureau Commission Club Team League Orchestra Band Records ' +
+    'Weekly Daily Times News Post Journal Magazine Review Press Media Radio Television Music Film Films ' +
+    'Pictures Studios Entertainment Suite Apt Unit Box Floor Room Building Tower Plaza Mall Market Shop ' +
+    'Store Internet Web Online Email Phone Account Card Credit Debit Order Invoice Payment Customer ' +
+    'Support Service Manager Director President Chief Google Microsoft Apple Amazon Facebook Twitter ' +
+    'Linux Windows Android Python Java Script Node React Docker Kubernetes Users User Admin Error ' +
+    'Warning Note Ave Rd St Blvd Ln Ct Pl Pkwy Hwy Via Rue Calle Platz Extensions Extension Flat Bypass ' +
+    'Fort Parks Heights Gardens Crossing Ridge Annex Arcade Bayou Bend Bluff Bluffs Bottom Branch Burg ' +
+    'Burgs Camp Canyon Cape Causeway Centers Circles Cliff Cliffs Common Commons Corner Corners Course ' +
+    'Courts Cove Coves Creek Crest Crossroad Curve Dale Dam Divide Drives Estate Estates Falls Ferry ' +
+    'Flats Fords Forest Forge Forges Fork Forks Freeway Gateway Glen Glens Greens Groves Harbors Haven ' +
+    'Hills Hollow Inlet Islands Isle Junction Junctions Keys Knoll Knolls Lakes Landing Lights Lock ' +
+    'Locks Lodge Manor Manors Meadow Meadows Mission Motorway Mountain Mountains Neck Orchard Oval ' +
+    'Overpass Parkways Pass Passage Pines Plain Plains Ports Prairie Radial Ramp Ranch Rapid Rapids Rest ' +
+    'Ridges Roads Route Shoal Shoals Shore Shores Skyway Springs Spur Spurs Squares Stravenue Stream ' +
+    'Streets Summit Throughway Trace Track Trafficway Trailer Tunnel Turnpike Underpass Unions Valleys ' +
+    'Viaduct View Views Village Villages Ville Vista Walks Ways'
+  ).split(' '),
+);

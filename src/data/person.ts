@@ -1,0 +1,407 @@
+import { COMMON_WORDS, GIVEN_NAMES, SURNAMES } from './lexicon.generated';
+import { COUNTRY_NAMES } from './patterns';
+import { NAME_BOUNDARY_WORDS, PLACE_OR_ORGANISATION_WORDS } from './person-names';
+
+/**
+ * PERSON detection by lexicon, in one linear pass over the text (no regular expression, so no
+ * backtracking and no per-match cost in the RE2 binding, which made the two always-on name
+ * patterns this replaces the slowest rules of the engine).
+ *
+ * The pass splits the text into words and groups capitalized words that follow each other on one
+ * line (with initials and particles such as `van` or `de` between them) into runs. A run is a
+ * name when, after dropping words that never start or end a name (`The`, `Street`, months,
+ * countries):
+ *   - it starts with a known given name (`Grace Kelly`), or
+ *   - it has two to four words and none of them is a common English word that is not also a name
+ *     (`Krisztián Szöllösy` is a name, `Guilty Pleasures` and `White Stripes` are not), or
+ *   - it is one word that is a known given name or surname and not a common English word
+ *     (`Magnusson`, `Katrine`; not `Will`, `Grace` or `Reed` on their own).
+ * A known given name in lower case that is not an English word also counts (`patricia
+ * desrosiers`, `nina`), with a following lower-case surname.
+ *
+ * The lists come from {@link ./lexicon.generated.ts}, built by `scripts/build-lexicon.mjs`.
+ */
+
+/** One name found by {@link findPersonNames}, in UTF-16 offsets. */
+export interface PersonMatch {
+  readonly start: number;
+  readonly end: number;
+  readonly confidence: number;
+}
+
+export interface PersonScan {
+  readonly matches: PersonMatch[];
+  /** Start of the earliest run, name or not, ending within `openMargin` of the end; or Infinity. */
+  readonly earliestOpen: number;
+}
+
+interface Lexicon {
+  readonly given: ReadonlySet<string>;
+  readonly surnames: ReadonlySet<string>;
+  readonly common: ReadonlySet<string>;
+  readonly boundary: ReadonlySet<string>;
+  readonly placeOrOrganisation: ReadonlySet<string>;
+}
+
+let lexicon: Lexicon | undefined;
+
+/** Decodes the lists once, on first use (about 10 ms); every detector shares them. */
+function getLexicon(): Lexicon {
+  lexicon ??= {
+    given: decodeFrontCoded(GIVEN_NAMES),
+    surnames: decodeFrontCoded(SURNAMES),
+    common: decodeFrontCoded(COMMON_WORDS),
+    boundary: new Set([...NAME_BOUNDARY_WORDS].map((word) => word.toLowerCase())),
+    placeOrOrganisation: new Set([...PLACE_OR_ORGANISATION_WORDS, ...COUNTRY_NAMES].map((word) => word.toLowerCase())),
+  };
+  return lexicon;
+}
+
+/** Inverse of `frontCode` in scripts/build-lexicon.mjs. */
+export function decodeFrontCoded(encoded: string): Set<string> {
+  const words = new Set<string>();
+  let previous = '';
+  let index = 0;
+  while (index < encoded.length) {
+    const shared = encoded.charCodeAt(index) - 48;
+    let end = index + 1;
+    while (end < encoded.length && !isDigit(encoded.charCodeAt(end))) end++;
+    previous = previous.slice(0, shared) + encoded.slice(index + 1, end);
+    words.add(previous);
+    index = end;
+  }
+  return words;
+}
+
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
+// Letter case per UTF-16 code unit for Latin, Greek and Cyrillic (up to U+04FF), computed once.
+const LETTER_UPPER = 1;
+const LETTER_LOWER = 2;
+const LETTER_CASELESS = 3; // combining marks and modifier letters inside a word
+const CLASS_LIMIT = 0x500;
+const LETTER_CLASS = new Uint8Array(CLASS_LIMIT);
+for (let code = 0; code < CLASS_LIMIT; code++) {
+  const character = String.fromCharCode(code);
+  if (character.toLowerCase() !== character) LETTER_CLASS[code] = LETTER_UPPER;
+  else if (character.toUpperCase() !== character || code === 0xdf) LETTER_CLASS[code] = LETTER_LOWER;
+  else if (code >= 0x300 && code <= 0x36f) LETTER_CLASS[code] = LETTER_CASELESS;
+}
+const letterClass = (code: number) => (code < CLASS_LIMIT ? (LETTER_CLASS[code] as number) : 0);
+const isApostrophe = (code: number) => code === 39 || code === 0x2019;
+/** Characters that glue a word to code or markup: `user_name`, `a.b`, `x@y`, `/path`, digits. */
+const isIdentifierGlue = (code: number) =>
+  (code >= 48 && code <= 57) || code === 95 || code === 64 || code === 47 || code === 92 || code === 61 || code === 36;
+
+/** Lower-case words that may sit inside a name: `Ludwig van Beethoven`, `Maria de la Cruz`. */
+const PARTICLES = new Set([
+  'van',
+  'von',
+  'de',
+  'der',
+  'den',
+  'ten',
+  'ter',
+  'da',
+  'di',
+  'do',
+  'dos',
+  'das',
+  'du',
+  'del',
+  'della',
+  'la',
+  'le',
+  'bin',
+  'ibn',
+  'al',
+  'el',
+  'y',
+]);
+
+const enum Shape {
+  /** `Anna`, `McDowell`, `O'Brien`, `Lee-Smith`. */
+  Capitalized,
+  /** `J.`: one capital and a full stop. */
+  Initial,
+  /** `anna`. */
+  Lower,
+  /** `NASA`, `iPhone`, words glued to code. */
+  Other,
+}
+
+interface Word {
+  start: number;
+  end: number;
+  shape: Shape;
+  /** Lower case, possessive `'s` removed; set for capitalized words when they join a run. */
+  key?: string;
+}
+
+/** Longest word and run considered; longer ones are not names (and bound the work per word). */
+const MAX_WORD_CHARACTERS = 24;
+const MAX_RUN_WORDS = 4;
+/** How far back a scan starting mid-text looks for the start of the run it starts in. */
+const MAX_BACKTRACK_CHARACTERS = 128;
+
+/** Most items one list of names may hold; a longer list is judged in pieces. */
+const MAX_LIST_ITEMS = 12;
+/** Characters after a word that decide whether it joins a list: `, and ` plus the next word. */
+const LIST_LOOKAHEAD_CHARACTERS = 32;
+const LIST_SEPARATORS = new Set([', ', ',  ', ' and ', ', and ', ' & ', ' or ', ', or ']);
+
+/** What one judged piece of a run is. */
+const enum Status {
+  /** Not a name; ends any list it would have been part of. */
+  Rejected,
+  /** A name only in a list with a name (`Gaetane` in `Gaetane, Hannah and Derek`). */
+  Possible,
+  Name,
+}
+
+interface Item {
+  readonly start: number;
+  readonly end: number;
+  readonly status: Status;
+  readonly confidence: number;
+}
+
+/**
+ * Finds person names in `text` from `fromIndex` on. Runs and lists are judged whole, so a scan
+ * that starts mid-text first walks back (at most 128 characters) to the start of the run or list
+ * it starts in, and reports only names that start at or after `fromIndex`.
+ *
+ * `openMargin`: a run or list ending within this many characters (plus the list look-ahead) of the
+ * end may still change, so `earliestOpen` reports its start and a stream holds it back.
+ */
+export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): PersonScan {
+  const { given, surnames, common, boundary, placeOrOrganisation } = getLexicon();
+  const matches: PersonMatch[] = [];
+  let earliestOpen = Infinity;
+  const openFrom = openMargin > 0 ? text.length - openMargin - LIST_LOOKAHEAD_CHARACTERS : Infinity;
+  let position = backtrackToRunStart(text, fromIndex);
+  let run: Word[] = [];
+
+  const key = (word: Word): string => {
+    if (word.key !== undefined) return word.key;
+    let value = text.slice(word.start, word.end).toLowerCase();
+    const length = value.length;
+    if (length > 2 && value.charCodeAt(length - 1) === 115 && isApostrophe(value.charCodeAt(length - 2)))
+      value = value.slice(0, -2);
+    word.key = value;
+    return value;
+  };
+  const isKnown = (value: string) => given.has(value) || surnames.has(value);
+  const isCommonOnly = (value: string) => common.has(value) && !isKnown(value);
+  const isNameWord = (word: Word) => word.shape === Shape.Capitalized && !PARTICLES.has(key(word));
+
+  // Judged pieces that a list separator joins: `Kónya, Becker and Vasquez`.
+  let list: Item[] = [];
+  const closeList = () => {
+    if (list.length === 0) return;
+    const listStart = (list[0] as Item).start;
+    if ((list[list.length - 1] as Item).end > openFrom && listStart < earliestOpen) earliestOpen = listStart;
+    const anchored = list.length > 1 && list.some((item) => item.status === Status.Name);
+    for (const item of list) {
+      if (item.start < fromIndex) continue;
+      if (item.status === Status.Name) matches.push({ start: item.start, end: item.end, confidence: item.confidence });
+      else if (anchored && item.status === Status.Possible)
+        matches.push({ start: item.start, end: item.end, confidence: 0.45 });
+    }
+    list = [];
+  };
+  const addItem = (item: Item) => {
+    if (item.end > openFrom && item.start < earliestOpen) earliestOpen = item.start;
+    if (item.status === Status.Rejected) return closeList();
+    const last = list[list.length - 1];
+    if (
+      last !== undefined &&
+      (list.length >= MAX_LIST_ITEMS ||
+        item.start - last.end > 6 ||
+        !LIST_SEPARATORS.has(text.slice(last.end, item.start)))
+    )
+      closeList();
+    list.push(item);
+  };
+
+  /** Judges one piece of a run: capitalized words with initials and particles inside. */
+  const judge = (words: readonly Word[]): Item => {
+    let first = 0;
+    let last = words.length - 1;
+    while (first <= last && !isNameWord(words[first] as Word)) first++;
+    while (last >= first && !isNameWord(words[last] as Word)) last--;
+    // A capitalized common word before the name is a role or a sentence start (`Guitarist John Smith`).
+    while (first < last && isCommonOnly(key(words[first] as Word))) first++;
+    const start = (words[Math.min(first, words.length - 1)] as Word).start;
+    const end = (words[Math.max(last, 0)] as Word).end;
+    const rejected = { start, end, status: Status.Rejected, confidence: 0 };
+    if (first > last) return rejected;
+    const keys = words
+      .slice(first, last + 1)
+      .filter(isNameWord)
+      .map(key);
+    const firstKey = keys[0] as string;
+    if (keys.length === 1) {
+      if (isCommonOnly(firstKey)) return rejected;
+      const status = isKnown(firstKey) && !common.has(firstKey) ? Status.Name : Status.Possible;
+      return { start, end, status, confidence: 0.5 };
+    }
+    if (keys.length > MAX_RUN_WORDS) return rejected;
+    const rest = keys.slice(1).every((value) => !isCommonOnly(value));
+    // A given name that is also a word (`Grace`, `Mark`) needs a name-like rest: `Grace Period` is not a name.
+    if (given.has(firstKey) && (!common.has(firstKey) || rest))
+      return { start, end, status: Status.Name, confidence: 0.6 };
+    if (rest && !isCommonOnly(firstKey))
+      return { start, end, status: Status.Name, confidence: keys.some(isKnown) ? 0.55 : 0.4 };
+    return rejected;
+  };
+
+  const closeRun = () => {
+    if (run.length === 0) return;
+    const words = run;
+    run = [];
+    const runStart = (words[0] as Word).start;
+    const runEnd = (words[words.length - 1] as Word).end;
+    // `Paris Airport`, `New York`, `Acme Holdings`: no word of the run is a name.
+    if (words.some((word) => word.shape === Shape.Capitalized && placeOrOrganisation.has(key(word))))
+      return addItem({ start: runStart, end: runEnd, status: Status.Rejected, confidence: 0 });
+    // `Dear Anna`, `Yesterday Kevin Lee`: judge each side of a boundary word on its own.
+    let piece: Word[] = [];
+    for (const word of words) {
+      if (word.shape === Shape.Capitalized && boundary.has(key(word))) {
+        if (piece.length > 0) addItem(judge(piece));
+        addItem({ start: word.start, end: word.end, status: Status.Rejected, confidence: 0 });
+        piece = [];
+      } else piece.push(word);
+    }
+    if (piece.length > 0) addItem(judge(piece));
+  };
+
+  let lowerName: { start: number; end: number } | undefined;
+  const closeLowerName = () => {
+    if (lowerName === undefined) return;
+    addItem({ start: lowerName.start, end: lowerName.end, status: Status.Name, confidence: 0.4 });
+    lowerName = undefined;
+  };
+
+  let previousEnd = -1;
+  while (position < text.length) {
+    const word = nextWord(text, position);
+    if (word === undefined) break;
+    position = word.end;
+    // Only one or two spaces may join the words of a name; anything else ends the run.
+    const gap = word.start - previousEnd;
+    const joined =
+      previousEnd >= 0 &&
+      (gap === 1 || gap === 2) &&
+      text.charCodeAt(previousEnd) === 32 &&
+      text.charCodeAt(word.start - 1) === 32;
+    previousEnd = word.end;
+
+    if (word.shape === Shape.Capitalized || word.shape === Shape.Initial) {
+      closeLowerName();
+      if (!joined) closeRun();
+      run.push(word);
+      continue;
+    }
+    if (word.shape === Shape.Lower && joined && run.length > 0 && PARTICLES.has(text.slice(word.start, word.end))) {
+      run.push(word);
+      continue;
+    }
+    closeRun();
+    if (word.shape !== Shape.Lower) {
+      closeLowerName();
+      continue;
+    }
+    const length = word.end - word.start;
+    if (length < 3) {
+      closeLowerName();
+      continue;
+    }
+    const value = text.slice(word.start, word.end);
+    // `patricia desrosiers`: a lower-case given name takes a following surname or non-word.
+    if (lowerName !== undefined && joined && (surnames.has(value) || !common.has(value))) {
+      lowerName.end = word.end;
+      closeLowerName();
+      continue;
+    }
+    closeLowerName();
+    if (given.has(value) && !common.has(value)) lowerName = { start: word.start, end: word.end };
+  }
+  closeRun();
+  closeLowerName();
+  closeList();
+  return { matches, earliestOpen };
+}
+
+/** Space, `.`, `-`, `,`, `&`: what joins the words of a name or the names of a list. */
+const RUN_OR_LIST_CHARACTERS = new Set([32, 46, 45, 44, 38]);
+
+/** The start of the run or list (words, spaces, initials, particles, separators) that `index` is in. */
+function backtrackToRunStart(text: string, index: number): number {
+  if (index <= 0) return 0;
+  const limit = Math.max(0, index - MAX_BACKTRACK_CHARACTERS);
+  let position = index;
+  while (position > limit) {
+    const code = text.charCodeAt(position - 1);
+    if (letterClass(code) === 0 && !RUN_OR_LIST_CHARACTERS.has(code) && !isApostrophe(code)) break;
+    position--;
+  }
+  return position;
+}
+
+/** The next word at or after `from`: a run of letters with inner apostrophes and hyphens. */
+function nextWord(text: string, from: number): Word | undefined {
+  let start = from;
+  while (start < text.length && letterClass(text.charCodeAt(start)) === 0) start++;
+  if (start >= text.length) return undefined;
+  let end = start;
+  let uppers = 0;
+  let lowers = 0;
+  let adjacentUppers = false;
+  let lastClass = 0;
+  while (end < text.length) {
+    const code = text.charCodeAt(end);
+    const kind = letterClass(code);
+    if (kind !== 0) {
+      if (kind === LETTER_UPPER) {
+        uppers++;
+        if (lastClass === LETTER_UPPER) adjacentUppers = true;
+      } else if (kind === LETTER_LOWER) lowers++;
+      lastClass = kind;
+      end++;
+      continue;
+    }
+    // `O'Brien`, `Lee-Smith`: an apostrophe or hyphen between letters stays in the word.
+    if ((isApostrophe(code) || code === 45) && letterClass(text.charCodeAt(end + 1)) !== 0) {
+      lastClass = 0;
+      end++;
+      continue;
+    }
+    break;
+  }
+  const before = start > 0 ? text.charCodeAt(start - 1) : 32;
+  const after = end < text.length ? text.charCodeAt(end) : 32;
+  const first = letterClass(text.charCodeAt(start));
+  let shape: Shape;
+  if (
+    end - start > MAX_WORD_CHARACTERS ||
+    isIdentifierGlue(before) ||
+    isIdentifierGlue(after) ||
+    before === 46 || // `.Name`: a member access or a file extension
+    (after === 46 && end + 1 < text.length && letterClass(text.charCodeAt(end + 1)) !== 0)
+  ) {
+    shape = Shape.Other;
+  } else if (first === LETTER_UPPER && end - start === 1 && after === 46) {
+    shape = Shape.Initial;
+    return { start, end: end + 1, shape };
+  } else if (first === LETTER_UPPER && lowers > 0 && !adjacentUppers) {
+    // `McDowell`, `O'Brien` and `DeShawn` have inner capitals; `NASA`, `JSONParser` do not count.
+    shape = Shape.Capitalized;
+  } else if (uppers === 0) {
+    shape = Shape.Lower;
+  } else {
+    shape = Shape.Other;
+  }
+  return { start, end, shape };
+}
