@@ -109,6 +109,11 @@ const PERSON_LABELS = [
   'names?:',
   'name:',
   'full name:',
+  'last name',
+  'first name',
+  'family name',
+  'given name',
+  'surname',
   'i am',
   "i'm",
   'i’m',
@@ -777,9 +782,9 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'person-labelled',
     type: 'PERSON',
-    prefilter: `\\b(?:${capitalizedFirst(PERSON_LABELS)})\\b[:,]? |\\b(?:${capitalizedFirst(CLOSINGS)})[,!]?\\s`,
+    prefilter: `\\b(?:${capitalizedFirst(PERSON_LABELS)})\\b[:,?]? |\\b(?:${capitalizedFirst(CLOSINGS)})[,!]?\\s`,
     source:
-      `(?:\\b(?:${capitalizedFirst(PERSON_LABELS)})\\b[:,]? {1,2}|\\b(?:${capitalizedFirst(CLOSINGS)})[,!]?\\s{1,3})` +
+      `(?:\\b(?:${capitalizedFirst(PERSON_LABELS)})\\b[:,?]? {1,2}|\\b(?:${capitalizedFirst(CLOSINGS)})[,!]?\\s{1,3})` +
       `(${NAME}(?: {1,2}${NAME_OR_INITIAL}){0,3})`,
     priority: 20,
     confidence: 0.6,

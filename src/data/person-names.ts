@@ -13,7 +13,8 @@ export const NAME_BOUNDARY_WORDS: ReadonlySet<string> = new Set(
     'Still Here Now Today Tomorrow Yesterday January February March April June July August September ' +
     'October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Christmas Easter ' +
     'Summer Winter Spring Autumn Fall English French German Spanish Italian American British European ' +
-    'Asian African Mr Mrs Ms Miss Dr Prof Sir Madam Lord Lady'
+    'Asian African Mr Mrs Ms Miss Dr Prof Sir Madam Lord Lady ' +
+    "I'm I'll I've I'd"
   ).split(' '),
 );
 

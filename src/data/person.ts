@@ -1,4 +1,4 @@
-import { COMMON_WORDS, GIVEN_NAMES, SURNAMES } from './lexicon.generated';
+import { COMMON_WORDS, GIVEN_NAMES, RARER_WORDS, SURNAMES } from './lexicon.generated';
 import { COUNTRY_NAMES } from './patterns';
 import { NAME_BOUNDARY_WORDS, PLACE_OR_ORGANISATION_WORDS } from './person-names';
 
@@ -39,6 +39,8 @@ interface Lexicon {
   readonly given: ReadonlySet<string>;
   readonly surnames: ReadonlySet<string>;
   readonly common: ReadonlySet<string>;
+  /** Given names that are rarer English words (`riff`): not names in lower case. */
+  readonly rarer: ReadonlySet<string>;
   readonly boundary: ReadonlySet<string>;
   readonly placeOrOrganisation: ReadonlySet<string>;
 }
@@ -51,6 +53,7 @@ function getLexicon(): Lexicon {
     given: decodeFrontCoded(GIVEN_NAMES),
     surnames: decodeFrontCoded(SURNAMES),
     common: decodeFrontCoded(COMMON_WORDS),
+    rarer: decodeFrontCoded(RARER_WORDS),
     boundary: new Set([...NAME_BOUNDARY_WORDS].map((word) => word.toLowerCase())),
     placeOrOrganisation: new Set([...PLACE_OR_ORGANISATION_WORDS, ...COUNTRY_NAMES].map((word) => word.toLowerCase())),
   };
@@ -175,7 +178,7 @@ interface Item {
  * end may still change, so `earliestOpen` reports its start and a stream holds it back.
  */
 export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): PersonScan {
-  const { given, surnames, common, boundary, placeOrOrganisation } = getLexicon();
+  const { given, surnames, common, rarer, boundary, placeOrOrganisation } = getLexicon();
   const matches: PersonMatch[] = [];
   let earliestOpen = Infinity;
   const openFrom = openMargin > 0 ? text.length - openMargin - LIST_LOOKAHEAD_CHARACTERS : Infinity;
@@ -185,8 +188,9 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
   const key = (word: Word): string => {
     if (word.key !== undefined) return word.key;
     let value = text.slice(word.start, word.end).toLowerCase();
+    if (value.includes('’')) value = value.replace(/’/g, "'");
     const length = value.length;
-    if (length > 2 && value.charCodeAt(length - 1) === 115 && isApostrophe(value.charCodeAt(length - 2)))
+    if (length > 2 && value.charCodeAt(length - 1) === 115 && value.charCodeAt(length - 2) === 39)
       value = value.slice(0, -2);
     word.key = value;
     return value;
@@ -210,7 +214,11 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
     }
     list = [];
   };
-  const addItem = (item: Item) => {
+  const addItem = (candidate: Item) => {
+    const item =
+      candidate.status === Status.Possible && hasPersonContext(text, candidate)
+        ? { ...candidate, status: Status.Name, confidence: 0.45 }
+        : candidate;
     if (item.end > openFrom && item.start < earliestOpen) earliestOpen = item.start;
     if (item.status === Status.Rejected) return closeList();
     const last = list[list.length - 1];
@@ -326,12 +334,26 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
       continue;
     }
     closeLowerName();
-    if (given.has(value) && !common.has(value)) lowerName = { start: word.start, end: word.end };
+    if (given.has(value) && !common.has(value) && !rarer.has(value)) lowerName = { start: word.start, end: word.end };
   }
   closeRun();
   closeLowerName();
   closeList();
   return { matches, earliestOpen };
+}
+
+/** Verbs that follow a person far more often than a thing: `Mehrudin shouted at Todd`. */
+const PERSON_VERBS =
+  /^ (?:said|says|asked|asks|told|tells|replied|shouted|whispered|wrote|spent|lives|lived|works|worked|married|died|thinks|thought|wants|wanted|loves|loved|knows|knew|met|agreed|explained|emailed|texted|(?:is|was) from|was born)\b/;
+
+/**
+ * Whether a capitalized word no list knows stands where a person does: before a verb people do
+ * (`Tomomi is from`, `Alvir spent`). Looks at most 32 characters ahead (LIST_LOOKAHEAD_CHARACTERS).
+ */
+function hasPersonContext(text: string, item: Item): boolean {
+  return (
+    text.charCodeAt(item.end) === 32 && PERSON_VERBS.test(text.slice(item.end, item.end + LIST_LOOKAHEAD_CHARACTERS))
+  );
 }
 
 /** Space, `.`, `-`, `,`, `&`: what joins the words of a name or the names of a list. */
@@ -392,9 +414,9 @@ function nextWord(text: string, from: number): Word | undefined {
     (after === 46 && end + 1 < text.length && letterClass(text.charCodeAt(end + 1)) !== 0)
   ) {
     shape = Shape.Other;
-  } else if (first === LETTER_UPPER && end - start === 1 && after === 46) {
-    shape = Shape.Initial;
-    return { start, end: end + 1, shape };
+  } else if (first === LETTER_UPPER && end - start === 1) {
+    // `J.` or `J` between two names: `Szabina J Gelencsér`. Trimmed from a run's ends.
+    return after === 46 ? { start, end: end + 1, shape: Shape.Initial } : { start, end, shape: Shape.Initial };
   } else if (first === LETTER_UPPER && lowers > 0 && !adjacentUppers) {
     // `McDowell`, `O'Brien` and `DeShawn` have inner capitals; `NASA`, `JSONParser` do not count.
     shape = Shape.Capitalized;

@@ -26,6 +26,12 @@ describe('PERSON by lexicon', () => {
     ['a possessive', "the Christiansen's novel", ['Christiansen’s'.replace('’', "'")]],
     ['a role word before the name', 'Guitarist Anders Lindqvist joined', ['Anders Lindqvist']],
     ['a lower-case name', 'follow up with patricia desrosiers in a month', ['patricia desrosiers']],
+    ['a middle initial without a full stop', 'Szabina J Gelencsér listed her songs', ['Szabina J Gelencsér']],
+    [
+      'an unknown name before a verb people do',
+      'Tomomi is from the north office and Mehrudin shouted at Todd',
+      ['Tomomi', 'Mehrudin', 'Todd'],
+    ],
     ['a given name that is a word, with a surname', 'Mark Twain and Grace Kelly', ['Mark Twain', 'Grace Kelly']],
   ])('finds %s', (_case, text, expected) => {
     expect(names(text)).toEqual(expected);
@@ -40,6 +46,8 @@ describe('PERSON by lexicon', () => {
     ['all caps', 'NASA and JSONParser and KEVIN'],
     ['street names', 'early shows on Ane Flats Street were important'],
     ['English words in lower case', 'the will to mark a rose with hope'],
+    ['rarer English words in lower case that are also given names', 'a guitar riff'],
+    ['contractions of I', "I'm sure I'll be there"],
     ['a list of unknown capitalized words with no name in it', 'we sell Apples, Oranges and Zorblax'],
     ['a lone unknown capitalized word', 'the Zorblax engine'],
   ])('ignores %s', (_case, text) => {
