@@ -82,8 +82,6 @@ const longestValidPrefix = (check: (value: string) => boolean, minimumLength: nu
 const UPPER = '[A-Z\\x{C0}-\\x{D6}\\x{D8}-\\x{DE}\\x{100}-\\x{17F}\\x{391}-\\x{3A9}\\x{410}-\\x{42F}]';
 const LOWER = '[a-z\\x{DF}-\\x{F6}\\x{F8}-\\x{FF}\\x{100}-\\x{17F}\\x{3AC}-\\x{3CE}\\x{430}-\\x{45F}]';
 const LETTER = '[A-Za-z\\x{C0}-\\x{D6}\\x{D8}-\\x{F6}\\x{F8}-\\x{17F}\\x{386}-\\x{3CE}\\x{410}-\\x{45F}]';
-const NAME = `${UPPER}(?:${LOWER}|['’]){1,20}(?:-${UPPER}${LOWER}{1,20})?`;
-const NAME_OR_INITIAL = `(?:${NAME}|${UPPER}\\.)`;
 
 const STREET_SUFFIXES =
   'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Crescent|Close|Row|Gardens|Grove|Hill|Mews|Park|Path|Pike|Plaza|Ridge|Run|Walk|Alley|Loop|Crossing|Heights|Point|Expressway|Freeway';
@@ -102,48 +100,6 @@ export const COUNTRY_NAMES: readonly string[] = COUNTRIES.split('|');
 
 const DATE =
   '(?:\\d{1,2}[/.-]\\d{1,2}[/.-](?:19|20)?\\d{2}|(?:19|20)\\d{2}[/.-]\\d{1,2}[/.-]\\d{1,2}|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\\.? {1,2}\\d{1,2}(?:st|nd|rd|th)?,? {1,2}(?:19|20)\\d{2}|\\d{1,2}(?:st|nd|rd|th)? {1,2}(?:of {1,2})?(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\\.?,? {1,2}(?:19|20)\\d{2})';
-
-const PERSON_LABELS = [
-  'my name is',
-  'name is',
-  'names?:',
-  'name:',
-  'full name:',
-  'last name',
-  'first name',
-  'family name',
-  'given name',
-  'surname',
-  'i am',
-  "i'm",
-  'i’m',
-  'this is',
-  'call me',
-  'named',
-  'called',
-  'signed',
-  'patient',
-  'customer',
-  'client',
-  'contact',
-  'employee',
-  'applicant',
-  'user:',
-  'dear',
-  'hi',
-  'hello',
-  'attn:?',
-  'directed by:?',
-  'written by',
-  'starring',
-  'founded by',
-  'ask for',
-  'speak to',
-  'talk to',
-  'follow up with',
-  'cc:',
-];
-const CLOSINGS = ['best regards', 'kind regards', 'warm regards', 'regards', 'sincerely', 'thanks', 'cheers', 'best'];
 
 /** `my name is` becomes `[Mm]y name is`: a label starts a sentence or follows one, but is never all caps (SQL's FROM). */
 function capitalizedFirst(labels: readonly string[]): string {
@@ -769,25 +725,6 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     source: `\\b(?:${COUNTRIES}) {1,2}(\\d{4,6}|[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2})\\b`,
     priority: 28,
     confidence: 0.5,
-  },
-  {
-    id: 'person-honorific',
-    type: 'PERSON',
-    prefilter:
-      '\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord|Rev|Capt|Sgt|Mister|Madam|Herr|Frau|Señor|Señora|Monsieur|Madame)\\.? ',
-    source: `\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord|Rev|Capt|Sgt|Mister|Madam|Herr|Frau|Señor|Señora|Monsieur|Madame)\\.? {1,2}(${NAME}(?: {1,2}${NAME_OR_INITIAL}){0,2})`,
-    priority: 20,
-    confidence: 0.75,
-  },
-  {
-    id: 'person-labelled',
-    type: 'PERSON',
-    prefilter: `\\b(?:${capitalizedFirst(PERSON_LABELS)})\\b[:,?]? |\\b(?:${capitalizedFirst(CLOSINGS)})[,!]?\\s`,
-    source:
-      `(?:\\b(?:${capitalizedFirst(PERSON_LABELS)})\\b[:,?]? {1,2}|\\b(?:${capitalizedFirst(CLOSINGS)})[,!]?\\s{1,3})` +
-      `(${NAME}(?: {1,2}${NAME_OR_INITIAL}){0,3})`,
-    priority: 20,
-    confidence: 0.6,
   },
 ];
 

@@ -13,7 +13,7 @@ export const NAME_BOUNDARY_WORDS: ReadonlySet<string> = new Set(
     'Still Here Now Today Tomorrow Yesterday January February March April June July August September ' +
     'October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Christmas Easter ' +
     'Summer Winter Spring Autumn Fall English French German Spanish Italian American British European ' +
-    'Asian African Mr Mrs Ms Miss Dr Prof Sir Madam Lord Lady ' +
+    'Asian African Mr Mrs Ms Miss Dr Prof Sir Madam Lord Lady Suite Apt Unit Box Floor Room ' +
     "I'm I'll I've I'd"
   ).split(' '),
 );
@@ -33,7 +33,7 @@ export const PLACE_OR_ORGANISATION_WORDS: ReadonlySet<string> = new Set(
     'Systems Technologies Industries Foundation Trust Association Society Council Committee Department ' +
     'Ministry Office Agency Authority Board Bureau Commission Club Team League Orchestra Band Records ' +
     'Weekly Daily Times News Post Journal Magazine Review Press Media Radio Television Music Film Films ' +
-    'Pictures Studios Entertainment Suite Apt Unit Box Floor Room Building Tower Plaza Mall Market Shop ' +
+    'Pictures Studios Entertainment Building Tower Plaza Mall Market Shop ' +
     'Store Internet Web Online Email Phone Account Card Credit Debit Order Invoice Payment Customer ' +
     'Support Service Manager Director President Chief Google Microsoft Apple Amazon Facebook Twitter ' +
     'Linux Windows Android Python Java Script Node React Docker Kubernetes Users User Admin Error ' +

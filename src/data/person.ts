@@ -232,14 +232,18 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
     list.push(item);
   };
 
-  /** Judges one piece of a run: capitalized words with initials and particles inside. */
-  const judge = (words: readonly Word[]): Item => {
+  /**
+   * Judges one piece of a run: capitalized words with initials and particles inside. After a name
+   * label or an honorific (`Dear`, `my name is`, `Mr.`) any piece counts that does not start with
+   * a common English word.
+   */
+  const judge = (words: readonly Word[], label: Label): Item => {
     let first = 0;
     let last = words.length - 1;
     while (first <= last && !isNameWord(words[first] as Word)) first++;
     while (last >= first && !isNameWord(words[last] as Word)) last--;
     // A capitalized common word before the name is a role or a sentence start (`Guitarist John Smith`).
-    while (first < last && isCommonOnly(key(words[first] as Word))) first++;
+    if (label === Label.None) while (first < last && isCommonOnly(key(words[first] as Word))) first++;
     const start = (words[Math.min(first, words.length - 1)] as Word).start;
     const end = (words[Math.max(last, 0)] as Word).end;
     const rejected = { start, end, status: Status.Rejected, confidence: 0 };
@@ -249,6 +253,10 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
       .filter(isNameWord)
       .map(key);
     const firstKey = keys[0] as string;
+    if (label !== Label.None) {
+      if ((label === Label.Weak && isCommonOnly(firstKey)) || keys.length > MAX_RUN_WORDS) return rejected;
+      return { start, end, status: Status.Name, confidence: label === Label.Strong ? 0.75 : 0.6 };
+    }
     if (keys.length === 1) {
       if (isCommonOnly(firstKey)) return rejected;
       const status = isKnown(firstKey) && !common.has(firstKey) ? Status.Name : Status.Possible;
@@ -270,19 +278,32 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
     run = [];
     const runStart = (words[0] as Word).start;
     const runEnd = (words[words.length - 1] as Word).end;
-    // `Paris Airport`, `New York`, `Acme Holdings`: no word of the run is a name.
-    if (words.some((word) => word.shape === Shape.Capitalized && placeOrOrganisation.has(key(word))))
+    // `Paris Airport`, `New York`, `Acme Holdings`: no word of the run is a name, unless a name
+    // label says otherwise (`was called Erin Dale`).
+    if (words.some((word) => word.shape === Shape.Capitalized && placeOrOrganisation.has(key(word)))) {
+      const label = nameLabelBefore(text, runStart);
+      if (label === Label.Strong) return addItem(judge(words, label));
       return addItem({ start: runStart, end: runEnd, status: Status.Rejected, confidence: 0 });
+    }
     // `Dear Anna`, `Yesterday Kevin Lee`: judge each side of a boundary word on its own.
     let piece: Word[] = [];
     for (const word of words) {
       if (word.shape === Shape.Capitalized && boundary.has(key(word))) {
-        if (piece.length > 0) addItem(judge(piece));
+        if (piece.length > 0) addItem(judgeInContext(piece));
         addItem({ start: word.start, end: word.end, status: Status.Rejected, confidence: 0 });
         piece = [];
       } else piece.push(word);
     }
-    if (piece.length > 0) addItem(judge(piece));
+    if (piece.length > 0) addItem(judgeInContext(piece));
+  };
+
+  const judgeInContext = (words: readonly Word[]): Item => {
+    const item = judge(words, Label.None);
+    if (item.status === Status.Name || item.end <= item.start) return item;
+    const firstWord = words.find(isNameWord);
+    if (firstWord === undefined) return item;
+    const label = nameLabelBefore(text, firstWord.start);
+    return label === Label.None ? item : judge(words, label);
   };
 
   let lowerName: { start: number; end: number } | undefined;
@@ -341,6 +362,126 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
   closeList();
   return { matches, earliestOpen };
 }
+
+/**
+ * Labels after which any capitalized word is a name, a common word included (`Her maiden name is
+ * Key`, `was called Erin Dale`); honorifics count as these too (`Mrs. Baker`).
+ */
+const STRONG_NAME_LABELS = [
+  'my name is',
+  'name is',
+  'name',
+  'names',
+  'full name',
+  'last name',
+  'first name',
+  'family name',
+  'given name',
+  'maiden name',
+  'surname',
+  'call me',
+  'named',
+  'called',
+  'signed',
+  'attn',
+  'cc',
+  'directed by',
+  'written by',
+  'founded by',
+  'starring',
+];
+/** Labels after which a capitalized word that is not a common word is a name (`Dear Ubul`, `Thanks, Zorblax`). */
+const WEAK_NAME_LABELS = [
+  'i am',
+  "i'm",
+  'this is',
+  'patient',
+  'customer',
+  'client',
+  'contact',
+  'employee',
+  'applicant',
+  'user',
+  'dear',
+  'hi',
+  'hello',
+  'ask for',
+  'speak to',
+  'talk to',
+  'follow up with',
+  // Letter closings, before the signature.
+  'best regards',
+  'kind regards',
+  'warm regards',
+  'regards',
+  'sincerely',
+  'thanks',
+  'cheers',
+  'best',
+];
+const HONORIFICS = new Set(
+  'mr mrs ms miss mx dr prof sir dame lady lord rev capt sgt mister madam herr frau señor señora monsieur madame'.split(
+    ' ',
+  ),
+);
+const enum Label {
+  None,
+  Weak,
+  Strong,
+}
+/** Labels by their last word, so a look-up costs one set probe for almost every word. */
+const LABELS_BY_LAST_WORD = new Map<string, Array<{ label: string; strength: Label }>>();
+for (const [labels, strength] of [
+  [STRONG_NAME_LABELS, Label.Strong],
+  [WEAK_NAME_LABELS, Label.Weak],
+] as const) {
+  for (const label of labels) {
+    const last = label.slice(label.lastIndexOf(' ') + 1);
+    LABELS_BY_LAST_WORD.set(last, [...(LABELS_BY_LAST_WORD.get(last) ?? []), { label, strength }]);
+  }
+}
+/** How far back a label is looked for; longer than the longest label with its separators. */
+const NAME_CONTEXT_CHARACTERS = 40;
+
+/**
+ * Which name label, letter closing or honorific ends right before `start`, if any: the label, an
+ * optional `:`, `,`, `?`, `!` (`.` after an honorific), and one to three spaces or line breaks.
+ * The label is written as it starts a sentence or follows one (`Dear`, `dear`), never in capitals.
+ */
+function nameLabelBefore(text: string, start: number): Label {
+  let end = start;
+  const limit = Math.max(0, start - NAME_CONTEXT_CHARACTERS);
+  while (end > limit && end > start - 3 && isSpace(text.charCodeAt(end - 1))) end--;
+  if (end === start || end <= limit) return Label.None;
+  const punctuation = text.charCodeAt(end - 1);
+  const hasPunctuation =
+    punctuation === 58 || punctuation === 44 || punctuation === 63 || punctuation === 33 || punctuation === 46;
+  if (hasPunctuation) end--;
+  let wordStart = end;
+  while (wordStart > limit && isWordCharacter(text.charCodeAt(wordStart - 1))) wordStart--;
+  if (wordStart === end) return Label.None;
+  const lastWord = text.slice(wordStart, end);
+  if (HONORIFICS.has(lastWord.toLowerCase()) && (!hasPunctuation || punctuation === 46)) return Label.Strong;
+  if (hasPunctuation && punctuation === 46) return Label.None;
+  const lowered = (lastWord.charAt(0).toLowerCase() + lastWord.slice(1)).replace(/’/g, "'");
+  const labels = LABELS_BY_LAST_WORD.get(lowered);
+  if (labels === undefined) return Label.None;
+  const before = text
+    .slice(Math.max(limit, end - 24), end)
+    .replace(/’/g, "'")
+    .replace(/ {2}/g, ' ');
+  let found = Label.None;
+  for (const { label, strength } of labels) {
+    if (strength <= found || before.length < label.length || !before.endsWith(label.slice(1))) continue;
+    if (before.charAt(before.length - label.length).toLowerCase() !== label.charAt(0)) continue;
+    const previous = before.charCodeAt(before.length - label.length - 1);
+    if (Number.isNaN(previous) || !isWordCharacter(previous)) found = strength;
+  }
+  return found;
+}
+
+const isSpace = (code: number) => code === 32 || code === 10 || code === 9 || code === 13;
+const isWordCharacter = (code: number) => letterClass(code) !== 0 || isApostrophe(code);
 
 /** Verbs that follow a person far more often than a thing: `Mehrudin shouted at Todd`. */
 const PERSON_VERBS =

@@ -26,6 +26,15 @@ describe('PERSON by lexicon', () => {
     ['a possessive', "the Christiansen's novel", ['Christiansen’s'.replace('’', "'")]],
     ['a role word before the name', 'Guitarist Anders Lindqvist joined', ['Anders Lindqvist']],
     ['a lower-case name', 'follow up with patricia desrosiers in a month', ['patricia desrosiers']],
+    ['a common word after an honorific', 'For my take on Mrs. Baker, ask Mr. Spears', ['Baker', 'Spears']],
+    ['a common word after a strong name label', 'Her maiden name is Key', ['Key']],
+    ['a street word after a strong name label', 'my grandmother was called Erin Dale', ['Erin Dale']],
+    [
+      'an unknown word after a greeting or a closing',
+      'Dear Ubul, see below.\nBest regards,\nZorblax',
+      ['Ubul', 'Zorblax'],
+    ],
+    ['a name before an address unit', 'Mrs. Barbara Yudina Apt. 675', ['Barbara Yudina']],
     ['a middle initial without a full stop', 'Szabina J Gelencsér listed her songs', ['Szabina J Gelencsér']],
     [
       'an unknown name before a verb people do',
@@ -48,6 +57,8 @@ describe('PERSON by lexicon', () => {
     ['English words in lower case', 'the will to mark a rose with hope'],
     ['rarer English words in lower case that are also given names', 'a guitar riff'],
     ['contractions of I', "I'm sure I'll be there"],
+    ['a common word after a greeting', 'Hello World, and Dear Friends'],
+    ['a label in capitals', 'DEAR Zorblax'],
     ['a list of unknown capitalized words with no name in it', 'we sell Apples, Oranges and Zorblax'],
     ['a lone unknown capitalized word', 'the Zorblax engine'],
   ])('ignores %s', (_case, text) => {
