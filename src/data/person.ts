@@ -43,19 +43,34 @@ interface Lexicon {
   readonly rarer: ReadonlySet<string>;
   readonly boundary: ReadonlySet<string>;
   readonly placeOrOrganisation: ReadonlySet<string>;
+  /** Every word any list holds: a capitalized word not in it is unknown, with no string built. */
+  readonly anyListBits: Uint32Array;
+  /** Given names that are names in lower case too: most lower-case words are ruled out by one probe. */
+  readonly lowerCaseNameBits: Uint32Array;
 }
 
 let lexicon: Lexicon | undefined;
 
 /** Decodes the lists once, on first use (about 10 ms); every detector shares them. */
 function getLexicon(): Lexicon {
-  lexicon ??= {
-    given: decodeFrontCoded(GIVEN_NAMES),
-    surnames: decodeFrontCoded(SURNAMES),
-    common: decodeFrontCoded(COMMON_WORDS),
-    rarer: decodeFrontCoded(RARER_WORDS),
-    boundary: new Set([...NAME_BOUNDARY_WORDS].map((word) => word.toLowerCase())),
-    placeOrOrganisation: new Set([...PLACE_OR_ORGANISATION_WORDS, ...COUNTRY_NAMES].map((word) => word.toLowerCase())),
+  if (lexicon !== undefined) return lexicon;
+  const given = decodeFrontCoded(GIVEN_NAMES);
+  const surnames = decodeFrontCoded(SURNAMES);
+  const common = decodeFrontCoded(COMMON_WORDS);
+  const rarer = decodeFrontCoded(RARER_WORDS);
+  const boundary = new Set([...NAME_BOUNDARY_WORDS].map((word) => word.toLowerCase()));
+  const placeOrOrganisation = new Set(
+    [...PLACE_OR_ORGANISATION_WORDS, ...COUNTRY_NAMES].map((word) => word.toLowerCase()),
+  );
+  lexicon = {
+    given,
+    surnames,
+    common,
+    rarer,
+    boundary,
+    placeOrOrganisation,
+    anyListBits: hashBits([...given, ...surnames, ...common, ...boundary, ...placeOrOrganisation, ...PARTICLES]),
+    lowerCaseNameBits: hashBits([...given].filter((word) => !common.has(word) && !rarer.has(word))),
   };
   return lexicon;
 }
@@ -91,6 +106,32 @@ for (let code = 0; code < CLASS_LIMIT; code++) {
   else if (code >= 0x300 && code <= 0x36f) LETTER_CLASS[code] = LETTER_CASELESS;
 }
 const letterClass = (code: number) => (code < CLASS_LIMIT ? (LETTER_CLASS[code] as number) : 0);
+/** Lower-case code unit per code unit below U+0500 (`’` maps to `'`), for hashing words as keys. */
+const LOWER_CODE = new Uint16Array(CLASS_LIMIT);
+for (let code = 0; code < CLASS_LIMIT; code++) {
+  const lower = String.fromCharCode(code).toLowerCase();
+  LOWER_CODE[code] = lower.length === 1 ? lower.charCodeAt(0) : code;
+}
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const hashStep = (hash: number, code: number) =>
+  Math.imul(hash ^ (code < CLASS_LIMIT ? (LOWER_CODE[code] as number) : code === 0x2019 ? 39 : code), FNV_PRIME);
+
+/** Hashes of `words` as a bit set (2^18 bits): a clear bit proves a word is not in the list. */
+function hashBits(words: Iterable<string>): Uint32Array {
+  const bits = new Uint32Array(1 << 13);
+  for (const word of words) {
+    let hash = FNV_OFFSET;
+    for (let index = 0; index < word.length; index++) hash = hashStep(hash, word.charCodeAt(index));
+    const bit = (hash >>> 0) & 0x3ffff;
+    bits[bit >>> 5] = (bits[bit >>> 5] as number) | (1 << (bit & 31));
+  }
+  return bits;
+}
+const hasBit = (bits: Uint32Array, hash: number) => {
+  const bit = (hash >>> 0) & 0x3ffff;
+  return ((bits[bit >>> 5] as number) & (1 << (bit & 31))) !== 0;
+};
 const isApostrophe = (code: number) => code === 39 || code === 0x2019;
 /** Characters that glue a word to code or markup: `user_name`, `a.b`, `x@y`, `/path`, digits. */
 const isIdentifierGlue = (code: number) =>
@@ -137,6 +178,8 @@ interface Word {
   start: number;
   end: number;
   shape: Shape;
+  /** FNV-1a of the word in lower case (`’` as `'`), computed while scanning it. */
+  hash: number;
   /** Lower case, possessive `'s` removed; set for capitalized words when they join a run. */
   key?: string;
 }
@@ -178,7 +221,8 @@ interface Item {
  * end may still change, so `earliestOpen` reports its start and a stream holds it back.
  */
 export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): PersonScan {
-  const { given, surnames, common, rarer, boundary, placeOrOrganisation } = getLexicon();
+  const { given, surnames, common, rarer, boundary, placeOrOrganisation, anyListBits, lowerCaseNameBits } =
+    getLexicon();
   const matches: PersonMatch[] = [];
   let earliestOpen = Infinity;
   const openFrom = openMargin > 0 ? text.length - openMargin - LIST_LOOKAHEAD_CHARACTERS : Infinity;
@@ -187,6 +231,11 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
 
   const key = (word: Word): string => {
     if (word.key !== undefined) return word.key;
+    // In no list: '' stands for the word, since every look-up of it would miss anyway.
+    if (!hasBit(anyListBits, word.hash) && !endsWithPossessive(text, word.end)) {
+      word.key = '';
+      return '';
+    }
     let value = text.slice(word.start, word.end).toLowerCase();
     if (value.includes('’')) value = value.replace(/’/g, "'");
     const length = value.length;
@@ -313,10 +362,14 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
     lowerName = undefined;
   };
 
+  // Most words are looked at once and dropped: one object is reused for them, and only words
+  // that join a run are copied.
+  const scratch: Word = { start: 0, end: 0, shape: Shape.Other, hash: 0 };
   let previousEnd = -1;
   while (position < text.length) {
-    const word = nextWord(text, position);
-    if (word === undefined) break;
+    const scanned = nextWord(text, position, scratch);
+    if (scanned === undefined) break;
+    const word = scanned;
     position = word.end;
     // Only one or two spaces may join the words of a name; anything else ends the run.
     const gap = word.start - previousEnd;
@@ -330,11 +383,11 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
     if (word.shape === Shape.Capitalized || word.shape === Shape.Initial) {
       closeLowerName();
       if (!joined) closeRun();
-      run.push(word);
+      run.push({ ...word });
       continue;
     }
     if (word.shape === Shape.Lower && joined && run.length > 0 && PARTICLES.has(text.slice(word.start, word.end))) {
-      run.push(word);
+      run.push({ ...word });
       continue;
     }
     closeRun();
@@ -347,6 +400,7 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
       closeLowerName();
       continue;
     }
+    if (lowerName === undefined && !hasBit(lowerCaseNameBits, word.hash)) continue;
     const value = text.slice(word.start, word.end);
     // `patricia desrosiers`: a lower-case given name takes a following surname or non-word.
     if (lowerName !== undefined && joined && (surnames.has(value) || !common.has(value))) {
@@ -480,6 +534,10 @@ function nameLabelBefore(text: string, start: number): Label {
   return found;
 }
 
+/** Whether the word ending at `end` ends in `'s` or `’s`. */
+const endsWithPossessive = (text: string, end: number) =>
+  end >= 2 && text.charCodeAt(end - 1) === 115 && isApostrophe(text.charCodeAt(end - 2));
+
 const isSpace = (code: number) => code === 32 || code === 10 || code === 9 || code === 13;
 const isWordCharacter = (code: number) => letterClass(code) !== 0 || isApostrophe(code);
 
@@ -514,7 +572,7 @@ function backtrackToRunStart(text: string, index: number): number {
 }
 
 /** The next word at or after `from`: a run of letters with inner apostrophes and hyphens. */
-function nextWord(text: string, from: number): Word | undefined {
+function nextWord(text: string, from: number, out: Word): Word | undefined {
   let start = from;
   while (start < text.length && letterClass(text.charCodeAt(start)) === 0) start++;
   if (start >= text.length) return undefined;
@@ -523,10 +581,12 @@ function nextWord(text: string, from: number): Word | undefined {
   let lowers = 0;
   let adjacentUppers = false;
   let lastClass = 0;
+  let hash = FNV_OFFSET;
   while (end < text.length) {
     const code = text.charCodeAt(end);
     const kind = letterClass(code);
     if (kind !== 0) {
+      hash = hashStep(hash, code);
       if (kind === LETTER_UPPER) {
         uppers++;
         if (lastClass === LETTER_UPPER) adjacentUppers = true;
@@ -537,6 +597,7 @@ function nextWord(text: string, from: number): Word | undefined {
     }
     // `O'Brien`, `Lee-Smith`: an apostrophe or hyphen between letters stays in the word.
     if ((isApostrophe(code) || code === 45) && letterClass(text.charCodeAt(end + 1)) !== 0) {
+      hash = hashStep(hash, code);
       lastClass = 0;
       end++;
       continue;
@@ -557,7 +618,9 @@ function nextWord(text: string, from: number): Word | undefined {
     shape = Shape.Other;
   } else if (first === LETTER_UPPER && end - start === 1) {
     // `J.` or `J` between two names: `Szabina J Gelencsér`. Trimmed from a run's ends.
-    return after === 46 ? { start, end: end + 1, shape: Shape.Initial } : { start, end, shape: Shape.Initial };
+    return after === 46
+      ? { start, end: end + 1, shape: Shape.Initial, hash }
+      : { start, end, shape: Shape.Initial, hash };
   } else if (first === LETTER_UPPER && lowers > 0 && !adjacentUppers) {
     // `McDowell`, `O'Brien` and `DeShawn` have inner capitals; `NASA`, `JSONParser` do not count.
     shape = Shape.Capitalized;
@@ -566,5 +629,14 @@ function nextWord(text: string, from: number): Word | undefined {
   } else {
     shape = Shape.Other;
   }
-  return { start, end, shape };
+  return fill(out, start, end, shape, hash);
+}
+
+function fill(out: Word, start: number, end: number, shape: Shape, hash: number): Word {
+  out.start = start;
+  out.end = end;
+  out.shape = shape;
+  out.hash = hash;
+  out.key = undefined;
+  return out;
 }
