@@ -47,6 +47,10 @@ export const PLACE_OR_ORGANISATION_WORDS: ReadonlySet<string> = new Set(
     'Overpass Parkways Pass Passage Pines Plain Plains Ports Prairie Radial Ramp Ranch Rapid Rapids Rest ' +
     'Ridges Roads Route Shoal Shoals Shore Shores Skyway Springs Spur Spurs Squares Stravenue Stream ' +
     'Streets Summit Throughway Trace Track Trafficway Trailer Tunnel Turnpike Underpass Unions Valleys ' +
-    'Viaduct View Views Village Villages Ville Vista Walks Ways'
+    'Viaduct View Views Village Villages Ville Vista Walks Ways ' +
+    // Company and organisation suffixes, and street types in full.
+    'Boulevard Terrace Crescent Parkway Highway Trail Alley Expressway Biotech Logistics Analytics Labs ' +
+    'Laboratories Software Consulting Pharma Pharmaceuticals Capital Ventures Health Healthcare Energy ' +
+    'Motors Networks Dynamics Robotics Security Insurance Finance Financial LLC GmbH AG PLC Co'
   ).split(' '),
 );

@@ -135,7 +135,7 @@ const hasBit = (bits: Uint32Array, hash: number) => {
 const isApostrophe = (code: number) => code === 39 || code === 0x2019;
 /** Characters that glue a word to code or markup: `user_name`, `a.b`, `x@y`, `/path`, digits. */
 const isIdentifierGlue = (code: number) =>
-  (code >= 48 && code <= 57) || code === 95 || code === 64 || code === 47 || code === 92 || code === 61 || code === 36;
+  (code >= 48 && code <= 57) || code === 95 || code === 64 || code === 47 || code === 92 || code === 36;
 
 /** Lower-case words that may sit inside a name: `Ludwig van Beethoven`, `Maria de la Cruz`. */
 const PARTICLES = new Set([
@@ -327,6 +327,14 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
     run = [];
     const runStart = (words[0] as Word).start;
     const runEnd = (words[words.length - 1] as Word).end;
+    // A value in a record: `"city": "Madison"` is a place, `first_name=Ubul` a name.
+    const field = fieldBefore(text, runStart);
+    if (field === Field.NotPerson)
+      return addItem({ start: runStart, end: runEnd, status: Status.Rejected, confidence: 0 });
+    if (field === Field.Person) return addItem(judge(words, Label.Strong));
+    // `Oak Avenue, Madison, NC 47258`: a place before a state or province code.
+    if (beforeRegionCode(text, runEnd))
+      return addItem({ start: runStart, end: runEnd, status: Status.Rejected, confidence: 0 });
     // `Paris Airport`, `New York`, `Acme Holdings`: no word of the run is a name, unless a name
     // label says otherwise (`was called Erin Dale`).
     if (words.some((word) => word.shape === Shape.Capitalized && placeOrOrganisation.has(key(word)))) {
@@ -478,6 +486,92 @@ const HONORIFICS = new Set(
     ' ',
   ),
 );
+const enum Field {
+  None,
+  Person,
+  NotPerson,
+}
+
+/** Record keys (lower case, `_` and `-` removed) whose values are people. */
+const PERSON_FIELDS = new Set(
+  (
+    'name fullname firstname lastname givenname familyname surname middlename maidenname displayname preferredname ' +
+    'customername contactname patientname clientname employeename membername holdername cardholder cardholdername ' +
+    'accountholder author assignee reporter approver requester recipient sender signedby owner manager employee ' +
+    'customer contact patient client guardian spouse nextofkin emergencycontact beneficiary'
+  ).split(' '),
+);
+/**
+ * Record keys whose values are places, organisations or things, never a person. Not `address`:
+ * an address block starts with the addressee (`Billing address: Ana Dias`).
+ */
+const NOT_PERSON_FIELDS = new Set(
+  (
+    'city town state province county region country countryname street streetname line1 line2 addressline1 ' +
+    'addressline2 district suburb neighbourhood neighborhood company companyname organization ' +
+    'organisation org orgname employer vendor supplier merchant bank bankname product productname brand model ' +
+    'department team project title subject status type category label tag host hostname filename file path ' +
+    'description currency language locale timezone'
+  ).split(' '),
+);
+const MAX_FIELD_KEY_CHARACTERS = 32;
+
+/**
+ * What the record key before `start` says about the value there: `"city": "Madison"`,
+ * `first_name=Ubul`, `<city>Clinton`. Cheap when there is no key: it stops at the first character
+ * that is not a quote, a space, `:`, `=` or `>`.
+ */
+function fieldBefore(text: string, start: number): Field {
+  let position = start;
+  const limit = Math.max(0, start - MAX_FIELD_KEY_CHARACTERS - 8);
+  if (position > limit && isQuote(text.charCodeAt(position - 1))) position--;
+  while (position > limit && text.charCodeAt(position - 1) === 32) position--;
+  const separator = text.charCodeAt(position - 1);
+  if (separator !== 58 && separator !== 61 && separator !== 62) return Field.None;
+  position--;
+  if (separator === 62) {
+    // `<city>Clinton`: the element name is the key.
+    const open = text.lastIndexOf('<', position - 1);
+    if (open < limit || open < 0) return Field.None;
+    return fieldOf(text.slice(open + 1, position));
+  }
+  while (position > limit && text.charCodeAt(position - 1) === 32) position--;
+  if (position > limit && isQuote(text.charCodeAt(position - 1))) position--;
+  let keyStart = position;
+  while (keyStart > limit && isKeyCharacter(text.charCodeAt(keyStart - 1))) keyStart--;
+  if (keyStart === position) return Field.None;
+  return fieldOf(text.slice(keyStart, position));
+}
+
+function fieldOf(key: string): Field {
+  // `billing.city`, `customer_name`, `firstName`: the last segment names the value.
+  const last = key
+    .slice(key.lastIndexOf('.') + 1)
+    .replace(/[_-]/g, '')
+    .toLowerCase();
+  if (PERSON_FIELDS.has(last)) return Field.Person;
+  if (NOT_PERSON_FIELDS.has(last)) return Field.NotPerson;
+  return Field.None;
+}
+
+/** Whether `, XX` follows `end`, two capitals and no more: a US state or Canadian province code. */
+function beforeRegionCode(text: string, end: number): boolean {
+  if (text.charCodeAt(end) !== 44 || text.charCodeAt(end + 1) !== 32) return false;
+  const first = text.charCodeAt(end + 2);
+  const second = text.charCodeAt(end + 3);
+  return isAsciiUpper(first) && isAsciiUpper(second) && letterClass(text.charCodeAt(end + 4)) === 0;
+}
+
+const isAsciiUpper = (code: number) => code >= 65 && code <= 90;
+const isQuote = (code: number) => code === 34 || code === 39;
+const isKeyCharacter = (code: number) =>
+  (code >= 97 && code <= 122) ||
+  (code >= 65 && code <= 90) ||
+  (code >= 48 && code <= 57) ||
+  code === 95 ||
+  code === 45 ||
+  code === 46;
+
 const enum Label {
   None,
   Weak,

@@ -34,6 +34,7 @@ describe('PERSON by lexicon', () => {
       'Dear Ubul, see below.\nBest regards,\nZorblax',
       ['Ubul', 'Zorblax'],
     ],
+    ['names in record fields', '{"first_name":"Ubul","city":"Clinton"} and contact=Mark', ['Ubul', 'Mark']],
     ['a name before an address unit', 'Mrs. Barbara Yudina Apt. 675', ['Barbara Yudina']],
     ['a middle initial without a full stop', 'Szabina J Gelencsér listed her songs', ['Szabina J Gelencsér']],
     [
@@ -58,6 +59,9 @@ describe('PERSON by lexicon', () => {
     ['rarer English words in lower case that are also given names', 'a guitar riff'],
     ['contractions of I', "I'm sure I'll be there"],
     ['a common word after a greeting', 'Hello World, and Dear Friends'],
+    ['places in record fields', '{"city":"Madison","company":"Tyrell Biotech"} <city>Franklin</city>'],
+    ['a city before a state code', '8747 Oak Avenue, Madison, NC 47258'],
+    ['company names', 'Contoso Logistics and Tyrell Biotech signed'],
     ['a label in capitals', 'DEAR Zorblax'],
     ['a list of unknown capitalized words with no name in it', 'we sell Apples, Oranges and Zorblax'],
     ['a lone unknown capitalized word', 'the Zorblax engine'],
