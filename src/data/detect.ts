@@ -1,6 +1,6 @@
 import { ConfigError } from '../core/errors';
 import { BUILT_IN_PATTERNS } from './patterns';
-import { findPersonNames } from './person';
+import { findPersonNames, loadPersonLexicon } from './person';
 import { compilePattern, compileSet, utf16Length, type LinearPattern, type PatternSet } from './re2';
 import { SENSITIVE_TYPES, type CustomDetector, type DetectOptions, type Finding, type SensitiveType } from './types';
 
@@ -82,6 +82,7 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
   const sources: string[] = [];
   // Person names come from a lexicon pass over the text (person.ts), not from a pattern.
   const findsPersons = selected.has('PERSON');
+  if (findsPersons) loadPersonLexicon();
   for (const definition of BUILT_IN_PATTERNS) {
     if (!selected.has(definition.type)) continue;
     const accept = definition.accept;
