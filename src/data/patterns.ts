@@ -7,6 +7,7 @@ import {
   isIpv4Valid,
   isIpv6Valid,
   isLuhnValid,
+  isNhsNumberValid,
   isPhoneValid,
   isPlaceholderToken,
   isSecretValueLikely,
@@ -98,8 +99,116 @@ const COUNTRIES =
 /** Country names; the PERSON detector never takes one for a name. */
 export const COUNTRY_NAMES: readonly string[] = COUNTRIES.split('|');
 
-const DATE =
-  '(?:\\d{1,2}[/.-]\\d{1,2}[/.-](?:19|20)?\\d{2}|(?:19|20)\\d{2}[/.-]\\d{1,2}[/.-]\\d{1,2}|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\\.? {1,2}\\d{1,2}(?:st|nd|rd|th)?,? {1,2}(?:19|20)\\d{2}|\\d{1,2}(?:st|nd|rd|th)? {1,2}(?:of {1,2})?(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\\.?,? {1,2}(?:19|20)\\d{2})';
+// Dates of birth and medical record numbers. Both are PHI only beside a label that says so, so every
+// rule here is anchored on its label (or on the HL7 segment field that holds it), and a
+// date or number without one is left alone: a meeting date is not a date of birth.
+
+const MONTH_NAME =
+  '(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+const DAY = '(?:0?[1-9]|[12]\\d|3[01])';
+const ORDINAL_DAY = `${DAY}(?i:st|nd|rd|th)?`;
+const MONTH_NUMBER = '(?:0?[1-9]|1[0-2])';
+const YEAR = '(?:1[89]|20)\\d{2}';
+/** A time after an ISO date (`1987-03-14T00:00:00Z`) belongs to the same value. */
+const ISO_TIME =
+  '(?:[T ](?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,9})?)?(?:Z|[+-](?:[01]\\d|2[0-3]):?[0-5]\\d)?)?';
+
+/**
+ * A calendar date as people and systems write a birth date: numeric either way round (`03/14/1987`,
+ * `14.03.1987`, `3/4/87`), ISO with an optional time, compact `19870314` (HL7), with a month name
+ * (`March 14th, 1987`, `14th of March 1987`, `14-Mar-1987`, `14MAR87`), a month and year (`March
+ * 1987`, `03/1987`), or a day and month without a year (`March 14`): HIPAA counts every element of a
+ * birth date but the year as identifying. A bare year is not a date: `born in 1987` is left alone.
+ */
+const DATE = `\\b(?:${[
+  `${YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])${ISO_TIME}`,
+  `${YEAR}[/.]${MONTH_NUMBER}[/.]${DAY}`,
+  `${YEAR}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])`,
+  `(?:${MONTH_NUMBER}[/.-]${DAY}|${DAY}[/.-]${MONTH_NUMBER})[/.-](?:${YEAR}|\\d{2})`,
+  `${MONTH_NAME}\\s{0,2}${ORDINAL_DAY},?\\s{1,2}${YEAR}`,
+  `${MONTH_NAME}[-/]${DAY}[-/](?:${YEAR}|\\d{2})`,
+  `${ORDINAL_DAY}\\s{1,2}(?:(?i:of)\\s{1,2})?${MONTH_NAME},?\\s{1,2}${YEAR}`,
+  `${DAY}[-/. ]?${MONTH_NAME}[-/. ]?(?:${YEAR}|\\d{2})`,
+  `${YEAR}[-/ ]${MONTH_NAME}[-/ ]${DAY}`,
+  `${MONTH_NAME},?\\s{1,2}${YEAR}`,
+  `${MONTH_NUMBER}/${YEAR}`,
+  `${MONTH_NAME}\\s{1,2}${ORDINAL_DAY}`,
+  `${ORDINAL_DAY}\\s{1,2}(?:(?i:of)\\s{1,2})?${MONTH_NAME}`,
+].join('|')})\\b`;
+
+/**
+ * What names a birth date: `DOB`, `D.O.B.`, `date of birth`, `birth date`, `birthday`, `b-day`, and
+ * the same as keys (`date_of_birth`, `dateOfBirth`, `patient_dob`, `patientDOB`, `birthDate`).
+ */
+const BIRTH_LABEL =
+  '(?:(?:\\b|_)(?i:dob|date[ _-]?of[ _-]?birth|birth(?:[ _-]?(?:date|day))?|b-?day)|[a-z](?:Dob|DOB|DateOfBirth|BirthDate|Birthdate|Birthday))(?:[ _-]?(?i:date|dt))?\\b|\\b(?i:d\\.o\\.b)\\b\\.?';
+/** A note after the label: `DOB/Age:`, `Date of birth (MM/DD/YYYY):`. */
+const BIRTH_LABEL_NOTE = '(?:\\s{0,2}/\\s{0,2}(?i:age|sex|gender)|\\s{0,2}\\([A-Za-z/ .-]{1,16}\\))?';
+/**
+ * A narrative birth: `born`, `born on`, `born in Ohio on`, and the genealogical `(b. 1987-03-14)`.
+ * Only after `(` or a comma is `b.` an abbreviation of born rather than an item of a list.
+ */
+const BORN_LABEL = '(?:\\b(?i:born)\\b|(?:\\(|[,;]\\s{0,2})(?i:b)\\.)';
+
+/** Markup between a label and its value: `<td>DOB</td><td>…`, `**DOB:** …`. */
+const MARKUP_GAP = '(?:\\s{0,4}(?:</?[A-Za-z][A-Za-z0-9]{0,8}>|\\*{1,2}|_{2})){0,4}';
+/** The punctuation between a label and its value: a closing quote, `:`, `=`, `|`, `->`, `–`, `^` (HL7-like), `?`. */
+const VALUE_SEPARATOR = `["'\\]]?${MARKUP_GAP}\\s{0,16}(?:[:=|#>^~?]{1,2}|=>|->|-{1,2}|[–—])?${MARKUP_GAP}\\s{0,16}`;
+/** An opening quote or bracket before a value. */
+const VALUE_OPENING = '["\'(<\\[#]?\\s{0,2}';
+/** Linking words: `DOB is`, `date of birth was`, `birthday is on the`, `birth date as`. */
+const BIRTH_LINKING = '(?:(?i:is|was|reads|as)\\s{1,3}(?:(?i:on)\\s{1,3})?|(?i:of)\\s{1,3})?(?:(?i:the)\\s{1,2})?';
+/** A reply in the next sentence: `What is your date of birth? It's 6/24/1991`. */
+const ANSWER_BRIDGE = "[.;,?!]?\\s{1,3}(?i:it's|it’s|its|it is|that's|that is|which is|mine is)\\s{1,3}";
+/**
+ * A few words, then `:`, `=`, `is` or `as`: `DOB on file: …`, `date of birth of the patient is …`.
+ * {@link hasNoUnrelatedContext} rejects the words that make the date another one (`DOB and visit date:`).
+ */
+const LABEL_WORDS = "(?:\\s{1,2}[A-Za-z()'’/-]{1,15}){1,3}\\s{0,3}(?:[:=]|(?i:is|was|as)\\b)\\s{0,3}";
+/**
+ * Between `born` and the date: a separator, `on`/`in`, or a place (`born in Ohio on`, `born at St.
+ * Mary's on`). A period only ends a short abbreviation, so the gap never runs into the next sentence.
+ */
+const BORN_GAP =
+  "(?:(?:\\s{1,2}(?:[A-Z][a-z]{0,2}\\.|[A-Za-z][A-Za-z'’-]{0,20}),?){1,5}\\s{1,2}(?i:on|in)\\s{1,3}|[:\\s]\\s{0,3}(?:(?i:on|in)\\s{1,3})?)(?:(?i:the)\\s{1,2})?";
+
+/** Words that make the date beside a birth label a different date: a visit, a conjunction, a later event. */
+const UNRELATED_DATE_CONTEXT =
+  /\b(?:and|or|but|then|visit\w*|appointments?|admi(?:ssion|tted)|discharged?|services?|exam\w*|surgery|procedures?|scheduled|expir\w*|issued?|due|invoices?|orders?|meetings?|today|next|last|follow\w*|before|after|until|since|updated|changed|moved|married|died|raised|lived|graduat\w*|started|joined|left|returned|diagnosed|released|published|founded|launched|opened|built|wedding|anniversary|party|ceremony|funeral|death|baptis\w*)\b/i;
+
+/** Accepts a labelled value unless the words between label and value make it a different thing. */
+function hasNoUnrelatedContext(words: RegExp) {
+  return (match: string, value: string): boolean => !words.test(match.slice(0, match.lastIndexOf(value)));
+}
+
+/**
+ * What names a medical record number. `MRN`, `medical record`, `med rec` and `health record` stand
+ * alone; `patient`, `pt`, `chart`, `hospital`, `EMR` and `EHR` need `ID`, `number`, `no.` or `#`, and
+ * `MR` must be capitalized and numbered (`MR#`, `MR No.`) so that `Mr` the honorific never is.
+ */
+const RECORD_ID_SUFFIX = '(?:\\.?[ _-]{0,2}(?:(?i:id(?:entifier)?|number|num|nbr|no)\\b\\.?|#))';
+const MEDICAL_RECORD_LABEL = `(?:(?:\\b|_)(?i:mrn|medical[ _-]?rec(?:ord)?s?|med\\.?[ _-]?rec(?:ord)?|health[ _-]?(?:care[ _-]?)?records?)(?:${RECORD_ID_SUFFIX}|\\b\\.?)|\\b(?i:m\\.r\\.n)\\b\\.?|(?:\\b|_)(?i:patient|pt\\.?|chart|hospital|emr|ehr)${RECORD_ID_SUFFIX}|\\bM\\.?R\\.? ?(?:#|[Nn][Oo]\\b\\.?|[Nn]um(?:ber)?\\b|NUMBER\\b)|[a-z](?:Mrn|MRN)\\b)`;
+/** A record number: digits, optionally dashed, after an optional short prefix (`H1234567`, `MRN-00473921`). */
+const MEDICAL_RECORD_VALUE = '(?:[A-Za-z]{1,4}[-#]?)?\\d{2,15}(?:-\\d{1,10}){0,3}[A-Z]?';
+/** Words between a record label and its number that make it some other number: `chart and phone: …`. */
+const UNRELATED_NUMBER_CONTEXT =
+  /\b(?:and|or|order|invoice|phone|fax|tel|zip|postal|account|claim|policy|room|bed|ext|encounter|ticket|tracking|visits?|count|total)\b/i;
+
+/**
+ * A medical record number has 4 to 15 digits and is not a phone number (`hospital number 555-0100`), a
+ * date, a year or span of years (`medical records 2019-2023`) or a run of one digit.
+ */
+function isMedicalRecordNumberLikely(value: string): boolean {
+  const digits = value.replace(/\D/g, '');
+  if (digits.length < 4 || digits.length > 15 || /^(\d)\1+$/.test(digits)) return false;
+  if (/^\d{3}-\d{4}$|^\d{3}-\d{3}-\d{4}$|^1-\d{3}-\d{3}-\d{4}$/.test(value)) return false;
+  if (/^(?:19|20)\d{2}(?:-(?:19|20)?\d{2})?$/.test(value)) return false;
+  return !/^(?:(?:19|20)\d{2}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-(?:19|20)\d{2})$/.test(value);
+}
+
+/** `NHS number`, `NHS No.`, `nhsNumber`, or Scotland's `CHI number`. */
+const NHS_LABEL =
+  '(?:\\b|_)(?i:nhs)(?:[ _-]{0,2}(?:(?i:number|num|no|id)\\b\\.?|#)|\\b)|\\b(?i:chi)[ _-]{0,2}(?:(?i:number|no)\\b\\.?|#)';
 
 /** `my name is` becomes `[Mm]y name is`: a label starts a sentence or follows one, but is never all caps (SQL's FROM). */
 function capitalizedFirst(labels: readonly string[]): string {
@@ -623,26 +732,55 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'medical-record-number',
     type: 'MEDICAL_RECORD_NUMBER',
-    prefilter: '(?i:mrn|medical|patient|chart)',
+    prefilter: `${MEDICAL_RECORD_LABEL}|\\bMRN-?\\d`,
+    // `MRN-00473921` written as one token is the number itself; otherwise the value after a label.
     source:
-      '(?i:\\b(?:mrn|medical record(?: number| no\\.?| #)?|patient (?:id|number|no\\.?)|chart (?:number|no\\.?))\\b)' +
-      LABEL_GAP +
-      '#?([A-Za-z]{0,4}[-]?\\d[\\d-]{3,14}\\d)\\b',
+      `\\b(MRN-?\\d{4,15})\\b|${MEDICAL_RECORD_LABEL}(?:${VALUE_SEPARATOR}(?:(?i:is|was|of)\\s{1,3})?|${LABEL_WORDS})` +
+      `${VALUE_OPENING}(${MEDICAL_RECORD_VALUE})\\b`,
     priority: 47,
     confidence: 0.85,
+    accept: whole(isMedicalRecordNumberLikely),
+    acceptMatch: hasNoUnrelatedContext(UNRELATED_NUMBER_CONTEXT),
+  },
+  {
+    id: 'medical-record-number-nhs',
+    type: 'MEDICAL_RECORD_NUMBER',
+    prefilter: NHS_LABEL,
+    // The UK NHS number (and Scotland's CHI number): ten digits, `943 476 5919`, mod-11 checked.
+    source: `(?:${NHS_LABEL})${VALUE_SEPARATOR}(?:(?i:is|was)\\s{1,3})?${VALUE_OPENING}(\\d{3}[ -]?\\d{3}[ -]?\\d{4})\\b`,
+    priority: 48,
+    confidence: 0.9,
+    accept: whole(isNhsNumberValid),
+  },
+  {
+    id: 'medical-record-number-hl7',
+    type: 'MEDICAL_RECORD_NUMBER',
+    prefilter: '\\bPID\\|',
+    // The first identifier of PID-3 in an HL7 v2 segment: `PID|1||00473921^^^HOSP^MR||DOE^JANE…`.
+    source: `\\bPID\\|[^|\\r\\n]{0,8}\\|[^|\\r\\n]{0,40}\\|(${MEDICAL_RECORD_VALUE})(?:[~^|\\r\\n]|$)`,
+    priority: 47,
+    confidence: 0.8,
+    accept: whole(isMedicalRecordNumberLikely),
   },
   {
     id: 'date-of-birth',
     type: 'DATE_OF_BIRTH',
-    prefilter: '(?i:dob|d\\.o\\.b|birth|born)',
+    prefilter: `${BIRTH_LABEL}|${BORN_LABEL}`,
     source:
-      '(?i:\\b(?:dob|d\\.o\\.b\\.?|date of birth|birth ?date|birthday|born(?: on| in)?)\\b)' +
-      LABEL_GAP +
-      '(?:on\\s{1,3})?(' +
-      DATE +
-      ')',
+      `(?:(?:${BIRTH_LABEL})${BIRTH_LABEL_NOTE}(?:${VALUE_SEPARATOR}${BIRTH_LINKING}|${ANSWER_BRIDGE}|${LABEL_WORDS})` +
+      `|${BORN_LABEL}${BORN_GAP})${VALUE_OPENING}(${DATE})`,
     priority: 46,
     confidence: 0.85,
+    acceptMatch: hasNoUnrelatedContext(UNRELATED_DATE_CONTEXT),
+  },
+  {
+    id: 'date-of-birth-hl7',
+    type: 'DATE_OF_BIRTH',
+    prefilter: '\\bPID\\|',
+    // PID-7 of an HL7 v2 segment, a timestamp that starts with the date: `PID|1||…||DOE^JANE||19870314|F`.
+    source: `\\bPID(?:\\|[^|\\r\\n]{0,120}){6}\\|(${YEAR}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])(?:\\d{2,6})?)(?:[+-]\\d{4})?(?:[|^\\r\\n]|$)`,
+    priority: 46,
+    confidence: 0.8,
   },
   {
     id: 'street-address',

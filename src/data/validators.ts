@@ -74,6 +74,20 @@ export function isSsnValid(value: string): boolean {
   return true;
 }
 
+/**
+ * A UK NHS number (or Scottish CHI number): ten digits whose last is the mod-11 check digit of the
+ * first nine weighted 10 down to 2. A remainder giving check digit 10 is never issued, nor is a run of
+ * one digit. Spaces and dashes are ignored.
+ */
+export function isNhsNumberValid(value: string): boolean {
+  const digits = value.replace(/[\s-]/g, '');
+  if (!/^\d{10}$/.test(digits) || isRepeatedDigit(digits)) return false;
+  let sum = 0;
+  for (let index = 0; index < 9; index++) sum += Number(digits[index]) * (10 - index);
+  const check = (11 - (sum % 11)) % 11;
+  return check !== 10 && check === Number(digits[9]);
+}
+
 /** IPv4 dotted quad with octets 0-255 and not a version-like `0.0.0.0`-style or `1.2.3.4` placeholder. */
 export function isIpv4Valid(value: string): boolean {
   const parts = value.split('.');

@@ -1,0 +1,212 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { detectSensitiveData, type SensitiveType } from '../../src/data/index';
+import { isNhsNumberValid } from '../../src/data/validators';
+
+// Dates of birth and medical record numbers are PHI only beside a label that says so. These tables
+// are written as the values appear in clinical notes, forms, chat, JSON/YAML records and HL7
+// lines; the finding must cover the value and nothing of its label.
+
+const valuesOf = (text: string, type: SensitiveType) =>
+  detectSensitiveData(text)
+    .filter((finding) => finding.type === type)
+    .map((finding) => text.slice(finding.start, finding.end));
+
+describe('DATE_OF_BIRTH', () => {
+  const positives: Array<[text: string, value: string]> = [
+    ['Patient DOB: 03/14/1987.', '03/14/1987'],
+    ['Pt is a 36 y/o F, DOB 3/4/87, presenting with chest pain.', '3/4/87'],
+    ['D.O.B.: 14.03.1987', '14.03.1987'],
+    ['Date of Birth: 1987-03-14', '1987-03-14'],
+    ['date of birth is March 14, 1987 per the intake form', 'March 14, 1987'],
+    ['Her birth date was March 14th, 1987.', 'March 14th, 1987'],
+    ['She was born on the 14th of March 1987 in Leeds.', '14th of March 1987'],
+    ['born 14 March 1987', '14 March 1987'],
+    ['DOB: 14-Mar-1987 Sex: F', '14-Mar-1987'],
+    ['DOB 14MAR87 ALLERGIES: NKDA', '14MAR87'],
+    ['d.o.b. 14 Mar 87, weight 61 kg', '14 Mar 87'],
+    ['Birthdate: Mar. 14, 1987', 'Mar. 14, 1987'],
+    ['{"name": "Jane Doe", "dob": "1987-03-14", "mrn": "00473921"}', '1987-03-14'],
+    ['{"birthDate":"1987-03-14T00:00:00Z"}', '1987-03-14T00:00:00Z'],
+    ['date_of_birth: 1987-03-14\nsex: female', '1987-03-14'],
+    ["patient_dob: '03/14/1987'", '03/14/1987'],
+    ['GET /patients?name=doe&birthDate=1987-03-14&limit=1', '1987-03-14'],
+    ['<DateOfBirth>1987-03-14</DateOfBirth>', '1987-03-14'],
+    ['| **DOB:** 03/14/1987 |', '03/14/1987'],
+    ['Please tell me your date of birth. It’s 6/24/1991', '6/24/1991'],
+    ['what is your dob? its 6/24/1991', '6/24/1991'],
+    ['She was born on 2/8/1935. Her maiden name is Clark', '2/8/1935'],
+    ['he was born in Springfield, Illinois on July 4, 1976', 'July 4, 1976'],
+    ['Ada Lovelace (b. 10 December 1815) wrote the first program.', '10 December 1815'],
+    ['my birthday is on March 14th', 'March 14th'],
+    ['DOB (MM/DD/YYYY): 11/03/1990', '11/03/1990'],
+    ['DOB/Age: 03/14/1987 (36 y.o.)', '03/14/1987'],
+    ['DOB on file: 1987/03/14', '1987/03/14'],
+    ['Birth date\t\t14/03/1987', '14/03/1987'],
+    ['born in March 1987', 'March 1987'],
+    ['DOB - 19870314', '19870314'],
+    ['PID|1||00473921^^^HOSP^MR||DOE^JANE^A||19870314|F|||12 MAIN ST^^BOSTON^MA^02115', '19870314'],
+    ['DOB:\n  1987-03-14', '1987-03-14'],
+    ['I was born May 5th, 1990', 'May 5th, 1990'],
+    ['Hi, I need to reschedule. My DOB is 4/5/1962 and my patient ID is 7734201.', '4/5/1962'],
+  ];
+  it.each(positives)('finds the birth date in %j', (text, value) => {
+    expect(valuesOf(text, 'DATE_OF_BIRTH')).toEqual([value]);
+  });
+
+  const negatives: string[] = [
+    'The meeting is on 03/14/2024 at 10:30.',
+    'Invoice date: 2024-03-14, due 2024-04-13.',
+    'Admitted 03/14/2024; discharged March 18, 2024.',
+    'Upgrade to version 1.2.2024 before Friday.',
+    'Call me on 03-14-1987 or 555-0100.',
+    'She was born in 1987 and grew up in Ohio.',
+    'My birthday is on the weekend. I’ll turn 23.',
+    'The idea was born (on the beach) while they were building the site.',
+    'Verify name and DOB before the visit on 3/14/2024.',
+    'DOB and visit date: 3/14/2024',
+    'born and raised in Ohio, moved to Texas on 3/4/2010',
+    'Born to Run was released on August 25, 1975.',
+    'The newborn screening was done on 03/14/2024.',
+    'dob: unknown, last seen 03/14/2024',
+    'DOB: 13/31/1987',
+    'a. 03/14/2024 kickoff b. 03/21/2024 review',
+    'order_date,total\n2024-03-14,19.99',
+    'born in Ohio. On 3/4/2010 he moved to Texas.',
+    "Her first-born son's graduation is on 5/5/2020.",
+    'DOB was changed on 3/14/2024 by the front desk.',
+    'Dobson scored on 03/14/2024.',
+    'Card expires: 03/14/2027',
+  ];
+  it.each(negatives)('finds no birth date in %j', (text) => {
+    expect(valuesOf(text, 'DATE_OF_BIRTH')).toEqual([]);
+  });
+});
+
+describe('MEDICAL_RECORD_NUMBER', () => {
+  const positives: Array<[text: string, value: string]> = [
+    ['MRN: 00473921 admitted to 4 West', '00473921'],
+    ['medical record number is A-1234567', 'A-1234567'],
+    ['MR#: 5561234', '5561234'],
+    ['MR No. 2231-884', '2231-884'],
+    ['Medical Record No.: 0098123', '0098123'],
+    ['med rec # 88213', '88213'],
+    ['Patient ID: H1234567', 'H1234567'],
+    ['patient number 448812, bed 12', '448812'],
+    ['Pt ID 90031245', '90031245'],
+    ['Chart #: 77120', '77120'],
+    ['hospital no. 33-20981', '33-20981'],
+    ['health record number 1100293', '1100293'],
+    ['See MRN-00473921 for prior imaging.', 'MRN-00473921'],
+    ['Patient ID: MRN-00473921', 'MRN-00473921'],
+    ['{"mrn": "00473921", "name": "Jane Doe"}', '00473921'],
+    ['{"patientId": 5512093}', '5512093'],
+    ['patient_id=PT-004412&visit=3', 'PT-004412'],
+    ['mrn: 00473921\ndob: 1987-03-14', '00473921'],
+    ['<PatientID>88120934</PatientID>', '88120934'],
+    ['the MRN for Jane Doe is 00473921', '00473921'],
+    ['MRN 00473921, DOB 03/14/1987', '00473921'],
+    ['NHS number: 943 476 5919', '943 476 5919'],
+    ['nhs_no=9434765919', '9434765919'],
+    ['PID|1||00473921^^^HOSP^MR||DOE^JANE^A||19870314|F', '00473921'],
+    ['EMR #: 2093341', '2093341'],
+    ['M.R.N. 00473921', '00473921'],
+    ['med. rec. no. 4412093', '4412093'],
+    ['CHI number 0101901232', '0101901232'],
+    ['Hi, I need to reschedule. My DOB is 4/5/1962 and my patient ID is 7734201.', '7734201'],
+  ];
+  it.each(positives)('finds the record number in %j', (text, value) => {
+    expect(valuesOf(text, 'MEDICAL_RECORD_NUMBER')).toEqual([value]);
+  });
+
+  const negatives: string[] = [
+    'order number 00473921 shipped today',
+    'Invoice #00473921 is overdue.',
+    'Call the hospital number 617-555-0100 after 5pm.',
+    'Mr Smith paid 1200 dollars.',
+    'Mr. 12345 is not a name.',
+    'The patient is 45 years old, ZIP 02115.',
+    'Patient number 3 was discharged.',
+    'patient seen in room 2041',
+    'Tracking number: 1Z999AA10123456784',
+    'chart number and phone: 555-0100',
+    'Patient ID card was scanned.',
+    'NHS number: 943 476 5910',
+    'record 00473921 updated',
+    'hospital number 2024-03-14',
+    'id,total\n00473921,19.99',
+    'Medical records 2019-2023 were reviewed.',
+    'case number 2023-00012',
+    'PO #: 4500012345',
+    'patient id: null',
+  ];
+  it.each(negatives)('finds no record number in %j', (text) => {
+    expect(valuesOf(text, 'MEDICAL_RECORD_NUMBER')).toEqual([]);
+  });
+
+  it('validates the NHS mod-11 check digit', () => {
+    expect(isNhsNumberValid('943 476 5919')).toBe(true);
+    expect(isNhsNumberValid('401-023-2137')).toBe(true);
+    expect(isNhsNumberValid('9434765910')).toBe(false);
+    expect(isNhsNumberValid('1111111111')).toBe(false);
+    expect(isNhsNumberValid('943476591')).toBe(false);
+  });
+});
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/** A birth date in one of the ways people and systems write it. */
+const birthDate = fc
+  .tuple(fc.integer({ min: 1920, max: 2023 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }))
+  .chain(([year, month, day]) =>
+    fc.constantFrom(
+      `${pad(month)}/${pad(day)}/${year}`,
+      `${month}/${day}/${String(year).slice(2)}`,
+      `${pad(day)}.${pad(month)}.${year}`,
+      `${year}-${pad(month)}-${pad(day)}`,
+      `${MONTHS[month - 1]} ${day}, ${year}`,
+      `${(MONTHS[month - 1] as string).slice(0, 3)}. ${day}, ${year}`,
+      `${day} ${MONTHS[month - 1]} ${year}`,
+      `${day}-${(MONTHS[month - 1] as string).slice(0, 3)}-${year}`,
+    ),
+  );
+const birthLabel = fc.constantFrom(
+  'DOB: ',
+  'D.O.B. ',
+  'Date of birth: ',
+  'date of birth is ',
+  'Birth date - ',
+  'birthdate=',
+  '"dob": "',
+  'date_of_birth: ',
+  'born on ',
+  'Born ',
+);
+const before = fc.constantFrom('', 'Patient: Jane Doe. ', 'Name: John Roe\n', '{"id": 7, ');
+const after = fc.constantFrom('', '.', ' in Ohio', '"}', '\nMRN: 00473921', ', seen today');
+
+describe('DATE_OF_BIRTH property', () => {
+  test.prop([before, birthLabel, birthDate, after], { numRuns: 300 })(
+    'a generated date after a birth label is found with its exact span',
+    (prefix, label, date, suffix) => {
+      const text = `${prefix}${label}${date}${suffix}`;
+      const start = prefix.length + label.length;
+      const finding = detectSensitiveData(text).find((item) => item.type === 'DATE_OF_BIRTH');
+      expect(finding && [finding.start, finding.end]).toEqual([start, start + date.length]);
+    },
+  );
+});
