@@ -10,7 +10,7 @@ export { inputGuardMiddleware, DEFAULT_MAX_INPUT_BYTES } from './input-guard';
 export type { InputGuardOptions } from './input-guard';
 export { SENSITIVE_TYPES, SECRET_TYPES, HEURISTIC_TYPES } from './types';
 export type { CustomDetector, DetectOptions, Finding, SensitiveType } from './types';
-export { isIbanValid, isLuhnValid, isSsnValid } from './validators';
+export { isIbanValid, isLuhnValid, isNhsNumberValid, isSsnValid } from './validators';
 export { classificationMiddleware } from './classification-middleware';
 export type { ClassificationMiddlewareOptions } from './classification-middleware';
 export { deidentifyMiddleware } from './deidentify-middleware';
