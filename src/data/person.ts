@@ -306,10 +306,11 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
     const end = (words[Math.max(last, 0)] as Word).end;
     const rejected = { start, end, status: Status.Rejected, confidence: 0 };
     if (first > last) return rejected;
-    const keys = words
-      .slice(first, last + 1)
-      .filter(isNameWord)
-      .map(key);
+    const keys: string[] = [];
+    for (let index = first; index <= last; index++) {
+      const word = words[index] as Word;
+      if (isNameWord(word)) keys.push(key(word));
+    }
     const firstKey = keys[0] as string;
     if (label !== Label.None) {
       if ((label === Label.Weak && isCommonOnly(firstKey)) || keys.length > MAX_RUN_WORDS) return rejected;
@@ -400,11 +401,11 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
     if (word.shape === Shape.Capitalized || word.shape === Shape.Initial) {
       closeLowerName();
       if (!joined) closeRun();
-      run.push({ ...word });
+      run.push(copyWord(word));
       continue;
     }
     if (word.shape === Shape.Lower && joined && run.length > 0 && PARTICLES.has(text.slice(word.start, word.end))) {
-      run.push({ ...word });
+      run.push(copyWord(word));
       continue;
     }
     closeRun();
@@ -733,6 +734,11 @@ function nextWord(text: string, from: number, out: Word): Word | undefined {
     shape = Shape.Other;
   }
   return fill(out, start, end, shape, hash);
+}
+
+/** A copy that keeps every word object the same shape, so the engine's property access stays fast. */
+function copyWord(word: Word): Word {
+  return { start: word.start, end: word.end, shape: word.shape, hash: word.hash, key: word.key };
 }
 
 function fill(out: Word, start: number, end: number, shape: Shape, hash: number): Word {
