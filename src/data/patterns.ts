@@ -327,6 +327,11 @@ const PROVIDER_TOKENS: ReadonlyArray<readonly [provider: string, source: string,
   ['linear', 'lin_(?:api|oauth)_[A-Za-z0-9]{40}'],
   ['llamacloud', 'llx-[A-Za-z0-9_-]{40,}'],
   ['mailgun', 'key-[0-9a-f]{32}'],
+  ['mailgun-signing', '[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}'],
+  ['nuget', 'oy2[a-z0-9]{43}'],
+  ['braintree', 'access_token\\$(?:production|sandbox)\\$[0-9a-z]{16}\\$[0-9a-f]{32}', 'access_token\\$'],
+  ['postman', 'PMAK-[0-9a-f]{24}-[0-9a-f]{34}'],
+  ['gitlab-session', '_gitlab_session=[0-9a-z]{32}'],
   ['netlify', 'nfp_[A-Za-z0-9]{36}'],
   ['new-relic', 'NR(?:AK|II|JS|BR)-[A-Za-z0-9_-]{19,}'],
   ['new-relic-license', '(?:eu01x)?[a-f0-9]{36}NRAL', 'NRAL'],
@@ -360,9 +365,10 @@ const PROVIDER_TOKENS: ReadonlyArray<readonly [provider: string, source: string,
 
 /** The rule definitions. Every source is bounded or anchored on a literal so that RE2 runs it in one linear pass. */
 const DEFINITIONS: readonly PatternDefinition[] = [
-  ...PROVIDER_TOKENS.map(([provider, source]): PatternDefinition => ({
+  ...PROVIDER_TOKENS.map(([provider, source, prefilter]): PatternDefinition => ({
     id: `token-${provider}`,
     type: 'API_KEY',
+    ...(prefilter === undefined ? {} : { prefilter }),
     source: TOKEN_START + '(' + source + ')\\b',
     priority: 88,
     confidence: 0.9,
@@ -372,7 +378,6 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'pem-private-key',
     type: 'PRIVATE_KEY',
     prefilter: '-----BEGIN',
-    // One span from BEGIN to END; the body may carry escaped newlines, quotes and string concatenation.
     // One span from BEGIN to END; the body may carry escaped newlines, quotes and string concatenation.
     source:
       '-----BEGIN[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\\s\\\\:,"\'#.`]|-[A-Za-z0-9(])*(?:-----END[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----)?',

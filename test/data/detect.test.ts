@@ -74,6 +74,31 @@ describe('detectSensitiveData per type', () => {
   // Further provider formats, other secret shapes and password spellings, one example each. The
   // values are random, as issued tokens are.
   const more: Array<[string, string, string]> = [
+    [
+      'API_KEY',
+      'NUGET_KEY oy2k3fa9xq2mwv8tz4hcr7ydn5pbue6sj1gl0aqw3ertyu',
+      'oy2k3fa9xq2mwv8tz4hcr7ydn5pbue6sj1gl0aqw3ertyu',
+    ],
+    [
+      'API_KEY',
+      'BT=access_token$production$k3fa9xq2mwv8tz4h$9f8e7d6c5b4a39281706f5e4d3c2b1a0',
+      'access_token$production$k3fa9xq2mwv8tz4h$9f8e7d6c5b4a39281706f5e4d3c2b1a0',
+    ],
+    [
+      'API_KEY',
+      'postman: PMAK-5f3a9c2e7b1d4a6f8e0c2b4d-9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e',
+      'PMAK-5f3a9c2e7b1d4a6f8e0c2b4d-9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e',
+    ],
+    [
+      'API_KEY',
+      'signing a25a4ac62a074cd52c668c6b9937cf41-432f2836-db15b421',
+      'a25a4ac62a074cd52c668c6b9937cf41-432f2836-db15b421',
+    ],
+    [
+      'API_KEY',
+      'Cookie: _gitlab_session=8d2a78c080a3af1e6a4677be474432f3',
+      '_gitlab_session=8d2a78c080a3af1e6a4677be474432f3',
+    ],
     ['API_KEY', 'DOCKER=dckr_pat_q7RfT2xLm9KcW4vB8nZ3yH5jD1sA0gE', 'dckr_pat_q7RfT2xLm9KcW4vB8nZ3yH5jD1sA0gE'],
     [
       'API_KEY',
