@@ -14,6 +14,8 @@ export const NAME_BOUNDARY_WORDS: ReadonlySet<string> = new Set(
     'October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Christmas Easter ' +
     'Summer Winter Spring Autumn Fall English French German Spanish Italian American British European ' +
     'Asian African Mr Mrs Ms Miss Dr Prof Sir Madam Lord Lady Suite Apt Unit Box Floor Room ' +
+    // Roles in chat transcripts, where a speaker label is otherwise a name.
+    'Bot Chatbot Assistant System Agent Human AI Admin Moderator Operator Host Guest Caller Interviewer ' +
     "I'm I'll I've I'd"
   ).split(' '),
 );

@@ -47,6 +47,8 @@ interface Lexicon {
   readonly anyListBits: Uint32Array;
   /** Given names that are names in lower case too: most lower-case words are ruled out by one probe. */
   readonly lowerCaseNameBits: Uint32Array;
+  /** Last words of strong name labels (`is`, `me`, `named`): a lower-case word after one is checked. */
+  readonly strongLabelEndBits: Uint32Array;
 }
 
 let lexicon: Lexicon | undefined;
@@ -80,6 +82,7 @@ function getLexicon(): Lexicon {
     placeOrOrganisation,
     anyListBits: hashBits([...given, ...surnames, ...common, ...boundary, ...placeOrOrganisation, ...PARTICLES]),
     lowerCaseNameBits: hashBits([...given].filter((word) => !common.has(word) && !rarer.has(word))),
+    strongLabelEndBits: hashBits(STRONG_NAME_LABELS.map((label) => label.slice(label.lastIndexOf(' ') + 1))),
   };
   return lexicon;
 }
@@ -219,6 +222,8 @@ interface Item {
   readonly end: number;
   readonly status: Status;
   readonly confidence: number;
+  /** A possible name that a list knows (`Graves`, `Reed`: surnames that are also words). */
+  readonly known?: boolean;
 }
 
 /**
@@ -230,8 +235,17 @@ interface Item {
  * end may still change, so `earliestOpen` reports its start and a stream holds it back.
  */
 export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): PersonScan {
-  const { given, surnames, common, rarer, boundary, placeOrOrganisation, anyListBits, lowerCaseNameBits } =
-    getLexicon();
+  const {
+    given,
+    surnames,
+    common,
+    rarer,
+    boundary,
+    placeOrOrganisation,
+    anyListBits,
+    lowerCaseNameBits,
+    strongLabelEndBits,
+  } = getLexicon();
   const matches: PersonMatch[] = [];
   let earliestOpen = Infinity;
   const openFrom = openMargin > 0 ? text.length - openMargin - LIST_LOOKAHEAD_CHARACTERS : Infinity;
@@ -263,7 +277,12 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
     if (list.length === 0) return;
     const listStart = (list[0] as Item).start;
     if ((list[list.length - 1] as Item).end > openFrom && listStart < earliestOpen) earliestOpen = listStart;
-    const anchored = list.length > 1 && list.some((item) => item.status === Status.Name);
+    // A list with a name lends it to the rest; so does a list of three or more with a known word
+    // (`Monjeau, Graves and Reed`), which a list of products or places rarely is.
+    const anchored =
+      list.length > 1 &&
+      (list.some((item) => item.status === Status.Name) ||
+        (list.length > 2 && list.some((item) => item.known === true)));
     for (const item of list) {
       if (item.start < fromIndex) continue;
       if (item.status === Status.Name) matches.push({ start: item.start, end: item.end, confidence: item.confidence });
@@ -274,7 +293,7 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
   };
   const addItem = (candidate: Item) => {
     const item =
-      candidate.status === Status.Possible && hasPersonContext(text, candidate)
+      candidate.status === Status.Possible && hasPersonContext(text, candidate, fromIndex)
         ? { ...candidate, status: Status.Name, confidence: 0.45 }
         : candidate;
     if (item.end > openFrom && item.start < earliestOpen) earliestOpen = item.start;
@@ -318,8 +337,9 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
     }
     if (keys.length === 1) {
       if (isCommonOnly(firstKey)) return rejected;
-      const status = isKnown(firstKey) && !common.has(firstKey) ? Status.Name : Status.Possible;
-      return { start, end, status, confidence: 0.5 };
+      const known = isKnown(firstKey);
+      const status = known && !common.has(firstKey) ? Status.Name : Status.Possible;
+      return { start, end, status, confidence: 0.5, known };
     }
     if (keys.length > MAX_RUN_WORDS) return rejected;
     const rest = keys.slice(1).every((value) => !isCommonOnly(value));
@@ -384,6 +404,7 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
   // that join a run are copied.
   const scratch: Word = { start: 0, end: 0, shape: Shape.Other, hash: 0 };
   let previousEnd = -1;
+  let previousHash = 0;
   while (position < text.length) {
     const scanned = nextWord(text, position, scratch);
     if (scanned === undefined) break;
@@ -397,6 +418,8 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
       text.charCodeAt(previousEnd) === 32 &&
       text.charCodeAt(word.start - 1) === 32;
     previousEnd = word.end;
+    const afterLabelEnd = previousHash !== 0 && hasBit(strongLabelEndBits, previousHash);
+    previousHash = word.hash;
 
     if (word.shape === Shape.Capitalized || word.shape === Shape.Initial) {
       closeLowerName();
@@ -418,8 +441,16 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
       closeLowerName();
       continue;
     }
-    if (lowerName === undefined && !hasBit(lowerCaseNameBits, word.hash)) continue;
+    if (lowerName === undefined && !afterLabelEnd && !hasBit(lowerCaseNameBits, word.hash)) continue;
     const value = text.slice(word.start, word.end);
+    // `my name is vitoria`, `call me višeslav`: after a strong label a lower-case given name or
+    // non-word is a name.
+    if (afterLabelEnd && lowerName === undefined && (given.has(value) || (!common.has(value) && !rarer.has(value)))) {
+      if (nameLabelBefore(text, word.start) === Label.Strong) {
+        lowerName = { start: word.start, end: word.end };
+        continue;
+      }
+    }
     // `patricia desrosiers`: a lower-case given name takes a following surname or non-word.
     if (lowerName !== undefined && joined && (surnames.has(value) || !common.has(value))) {
       lowerName.end = word.end;
@@ -461,6 +492,9 @@ const STRONG_NAME_LABELS = [
   'written by',
   'founded by',
   'starring',
+  'named him',
+  'named her',
+  'calls me',
 ];
 /** Labels after which a capitalized word that is not a common word is a name (`Dear Ubul`, `Thanks, Zorblax`). */
 const WEAK_NAME_LABELS = [
@@ -481,6 +515,12 @@ const WEAK_NAME_LABELS = [
   'speak to',
   'talk to',
   'follow up with',
+  // Speech verbs before the speaker: `said Maslin`, `says Hartvigsson`.
+  'said',
+  'says',
+  'asked',
+  'replied',
+  'told',
   // Letter closings, before the signature.
   'best regards',
   'kind regards',
@@ -647,16 +687,44 @@ const isWordCharacter = (code: number) => letterClass(code) !== 0 || isApostroph
 
 /** Verbs that follow a person far more often than a thing: `Mehrudin shouted at Todd`. */
 const PERSON_VERBS =
-  /^ (?:said|says|asked|asks|told|tells|replied|shouted|whispered|wrote|spent|lives|lived|works|worked|married|died|thinks|thought|wants|wanted|loves|loved|knows|knew|met|agreed|explained|emailed|texted|(?:is|was) from|was born)\b/;
+  /^ (?:said|says|asked|asks|told|tells|replied|shouted|whispered|screamed|yelled|wrote|writes|began|sang|sings|smiled|laughed|cried|nodded|spent|lives|lived|works|worked|married|died|thinks|thought|wants|wanted|loves|loved|knows|knew|met|agreed|explained|emailed|texted|(?:is|was) from|was born|had (?:given|told|said|been))\b/;
+/** What follows a name someone is addressed by at the start of a sentence: `Warrane, can I …`. */
+const VOCATIVE_AFTER = /^, (?:can|could|would|will|please|do|did|are|have|i|you|we)\b/i;
 
 /**
  * Whether a capitalized word no list knows stands where a person does: before a verb people do
- * (`Tomomi is from`, `Alvir spent`). Looks at most 32 characters ahead (LIST_LOOKAHEAD_CHARACTERS).
+ * (`Tomomi is from`, `Alvir spent`), addressed at the start of a sentence (`Warrane, can I`) or at
+ * the end of one (`Don't go, Mark!`), or as the speaker of a line (`Halldór: What a wife.`). Looks
+ * at most 32 characters ahead (LIST_LOOKAHEAD_CHARACTERS).
  */
-function hasPersonContext(text: string, item: Item): boolean {
-  return (
-    text.charCodeAt(item.end) === 32 && PERSON_VERBS.test(text.slice(item.end, item.end + LIST_LOOKAHEAD_CHARACTERS))
-  );
+function hasPersonContext(text: string, item: Item, fromIndex: number): boolean {
+  const after = text.charCodeAt(item.end);
+  if (after === 32) return PERSON_VERBS.test(text.slice(item.end, item.end + LIST_LOOKAHEAD_CHARACTERS));
+  const atSentenceStart = startsSentence(text, item.start, fromIndex);
+  if (after === 44) return atSentenceStart && VOCATIVE_AFTER.test(text.slice(item.end, item.end + 12));
+  if (after === 33 || after === 63)
+    return text.charCodeAt(item.start - 1) === 32 && text.charCodeAt(item.start - 2) === 44;
+  if (after === 58 && item.known !== true && atSentenceStart && startsLine(text, item.start, fromIndex)) {
+    // A speaker says something on the same line: `Koppány: "Who are you?"`, not `Fax:` and a number below.
+    const next = text.charCodeAt(item.end + 1) === 32 ? text.charCodeAt(item.end + 2) : text.charCodeAt(item.end + 1);
+    return next === 34 || next === 0x201c || letterClass(next) === LETTER_UPPER;
+  }
+  return false;
+}
+
+/** Whether `start` begins the text, a line or a sentence (after `.`, `!`, `?` and a space). */
+function startsSentence(text: string, start: number, fromIndex: number): boolean {
+  if (start === 0) return fromIndex === 0;
+  const previous = text.charCodeAt(start - 1);
+  if (previous === 10) return true;
+  if (previous !== 32) return false;
+  const mark = text.charCodeAt(start - 2);
+  return mark === 46 || mark === 33 || mark === 63;
+}
+
+/** Whether `start` begins the text or a line. */
+function startsLine(text: string, start: number, fromIndex: number): boolean {
+  return start === 0 ? fromIndex === 0 : text.charCodeAt(start - 1) === 10;
 }
 
 /** Space, `.`, `-`, `,`, `&`: what joins the words of a name or the names of a list. */
