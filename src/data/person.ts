@@ -199,6 +199,8 @@ interface Word {
 /** Longest word and run considered; longer ones are not names (and bound the work per word). */
 const MAX_WORD_CHARACTERS = 24;
 const MAX_RUN_WORDS = 4;
+/** Words (initials and particles included) a run may hold before it is a heading, not a name. */
+const MAX_RUN_LENGTH = 16;
 /** How far back a scan starting mid-text looks for the start of the run it starts in. */
 const MAX_BACKTRACK_CHARACTERS = 128;
 
@@ -251,6 +253,8 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
   const openFrom = openMargin > 0 ? text.length - openMargin - LIST_LOOKAHEAD_CHARACTERS : Infinity;
   let position = backtrackToRunStart(text, fromIndex);
   let run: Word[] = [];
+  /** End of the last word of a run that outgrew {@link MAX_RUN_LENGTH}; -1 while it has not. */
+  let runOverflowEnd = -1;
 
   const key = (word: Word): string => {
     if (word.key !== undefined) return word.key;
@@ -354,9 +358,15 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
   const closeRun = () => {
     if (run.length === 0) return;
     const words = run;
+    const overflow = runOverflowEnd;
     run = [];
+    runOverflowEnd = -1;
     const runStart = (words[0] as Word).start;
-    const runEnd = (words[words.length - 1] as Word).end;
+    const runEnd = overflow >= 0 ? overflow : (words[words.length - 1] as Word).end;
+    // A run longer than any name (a title-case heading, a line of initials) or without a
+    // capitalized word is no name, and costs no judging.
+    if (overflow >= 0 || !words.some((word) => word.shape === Shape.Capitalized))
+      return addItem({ start: runStart, end: runEnd, status: Status.Rejected, confidence: 0 });
     // A value in a record: `"city": "Madison"` is a place, `first_name=Ubul` a name.
     const field = fieldBefore(text, runStart);
     if (field === Field.NotPerson)
@@ -424,11 +434,13 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
     if (word.shape === Shape.Capitalized || word.shape === Shape.Initial) {
       closeLowerName();
       if (!joined) closeRun();
-      run.push(copyWord(word));
+      if (run.length < MAX_RUN_LENGTH) run.push(copyWord(word));
+      else runOverflowEnd = word.end;
       continue;
     }
     if (word.shape === Shape.Lower && joined && run.length > 0 && PARTICLES.has(text.slice(word.start, word.end))) {
-      run.push(copyWord(word));
+      if (run.length < MAX_RUN_LENGTH) run.push(copyWord(word));
+      else runOverflowEnd = word.end;
       continue;
     }
     closeRun();
@@ -638,6 +650,8 @@ for (const [labels, strength] of [
     LABELS_BY_LAST_WORD.set(last, [...(LABELS_BY_LAST_WORD.get(last) ?? []), { label, strength }]);
   }
 }
+/** Hashes of the honorifics and of every label's last word. */
+const LABEL_LAST_WORD_BITS = hashBits([...HONORIFICS, ...LABELS_BY_LAST_WORD.keys()]);
 /** How far back a label is looked for; longer than the longest label with its separators. */
 const NAME_CONTEXT_CHARACTERS = 40;
 
@@ -656,8 +670,12 @@ function nameLabelBefore(text: string, start: number): Label {
     punctuation === 58 || punctuation === 44 || punctuation === 63 || punctuation === 33 || punctuation === 46;
   if (hasPunctuation) end--;
   let wordStart = end;
+  let hash = FNV_OFFSET;
   while (wordStart > limit && isWordCharacter(text.charCodeAt(wordStart - 1))) wordStart--;
   if (wordStart === end) return Label.None;
+  // Most words before a name are no label: rule them out by hash before building a string.
+  for (let index = wordStart; index < end; index++) hash = hashStep(hash, text.charCodeAt(index));
+  if (!hasBit(LABEL_LAST_WORD_BITS, hash)) return Label.None;
   const lastWord = text.slice(wordStart, end);
   if (HONORIFICS.has(lastWord.toLowerCase()) && (!hasPunctuation || punctuation === 46)) return Label.Strong;
   if (hasPunctuation && punctuation === 46) return Label.None;

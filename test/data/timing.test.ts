@@ -4,6 +4,7 @@ import type { MessageParams } from '../../src/core/middleware';
 import { createContext as context } from './context';
 import { createRedactor, createStreamRedactor, inputGuardMiddleware, SENSITIVE_TYPES } from '../../src/data/index';
 import { BUILT_IN_PATTERNS } from '../../src/data/patterns';
+import { findPersonNames } from '../../src/data/person';
 import { compilePattern } from '../../src/data/re2';
 
 // RELIABILITY.md D8 sets 100 ms per pattern and 500 ms for the pipeline on 1 MB on the CI
@@ -48,9 +49,29 @@ describe('D8: 1 MB adversarial inputs run in linear time', () => {
         const elapsed = timed(() => pattern.scan(Buffer.from(text, 'utf8'), 0, (match) => match.end));
         expect(elapsed, `${id} on ${name}`).toBeLessThan(PER_DETECTOR_MS);
       }
+      expect(
+        timed(() => findPersonNames(text)),
+        `the name pass on ${name}`,
+      ).toBeLessThan(PER_DETECTOR_MS);
       expect(timed(() => everything.redact(text))).toBeLessThan(PIPELINE_MS);
     });
   }
+
+  // The name pass (PERSON) is not a pattern; these inputs aim at its own paths: runs, lists,
+  // labels, initials, apostrophes, record keys and the walk back to a run's start.
+  it.each([
+    ['capitalized words', 'Anna Berta Zorblax '.repeat(55_000)],
+    ['one endless run', 'Zorblax '.repeat(125_000)],
+    ['a list of unknown words', 'Zorblax, '.repeat(111_000)],
+    ['labels', 'my name is Dear Mr. '.repeat(50_000)],
+    ['initials', 'A. B '.repeat(200_000)],
+    ['apostrophes and hyphens', "O'-".repeat(333_000)],
+    ['record keys', '"first_name":"'.repeat(66_000)],
+    ['lower-case given names', 'anna '.repeat(200_000)],
+  ])('the name pass on 1 MB of %s < 100 ms, from any start', (_name, text) => {
+    expect(timed(() => findPersonNames(text))).toBeLessThan(PER_DETECTOR_MS);
+    expect(timed(() => findPersonNames(text, text.length >> 1, 96))).toBeLessThan(PER_DETECTOR_MS);
+  });
 
   it.each([
     ['IP addresses', '10.1.2.3 '.repeat(111_111)],
