@@ -35,6 +35,12 @@ export interface Candidate extends Finding {
   readonly priority: number;
 }
 
+/** @internal A span of text, UTF-16 offsets, end exclusive. */
+export interface Extent {
+  readonly start: number;
+  readonly end: number;
+}
+
 /** @internal What one scan of a window found. */
 export interface ScanResult {
   /** Accepted matches before overlap resolution, sorted by start. */
@@ -56,7 +62,7 @@ export interface SensitiveDataDetector {
    */
   detect(text: string): Finding[];
   /** @internal Raw scan from `fromIndex`, for the streaming redactor. */
-  scan(text: string, fromIndex: number, nearEndBytes: number): ScanResult;
+  scan(text: string, fromIndex: number, nearEndBytes: number, findingsBefore?: readonly Extent[]): ScanResult;
 }
 
 /**
@@ -106,25 +112,31 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
   const set: PatternSet | undefined = sources.length > 0 ? compileSet(sources) : undefined;
   const types = [...new Set([...rules.map((rule) => rule.type), ...(findsPersons ? ['PERSON'] : [])])];
 
-  function scan(text: string, fromIndex: number, nearEndBytes: number): ScanResult {
+  function scan(
+    text: string,
+    fromIndex: number,
+    nearEndBytes: number,
+    findingsBefore: readonly Extent[] = [],
+  ): ScanResult {
     if (text.length === 0 || fromIndex >= text.length) return { candidates: [], earliestOpenMatch: Infinity };
     const lease = leaseUtf8(text);
     try {
-      return scanBuffer(text, lease.buffer, fromIndex, nearEndBytes);
+      return scanBuffer(text, lease.buffer, fromIndex, nearEndBytes, findingsBefore);
     } finally {
       lease.release();
     }
   }
 
-  function scanBuffer(text: string, buffer: Buffer, fromIndex: number, nearEndBytes: number): ScanResult {
+  function scanBuffer(
+    text: string,
+    buffer: Buffer,
+    fromIndex: number,
+    nearEndBytes: number,
+    findingsBefore: readonly Extent[],
+  ): ScanResult {
     const present: Rule[] = [];
     if (set !== undefined) for (const index of set.matching(buffer)) present.push(rules[index] as Rule);
-    const persons = findsPersons ? findPersonNames(text, fromIndex, nearEndBytes) : undefined;
-    if (
-      present.length === 0 &&
-      (persons === undefined || (persons.matches.length === 0 && persons.earliestOpen === Infinity))
-    )
-      return { candidates: [], earliestOpenMatch: Infinity };
+    if (present.length === 0 && !findsPersons) return { candidates: [], earliestOpenMatch: Infinity };
     const ascii = buffer.length === text.length;
     const fromByte = ascii ? fromIndex : Buffer.byteLength(text.slice(0, fromIndex), 'utf8');
     const raw: Array<{ rule: Rule; start: number; end: number; valueStart: number; valueEnd: number }> = [];
@@ -181,7 +193,16 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
     // Custom context checks need UTF-16 offsets, so they run after mapping.
     const accepted = candidates.filter((candidate) => customContextAccepts(candidate, text));
     let earliestOpenMatch = earliestOpenByte === Infinity ? Infinity : toIndex(earliestOpenByte);
-    if (persons !== undefined) {
+    if (findsPersons) {
+      // Every other finding will be a placeholder in the redacted text, so the name pass treats it
+      // as one already: a second pass over the redacted text then judges the same runs.
+      // The pass may walk back before `fromIndex`; a stream passes the findings it released there.
+      const persons = findPersonNames(
+        text,
+        fromIndex,
+        nearEndBytes,
+        findingsBefore.length === 0 ? accepted : [...findingsBefore, ...accepted],
+      );
       for (const name of persons.matches) {
         accepted.push({
           start: name.start,

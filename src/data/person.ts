@@ -31,7 +31,7 @@ export interface PersonMatch {
 
 export interface PersonScan {
   readonly matches: PersonMatch[];
-  /** Start of the earliest run, name or not, ending within `openMargin` of the end; or Infinity. */
+  /** Start of the earliest run or list, name or not, that more text could still change; or Infinity. */
   readonly earliestOpen: number;
 }
 
@@ -149,6 +149,30 @@ const isApostrophe = (code: number) => code === 39 || code === 0x2019;
 const isIdentifierGlue = (code: number) =>
   (code >= 48 && code <= 57) || code === 95 || code === 64 || code === 47 || code === 92 || code === 36;
 
+/** Place words that name what follows them (`New York`, `San Diego`), not what precedes them. */
+const PLACE_PREFIXES = new Set([
+  'new',
+  'old',
+  'north',
+  'south',
+  'east',
+  'west',
+  'upper',
+  'lower',
+  'great',
+  'little',
+  'big',
+  'saint',
+  'san',
+  'santa',
+  'los',
+  'las',
+  'fort',
+  'mount',
+  'lake',
+  'port',
+]);
+
 /** Lower-case words that may sit inside a name: `Ludwig van Beethoven`, `Maria de la Cruz`. */
 const PARTICLES = new Set([
   'van',
@@ -204,11 +228,23 @@ const MAX_RUN_LENGTH = 16;
 /** How far back a scan starting mid-text looks for the start of the run it starts in. */
 const MAX_BACKTRACK_CHARACTERS = 128;
 
-/** Most items one list of names may hold; a longer list is judged in pieces. */
-const MAX_LIST_ITEMS = 12;
+/** How many items on each side of a list item decide it. */
+const LIST_WINDOW = 2;
 /** Characters after a word that decide whether it joins a list: `, and ` plus the next word. */
 const LIST_LOOKAHEAD_CHARACTERS = 32;
+/** How close to the end of a streamed text a run, list or name stays open (see findPersonNames). */
+const OPEN_CHARACTERS = LIST_LOOKAHEAD_CHARACTERS + 8;
 const LIST_SEPARATORS = new Set([', ', ',  ', ' and ', ', and ', ' & ', ' or ', ', or ']);
+
+/** Whether `text[from, to)` is one of {@link LIST_SEPARATORS}, without building a string for the usual no. */
+function isListSeparator(text: string, from: number, to: number): boolean {
+  const length = to - from;
+  if (length < 2 || length > 6) return false;
+  const first = text.charCodeAt(from);
+  if (first !== 44 && first !== 32) return false;
+  if (text.charCodeAt(to - 1) !== 32) return false;
+  return LIST_SEPARATORS.has(text.slice(from, to));
+}
 
 /** What one judged piece of a run is. */
 const enum Status {
@@ -233,10 +269,19 @@ interface Item {
  * that starts mid-text first walks back (at most 128 characters) to the start of the run or list
  * it starts in, and reports only names that start at or after `fromIndex`.
  *
- * `openMargin`: a run or list ending within this many characters (plus the list look-ahead) of the
- * end may still change, so `earliestOpen` reports its start and a stream holds it back.
+ * `openMargin`: when above 0 (a stream's held text), a run or list that ends within 40 characters
+ * of the end may still change, so `earliestOpen` reports its start and the stream holds it back.
+ *
+ * `opaque`: extents of findings of other types. Redaction turns each into a placeholder, so a word
+ * inside one ends a run here as a placeholder's capitals would there: `Anna Anna Street` with the
+ * address `Anna Street` is judged as `Anna`, the same before and after redaction (idempotence).
  */
-export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): PersonScan {
+export function findPersonNames(
+  text: string,
+  fromIndex = 0,
+  openMargin = 0,
+  opaque: ReadonlyArray<{ readonly start: number; readonly end: number }> = [],
+): PersonScan {
   const {
     given,
     surnames,
@@ -250,7 +295,10 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
   } = getLexicon();
   const matches: PersonMatch[] = [];
   let earliestOpen = Infinity;
-  const openFrom = openMargin > 0 ? text.length - openMargin - LIST_LOOKAHEAD_CHARACTERS : Infinity;
+  // Whether a run, a list or a lower-case name is a name depends on the text before it and on at
+  // most LIST_LOOKAHEAD_CHARACTERS after it (plus a word that may still join it), so only one that
+  // ends that close to the end may change when more text arrives.
+  const openFrom = openMargin > 0 ? text.length - OPEN_CHARACTERS : Infinity;
   let position = backtrackToRunStart(text, fromIndex);
   let run: Word[] = [];
   /** End of the last word of a run that outgrew {@link MAX_RUN_LENGTH}; -1 while it has not. */
@@ -275,25 +323,43 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
   const isCommonOnly = (value: string) => common.has(value) && !isKnown(value);
   const isNameWord = (word: Word) => word.shape === Shape.Capitalized && !PARTICLES.has(key(word));
 
-  // Judged pieces that a list separator joins: `Kónya, Becker and Vasquez`.
+  // Judged pieces that a list separator joins: `Kónya, Becker and Vasquez`. An item is decided by
+  // the two items on each side of it, never by the whole list, so a scan that starts inside a long
+  // list decides every item it reports the way a scan of the whole text does.
   let list: Item[] = [];
+  /** Items of `list` before this index are decided and emitted. */
+  let decided = 0;
+  const decide = (index: number) => {
+    const item = list[index] as Item;
+    if (item.start < fromIndex || item.status === Status.Rejected) return;
+    if (item.status === Status.Name) {
+      matches.push({ start: item.start, end: item.end, confidence: item.confidence });
+      return;
+    }
+    // A possible name next to a name is one (`Gaetane, Hannah`); so is one among three or more with
+    // a known word (`Šušulić, Bowman and White`), which a list of products or places rarely is.
+    const from = Math.max(0, index - LIST_WINDOW);
+    const to = Math.min(list.length - 1, index + LIST_WINDOW);
+    let known = false;
+    for (let other = from; other <= to; other++) {
+      const neighbour = list[other] as Item;
+      if (other !== index && Math.abs(other - index) === 1 && neighbour.status === Status.Name) {
+        matches.push({ start: item.start, end: item.end, confidence: 0.45 });
+        return;
+      }
+      if (neighbour.known === true || neighbour.status === Status.Name) known = true;
+    }
+    if (known && to - from >= 2) matches.push({ start: item.start, end: item.end, confidence: 0.45 });
+  };
   const closeList = () => {
     if (list.length === 0) return;
-    const listStart = (list[0] as Item).start;
-    if ((list[list.length - 1] as Item).end > openFrom && listStart < earliestOpen) earliestOpen = listStart;
-    // A list with a name lends it to the rest; so does a list of three or more with a known word
-    // (`Monjeau, Graves and Reed`), which a list of products or places rarely is.
-    const anchored =
-      list.length > 1 &&
-      (list.some((item) => item.status === Status.Name) ||
-        (list.length > 2 && list.some((item) => item.known === true)));
-    for (const item of list) {
-      if (item.start < fromIndex) continue;
-      if (item.status === Status.Name) matches.push({ start: item.start, end: item.end, confidence: item.confidence });
-      else if (anchored && item.status === Status.Possible)
-        matches.push({ start: item.start, end: item.end, confidence: 0.45 });
-    }
+    const last = list[list.length - 1] as Item;
+    // Items within two of the last may still change with the next item.
+    const openItem = list[Math.max(decided, list.length - 1 - LIST_WINDOW)] as Item;
+    if (last.end > openFrom && openItem.start < earliestOpen) earliestOpen = openItem.start;
+    for (let index = decided; index < list.length; index++) decide(index);
     list = [];
+    decided = 0;
   };
   const addItem = (candidate: Item) => {
     const item =
@@ -303,14 +369,14 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
     if (item.end > openFrom && item.start < earliestOpen) earliestOpen = item.start;
     if (item.status === Status.Rejected) return closeList();
     const last = list[list.length - 1];
-    if (
-      last !== undefined &&
-      (list.length >= MAX_LIST_ITEMS ||
-        item.start - last.end > 6 ||
-        !LIST_SEPARATORS.has(text.slice(last.end, item.start)))
-    )
-      closeList();
+    if (last !== undefined && !isListSeparator(text, last.end, item.start)) closeList();
     list.push(item);
+    // Decide what has two items after it; keep only the window a later decision reads.
+    while (decided < list.length - LIST_WINDOW) decide(decided++);
+    if (decided > 64) {
+      list = list.slice(decided - LIST_WINDOW);
+      decided = LIST_WINDOW;
+    }
   };
 
   /**
@@ -355,6 +421,9 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
     return rejected;
   };
 
+  const isMarker = (word: Word) => word.shape === Shape.Capitalized && placeOrOrganisation.has(key(word));
+  const reject = (start: number, end: number) => addItem({ start, end, status: Status.Rejected, confidence: 0 });
+
   const closeRun = () => {
     if (run.length === 0) return;
     const words = run;
@@ -375,19 +444,29 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
     // `Oak Avenue, Madison, NC 47258`: a place before a state or province code.
     if (beforeRegionCode(text, runEnd))
       return addItem({ start: runStart, end: runEnd, status: Status.Rejected, confidence: 0 });
-    // `Paris Airport`, `New York`, `Acme Holdings`: no word of the run is a name, unless a name
-    // label says otherwise (`was called Erin Dale`).
-    if (words.some((word) => word.shape === Shape.Capitalized && placeOrOrganisation.has(key(word)))) {
-      const label = nameLabelBefore(text, runStart);
-      if (label === Label.Strong) return addItem(judge(words, label));
-      return addItem({ start: runStart, end: runEnd, status: Status.Rejected, confidence: 0 });
-    }
-    // `Dear Anna`, `Yesterday Kevin Lee`: judge each side of a boundary word on its own.
+    // Pieces: a boundary word ends one (`Dear | Anna`); a place or organisation word takes the words
+    // before it (`Anna Street`, `Acme Holdings`, `Armenomonastiro Cyprus`) or, for a prefix such as
+    // `New` or `San`, the word after it (`New York`), and the rest is judged on its own. Splitting
+    // rather than rejecting the whole run keeps redaction idempotent: the rest is judged the same
+    // once the place beside it has become `[REDACTED:ADDRESS]`. After a strong name label the first
+    // piece is a name whatever its words (`was called Erin Dale`).
+    let labelled = words.some(isMarker) && nameLabelBefore(text, runStart) === Label.Strong;
     let piece: Word[] = [];
-    for (const word of words) {
+    for (let index = 0; index < words.length; index++) {
+      const word = words[index] as Word;
       if (word.shape === Shape.Capitalized && boundary.has(key(word))) {
         if (piece.length > 0) addItem(judgeInContext(piece));
-        addItem({ start: word.start, end: word.end, status: Status.Rejected, confidence: 0 });
+        reject(word.start, word.end);
+        piece = [];
+        labelled = false;
+      } else if (isMarker(word) && !labelled) {
+        if (PLACE_PREFIXES.has(key(word))) {
+          if (piece.length > 0) addItem(judgeInContext(piece));
+          const next = words[index + 1];
+          const taken = next !== undefined && next.shape === Shape.Capitalized && !boundary.has(key(next));
+          if (taken) index++;
+          reject(word.start, taken ? next.end : word.end);
+        } else reject(piece.length > 0 ? (piece[0] as Word).start : word.start, word.end);
         piece = [];
       } else piece.push(word);
     }
@@ -395,12 +474,14 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
   };
 
   const judgeInContext = (words: readonly Word[]): Item => {
-    const item = judge(words, Label.None);
-    if (item.status === Status.Name || item.end <= item.start) return item;
     const firstWord = words.find(isNameWord);
-    if (firstWord === undefined) return item;
-    const label = nameLabelBefore(text, firstWord.start);
-    return label === Label.None ? item : judge(words, label);
+    const label = firstWord === undefined ? Label.None : nameLabelBefore(text, firstWord.start);
+    // After a strong label the whole piece is the name (`Mr. Graves Anna`), never a part of it:
+    // judged without the label, `Graves` would be dropped and, once `Anna` is redacted, found alone.
+    if (label === Label.Strong) return judge(words, label);
+    const item = judge(words, Label.None);
+    if (item.status === Status.Name || item.end <= item.start || label === Label.None) return item;
+    return judge(words, label);
   };
 
   let lowerName: { start: number; end: number } | undefined;
@@ -413,12 +494,18 @@ export function findPersonNames(text: string, fromIndex = 0, openMargin = 0): Pe
   // Most words are looked at once and dropped: one object is reused for them, and only words
   // that join a run are copied.
   const scratch: Word = { start: 0, end: 0, shape: Shape.Other, hash: 0 };
+  // Findings of other types, sorted: a word inside one is no word of a name (see `opaque`).
+  const others = opaque.length === 0 ? opaque : [...opaque].sort((left, right) => left.start - right.start);
+  let nextOther = 0;
   let previousEnd = -1;
   let previousHash = 0;
   while (position < text.length) {
     const scanned = nextWord(text, position, scratch);
     if (scanned === undefined) break;
     const word = scanned;
+    while (nextOther < others.length && (others[nextOther] as { end: number }).end <= word.start) nextOther++;
+    if (nextOther < others.length && (others[nextOther] as { start: number }).start < word.end)
+      word.shape = Shape.Other;
     position = word.end;
     // Only one or two spaces may join the words of a name; anything else ends the run.
     const gap = word.start - previousEnd;
@@ -621,7 +708,11 @@ function beforeRegionCode(text: string, end: number): boolean {
   if (text.charCodeAt(end) !== 44 || text.charCodeAt(end + 1) !== 32) return false;
   const first = text.charCodeAt(end + 2);
   const second = text.charCodeAt(end + 3);
-  return isAsciiUpper(first) && isAsciiUpper(second) && letterClass(text.charCodeAt(end + 4)) === 0;
+  const after = text.charCodeAt(end + 4);
+  // `NC 47258`, `ON,`, end of line or text: not `GB15…` or `NCA`.
+  return (
+    isAsciiUpper(first) && isAsciiUpper(second) && (Number.isNaN(after) || after === 32 || after === 44 || after === 10)
+  );
 }
 
 const isAsciiUpper = (code: number) => code >= 65 && code <= 90;

@@ -1,4 +1,4 @@
-import type { Candidate } from './detect';
+import type { Candidate, Extent } from './detect';
 import { resolveOverlaps } from './detect';
 import { createRedactor, placeholderFor, renderRedacted, type RedactOptions, type Redactor } from './redact';
 import type { Finding } from './types';
@@ -87,7 +87,7 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
     const unreleased = length - releasedInHeld;
     // A long value still open only grows; rescanning it on every tiny delta would be quadratic.
     if (!final && heldAtLastScan > 0 && unreleased - heldAtLastScan < heldAtLastScan / 8) return '';
-    const scan = detector.scan(text, releasedInHeld, final ? 0 : OPEN_MATCH_MARGIN_BYTES);
+    const scan = detector.scan(text, releasedInHeld, final ? 0 : OPEN_MATCH_MARGIN_BYTES, releasedInView());
     let cut = length;
     if (!final) {
       cut = Math.min(length - MINIMUM_HOLD_BACK_CHARACTERS, scan.earliestOpenMatch, trailingRunStart(text));
@@ -115,6 +115,22 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
     held = text.slice(keepFrom);
     releasedInHeld = cut - keepFrom;
     return output;
+  }
+
+  /**
+   * Findings already released that lie in the held look-behind, in held-text offsets. The name
+   * pass looks back into it and must see them as the batch scan does: as other findings, not
+   * words (names excepted, which the pass finds itself).
+   */
+  function releasedInView(): Extent[] {
+    const heldStart = consumed - releasedInHeld;
+    const extents: Extent[] = [];
+    for (let index = findings.length - 1; index >= 0; index--) {
+      const finding = findings[index] as Finding;
+      if (finding.end <= heldStart) break;
+      if (finding.type !== 'PERSON') extents.push({ start: finding.start - heldStart, end: finding.end - heldStart });
+    }
+    return extents;
   }
 
   function withhold(): string {

@@ -118,6 +118,38 @@ export const cleanProse = fc
   })
   .map((pairs) => pairs.map(([word, separator]) => word + separator).join(''));
 
+/**
+ * What the PERSON name pass judges by context: runs of capitalized words (longer than a name too),
+ * lists, labels, honorifics, speakers, record keys and lower-case names.
+ */
+export const nameContext = fc.oneof(
+  fc
+    .array(fc.constantFrom('Anna', 'Berta', 'Zorblax', 'Graves', 'Street', 'J.', 'J', 'van', 'Mr.', 'The'), {
+      minLength: 1,
+      maxLength: 24,
+    })
+    .map((words) => words.join(' ')),
+  fc
+    .array(fc.constantFrom('Kónya', 'Becker', 'Zorblax', 'White', 'Apples'), { minLength: 2, maxLength: 14 })
+    .map((items) => items.join(', ').replace(/, ([^,]*)$/, ' and $1')),
+  fc.constantFrom(
+    'Halldór: What a wife.\n',
+    'said Maslin to Antonio',
+    'Warrane, can I please',
+    'Go to town, Zorblax!',
+    'Mrs. Baker',
+    'Dear Ubul,',
+    'Best regards,\nZorblax',
+    '"first_name":"Ubul"',
+    '"city":"Madison"',
+    'Oak Avenue, Madison, NC 47258',
+    'my name is vitoria',
+    'follow up with patricia desrosiers',
+    'Tomomi is from',
+    "Sean McDowell and Mary O'Brien",
+  ),
+);
+
 /** Prose, planted values of every kind, labels and adversarial fragments, in random order. */
 export const mixedText = fc
   .array(
@@ -125,6 +157,7 @@ export const mixedText = fc
       { weight: 5, arbitrary: cleanProse },
       { weight: 3, arbitrary: secret },
       { weight: 3, arbitrary: formattedPii },
+      { weight: 2, arbitrary: nameContext },
       {
         weight: 2,
         arbitrary: fc.constantFrom(
