@@ -4,20 +4,20 @@ import { NAME_BOUNDARY_WORDS, PLACE_OR_ORGANISATION_WORDS } from './person-names
 
 /**
  * PERSON detection by lexicon, in one linear pass over the text (no regular expression, so no
- * backtracking and no per-match cost in the RE2 binding, which made the two always-on name
- * patterns this replaces the slowest rules of the engine).
+ * backtracking and no per-match cost in the RE2 binding, which made the always-on name patterns
+ * this replaces the slowest rules of the engine).
  *
  * The pass splits the text into words and groups capitalized words that follow each other on one
- * line (with initials and particles such as `van` or `de` between them) into runs. A run is a
- * name when, after dropping words that never start or end a name (`The`, `Street`, months,
- * countries):
- *   - it starts with a known given name (`Grace Kelly`), or
- *   - it has two to four words and none of them is a common English word that is not also a name
- *     (`Krisztián Szöllösy` is a name, `Guilty Pleasures` and `White Stripes` are not), or
- *   - it is one word that is a known given name or surname and not a common English word
- *     (`Magnusson`, `Katrine`; not `Will`, `Grace` or `Reed` on their own).
- * A known given name in lower case that is not an English word also counts (`patricia
- * desrosiers`, `nina`), with a following lower-case surname.
+ * line (with initials and particles such as `van` or `de` between them) into runs. Boundary words
+ * (`The`, `Dear`, `Monday`) split a run; place and organisation words (`Street`, `Holdings`,
+ * `New`, countries) take the words next to them out of it. Each piece is then judged against the
+ * lists: a piece is a name when it starts with a known given name, when it has two to four words
+ * none of which is a common English word that is not also a name, or when it is one known name
+ * that is not a common word. Context decides the rest: labels and honorifics before it (`Dear
+ * Ubul`, `Mrs. Baker`), record keys (`"first_name":`, `"city":`), lists with a name, verbs people
+ * do after it, chat speakers, and a state code after it (`Madison, NC`, a place). Lower-case given
+ * names that are not English words count too (`patricia desrosiers`). docs/data-handling.md,
+ * "Names", has the table.
  *
  * The lists come from {@link ./lexicon.generated.ts}, built by `scripts/build-lexicon.mjs`.
  */
@@ -202,7 +202,7 @@ const PARTICLES = new Set([
 const enum Shape {
   /** `Anna`, `McDowell`, `O'Brien`, `Lee-Smith`. */
   Capitalized,
-  /** `J.`: one capital and a full stop. */
+  /** `J.` or `J`: one capital, with or without a full stop. */
   Initial,
   /** `anna`. */
   Lower,
