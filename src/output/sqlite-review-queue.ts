@@ -52,6 +52,17 @@ export async function loadBetterSqlite3(
   return candidate as DatabaseConstructor;
 }
 
+/**
+ * The queue's database and statements, reachable for the life of the process. better-sqlite3 12
+ * wraps them in `node::ObjectWrap`, whose destructor on Node 24 aborts the process (`Assertion
+ * failed: (env) != nullptr`) when V8 collects one while no Node environment is current, as in a
+ * garbage collection at a microtask checkpoint (WiseLibs/better-sqlite3#1515; fixed in
+ * better-sqlite3 13, which needs Node 22 or later). Objects that stay reachable are released by
+ * Node's own environment clean-up at exit instead. The cost is a few small objects per queue
+ * created; a closed queue's statements hold no SQLite resources.
+ */
+const KEPT_ALIVE: unknown[] = [];
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS scc_review_items (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -86,8 +97,8 @@ export async function createSqliteReviewQueue(options: SqliteReviewQueueOptions)
   try {
     if (options.path !== ':memory:') closeSync(openSync(options.path, 'a', 0o600));
     db = new Database(options.path, { timeout: options.busyTimeoutMilliseconds ?? 5000 });
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    // `exec`, not `pragma()`: `pragma()` prepares a statement that is dropped at once (see KEPT_ALIVE).
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
     db.exec(SCHEMA);
   } catch (error) {
     throw unavailable(error, 'open');
@@ -101,6 +112,7 @@ export async function createSqliteReviewQueue(options: SqliteReviewQueueOptions)
   const listByBoth = db.prepare(
     'SELECT item FROM scc_review_items WHERE status = ? AND call_id = ? ORDER BY seq LIMIT ?',
   );
+  KEPT_ALIVE.push(db, insert, selectOne, update, listAll, listByStatus, listByCall, listByBoth);
   let closed = false;
 
   const run = <T>(operation: string, fn: () => T): T => {
