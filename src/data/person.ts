@@ -22,10 +22,14 @@ import { NAME_BOUNDARY_WORDS, PLACE_OR_ORGANISATION_WORDS } from './person-names
  * The lists come from {@link ./lexicon.generated.ts}, built by `scripts/build-lexicon.mjs`.
  */
 
-/** One name found by {@link findPersonNames}, in UTF-16 offsets. */
-export interface PersonMatch {
+/** @internal A span of text, UTF-16 offsets, end exclusive. */
+export interface Extent {
   readonly start: number;
   readonly end: number;
+}
+
+/** One name found by {@link findPersonNames}, in UTF-16 offsets. */
+export interface PersonMatch extends Extent {
   readonly confidence: number;
 }
 
@@ -280,7 +284,7 @@ export function findPersonNames(
   text: string,
   fromIndex = 0,
   openMargin = 0,
-  opaque: ReadonlyArray<{ readonly start: number; readonly end: number }> = [],
+  opaque: readonly Extent[] = [],
 ): PersonScan {
   const {
     given,
@@ -343,7 +347,7 @@ export function findPersonNames(
     let known = false;
     for (let other = from; other <= to; other++) {
       const neighbour = list[other] as Item;
-      if (other !== index && Math.abs(other - index) === 1 && neighbour.status === Status.Name) {
+      if (Math.abs(other - index) === 1 && neighbour.status === Status.Name) {
         matches.push({ start: item.start, end: item.end, confidence: 0.45 });
         return;
       }
@@ -503,9 +507,8 @@ export function findPersonNames(
     const scanned = nextWord(text, position, scratch);
     if (scanned === undefined) break;
     const word = scanned;
-    while (nextOther < others.length && (others[nextOther] as { end: number }).end <= word.start) nextOther++;
-    if (nextOther < others.length && (others[nextOther] as { start: number }).start < word.end)
-      word.shape = Shape.Other;
+    while (nextOther < others.length && (others[nextOther] as Extent).end <= word.start) nextOther++;
+    if (nextOther < others.length && (others[nextOther] as Extent).start < word.end) word.shape = Shape.Other;
     position = word.end;
     // Only one or two spaces may join the words of a name; anything else ends the run.
     const gap = word.start - previousEnd;
