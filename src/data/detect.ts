@@ -1,4 +1,5 @@
 import { ConfigError } from '../core/errors';
+import { compileColumnPass, type TableExtent } from './columns';
 import { BUILT_IN_PATTERNS } from './patterns';
 import { findPersonNames, loadPersonLexicon, type Extent } from './person';
 
@@ -12,7 +13,11 @@ export const CONTEXT_WINDOW_CHARACTERS = 48;
 const CUSTOM_PRIORITY = 10;
 /** Below labelled and honorific names (20) and addresses (28-30): they see more context. */
 const PERSON_PRIORITY = 18;
-const PERSON_DETECTOR = 'person-name';
+/** @internal The detector id of the name pass's findings. */
+export const PERSON_DETECTOR = 'person-name';
+/** The header says what a cell is: above the phone (43-44), name, address and labelled date and record (46-48) rules, below SSNs, cards and secrets. */
+const COLUMN_PRIORITY = 50;
+const COLUMN_DETECTOR = 'table-column';
 const CUSTOM_TYPE_SHAPE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 interface Rule {
@@ -43,6 +48,8 @@ export interface ScanResult {
   readonly candidates: Candidate[];
   /** Smallest start (UTF-16) of any match, accepted or not, whose end lies within `nearEndBytes` of the end; or `Infinity`. */
   readonly earliestOpenMatch: number;
+  /** Tables the column pass read that reach `fromIndex` or beyond: a stream keeps their header in view. */
+  readonly tables?: readonly TableExtent[];
 }
 
 /**
@@ -58,7 +65,13 @@ export interface SensitiveDataDetector {
    */
   detect(text: string): Finding[];
   /** @internal Raw scan from `fromIndex`, for the streaming redactor. */
-  scan(text: string, fromIndex: number, nearEndBytes: number, findingsBefore?: readonly Extent[]): ScanResult;
+  scan(
+    text: string,
+    fromIndex: number,
+    nearEndBytes: number,
+    findingsBefore?: readonly Extent[],
+    lineStartAtZero?: boolean,
+  ): ScanResult;
 }
 
 /**
@@ -105,6 +118,9 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
     rules.push(compileCustom(detector, index));
     sources.push(detector.pattern);
   });
+  // Tables whose header names a type (`DOB`, `MRN`, `Patient name`): one more entry in the set.
+  const columns = compileColumnPass(selected);
+  const columnsIndex = columns === undefined ? -1 : sources.push(columns.prefilter) - 1;
   const set: PatternSet | undefined = sources.length > 0 ? compileSet(sources) : undefined;
   const types = [...new Set([...rules.map((rule) => rule.type), ...(findsPersons ? ['PERSON'] : [])])];
 
@@ -113,11 +129,12 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
     fromIndex: number,
     nearEndBytes: number,
     findingsBefore: readonly Extent[] = [],
+    lineStartAtZero = true,
   ): ScanResult {
     if (text.length === 0 || fromIndex >= text.length) return { candidates: [], earliestOpenMatch: Infinity };
     const lease = leaseUtf8(text);
     try {
-      return scanBuffer(text, lease.buffer, fromIndex, nearEndBytes, findingsBefore);
+      return scanBuffer(text, lease.buffer, fromIndex, nearEndBytes, findingsBefore, lineStartAtZero);
     } finally {
       lease.release();
     }
@@ -129,10 +146,16 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
     fromIndex: number,
     nearEndBytes: number,
     findingsBefore: readonly Extent[],
+    lineStartAtZero: boolean,
   ): ScanResult {
     const present: Rule[] = [];
-    if (set !== undefined) for (const index of set.matching(buffer)) present.push(rules[index] as Rule);
-    if (present.length === 0 && !findsPersons) return { candidates: [], earliestOpenMatch: Infinity };
+    let tabular = false;
+    if (set !== undefined)
+      for (const index of set.matching(buffer)) {
+        if (index === columnsIndex) tabular = true;
+        else present.push(rules[index] as Rule);
+      }
+    if (present.length === 0 && !tabular && !findsPersons) return { candidates: [], earliestOpenMatch: Infinity };
     const ascii = buffer.length === text.length;
     const fromByte = ascii ? fromIndex : Buffer.byteLength(text.slice(0, fromIndex), 'utf8');
     const raw: Array<{ rule: Rule; start: number; end: number; valueStart: number; valueEnd: number }> = [];
@@ -142,7 +165,12 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
     for (const rule of present) {
       rule.pattern.scan(buffer, fromByte, (match) => {
         if (match.end > openFrom && match.start < earliestOpenByte) earliestOpenByte = match.start;
-        if (placeholders.length > 0 && overlapsAny(placeholders, match.valueStart, match.valueEnd)) {
+        // Nothing in a placeholder is a value, nor a label: `[REDACTED:DATE_OF_BIRTH]` ends in `BIRTH]`.
+        if (
+          placeholders.length > 0 &&
+          (overlapsAny(placeholders, match.valueStart, match.valueEnd) ||
+            (match.valueStart > match.start && overlapsAny(placeholders, match.start, match.valueStart)))
+        ) {
           return nextCharacterStart(buffer, match.start + 1);
         }
         const value = buffer.toString('utf8', match.valueStart, match.valueEnd);
@@ -189,6 +217,24 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
     // Custom context checks need UTF-16 offsets, so they run after mapping.
     const accepted = candidates.filter((candidate) => customContextAccepts(candidate, text));
     let earliestOpenMatch = earliestOpenByte === Infinity ? Infinity : toIndex(earliestOpenByte);
+    let tables: readonly TableExtent[] | undefined;
+    if (tabular && columns !== undefined) {
+      const read = columns.find(text, fromIndex, nearEndBytes > 0, lineStartAtZero);
+      for (const cell of read.cells) {
+        accepted.push({
+          start: cell.start,
+          end: cell.end,
+          type: cell.type,
+          confidence: 0.8,
+          detector: COLUMN_DETECTOR,
+          matchStart: cell.start,
+          matchEnd: cell.end,
+          priority: COLUMN_PRIORITY,
+        });
+      }
+      earliestOpenMatch = Math.min(earliestOpenMatch, read.earliestOpen);
+      tables = read.tables;
+    }
     if (findsPersons) {
       // Every other finding will be a placeholder in the redacted text, so the name pass treats it
       // as one already: a second pass over the redacted text then judges the same runs.
@@ -215,7 +261,9 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
       earliestOpenMatch = Math.min(earliestOpenMatch, persons.earliestOpen);
     }
     accepted.sort((left, right) => left.start - right.start || right.end - left.end);
-    return { candidates: accepted, earliestOpenMatch };
+    return tables === undefined
+      ? { candidates: accepted, earliestOpenMatch }
+      : { candidates: accepted, earliestOpenMatch, tables };
   }
 
   const contextByRule = new Map<string, readonly string[]>();

@@ -54,6 +54,21 @@ function hasNoEnglishFunctionWord(value: string): boolean {
   return !ENGLISH_FUNCTION_WORDS.test(value);
 }
 
+const MONTH_WORD =
+  '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+/** A month name and a day or year as the last two words: `12 February 2025`, `on January 13`. */
+const ENDS_WITH_MONTH_AND_NUMBER = new RegExp(`(?:^|\\s)${MONTH_WORD}\\.? {1,2}\\d{1,4}(?:st|nd|rd|th)?$`, 'i');
+/** A number, then a month name: `3 Sept.` is a day, not a house number. */
+const ENDS_WITH_NUMBER_AND_MONTH = new RegExp(`\\d {1,2}${MONTH_WORD}$`, 'i');
+
+/**
+ * Whether a capitalized word and a number can be a street and its house number: not when a
+ * function word is among them (a title), nor when the word is a month (`12 February 2025` is a date).
+ */
+function isStreetAndNumber(value: string): boolean {
+  return hasNoEnglishFunctionWord(value) && !ENDS_WITH_MONTH_AND_NUMBER.test(value);
+}
+
 const whole = (check: (value: string) => boolean) => (value: string) => (check(value) ? value.length : 0);
 
 /** A private key header names a real key kind; `FAKE` or `EMPTY PRIVATE KEY` marks a fixture. */
@@ -727,7 +742,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'phone-line-type',
     type: 'PHONE',
-    prefilter: '(?i:office|fax|mobile|cell|home|work|direct)',
+    // The digit right before the line kind, as the rule needs: the bare words are in most business text.
+    prefilter: '\\d\\s{0,2}[-(]?\\s{0,2}(?i:office|fax|mobile|cell|home|work|direct)\\b',
     // A number followed by the kind of line it is: "416 60 039 office", "3660170548-Fax".
     source: '(\\+?\\(?\\b\\d[\\d ().-]{5,18}\\d)\\s{0,2}[-(]?\\s{0,2}(?i:office|fax|mobile|cell|home|work|direct)\\b',
     priority: 44,
@@ -831,7 +847,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     source: `\\b(\\d{1,6}) {1,2}${UPPER}(?:${LETTER}|['.-]){1,20}(?: {1,2}(?:${LETTER}|['.-]){1,20}){0,2} {1,2}\\d{1,5}[A-Za-z]?\\b`,
     priority: 29,
     confidence: 0.55,
-    acceptMatch: hasNoEnglishFunctionWord,
+    acceptMatch: isStreetAndNumber,
   },
   {
     id: 'address-numbered-street',
@@ -840,14 +856,16 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     source: `\\b\\d{1,6} {1,2}(${UPPER}(?:${LETTER}|['.-]){1,20}(?: {1,2}(?:${LETTER}|['.-]){1,20}){0,2} {1,2}\\d{1,5}[A-Za-z]?)\\b`,
     priority: 29,
     confidence: 0.55,
-    accept: (value) => (hasNoEnglishFunctionWord(value) ? value.length : 0),
+    accept: whole(isStreetAndNumber),
   },
   {
     id: 'address-labelled-number',
     type: 'ADDRESS',
-    source: `(?:\\b(?:${capitalizedFirst(['lives at', 'live at', 'living at', 'resides at', 'address:', 'address is', 'located at', 'office is at', 'sent to', 'ship to', 'deliver to', 'drops you off at', 'moved to', 'return to'])}) {1,2})(\\d{1,6})\\b`,
+    // The month after the number is matched only to reject it: `moved to 3 Sept. 2025` is a date.
+    source: `(?:\\b(?:${capitalizedFirst(['lives at', 'live at', 'living at', 'resides at', 'address:', 'address is', 'located at', 'office is at', 'sent to', 'ship to', 'deliver to', 'drops you off at', 'moved to', 'return to'])}) {1,2})(\\d{1,6})\\b(?: {1,2}(?i:${MONTH_WORD})\\b)?`,
     priority: 28,
     confidence: 0.5,
+    acceptMatch: (match) => !ENDS_WITH_NUMBER_AND_MONTH.test(match),
   },
   {
     id: 'address-street-after-preposition',
@@ -859,7 +877,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     source: `\\b(?:on|at|to|in|from|near)\\s{1,2}(${UPPER}(?:${LETTER}|['.-]){1,20}(?: {1,2}(?:${UPPER}(?:${LETTER}|['.-]){1,20}|and|e|de|del|di|van|von|der|la|le)){0,4} {1,2}\\d{1,5}[A-Za-z]?)\\b`,
     priority: 30,
     confidence: 0.5,
-    accept: (value) => (hasNoEnglishFunctionWord(value.replace(/ and /g, ' ')) ? value.length : 0),
+    accept: whole((value) => isStreetAndNumber(value.replace(/ and /g, ' '))),
   },
   {
     id: 'address-country-postcode',
@@ -880,3 +898,307 @@ export const BUILT_IN_PATTERNS: readonly PatternDefinition[] = DEFINITIONS.map((
 
 /** The luhn check is exported for custom detectors that want it. */
 export { isLuhnValid };
+
+/**
+ * A column of a table (CSV, TSV, `;`-separated, Markdown or pipe) whose header names a sensitive
+ * type: every cell under it that holds a value of that type is a finding, with no label beside it.
+ * Compiled by the detector's column pass (columns.ts).
+ */
+export interface ColumnDefinition {
+  readonly type: SensitiveType;
+  /**
+   * The header labels, as words: `date of birth` also reads `Date_of_Birth`, `dateOfBirth` and
+   * `DATE-OF-BIRTH`. A finite vocabulary, so that a header cell costs a hash look-up.
+   */
+  readonly headers: readonly string[];
+  /** RE2 source that the whole cell must match, before {@link ColumnDefinition.accept}. */
+  readonly value: string;
+  readonly accept?: (value: string) => boolean;
+  /**
+   * Only when another column of the same header is personal data: a bare `Name` column lists
+   * people beside a `DOB` or `MRN` column, and products or projects elsewhere.
+   */
+  readonly needsPersonalColumn?: boolean;
+}
+
+/** Letters, spaces, initials, apostrophes and hyphens, with an optional `Last, First` comma: a person's name. */
+const NAME_CELL = `${LETTER}(?:${LETTER}|[\\x{300}-\\x{36F}'’. -]){0,40}(?:, ?${LETTER}(?:${LETTER}|[\\x{300}-\\x{36F}'’. -]){0,30})?`;
+/** Values a form puts in an empty cell. */
+const EMPTY_CELL = /^(?:n\/?a|none|null|nil|nan|unknown|tbd|tba|redacted|withheld|anonymous|-+)$/i;
+/** Lower-case words inside a name: `Ludwig van Beethoven`, `María de la Cruz`. */
+const NAME_PARTICLES = new Set([
+  'van',
+  'von',
+  'der',
+  'den',
+  'de',
+  'del',
+  'della',
+  'di',
+  'da',
+  'do',
+  'dos',
+  'du',
+  'la',
+  'le',
+  'bin',
+  'al',
+  'ter',
+  'ten',
+  'y',
+  'e',
+]);
+
+/** A name cell: every word capitalized (or a particle), as names are written; `see note` is not one. */
+function isNameCell(value: string): boolean {
+  if (EMPTY_CELL.test(value)) return false;
+  return value.split(/[\s,]+/).every((word) => word === '' || /^\p{Lu}/u.test(word) || NAME_PARTICLES.has(word));
+}
+
+/** The people whose name a column holds: `patient name`, `first name`, `cardholder name`. */
+const NAMED_ROLES = [
+  'patient',
+  'full',
+  'first',
+  'last',
+  'given',
+  'family',
+  'middle',
+  'maiden',
+  'legal',
+  'customer',
+  'client',
+  'employee',
+  'member',
+  'contact',
+  'card holder',
+  'account holder',
+  'applicant',
+  'guarantor',
+  'beneficiary',
+  'subscriber',
+  'insured',
+  'policy holder',
+  'guardian',
+  'emergency contact',
+  'student',
+  'tenant',
+  'resident',
+  'donor',
+  'recipient',
+  'physician',
+  'doctor',
+  'provider',
+  'nurse',
+  'person',
+  'user',
+  'owner',
+  'sender',
+];
+
+const COLUMNS: readonly ColumnDefinition[] = [
+  {
+    type: 'DATE_OF_BIRTH',
+    headers: [
+      'dob',
+      'd.o.b',
+      'date of birth',
+      'birth date',
+      'birthdate',
+      'birthday',
+      'b-day',
+      'birth dt',
+      'dob date',
+      'patient dob',
+      'born',
+      'date born',
+    ],
+    value: DATE,
+  },
+  {
+    type: 'MEDICAL_RECORD_NUMBER',
+    headers: [
+      'mrn',
+      'm.r.n',
+      'patient mrn',
+      'mr number',
+      'mr no',
+      'mr #',
+      'medical record',
+      'medical record number',
+      'medical record no',
+      'medical record id',
+      'medical record num',
+      'medical record #',
+      'med rec',
+      'med rec no',
+      'med rec number',
+      'health record number',
+      'patient id',
+      'patient number',
+      'patient no',
+      'patient #',
+      'chart number',
+      'chart no',
+      'chart id',
+      'chart #',
+      'hospital number',
+      'hospital no',
+      'hospital id',
+      'emr id',
+      'ehr id',
+      'emr number',
+      'ehr number',
+    ],
+    value: `MRN-?\\d{4,15}|${MEDICAL_RECORD_VALUE}`,
+    accept: isMedicalRecordNumberLikely,
+  },
+  {
+    type: 'MEDICAL_RECORD_NUMBER',
+    headers: ['nhs', 'nhs number', 'nhs no', 'nhs id', 'nhs #', 'chi number', 'chi no', 'chi #'],
+    value: '\\d{3}[ -]?\\d{3}[ -]?\\d{4}',
+    accept: isNhsNumberValid,
+  },
+  {
+    type: 'US_SSN',
+    headers: [
+      'ssn',
+      's.s.n',
+      'ss number',
+      'social security',
+      'social security number',
+      'social security no',
+      'social security #',
+    ],
+    value: '\\d{3}-?\\d{2}-?\\d{4}',
+    accept: isSsnValid,
+  },
+  {
+    type: 'PERSON',
+    headers: [
+      ...NAMED_ROLES.map((role) => `${role} name`),
+      'surname',
+      'forename',
+      'next of kin',
+      'emergency contact',
+      'card holder',
+      'account holder',
+      'patient',
+      'first',
+      'last',
+      'given',
+      'family',
+    ],
+    value: NAME_CELL,
+    accept: isNameCell,
+  },
+  { type: 'PERSON', headers: ['name', 'names'], value: NAME_CELL, accept: isNameCell, needsPersonalColumn: true },
+  {
+    type: 'ADDRESS',
+    headers: [
+      'address',
+      'addr',
+      'street',
+      'street address',
+      'home address',
+      'mailing address',
+      'postal address',
+      'billing address',
+      'shipping address',
+      'residential address',
+      'residence address',
+      'patient address',
+      'customer address',
+      'address 1',
+      'address 2',
+      'address line 1',
+      'address line 2',
+      'street address 1',
+    ],
+    // An address has a letter and a digit (`12 Main St`, `Flat 3`), so a city or a note is not one.
+    value: `[^\\n]{4,118}`,
+    accept: (value) => /\d/.test(value) && /\p{L}/u.test(value) && !EMPTY_CELL.test(value),
+  },
+];
+
+/**
+ * Headers of personal data that the column pass does not itself report (the format rules find
+ * emails and phone numbers anywhere), but that make a bare `Name` column one of people.
+ */
+const PERSONAL_HEADERS = [
+  'email',
+  'e-mail',
+  'email address',
+  'phone',
+  'phone number',
+  'phone no',
+  'mobile',
+  'mobile number',
+  'cell',
+  'cell phone',
+  'telephone',
+  'tel',
+  'age',
+  'sex',
+  'gender',
+  'diagnosis',
+  'insurance',
+  'policy number',
+  'member id',
+];
+
+/** What may stand around a header label: spaces, emphasis, quotes, a colon, `#`, an underscore. */
+const LABEL_DECORATION = '[ \\t"\'*:`#_.-]';
+
+/**
+ * A list of labels as a pattern body that RE2 and JavaScript read alike: words apart or joined, by
+ * a space, `_`, `-`, `.` or `/` (`date of birth`, `DATE_OF_BIRTH`, `dateOfBirth` once case is ignored).
+ */
+function labelAlternatives(labels: readonly string[]): string {
+  const escape = (word: string) => word.replace(/[.#-]/g, (character) => `\\${character}`);
+  return labels.map((label) => label.split(' ').map(escape).join('[ _./-]{0,2}')).join('|');
+}
+
+/** A label as the column pass looks it up: lower case, letters and digits only. */
+export function columnLabelKey(label: string): string {
+  return label.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** How a column's header is recognized. */
+export interface ColumnHeader {
+  /** RE2 source for the prefilter set: the labels, ASCII-caseless. */
+  readonly source: string;
+  /** Look-up keys ({@link columnLabelKey}) of the labels. */
+  readonly keys: readonly string[];
+  /**
+   * Whether a header cell (at most 48 characters) is one of the labels, with decorations around it
+   * and an optional parenthesized note: the same language as `source` with decorations, in
+   * JavaScript, since it runs on a short cell.
+   */
+  readonly isLabel: (cell: string) => boolean;
+}
+
+function columnHeader(labels: readonly string[]): ColumnHeader {
+  const alternatives = labelAlternatives(labels);
+  const whole = new RegExp(`^${LABEL_DECORATION}*(?:${alternatives})${LABEL_DECORATION}*(?:\\([^\\n]*)?$`, 'i');
+  return {
+    source: asciiCaseless(`${LABEL_DECORATION}*(?i:${alternatives})${LABEL_DECORATION}*(?:\\([^\\n]*)?`),
+    keys: labels.map(columnLabelKey),
+    isLabel: (cell) => whole.test(cell),
+  };
+}
+
+/** A column kind compiled: its value source made ASCII-caseless, its header recognizer. */
+export interface CompiledColumnDefinition extends ColumnDefinition {
+  readonly header: ColumnHeader;
+}
+
+/** The column kinds, value sources made ASCII-caseless like {@link BUILT_IN_PATTERNS}. */
+export const COLUMN_DEFINITIONS: readonly CompiledColumnDefinition[] = COLUMNS.map((column) => ({
+  ...column,
+  value: asciiCaseless(column.value),
+  header: columnHeader(column.headers),
+}));
+
+/** {@link PERSONAL_HEADERS} recognized. */
+export const PERSONAL_COLUMN_HEADER: ColumnHeader = columnHeader(PERSONAL_HEADERS);

@@ -76,6 +76,20 @@ export function compilePattern(source: string, what: string): LinearPattern {
 }
 
 /**
+ * Compiles `source` into a test of a whole short string (a table cell), anchored at both ends.
+ * Throws `ConfigError` like {@link compilePattern}.
+ */
+export function compileWholeMatcher(source: string, what: string): (value: string) => boolean {
+  let expression: RE2;
+  try {
+    expression = new RE2(`^(?:${source})$`);
+  } catch (error) {
+    throw compileError(what, error);
+  }
+  return (value) => expression.test(value);
+}
+
+/**
  * RE2's memory budget for the prefilter set. At RE2's default (8 MiB, two thirds of it for the DFA
  * cache) the set of ~90 rules keeps evicting DFA states on mixed input and runs at ~15 MB/s; at
  * 16 MiB its states fit and it scans at ~170 MB/s, with no measurable RSS growth. The budget is an

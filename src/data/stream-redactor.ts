@@ -1,5 +1,6 @@
 import type { Candidate, Extent } from './detect';
-import { resolveOverlaps } from './detect';
+import { PERSON_DETECTOR, resolveOverlaps } from './detect';
+import { TABLE_REACH_CHARACTERS } from './columns';
 import { createRedactor, placeholderFor, renderRedacted, type RedactOptions, type Redactor } from './redact';
 import type { Finding } from './types';
 
@@ -77,6 +78,8 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
   let ended = false;
   let withholding = false;
   let heldAtLastScan = -1;
+  /** Whether `held` starts at the start of a line, as the column pass needs to know. */
+  let heldStartsLine = true;
   const findings: Finding[] = [];
 
   function release(final: boolean): string {
@@ -87,7 +90,13 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
     const unreleased = length - releasedInHeld;
     // A long value still open only grows; rescanning it on every tiny delta would be quadratic.
     if (!final && heldAtLastScan > 0 && unreleased - heldAtLastScan < heldAtLastScan / 8) return '';
-    const scan = detector.scan(text, releasedInHeld, final ? 0 : OPEN_MATCH_MARGIN_BYTES, releasedInView());
+    const scan = detector.scan(
+      text,
+      releasedInHeld,
+      final ? 0 : OPEN_MATCH_MARGIN_BYTES,
+      releasedInView(),
+      heldStartsLine,
+    );
     let cut = length;
     if (!final) {
       cut = Math.min(length - MINIMUM_HOLD_BACK_CHARACTERS, scan.earliestOpenMatch, trailingRunStart(text));
@@ -111,7 +120,13 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
     }
     consumed += cut - releasedInHeld;
     let keepFrom = Math.max(0, cut - LEFT_CONTEXT_CHARACTERS);
+    // A table that goes on past the cut keeps its header in view: the rows after it need it.
+    for (const table of scan.tables ?? []) {
+      if (table.end > cut && table.headerStart < keepFrom && cut - table.headerStart <= TABLE_REACH_CHARACTERS)
+        keepFrom = table.headerStart;
+    }
     if (keepFrom > 0 && isLowSurrogate(text.charCodeAt(keepFrom))) keepFrom--;
+    if (keepFrom > 0) heldStartsLine = text.charCodeAt(keepFrom - 1) === 10;
     held = text.slice(keepFrom);
     releasedInHeld = cut - keepFrom;
     return output;
@@ -128,7 +143,8 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
     for (let index = findings.length - 1; index >= 0; index--) {
       const finding = findings[index] as Finding;
       if (finding.end <= heldStart) break;
-      if (finding.type !== 'PERSON') extents.push({ start: finding.start - heldStart, end: finding.end - heldStart });
+      if (finding.detector !== PERSON_DETECTOR)
+        extents.push({ start: finding.start - heldStart, end: finding.end - heldStart });
     }
     return extents;
   }

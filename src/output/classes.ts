@@ -82,10 +82,10 @@ export function createClearanceFilter(
           note(findings);
           return findings.filter(above);
         },
-        scan(text, fromIndex, nearEndBytes) {
-          const result = full.scan(text, fromIndex, nearEndBytes);
+        scan(text, fromIndex, nearEndBytes, findingsBefore, lineStartAtZero) {
+          const result = full.scan(text, fromIndex, nearEndBytes, findingsBefore, lineStartAtZero);
           note(result.candidates);
-          return { candidates: result.candidates.filter(above), earliestOpenMatch: result.earliestOpenMatch };
+          return { ...result, candidates: result.candidates.filter(above) };
         },
       };
       return createRedactor({ detector });

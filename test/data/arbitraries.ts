@@ -150,6 +150,67 @@ export const nameContext = fc.oneof(
   ),
 );
 
+const TABLE_HEADERS = [
+  'DOB',
+  'Date of Birth',
+  'MRN',
+  'Patient name',
+  'Name',
+  'SSN',
+  'Address',
+  'Email',
+  'Price',
+  'Qty',
+  'Notes',
+];
+const TABLE_VALUES = [
+  '1987-03-14',
+  '03/04/1990',
+  '14 Mar 1987',
+  '00473921',
+  'MRN-5512345',
+  'H1234567',
+  'Jane Doe',
+  'Smith, John',
+  '123-45-6789',
+  '12 Main St',
+  'n/a',
+  '',
+  'Widget Pro',
+  '42',
+  '[REDACTED:PERSON]',
+  'see note',
+];
+
+/**
+ * Tables the column pass reads: a header of labels and other words, rows of the same or another
+ * width, quoted cells, Markdown rules and blank lines, with any delimiter.
+ */
+export const tableText = fc
+  .record({
+    delimiter: fc.constantFrom(',', ';', '\t', ' | '),
+    width: fc.integer({ min: 1, max: 4 }),
+    header: fc.array(fc.constantFrom(...TABLE_HEADERS), { minLength: 4, maxLength: 4 }),
+    rows: fc.array(
+      fc.oneof(
+        { weight: 8, arbitrary: fc.array(fc.constantFrom(...TABLE_VALUES), { minLength: 4, maxLength: 4 }) },
+        { weight: 1, arbitrary: fc.constantFrom(['---', '---', '---', '---'], ['"a, b"', 'x', 'y', 'z']) },
+        { weight: 1, arbitrary: fc.constant([] as string[]) },
+      ),
+      { maxLength: 12 },
+    ),
+    pipes: fc.boolean(),
+  })
+  .map(({ delimiter, width, header, rows, pipes }) => {
+    const line = (cells: readonly string[]) => {
+      const body = cells.join(delimiter);
+      return pipes && delimiter === ' | ' ? `| ${body} |` : body;
+    };
+    const lines = [line(header.slice(0, width + 1))];
+    for (const row of rows) lines.push(row.length === 0 ? '' : line(row.slice(0, row.length === 4 ? width + 1 : 4)));
+    return `\n${lines.join('\n')}\n`;
+  });
+
 /** Prose, planted values of every kind, labels and adversarial fragments, in random order. */
 export const mixedText = fc
   .array(
@@ -158,6 +219,7 @@ export const mixedText = fc
       { weight: 3, arbitrary: secret },
       { weight: 3, arbitrary: formattedPii },
       { weight: 2, arbitrary: nameContext },
+      { weight: 1, arbitrary: tableText },
       {
         weight: 2,
         arbitrary: fc.constantFrom(

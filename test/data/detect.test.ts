@@ -143,6 +143,9 @@ describe('detectSensitiveData per type', () => {
     ['PHONE', 'Mobile: 03.93.92.16.85', '03.93.92.16.85'],
     ['ADDRESS', 'Pedestrians must enter on Hoge Wei 32 St. first', 'Hoge Wei 32'],
     ['ADDRESS', 'Suite 464\n OULU\n\n Finland 80896', '80896'],
+    ['ADDRESS', 'send it to 20789 Allika 46 please', 'Allika 46'],
+    ['ADDRESS', 'we moved to 14 Mayfield 2 last year', 'Mayfield 2'],
+    ['ADDRESS', 'they moved to 14 Mayfield Road', '14 Mayfield Road'],
   ];
   it.each(more)('%s: finds %j', (type, text, value) => {
     expect(found(text)).toContainEqual([type, value]);
@@ -189,6 +192,9 @@ describe('detectSensitiveData per type', () => {
     ['API_KEY', 'the token is ready and the secret key is hidden'],
     ['PASSWORD', "ALTER USER 'u'@'%' PASSWORD EXPIRE INTERVAL 90 DAY"],
     ['PASSWORD', 'bypass = "cackle!"'],
+    // A day and a month read like a house number and a numbered street; they are dates.
+    ['ADDRESS', 'The invoice of 12 February 2025 was paid'],
+    ['ADDRESS', 'Deadline moved to 3 Sept. 2025, and the review is on January 13'],
   ];
   it.each(invalid)('%s: ignores %j', (type, text) => {
     expect(typesIn(text)).not.toContain(type);

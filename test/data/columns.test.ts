@@ -1,0 +1,149 @@
+import { test as propertyTest } from '@fast-check/vitest';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compileColumnPass, TABLE_REACH_CHARACTERS } from '../../src/data/columns';
+import { createDetector, createRedactor, createStreamRedactor, SENSITIVE_TYPES } from '../../src/data/index';
+import { chunked, tableText } from './arbitraries';
+
+const detector = createDetector({ types: SENSITIVE_TYPES });
+const everything = createRedactor({ types: SENSITIVE_TYPES });
+
+/** [type, value] of every finding the column pass made. */
+function cells(text: string): Array<[string, string]> {
+  return detector
+    .detect(text)
+    .filter((finding) => finding.detector === 'table-column')
+    .map((finding) => [finding.type, text.slice(finding.start, finding.end)]);
+}
+
+function streamed(chunks: readonly string[]): string {
+  const stream = createStreamRedactor({ redactor: everything });
+  return chunks.map((chunk) => stream.push(chunk)).join('') + stream.end();
+}
+
+describe('table columns', () => {
+  it('reads a CSV export: every cell under DOB, MRN and a name header', () => {
+    const csv = 'Patient name,DOB,MRN,Ward\nJane Doe,1987-03-14,00473921,B2\n"Smith, John",03/04/1990,H1234567,C1\n';
+    expect(cells(csv)).toEqual([
+      ['PERSON', 'Jane Doe'],
+      ['DATE_OF_BIRTH', '1987-03-14'],
+      ['MEDICAL_RECORD_NUMBER', '00473921'],
+      ['PERSON', 'Smith, John'],
+      ['DATE_OF_BIRTH', '03/04/1990'],
+      ['MEDICAL_RECORD_NUMBER', 'H1234567'],
+    ]);
+  });
+
+  it.each([
+    ['Markdown', '| Name | Date of birth | MRN |\n|---|:---:|---|\n| Ana Lima | 14 Mar 1987 | 4471123 |\n'],
+    ['a pipe table without outer pipes', 'Name | Date of birth | MRN\nAna Lima | 14 Mar 1987 | 4471123\n'],
+    ['TSV', 'Name\tDate of birth\tMRN\r\nAna Lima\t14 Mar 1987\t4471123\r\n'],
+    ['semicolons', 'Name;Date of birth;MRN\nAna Lima;14 Mar 1987;4471123'],
+    ['emphasised, quoted and colon labels', '**Name:**,"Date of birth",`MRN`\nAna Lima,14 Mar 1987,4471123'],
+  ])('reads %s', (_format, text) => {
+    expect(cells(text)).toEqual([
+      ['PERSON', 'Ana Lima'],
+      ['DATE_OF_BIRTH', '14 Mar 1987'],
+      ['MEDICAL_RECORD_NUMBER', '4471123'],
+    ]);
+  });
+
+  it('reads SSN, NHS number and address columns, with the checks of their type', () => {
+    const text =
+      'SSN,NHS number,Home address\n123456789,943 476 5919,12 Main St\n000-12-3456,943 476 5918,Springfield\n';
+    expect(cells(text)).toEqual([
+      ['US_SSN', '123456789'],
+      ['MEDICAL_RECORD_NUMBER', '943 476 5919'],
+      ['ADDRESS', '12 Main St'],
+    ]);
+  });
+
+  it('a bare Name column is people only beside personal data', () => {
+    expect(cells('Name,Price,Qty\nWidget Pro,10,2\nGizmo,3,1\n')).toEqual([]);
+    expect(cells('Name,Email\nKarl Ove,k@example.com\n')).toEqual([['PERSON', 'Karl Ove']]);
+  });
+
+  it.each([
+    ['a value of another kind', 'DOB,MRN\nsee chart,2019-2023\n'],
+    ['empty and placeholder cells', 'Patient name,DOB\nn/a,\nunknown,-\n'],
+    ['a lower-case phrase under a name header', 'Patient name,Ward\nthe usual one,B2\n'],
+    ['a row after a blank line', 'DOB,MRN\n\n1987-03-14,00473921\n'],
+    ['a row of another width', 'DOB,MRN\n1987-03-14,00473921,extra\n'],
+    ['JSON that looks like a header', '"first_name":"Ubul", "x", "y"\nThe Thing, The Other, More\n'],
+    ['a column that only looks like one', 'IP address,Visit date\n10.1.2.3 rack 4,1987-03-14\n'],
+    ['prose that mentions the labels', 'We met Anna, DOB, and the MRN team, yesterday.\n1987-03-14, 00473921, 7, 8\n'],
+  ])('reports no cell for %s', (_case, text) => {
+    expect(cells(text)).toEqual([]);
+  });
+
+  it(`reads rows up to ${TABLE_REACH_CHARACTERS} characters below the header start, and no further`, () => {
+    const row = '1987-03-14,00473921\n';
+    const rows = Math.ceil(TABLE_REACH_CHARACTERS / row.length) + 10;
+    const text = `DOB,MRN\n${row.repeat(rows)}`;
+    const found = detector.detect(text).filter((finding) => finding.detector === 'table-column');
+    expect(found.length).toBeGreaterThan(2 * (rows - 20));
+    expect(found.length).toBeLessThan(2 * rows);
+    expect(Math.max(...found.map((finding) => finding.end))).toBeLessThanOrEqual(TABLE_REACH_CHARACTERS);
+    // A header again further down starts a new table.
+    expect(cells(`${text}DOB,MRN\n${row}`).slice(-2)).toEqual([
+      ['DATE_OF_BIRTH', '1987-03-14'],
+      ['MEDICAL_RECORD_NUMBER', '00473921'],
+    ]);
+  });
+
+  it('redaction keeps the table shape and is idempotent', () => {
+    const csv = 'Patient name,DOB,MRN\nJane Doe,1987-03-14,00473921\n';
+    const once = everything.redact(csv).text;
+    expect(once).toBe(
+      'Patient name,DOB,MRN\n[REDACTED:PERSON],[REDACTED:DATE_OF_BIRTH],[REDACTED:MEDICAL_RECORD_NUMBER]\n',
+    );
+    expect(everything.redact(once).text).toBe(once);
+  });
+
+  it('a stream keeps the header in view for rows far below it', () => {
+    const filler = 'Ward B2 round,1987-03-14 seen,none\n'.repeat(60);
+    const text = `Name,DOB,MRN\n${filler}Jane Doe,1987-03-14,00473921\n`;
+    const chunks = text.match(/[^]{1,7}/g) ?? [];
+    expect(streamed(chunks)).toBe(everything.redact(text).text);
+    expect(streamed(chunks)).toContain('[REDACTED:PERSON],[REDACTED:DATE_OF_BIRTH],[REDACTED:MEDICAL_RECORD_NUMBER]');
+  });
+
+  const tablesWithChunks = fc
+    .array(fc.oneof(tableText, fc.constantFrom('prose, with commas', 'DOB: 1987-03-14', '\n', ' ')), {
+      minLength: 1,
+      maxLength: 6,
+    })
+    .map((parts) => parts.join(''))
+    .chain((text) => chunked(text).map((chunks) => ({ text, chunks })));
+
+  propertyTest.prop([tablesWithChunks], { numRuns: 300 })(
+    'every chunking of tables equals batch redaction, and redaction is idempotent',
+    ({ text, chunks }) => {
+      const once = everything.redact(text).text;
+      expect(streamed(chunks)).toBe(once);
+      expect(everything.redact(once).text).toBe(once);
+    },
+  );
+
+  it.each([
+    ['header lines', 'DOB,MRN,Name,SSN\n'.repeat(65_536)],
+    ['rows with values', `DOB,MRN\n${'1987-03-14,00473921\n'.repeat(52_428)}`],
+    ['rows of the wrong width', `DOB,MRN\n${'1987-03-14\n'.repeat(95_325)}`],
+    ['one wide header', `DOB${',DOB'.repeat(262_143)}\n`],
+    ['an unclosed quote', `"DOB","${'x'.repeat(1 << 20)}\n`],
+    ['Markdown rules', `| Name | DOB |\n${'|---|---|\n'.repeat(104_857)}`],
+    ['lines with every delimiter', 'a|b\tc,d;e\n'.repeat(104_857)],
+  ])('D8: the column pass on 1 MB of %s < 100 ms, from any start', (_name, text) => {
+    const pass = compileColumnPass(new Set(SENSITIVE_TYPES));
+    if (pass === undefined) throw new Error('every type includes the column types');
+    pass.find(text.slice(0, 4096), 0, false, true);
+    for (const [from, open] of [
+      [0, false],
+      [text.length >> 1, true],
+    ] as const) {
+      const started = performance.now();
+      pass.find(text, from, open, true);
+      expect(performance.now() - started).toBeLessThan(100);
+    }
+  });
+});
