@@ -4,7 +4,7 @@ import { BUILT_IN_PATTERNS } from './patterns';
 import { findPersonNames, loadPersonLexicon, type Extent } from './person';
 
 export type { Extent };
-import { compilePattern, compileSet, utf16Length, type LinearPattern, type PatternSet } from './re2';
+import { compilePattern, compileSet, utf16Length, type ByteMatch, type LinearPattern, type PatternSet } from './re2';
 import { SENSITIVE_TYPES, type CustomDetector, type DetectOptions, type Finding, type SensitiveType } from './types';
 
 /** How far before a custom detector's match its context words are looked for. */
@@ -29,6 +29,8 @@ interface Rule {
   readonly accept: (value: string) => number;
   readonly acceptMatch?: ((match: string, value: string) => boolean) | undefined;
   readonly placeholder?: ((value: string) => boolean) | undefined;
+  /** The rule a match's leading number is reported under (see `PatternDefinition.leadingNumber`). */
+  readonly leadingNumber?: Rule | undefined;
 }
 
 /**
@@ -101,7 +103,7 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
   for (const definition of BUILT_IN_PATTERNS) {
     if (!selected.has(definition.type)) continue;
     const accept = definition.accept;
-    const rule: Rule = {
+    const rule: { -readonly [Key in keyof Rule]: Rule[Key] } = {
       id: definition.id,
       type: definition.type,
       priority: definition.priority,
@@ -111,6 +113,9 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
       acceptMatch: definition.acceptMatch,
       placeholder: options.ignorePlaceholders === true ? definition.placeholder : undefined,
     };
+    if (definition.leadingNumber !== undefined) {
+      rule.leadingNumber = { ...rule, id: definition.leadingNumber, accept: (value) => value.length };
+    }
     rules.push(rule);
     sources.push(definition.prefilter ?? definition.source);
   }
@@ -190,6 +195,7 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
         }
         if (kept <= 0 || match.valueEnd <= match.valueStart) return nextCharacterStart(buffer, match.start + 1);
         if (kept >= value.length) {
+          if (rule.leadingNumber !== undefined) pushLeadingNumber(rule.leadingNumber, buffer, match, raw);
           raw.push({ rule, ...match });
           return match.end;
         }
@@ -424,6 +430,21 @@ function overlapsAny(extents: readonly number[], start: number, end: number): bo
     else return true;
   }
   return false;
+}
+
+/**
+ * Adds the digits a match starts with as a finding of `rule`, with the whole match as its extent, so
+ * that a stream releases it with the value it was judged with.
+ */
+function pushLeadingNumber(
+  rule: Rule,
+  buffer: Buffer,
+  match: ByteMatch,
+  raw: Array<{ rule: Rule; start: number; end: number; valueStart: number; valueEnd: number }>,
+): void {
+  let end = match.start;
+  while (end < match.valueStart && (buffer[end] as number) >= 0x30 && (buffer[end] as number) <= 0x39) end++;
+  if (end > match.start) raw.push({ rule, start: match.start, end: match.end, valueStart: match.start, valueEnd: end });
 }
 
 /** Advances to the first byte at or after `position` that starts a UTF-8 character. */

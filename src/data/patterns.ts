@@ -44,6 +44,11 @@ export interface PatternDefinition {
    * credential. Placeholders are findings unless the detector is built with `ignorePlaceholders`.
    */
   readonly placeholder?: (value: string) => boolean;
+  /**
+   * The id of a second finding of the same type: the number the match starts with, before the
+   * value. One scan then reports both parts of `20789 Allika 46`.
+   */
+  readonly leadingNumber?: string;
 }
 
 const ENGLISH_FUNCTION_WORDS =
@@ -840,17 +845,10 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     confidence: 0.6,
   },
   {
-    id: 'address-building-number',
-    type: 'ADDRESS',
-    prefilter: '\\d {1,2}[^\\n]* \\d',
-    // A building or plot number directly before a street that carries its own number: "20789 Allika 46".
-    source: `\\b(\\d{1,6}) {1,2}${UPPER}(?:${LETTER}|['.-]){1,20}(?: {1,2}(?:${LETTER}|['.-]){1,20}){0,2} {1,2}\\d{1,5}[A-Za-z]?\\b`,
-    priority: 29,
-    confidence: 0.55,
-    acceptMatch: isStreetAndNumber,
-  },
-  {
     id: 'address-numbered-street',
+    // A building or plot number directly before a street that carries its own number: "20789 Allika 46"
+    // is two findings, the number (`address-building-number`) and the street.
+    leadingNumber: 'address-building-number',
     type: 'ADDRESS',
     prefilter: '\\d {1,2}[^\\n]* \\d',
     source: `\\b\\d{1,6} {1,2}(${UPPER}(?:${LETTER}|['.-]){1,20}(?: {1,2}(?:${LETTER}|['.-]){1,20}){0,2} {1,2}\\d{1,5}[A-Za-z]?)\\b`,
