@@ -33,6 +33,9 @@ const MAX_HEADER_LINE_CHARACTERS = 1024;
 /** Longer cells are notes, not values: they are left to the rules. */
 const MAX_VALUE_CELL_CHARACTERS = 120;
 
+const PLACEHOLDER_OPENING = '[REDACTED:';
+/** The shortest mask a masking redactor writes. */
+const MASK = '****';
 const PIPE = 124;
 const TAB = 9;
 const COMMA = 44;
@@ -70,9 +73,16 @@ export interface ColumnPass {
   /**
    * Finds typed cells that start at or after `fromIndex`. With `open`, the last line is unfinished
    * (a stream): it is judged only once it ends. `lineStartAtZero` says whether `text` starts at the
-   * start of a line, which a stream's look-behind may not.
+   * start of a line, which a stream's look-behind may not. `opaque` are the other findings: a line
+   * that one of them spans a line break of is no part of a table (see `untabularExtents`).
    */
-  find(text: string, fromIndex: number, open: boolean, lineStartAtZero: boolean): ColumnScan;
+  find(
+    text: string,
+    fromIndex: number,
+    open: boolean,
+    lineStartAtZero: boolean,
+    opaque?: readonly Extent[],
+  ): ColumnScan;
 }
 
 interface Column {
@@ -170,10 +180,18 @@ export function compileColumnPass(selected: ReadonlySet<string>): ColumnPass | u
     return undefined;
   }
 
-  function find(text: string, fromIndex: number, open: boolean, lineStartAtZero: boolean): ColumnScan {
+  function find(
+    text: string,
+    fromIndex: number,
+    open: boolean,
+    lineStartAtZero: boolean,
+    opaque: readonly Extent[] = [],
+  ): ColumnScan {
     const cells: TableCell[] = [];
     const tables: TableExtent[] = [];
     let earliestOpen = Infinity;
+    const untabular = untabularExtents(text, opaque);
+    let nextUntabular = 0;
     // A header that a row at or after `fromIndex` belongs to starts at a line within reach before it.
     let lineStart = lineStartAtOrAfter(text, Math.max(0, fromIndex - TABLE_REACH_CHARACTERS), lineStartAtZero);
     let table: Table | undefined;
@@ -195,8 +213,14 @@ export function compileColumnPass(selected: ReadonlySet<string>): ColumnPass | u
       }
       const lineEnd = newline === -1 ? text.length : newline;
       const contentEnd = lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === RETURN ? lineEnd - 1 : lineEnd;
-      const header = readHeader(text, lineStart, contentEnd);
-      if (header !== undefined) {
+      while (nextUntabular < untabular.length && (untabular[nextUntabular + 1] as number) <= lineStart)
+        nextUntabular += 2;
+      const header =
+        nextUntabular < untabular.length && (untabular[nextUntabular] as number) <= lineEnd
+          ? 'none'
+          : readHeader(text, lineStart, contentEnd);
+      if (header === 'none') close(lineStart);
+      else if (header !== undefined) {
         close(lineStart);
         table = header;
       } else if (table !== undefined) {
@@ -215,6 +239,26 @@ export function compileColumnPass(selected: ReadonlySet<string>): ColumnPass | u
   }
 
   return { prefilter, find };
+}
+
+/**
+ * Where no line may be part of a table, as sorted start/end pairs: placeholders and masks, and the
+ * other findings that span a line break. Redaction joins the lines such a finding spans and puts a
+ * placeholder in them, so a second pass would read other tables there; reading none in either pass
+ * keeps redaction idempotent.
+ */
+function untabularExtents(text: string, opaque: readonly Extent[]): number[] {
+  const extents: Array<[number, number]> = [];
+  for (const extent of opaque) {
+    const newline = text.indexOf('\n', Math.max(0, extent.start));
+    if (newline !== -1 && newline < extent.end) extents.push([extent.start, extent.end]);
+  }
+  for (let at = text.indexOf(PLACEHOLDER_OPENING); at !== -1; at = text.indexOf(PLACEHOLDER_OPENING, at + 1))
+    extents.push([at, at + PLACEHOLDER_OPENING.length]);
+  for (let at = text.indexOf(MASK); at !== -1; at = text.indexOf(MASK, at + MASK.length))
+    extents.push([at, at + MASK.length]);
+  extents.sort((left, right) => left[0] - right[0]);
+  return extents.flat();
 }
 
 /** Pushes the cells of `row` (extents, in pairs) that are values of their column. */

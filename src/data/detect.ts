@@ -225,7 +225,13 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
     let earliestOpenMatch = earliestOpenByte === Infinity ? Infinity : toIndex(earliestOpenByte);
     let tables: readonly TableExtent[] | undefined;
     if (tabular && columns !== undefined) {
-      const read = columns.find(text, fromIndex, nearEndBytes > 0, lineStartAtZero);
+      const read = columns.find(
+        text,
+        fromIndex,
+        nearEndBytes > 0,
+        lineStartAtZero,
+        findingsBefore.length === 0 ? accepted : [...findingsBefore, ...accepted],
+      );
       for (const cell of read.cells) {
         accepted.push({
           start: cell.start,

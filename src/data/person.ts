@@ -39,15 +39,132 @@ export interface PersonScan {
   readonly earliestOpen: number;
 }
 
-interface Lexicon {
-  readonly given: ReadonlySet<string>;
-  readonly surnames: ReadonlySet<string>;
-  readonly common: ReadonlySet<string>;
+/** The lists a word is in, as bits of one number: one look-up answers every question about a word. */
+const enum In {
+  Given = 1,
+  Surnames = 2,
+  /** Common English words. */
+  Common = 4,
   /** Given names that are rarer English words (`riff`): not names in lower case. */
-  readonly rarer: ReadonlySet<string>;
-  readonly boundary: ReadonlySet<string>;
-  readonly placeOrOrganisation: ReadonlySet<string>;
-  /** Every word any list holds: a capitalized word not in it is unknown, with no string built. */
+  Rarer = 8,
+  /** {@link NAME_BOUNDARY_WORDS}. */
+  Boundary = 16,
+  /** {@link PLACE_OR_ORGANISATION_WORDS} and countries. */
+  PlaceOrOrganisation = 32,
+  /** {@link PLACE_PREFIXES}. */
+  PlacePrefix = 64,
+  /** {@link PARTICLES}. */
+  Particle = 128,
+  Known = Given | Surnames,
+}
+
+/**
+ * Words with the lists that hold them (bits such as {@link In}), in an open-addressing hash table
+ * keyed by {@link hashStep}: a word of the text is looked up where it stands, with no string built
+ * for it. Strings cost here: the text is often two-byte (one `é` is enough), and `toLowerCase()` on
+ * a two-byte string leaves V8's fast path.
+ */
+class WordLists {
+  /** The word in each slot, '' for none; {@link lists} says which lists hold it, 0 for an empty slot. */
+  private readonly words: string[];
+  private readonly lists: Uint8Array;
+  private readonly mask: number;
+
+  /** A table of `words`, each in the lists `list`. */
+  static of(words: readonly string[], list: number): WordLists {
+    const table = new WordLists(words.length);
+    for (const word of words) table.add(word, list);
+    return table;
+  }
+
+  /** A table for at most `capacity` words, a quarter to a half full, so most probes end at once. */
+  constructor(capacity: number) {
+    let size = 1;
+    while (size < capacity * 2) size *= 2;
+    this.words = new Array<string>(size).fill('');
+    this.lists = new Uint8Array(size);
+    this.mask = size - 1;
+  }
+
+  add(word: string, list: number): void {
+    let slot = hashOf(word, 0, word.length) & this.mask;
+    while (this.lists[slot] !== 0 && this.words[slot] !== word) slot = (slot + 1) & this.mask;
+    this.words[slot] = word;
+    this.lists[slot] = (this.lists[slot] as number) | list;
+  }
+
+  /** The words whose lists pass `test`. */
+  wordsIn(test: (lists: number) => boolean): string[] {
+    const words: string[] = [];
+    for (let slot = 0; slot <= this.mask; slot++)
+      if (this.lists[slot] !== 0 && test(this.lists[slot] as number)) words.push(this.words[slot] as string);
+    return words;
+  }
+
+  /**
+   * The lists that hold `source[start, end)`, or 0. With `fold`, the word is compared in lower case,
+   * as `toLowerCase()` would make it, one code unit at a time; -1 when that cannot be done: for a
+   * word with a code unit from U+0500 on (`’`), `İ` (two code units in lower case) or `Σ` (`ς` at
+   * the end of a word). The caller then builds the key as a string.
+   */
+  get(source: string, start: number, end: number, fold: boolean): number {
+    let hash = FNV_OFFSET;
+    for (let index = start; index < end; index++) {
+      const code = source.charCodeAt(index);
+      if (fold && (code >= CLASS_LIMIT || code === 0x130 || code === 0x3a3)) return -1;
+      hash = hashStep(hash, code);
+    }
+    const length = end - start;
+    for (let slot = hash & this.mask; this.lists[slot] !== 0; slot = (slot + 1) & this.mask) {
+      const word = this.words[slot] as string;
+      if (word.length === length && (fold ? equalsFolded(word, source, start) : source.startsWith(word, start)))
+        return this.lists[slot] as number;
+    }
+    return 0;
+  }
+
+  /**
+   * {@link get} for a word of the scan: `units[start, end)`, `hash` its {@link hashStep} hash, and
+   * with `fold` every code unit below U+0500 but `İ` and `Σ`. Reads the text's code units, not
+   * the string: the scan's word look-ups are most of the table's.
+   */
+  getWord(units: Uint16Array, start: number, end: number, hash: number, fold: boolean): number {
+    const length = end - start;
+    for (let slot = hash & this.mask; this.lists[slot] !== 0; slot = (slot + 1) & this.mask) {
+      const word = this.words[slot] as string;
+      if (word.length === length && equalsUnits(word, units, start, fold)) return this.lists[slot] as number;
+    }
+    return 0;
+  }
+
+  /** The lists that hold `text.slice(start, end).toLowerCase()`, or 0. */
+  getLowerCased(text: string, start: number, end: number): number {
+    const found = this.get(text, start, end, true);
+    if (found >= 0) return found;
+    const key = text.slice(start, end).toLowerCase();
+    return this.get(key, 0, key.length, false);
+  }
+}
+
+/** Whether `units` from `start` on are `word`, with `fold` once lower-cased (code units below U+0500). */
+function equalsUnits(word: string, units: Uint16Array, start: number, fold: boolean): boolean {
+  for (let index = 0; index < word.length; index++) {
+    const code = units[start + index] as number;
+    if ((fold ? LOWER_CODE[code] : code) !== word.charCodeAt(index)) return false;
+  }
+  return true;
+}
+
+/** Whether `source` from `start` on is `word` once lower-cased code unit by code unit (all below U+0500). */
+function equalsFolded(word: string, source: string, start: number): boolean {
+  for (let index = 0; index < word.length; index++)
+    if (LOWER_CODE[source.charCodeAt(start + index)] !== word.charCodeAt(index)) return false;
+  return true;
+}
+
+interface Lexicon {
+  readonly lists: WordLists;
+  /** Every word any list but {@link In.Rarer} holds: a capitalized word not in it is unknown, with no look-up. */
   readonly anyListBits: Uint32Array;
   /** Given names that are names in lower case too: most lower-case words are ruled out by one probe. */
   readonly lowerCaseNameBits: Uint32Array;
@@ -58,10 +175,10 @@ interface Lexicon {
 let lexicon: Lexicon | undefined;
 
 /**
- * Decodes the lists once per process (88,000 words into sets: 40-90 ms on the 2-core development
- * machine); every detector shares them. {@link createDetector} calls this when it compiles a
- * detector that finds PERSON, so the cost falls on set-up, like pattern compilation, not on the
- * first request.
+ * Decodes the lists once per process (88,000 words into one table: 40-90 ms on the 2-core
+ * development machine); every detector shares them. {@link createDetector} calls this when it
+ * compiles a detector that finds PERSON, so the cost falls on set-up, like pattern compilation,
+ * not on the first request.
  */
 export function loadPersonLexicon(): void {
   getLexicon();
@@ -69,23 +186,23 @@ export function loadPersonLexicon(): void {
 
 function getLexicon(): Lexicon {
   if (lexicon !== undefined) return lexicon;
-  const given = decodeFrontCoded(GIVEN_NAMES);
-  const surnames = decodeFrontCoded(SURNAMES);
-  const common = decodeFrontCoded(COMMON_WORDS);
-  const rarer = decodeFrontCoded(RARER_WORDS);
-  const boundary = new Set([...NAME_BOUNDARY_WORDS].map((word) => word.toLowerCase()));
-  const placeOrOrganisation = new Set(
-    [...PLACE_OR_ORGANISATION_WORDS, ...COUNTRY_NAMES].map((word) => word.toLowerCase()),
-  );
+  const lower = (words: Iterable<string>) => [...words].map((word) => word.toLowerCase());
+  const sources: Array<[readonly string[], In]> = [
+    [decodeFrontCodedList(GIVEN_NAMES), In.Given],
+    [decodeFrontCodedList(SURNAMES), In.Surnames],
+    [decodeFrontCodedList(COMMON_WORDS), In.Common],
+    [decodeFrontCodedList(RARER_WORDS), In.Rarer],
+    [lower(NAME_BOUNDARY_WORDS), In.Boundary],
+    [lower([...PLACE_OR_ORGANISATION_WORDS, ...COUNTRY_NAMES]), In.PlaceOrOrganisation],
+    [[...PLACE_PREFIXES], In.PlacePrefix],
+    [[...PARTICLES], In.Particle],
+  ];
+  const lists = new WordLists(sources.reduce((count, [words]) => count + words.length, 0));
+  for (const [words, list] of sources) for (const word of words) lists.add(word, list);
   lexicon = {
-    given,
-    surnames,
-    common,
-    rarer,
-    boundary,
-    placeOrOrganisation,
-    anyListBits: hashBits([...given, ...surnames, ...common, ...boundary, ...placeOrOrganisation, ...PARTICLES]),
-    lowerCaseNameBits: hashBits([...given].filter((word) => !common.has(word) && !rarer.has(word))),
+    lists,
+    anyListBits: hashBits(lists.wordsIn((bits) => (bits & ~In.Rarer) !== 0)),
+    lowerCaseNameBits: hashBits(lists.wordsIn((bits) => (bits & (In.Given | In.Common | In.Rarer)) === In.Given)),
     strongLabelEndBits: hashBits(STRONG_NAME_LABELS.map((label) => label.slice(label.lastIndexOf(' ') + 1))),
   };
   return lexicon;
@@ -93,7 +210,11 @@ function getLexicon(): Lexicon {
 
 /** Inverse of `frontCode` in scripts/build-lexicon.mjs. */
 export function decodeFrontCoded(encoded: string): Set<string> {
-  const words = new Set<string>();
+  return new Set(decodeFrontCodedList(encoded));
+}
+
+function decodeFrontCodedList(encoded: string): string[] {
+  const words: string[] = [];
   let previous = '';
   let index = 0;
   while (index < encoded.length) {
@@ -101,7 +222,7 @@ export function decodeFrontCoded(encoded: string): Set<string> {
     let end = index + 1;
     while (end < encoded.length && !isDigit(encoded.charCodeAt(end))) end++;
     previous = previous.slice(0, shared) + encoded.slice(index + 1, end);
-    words.add(previous);
+    words.push(previous);
     index = end;
   }
   return words;
@@ -122,24 +243,50 @@ for (let code = 0; code < CLASS_LIMIT; code++) {
   else if (code >= 0x300 && code <= 0x36f) LETTER_CLASS[code] = LETTER_CASELESS;
 }
 const letterClass = (code: number) => (code < CLASS_LIMIT ? (LETTER_CLASS[code] as number) : 0);
-/** Lower-case code unit per code unit below U+0500 (`’` maps to `'`), for hashing words as keys. */
+/** Lower-case code unit per code unit below U+0500, for hashing words as keys. */
 const LOWER_CODE = new Uint16Array(CLASS_LIMIT);
 for (let code = 0; code < CLASS_LIMIT; code++) {
   const lower = String.fromCharCode(code).toLowerCase();
   LOWER_CODE[code] = lower.length === 1 ? lower.charCodeAt(0) : code;
 }
+/**
+ * For the word scan, both of the above in one number per UTF-16 code unit: the lower case (below
+ * U+0500) and a bit for each class, 0 for a code unit that is no letter. The hottest loop of the
+ * pass reads one table per character, with no range check (128 KB, a fifth faster than a check),
+ * and gathers the classes of a word by or-ing entries, with no branch.
+ */
+const LETTER = new Uint16Array(0x10000);
+const UPPER_BIT = 1 << 11;
+const LOWER_BIT = 1 << 12;
+/** The {@link LETTER} bit of `İ` and `Σ`, which `toLowerCase()` does not lower one code unit at a time. */
+const UNFOLDABLE = 1 << 13;
+for (let code = 0; code < CLASS_LIMIT; code++) {
+  const kind = LETTER_CLASS[code];
+  if (kind === 0) continue;
+  const bits = kind === LETTER_UPPER ? UPPER_BIT : kind === LETTER_LOWER ? LOWER_BIT : 0;
+  LETTER[code] = bits | (LOWER_CODE[code] as number);
+}
+LETTER[0x130] = (LETTER[0x130] as number) | UNFOLDABLE;
+LETTER[0x3a3] = (LETTER[0x3a3] as number) | UNFOLDABLE;
+/** The {@link LETTER} entry of `units[index]`, `index` within the text. */
+const letterAt = (units: Uint16Array, index: number) => LETTER[units[index] as number] as number;
+
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
+/** One step of FNV-1a over a word in lower case, `’` as `'`. */
 const hashStep = (hash: number, code: number) =>
   Math.imul(hash ^ (code < CLASS_LIMIT ? (LOWER_CODE[code] as number) : code === 0x2019 ? 39 : code), FNV_PRIME);
+const hashOf = (text: string, start: number, end: number) => {
+  let hash = FNV_OFFSET;
+  for (let index = start; index < end; index++) hash = hashStep(hash, text.charCodeAt(index));
+  return hash;
+};
 
 /** Hashes of `words` as a bit set (2^18 bits): a clear bit proves a word is not in the list. */
 function hashBits(words: Iterable<string>): Uint32Array {
   const bits = new Uint32Array(1 << 13);
   for (const word of words) {
-    let hash = FNV_OFFSET;
-    for (let index = 0; index < word.length; index++) hash = hashStep(hash, word.charCodeAt(index));
-    const bit = (hash >>> 0) & 0x3ffff;
+    const bit = (hashOf(word, 0, word.length) >>> 0) & 0x3ffff;
     bits[bit >>> 5] = (bits[bit >>> 5] as number) | (1 << (bit & 31));
   }
   return bits;
@@ -154,7 +301,7 @@ const isIdentifierGlue = (code: number) =>
   (code >= 48 && code <= 57) || code === 95 || code === 64 || code === 47 || code === 92 || code === 36;
 
 /** Place words that name what follows them (`New York`, `San Diego`), not what precedes them. */
-const PLACE_PREFIXES = new Set([
+const PLACE_PREFIXES = [
   'new',
   'old',
   'north',
@@ -175,10 +322,10 @@ const PLACE_PREFIXES = new Set([
   'mount',
   'lake',
   'port',
-]);
+];
 
 /** Lower-case words that may sit inside a name: `Ludwig van Beethoven`, `Maria de la Cruz`. */
-const PARTICLES = new Set([
+const PARTICLES = [
   'van',
   'von',
   'de',
@@ -201,7 +348,7 @@ const PARTICLES = new Set([
   'al',
   'el',
   'y',
-]);
+];
 
 const enum Shape {
   /** `Anna`, `McDowell`, `O'Brien`, `Lee-Smith`. */
@@ -220,9 +367,16 @@ interface Word {
   shape: Shape;
   /** FNV-1a of the word in lower case (`’` as `'`), computed while scanning it. */
   hash: number;
-  /** Lower case, possessive `'s` removed; set for capitalized words when they join a run. */
-  key?: string;
+  /**
+   * Whether `hash` is that of the whole word and `toLowerCase()` lowers each code unit of it on its
+   * own (no `’`, `İ` or `Σ`), so the lists find it by that hash, with no second pass over it.
+   */
+  foldable: boolean;
+  /** The lists ({@link In}) that hold the word in lower case, possessive `'s` removed; -1 until looked up. */
+  lists: number;
 }
+
+const newWord = (): Word => ({ start: 0, end: 0, shape: Shape.Other, hash: 0, foldable: false, lists: -1 });
 
 /** Longest word and run considered; longer ones are not names (and bound the work per word). */
 const MAX_WORD_CHARACTERS = 24;
@@ -265,8 +419,16 @@ interface Item {
   readonly status: Status;
   readonly confidence: number;
   /** A possible name that a list knows (`Graves`, `Reed`: surnames that are also words). */
-  readonly known?: boolean;
+  readonly known: boolean;
 }
+
+const item = (start: number, end: number, status: Status, confidence: number, known = false): Item => ({
+  start,
+  end,
+  status,
+  confidence,
+  known,
+});
 
 /**
  * Finds person names in `text` from `fromIndex` on. Runs and lists are judged whole, so a scan
@@ -286,58 +448,363 @@ export function findPersonNames(
   openMargin = 0,
   opaque: readonly Extent[] = [],
 ): PersonScan {
-  const {
-    given,
-    surnames,
-    common,
-    rarer,
-    boundary,
-    placeOrOrganisation,
-    anyListBits,
-    lowerCaseNameBits,
-    strongLabelEndBits,
-  } = getLexicon();
-  const matches: PersonMatch[] = [];
-  let earliestOpen = Infinity;
-  // Whether a run, a list or a lower-case name is a name depends on the text before it and on at
-  // most LIST_LOOKAHEAD_CHARACTERS after it (plus a word that may still join it), so only one that
-  // ends that close to the end may change when more text arrives.
-  const openFrom = openMargin > 0 ? text.length - OPEN_CHARACTERS : Infinity;
-  let position = backtrackToRunStart(text, fromIndex);
-  let run: Word[] = [];
+  return new NameScan(text, fromIndex, openMargin).scan(opaque);
+}
+
+/**
+ * Whether the word at `start` follows the one that ends at `end` (-1 for none) after one or two
+ * spaces: only those join the words of a name; anything else ends the run.
+ */
+function joinedBySpaces(units: Uint16Array, end: number, start: number): boolean {
+  const gap = start - end;
+  return end >= 0 && (gap === 1 || gap === 2) && units[end] === 32 && units[start - 1] === 32;
+}
+
+/**
+ * The state of one {@link findPersonNames} pass. A class rather than closures over local
+ * variables, so a call allocates one object, not a dozen functions.
+ */
+class NameScan {
+  private readonly lexicon = getLexicon();
+  private readonly matches: PersonMatch[] = [];
+  private earliestOpen = Infinity;
+  /**
+   * Whether a run, a list or a lower-case name is a name depends on the text before it and on at
+   * most LIST_LOOKAHEAD_CHARACTERS after it (plus a word that may still join it), so only one that
+   * ends after this, that close to the end, may change when more text arrives.
+   */
+  private readonly openFrom: number;
+  /** The text's code units during {@link scan} (see {@link codeUnitsOf}). */
+  private units: Uint16Array = EMPTY_UNITS;
+
+  /**
+   * The run being read: `runLength` words of `run`. The word objects are kept and refilled from
+   * run to run (most words are read once and dropped; those that join a run are copied into one).
+   */
+  private readonly run: Word[] = [];
+  private runLength = 0;
   /** End of the last word of a run that outgrew {@link MAX_RUN_LENGTH}; -1 while it has not. */
-  let runOverflowEnd = -1;
+  private runOverflowEnd = -1;
 
-  const key = (word: Word): string => {
-    if (word.key !== undefined) return word.key;
-    // In no list: '' stands for the word, since every look-up of it would miss anyway.
-    if (!hasBit(anyListBits, word.hash) && !endsWithPossessive(text, word.end)) {
-      word.key = '';
-      return '';
-    }
-    let value = text.slice(word.start, word.end).toLowerCase();
-    if (value.includes('’')) value = value.replace(/’/g, "'");
-    const length = value.length;
-    if (length > 2 && value.charCodeAt(length - 1) === 115 && value.charCodeAt(length - 2) === 39)
-      value = value.slice(0, -2);
-    word.key = value;
-    return value;
-  };
-  const isKnown = (value: string) => given.has(value) || surnames.has(value);
-  const isCommonOnly = (value: string) => common.has(value) && !isKnown(value);
-  const isNameWord = (word: Word) => word.shape === Shape.Capitalized && !PARTICLES.has(key(word));
-
-  // Judged pieces that a list separator joins: `Kónya, Becker and Vasquez`. An item is decided by
-  // the two items on each side of it, never by the whole list, so a scan that starts inside a long
-  // list decides every item it reports the way a scan of the whole text does.
-  let list: Item[] = [];
+  /**
+   * Judged pieces that a list separator joins: `Kónya, Becker and Vasquez`. An item is decided by
+   * the two items on each side of it, never by the whole list, so a scan that starts inside a long
+   * list decides every item it reports the way a scan of the whole text does.
+   */
+  private list: Item[] = [];
   /** Items of `list` before this index are decided and emitted. */
-  let decided = 0;
-  const decide = (index: number) => {
-    const item = list[index] as Item;
-    if (item.start < fromIndex || item.status === Status.Rejected) return;
-    if (item.status === Status.Name) {
-      matches.push({ start: item.start, end: item.end, confidence: item.confidence });
+  private decided = 0;
+
+  /** A lower-case name being read (`patricia desrosiers`); -1 while there is none. */
+  private lowerNameStart = -1;
+  private lowerNameEnd = -1;
+
+  constructor(
+    private readonly text: string,
+    private readonly fromIndex: number,
+    openMargin: number,
+  ) {
+    this.openFrom = openMargin > 0 ? text.length - OPEN_CHARACTERS : Infinity;
+  }
+
+  /** Reads the text word by word, gathering runs, lists and lower-case names. */
+  scan(opaque: readonly Extent[]): PersonScan {
+    const { text } = this;
+    const { lists, lowerCaseNameBits, strongLabelEndBits } = this.lexicon;
+    const word = newWord();
+    // Findings of other types, sorted: a word inside one is no word of a name (see `opaque`).
+    const others = opaque.length === 0 ? opaque : [...opaque].sort((left, right) => left.start - right.start);
+    let nextOther = 0;
+    let position = backtrackToRunStart(text, this.fromIndex);
+    let previousEnd = -1;
+    let previousHash = 0;
+    // From the first word on, and as far before it as a name label is looked for.
+    const unitsFrom = Math.max(0, position - NAME_CONTEXT_CHARACTERS);
+    const units = (this.units = codeUnitsOf(text, unitsFrom));
+    // A scan that starts part-way knows the word before its first one, as a scan of the whole text
+    // does: after a strong label (`my name is\nvitoria`) a lower-case word may be a name.
+    if (position > 0) previousHash = hashOfWordBefore(units, unitsFrom, position, word);
+    while (nextWord(units, text.length, position, word)) {
+      while (nextOther < others.length && (others[nextOther] as Extent).end <= word.start) nextOther++;
+      if (nextOther < others.length && (others[nextOther] as Extent).start < word.end) word.shape = Shape.Other;
+      position = word.end;
+      const endBefore = previousEnd;
+      previousEnd = word.end;
+      const hashBefore = previousHash;
+      previousHash = word.hash;
+
+      if (word.shape === Shape.Capitalized || word.shape === Shape.Initial) {
+        this.closeLowerName();
+        if (!joinedBySpaces(units, endBefore, word.start)) this.closeRun();
+        this.extendRun(word);
+        continue;
+      }
+      if (
+        word.shape === Shape.Lower &&
+        this.runLength > 0 &&
+        joinedBySpaces(units, endBefore, word.start) &&
+        (lists.getWord(units, word.start, word.end, word.hash, false) & In.Particle) !== 0
+      ) {
+        this.extendRun(word);
+        continue;
+      }
+      this.closeRun();
+      if (word.shape !== Shape.Lower || word.end - word.start < 3) {
+        this.closeLowerName();
+        continue;
+      }
+      const reading = this.lowerNameStart >= 0;
+      const afterLabelEnd = hashBefore !== 0 && hasBit(strongLabelEndBits, hashBefore);
+      if (!reading && !afterLabelEnd && !hasBit(lowerCaseNameBits, word.hash)) continue;
+      const inLists = lists.getWord(units, word.start, word.end, word.hash, false);
+      // `my name is vitoria`, `call me višeslav`: after a strong label a lower-case given name or
+      // non-word is a name.
+      if (
+        afterLabelEnd &&
+        !reading &&
+        ((inLists & In.Given) !== 0 || (inLists & (In.Common | In.Rarer)) === 0) &&
+        nameLabelBefore(text, units, word.start) === Label.Strong
+      ) {
+        this.lowerNameStart = word.start;
+        this.lowerNameEnd = word.end;
+        continue;
+      }
+      // `patricia desrosiers`: a lower-case given name takes a following surname or non-word.
+      if (
+        reading &&
+        joinedBySpaces(units, endBefore, word.start) &&
+        ((inLists & In.Surnames) !== 0 || (inLists & In.Common) === 0)
+      ) {
+        this.lowerNameEnd = word.end;
+        this.closeLowerName();
+        continue;
+      }
+      this.closeLowerName();
+      if ((inLists & (In.Given | In.Common | In.Rarer)) === In.Given) {
+        this.lowerNameStart = word.start;
+        this.lowerNameEnd = word.end;
+      }
+    }
+    this.closeRun();
+    this.closeLowerName();
+    this.closeList();
+    units.fill(0, unitsFrom, text.length);
+    return { matches: this.matches, earliestOpen: this.earliestOpen };
+  }
+
+  /** The lists that hold `word`, looked up once per word: a run asks about each word many times. */
+  private listsOf(word: Word): number {
+    if (word.lists >= 0) return word.lists;
+    const { text } = this;
+    const { lists, anyListBits } = this.lexicon;
+    const { start, end } = word;
+    // In no list, with no look-up, unless a possessive `'s` hides the word the lists know.
+    if (!hasBit(anyListBits, word.hash) && !endsWithPossessive(text, end)) word.lists = 0;
+    else {
+      // The key is the word in lower case, `’` as `'`, without a possessive `'s` (upper case too).
+      const possessive =
+        end - start > 2 && LOWER_CODE[text.charCodeAt(end - 1)] === 115 && isApostrophe(text.charCodeAt(end - 2));
+      word.lists =
+        word.foldable && !possessive
+          ? lists.getWord(this.units, start, end, word.hash, true)
+          : lists.get(text, start, possessive ? end - 2 : end, true);
+      if (word.lists < 0) {
+        let key = straightApostrophes(text.slice(start, end).toLowerCase());
+        if (key.length > 2 && key.endsWith("'s")) key = key.slice(0, -2);
+        word.lists = lists.get(key, 0, key.length, false);
+      }
+    }
+    return word.lists;
+  }
+
+  private isIn(word: Word, list: In): boolean {
+    return (this.listsOf(word) & list) !== 0;
+  }
+
+  private isCommonOnly(word: Word): boolean {
+    return (this.listsOf(word) & (In.Common | In.Known)) === In.Common;
+  }
+
+  private isNameWord(word: Word): boolean {
+    return word.shape === Shape.Capitalized && !this.isIn(word, In.Particle);
+  }
+
+  private isMarker(word: Word): boolean {
+    return word.shape === Shape.Capitalized && this.isIn(word, In.PlaceOrOrganisation);
+  }
+
+  /** Copies `word` to the end of the run, or notes that the run outgrew any name. */
+  private extendRun(word: Word): void {
+    if (this.runLength === MAX_RUN_LENGTH) {
+      this.runOverflowEnd = word.end;
+      return;
+    }
+    if (this.runLength === this.run.length) this.run.push(newWord());
+    const copy = this.run[this.runLength++] as Word;
+    copy.start = word.start;
+    copy.end = word.end;
+    copy.shape = word.shape;
+    copy.hash = word.hash;
+    copy.foldable = word.foldable;
+    copy.lists = -1;
+  }
+
+  private closeRun(): void {
+    const length = this.runLength;
+    if (length === 0) return;
+    const { text, run } = this;
+    const overflow = this.runOverflowEnd;
+    this.runLength = 0;
+    this.runOverflowEnd = -1;
+    const runStart = (run[0] as Word).start;
+    const runEnd = overflow >= 0 ? overflow : (run[length - 1] as Word).end;
+    // A run longer than any name (a title-case heading, a line of initials) or without a
+    // capitalized word is no name, and costs no judging.
+    let capitalized = false;
+    for (let index = 0; index < length; index++)
+      if ((run[index] as Word).shape === Shape.Capitalized) capitalized = true;
+    if (overflow >= 0 || !capitalized) return this.reject(runStart, runEnd);
+    // A value in a record: `"city": "Madison"` is a place, `first_name=Ubul` a name.
+    const field = fieldBefore(text, runStart);
+    if (field === Field.NotPerson) return this.reject(runStart, runEnd);
+    if (field === Field.Person) return this.addItem(this.judge(0, length, Label.Strong));
+    // `Oak Avenue, Madison, NC 47258`: a place before a state or province code.
+    if (beforeRegionCode(text, runEnd)) return this.reject(runStart, runEnd);
+    // Pieces: a boundary word ends one (`Dear | Anna`); a place or organisation word takes the words
+    // before it (`Anna Street`, `Acme Holdings`, `Armenomonastiro Cyprus`) or, for a prefix such as
+    // `New` or `San`, the word after it (`New York`), and the rest is judged on its own. Splitting
+    // rather than rejecting the whole run keeps redaction idempotent: the rest is judged the same
+    // once the place beside it has become `[REDACTED:ADDRESS]`. After a strong name label the first
+    // piece is a name whatever its words (`was called Erin Dale`).
+    let marker = false;
+    for (let index = 0; index < length; index++) if (this.isMarker(run[index] as Word)) marker = true;
+    let labelled = marker && nameLabelBefore(text, this.units, runStart) === Label.Strong;
+    /** The piece being read: `run[pieceStart, index)`. */
+    let pieceStart = 0;
+    for (let index = 0; index < length; index++) {
+      const word = run[index] as Word;
+      if (word.shape === Shape.Capitalized && this.isIn(word, In.Boundary)) {
+        if (index > pieceStart) this.addItem(this.judgeInContext(pieceStart, index));
+        this.reject(word.start, word.end);
+        pieceStart = index + 1;
+        labelled = false;
+      } else if (this.isMarker(word) && !labelled) {
+        if (this.isIn(word, In.PlacePrefix)) {
+          if (index > pieceStart) this.addItem(this.judgeInContext(pieceStart, index));
+          const next = index + 1 < length ? (run[index + 1] as Word) : undefined;
+          const taken = next !== undefined && next.shape === Shape.Capitalized && !this.isIn(next, In.Boundary);
+          if (taken) index++;
+          this.reject(word.start, taken ? next.end : word.end);
+        } else this.reject(index > pieceStart ? (run[pieceStart] as Word).start : word.start, word.end);
+        pieceStart = index + 1;
+      }
+    }
+    if (length > pieceStart) this.addItem(this.judgeInContext(pieceStart, length));
+  }
+
+  /** Judges the piece `run[from, to)` with the label before its first name word, if that makes it a name. */
+  private judgeInContext(from: number, to: number): Item {
+    let firstName = from;
+    while (firstName < to && !this.isNameWord(this.run[firstName] as Word)) firstName++;
+    const label =
+      firstName === to ? Label.None : nameLabelBefore(this.text, this.units, (this.run[firstName] as Word).start);
+    // After a strong label the whole piece is the name (`Mr. Graves Anna`), never a part of it:
+    // judged without the label, `Graves` would be dropped and, once `Anna` is redacted, found alone.
+    if (label === Label.Strong) return this.judge(from, to, label);
+    const judged = this.judge(from, to, Label.None);
+    if (judged.status === Status.Name || judged.end <= judged.start || label === Label.None) return judged;
+    return this.judge(from, to, label);
+  }
+
+  /**
+   * Judges the piece `run[from, to)`: capitalized words with initials and particles inside. After
+   * a name label or an honorific (`Dear`, `my name is`, `Mr.`) any piece counts that does not start
+   * with a common English word.
+   */
+  private judge(from: number, to: number, label: Label): Item {
+    const words = this.run;
+    let first = from;
+    let last = to - 1;
+    while (first <= last && !this.isNameWord(words[first] as Word)) first++;
+    while (last >= first && !this.isNameWord(words[last] as Word)) last--;
+    // A capitalized common word before the name is a role or a sentence start (`Guitarist John Smith`).
+    if (label === Label.None) while (first < last && this.isCommonOnly(words[first] as Word)) first++;
+    const start = (words[Math.min(first, to - 1)] as Word).start;
+    const end = (words[Math.max(last, from)] as Word).end;
+    if (first > last) return item(start, end, Status.Rejected, 0);
+    // The name words from `first` to `last`: how many, the first of them, and what the others are.
+    let count = 0;
+    let firstName = words[last] as Word;
+    let restCommonOnly = false;
+    let anyKnown = false;
+    for (let index = first; index <= last; index++) {
+      const word = words[index] as Word;
+      if (!this.isNameWord(word)) continue;
+      if (count === 0) firstName = word;
+      else if (this.isCommonOnly(word)) restCommonOnly = true;
+      if (this.isIn(word, In.Known)) anyKnown = true;
+      count++;
+    }
+    if (label !== Label.None) {
+      if ((label === Label.Weak && this.isCommonOnly(firstName)) || count > MAX_RUN_WORDS)
+        return item(start, end, Status.Rejected, 0);
+      return item(start, end, Status.Name, label === Label.Strong ? 0.75 : 0.6);
+    }
+    if (count === 1) {
+      if (this.isCommonOnly(firstName)) return item(start, end, Status.Rejected, 0);
+      const known = this.isIn(firstName, In.Known);
+      const status = known && !this.isIn(firstName, In.Common) ? Status.Name : Status.Possible;
+      return item(start, end, status, 0.5, known);
+    }
+    if (count > MAX_RUN_WORDS) return item(start, end, Status.Rejected, 0);
+    // A given name that is also a word (`Grace`, `Mark`) needs a name-like rest: `Grace Period` is not a name.
+    if (this.isIn(firstName, In.Given) && (!this.isIn(firstName, In.Common) || !restCommonOnly))
+      return item(start, end, Status.Name, 0.6);
+    if (!restCommonOnly && !this.isCommonOnly(firstName)) return item(start, end, Status.Name, anyKnown ? 0.55 : 0.4);
+    return item(start, end, Status.Rejected, 0);
+  }
+
+  private closeLowerName(): void {
+    if (this.lowerNameStart < 0) return;
+    this.addItem(item(this.lowerNameStart, this.lowerNameEnd, Status.Name, 0.4));
+    this.lowerNameStart = -1;
+  }
+
+  /** Notes where what more text could change starts: an item that ends close to the end. */
+  private noteOpen(start: number, end: number): void {
+    if (end > this.openFrom && start < this.earliestOpen) this.earliestOpen = start;
+  }
+
+  /** What is not a name ends any list before it. */
+  private reject(start: number, end: number): void {
+    this.noteOpen(start, end);
+    this.closeList();
+  }
+
+  private addItem(candidate: Item): void {
+    const added =
+      candidate.status === Status.Possible && hasPersonContext(this.text, candidate, this.fromIndex)
+        ? item(candidate.start, candidate.end, Status.Name, 0.45, candidate.known)
+        : candidate;
+    if (added.status === Status.Rejected) return this.reject(added.start, added.end);
+    this.noteOpen(added.start, added.end);
+    const last = this.list[this.list.length - 1];
+    if (last !== undefined && !isListSeparator(this.text, last.end, added.start)) this.closeList();
+    this.list.push(added);
+    // Decide what has two items after it; keep only the window a later decision reads.
+    while (this.decided < this.list.length - LIST_WINDOW) this.decide(this.decided++);
+    if (this.decided > 64) {
+      this.list = this.list.slice(this.decided - LIST_WINDOW);
+      this.decided = LIST_WINDOW;
+    }
+  }
+
+  private decide(index: number): void {
+    const { list } = this;
+    const decided = list[index] as Item;
+    if (decided.start < this.fromIndex || decided.status === Status.Rejected) return;
+    if (decided.status === Status.Name) {
+      this.matches.push({ start: decided.start, end: decided.end, confidence: decided.confidence });
       return;
     }
     // A possible name next to a name is one (`Gaetane, Hannah`); so is one among three or more with
@@ -348,224 +815,25 @@ export function findPersonNames(
     for (let other = from; other <= to; other++) {
       const neighbour = list[other] as Item;
       if (Math.abs(other - index) === 1 && neighbour.status === Status.Name) {
-        matches.push({ start: item.start, end: item.end, confidence: 0.45 });
+        this.matches.push({ start: decided.start, end: decided.end, confidence: 0.45 });
         return;
       }
-      if (neighbour.known === true || neighbour.status === Status.Name) known = true;
+      if (neighbour.known || neighbour.status === Status.Name) known = true;
     }
-    if (known && to - from >= 2) matches.push({ start: item.start, end: item.end, confidence: 0.45 });
-  };
-  const closeList = () => {
+    if (known && to - from >= 2) this.matches.push({ start: decided.start, end: decided.end, confidence: 0.45 });
+  }
+
+  private closeList(): void {
+    const { list } = this;
     if (list.length === 0) return;
     const last = list[list.length - 1] as Item;
     // Items within two of the last may still change with the next item.
-    const openItem = list[Math.max(decided, list.length - 1 - LIST_WINDOW)] as Item;
-    if (last.end > openFrom && openItem.start < earliestOpen) earliestOpen = openItem.start;
-    for (let index = decided; index < list.length; index++) decide(index);
-    list = [];
-    decided = 0;
-  };
-  const addItem = (candidate: Item) => {
-    const item =
-      candidate.status === Status.Possible && hasPersonContext(text, candidate, fromIndex)
-        ? { ...candidate, status: Status.Name, confidence: 0.45 }
-        : candidate;
-    if (item.end > openFrom && item.start < earliestOpen) earliestOpen = item.start;
-    if (item.status === Status.Rejected) return closeList();
-    const last = list[list.length - 1];
-    if (last !== undefined && !isListSeparator(text, last.end, item.start)) closeList();
-    list.push(item);
-    // Decide what has two items after it; keep only the window a later decision reads.
-    while (decided < list.length - LIST_WINDOW) decide(decided++);
-    if (decided > 64) {
-      list = list.slice(decided - LIST_WINDOW);
-      decided = LIST_WINDOW;
-    }
-  };
-
-  /**
-   * Judges one piece of a run: capitalized words with initials and particles inside. After a name
-   * label or an honorific (`Dear`, `my name is`, `Mr.`) any piece counts that does not start with
-   * a common English word.
-   */
-  const judge = (words: readonly Word[], label: Label): Item => {
-    let first = 0;
-    let last = words.length - 1;
-    while (first <= last && !isNameWord(words[first] as Word)) first++;
-    while (last >= first && !isNameWord(words[last] as Word)) last--;
-    // A capitalized common word before the name is a role or a sentence start (`Guitarist John Smith`).
-    if (label === Label.None) while (first < last && isCommonOnly(key(words[first] as Word))) first++;
-    const start = (words[Math.min(first, words.length - 1)] as Word).start;
-    const end = (words[Math.max(last, 0)] as Word).end;
-    const rejected = { start, end, status: Status.Rejected, confidence: 0 };
-    if (first > last) return rejected;
-    const keys: string[] = [];
-    for (let index = first; index <= last; index++) {
-      const word = words[index] as Word;
-      if (isNameWord(word)) keys.push(key(word));
-    }
-    const firstKey = keys[0] as string;
-    if (label !== Label.None) {
-      if ((label === Label.Weak && isCommonOnly(firstKey)) || keys.length > MAX_RUN_WORDS) return rejected;
-      return { start, end, status: Status.Name, confidence: label === Label.Strong ? 0.75 : 0.6 };
-    }
-    if (keys.length === 1) {
-      if (isCommonOnly(firstKey)) return rejected;
-      const known = isKnown(firstKey);
-      const status = known && !common.has(firstKey) ? Status.Name : Status.Possible;
-      return { start, end, status, confidence: 0.5, known };
-    }
-    if (keys.length > MAX_RUN_WORDS) return rejected;
-    const rest = keys.slice(1).every((value) => !isCommonOnly(value));
-    // A given name that is also a word (`Grace`, `Mark`) needs a name-like rest: `Grace Period` is not a name.
-    if (given.has(firstKey) && (!common.has(firstKey) || rest))
-      return { start, end, status: Status.Name, confidence: 0.6 };
-    if (rest && !isCommonOnly(firstKey))
-      return { start, end, status: Status.Name, confidence: keys.some(isKnown) ? 0.55 : 0.4 };
-    return rejected;
-  };
-
-  const isMarker = (word: Word) => word.shape === Shape.Capitalized && placeOrOrganisation.has(key(word));
-  const reject = (start: number, end: number) => addItem({ start, end, status: Status.Rejected, confidence: 0 });
-
-  const closeRun = () => {
-    if (run.length === 0) return;
-    const words = run;
-    const overflow = runOverflowEnd;
-    run = [];
-    runOverflowEnd = -1;
-    const runStart = (words[0] as Word).start;
-    const runEnd = overflow >= 0 ? overflow : (words[words.length - 1] as Word).end;
-    // A run longer than any name (a title-case heading, a line of initials) or without a
-    // capitalized word is no name, and costs no judging.
-    if (overflow >= 0 || !words.some((word) => word.shape === Shape.Capitalized))
-      return addItem({ start: runStart, end: runEnd, status: Status.Rejected, confidence: 0 });
-    // A value in a record: `"city": "Madison"` is a place, `first_name=Ubul` a name.
-    const field = fieldBefore(text, runStart);
-    if (field === Field.NotPerson)
-      return addItem({ start: runStart, end: runEnd, status: Status.Rejected, confidence: 0 });
-    if (field === Field.Person) return addItem(judge(words, Label.Strong));
-    // `Oak Avenue, Madison, NC 47258`: a place before a state or province code.
-    if (beforeRegionCode(text, runEnd))
-      return addItem({ start: runStart, end: runEnd, status: Status.Rejected, confidence: 0 });
-    // Pieces: a boundary word ends one (`Dear | Anna`); a place or organisation word takes the words
-    // before it (`Anna Street`, `Acme Holdings`, `Armenomonastiro Cyprus`) or, for a prefix such as
-    // `New` or `San`, the word after it (`New York`), and the rest is judged on its own. Splitting
-    // rather than rejecting the whole run keeps redaction idempotent: the rest is judged the same
-    // once the place beside it has become `[REDACTED:ADDRESS]`. After a strong name label the first
-    // piece is a name whatever its words (`was called Erin Dale`).
-    let labelled = words.some(isMarker) && nameLabelBefore(text, runStart) === Label.Strong;
-    let piece: Word[] = [];
-    for (let index = 0; index < words.length; index++) {
-      const word = words[index] as Word;
-      if (word.shape === Shape.Capitalized && boundary.has(key(word))) {
-        if (piece.length > 0) addItem(judgeInContext(piece));
-        reject(word.start, word.end);
-        piece = [];
-        labelled = false;
-      } else if (isMarker(word) && !labelled) {
-        if (PLACE_PREFIXES.has(key(word))) {
-          if (piece.length > 0) addItem(judgeInContext(piece));
-          const next = words[index + 1];
-          const taken = next !== undefined && next.shape === Shape.Capitalized && !boundary.has(key(next));
-          if (taken) index++;
-          reject(word.start, taken ? next.end : word.end);
-        } else reject(piece.length > 0 ? (piece[0] as Word).start : word.start, word.end);
-        piece = [];
-      } else piece.push(word);
-    }
-    if (piece.length > 0) addItem(judgeInContext(piece));
-  };
-
-  const judgeInContext = (words: readonly Word[]): Item => {
-    const firstWord = words.find(isNameWord);
-    const label = firstWord === undefined ? Label.None : nameLabelBefore(text, firstWord.start);
-    // After a strong label the whole piece is the name (`Mr. Graves Anna`), never a part of it:
-    // judged without the label, `Graves` would be dropped and, once `Anna` is redacted, found alone.
-    if (label === Label.Strong) return judge(words, label);
-    const item = judge(words, Label.None);
-    if (item.status === Status.Name || item.end <= item.start || label === Label.None) return item;
-    return judge(words, label);
-  };
-
-  let lowerName: { start: number; end: number } | undefined;
-  const closeLowerName = () => {
-    if (lowerName === undefined) return;
-    addItem({ start: lowerName.start, end: lowerName.end, status: Status.Name, confidence: 0.4 });
-    lowerName = undefined;
-  };
-
-  // Most words are looked at once and dropped: one object is reused for them, and only words
-  // that join a run are copied.
-  const scratch: Word = { start: 0, end: 0, shape: Shape.Other, hash: 0 };
-  // Findings of other types, sorted: a word inside one is no word of a name (see `opaque`).
-  const others = opaque.length === 0 ? opaque : [...opaque].sort((left, right) => left.start - right.start);
-  let nextOther = 0;
-  let previousEnd = -1;
-  let previousHash = 0;
-  while (position < text.length) {
-    const scanned = nextWord(text, position, scratch);
-    if (scanned === undefined) break;
-    const word = scanned;
-    while (nextOther < others.length && (others[nextOther] as Extent).end <= word.start) nextOther++;
-    if (nextOther < others.length && (others[nextOther] as Extent).start < word.end) word.shape = Shape.Other;
-    position = word.end;
-    // Only one or two spaces may join the words of a name; anything else ends the run.
-    const gap = word.start - previousEnd;
-    const joined =
-      previousEnd >= 0 &&
-      (gap === 1 || gap === 2) &&
-      text.charCodeAt(previousEnd) === 32 &&
-      text.charCodeAt(word.start - 1) === 32;
-    previousEnd = word.end;
-    const afterLabelEnd = previousHash !== 0 && hasBit(strongLabelEndBits, previousHash);
-    previousHash = word.hash;
-
-    if (word.shape === Shape.Capitalized || word.shape === Shape.Initial) {
-      closeLowerName();
-      if (!joined) closeRun();
-      if (run.length < MAX_RUN_LENGTH) run.push(copyWord(word));
-      else runOverflowEnd = word.end;
-      continue;
-    }
-    if (word.shape === Shape.Lower && joined && run.length > 0 && PARTICLES.has(text.slice(word.start, word.end))) {
-      if (run.length < MAX_RUN_LENGTH) run.push(copyWord(word));
-      else runOverflowEnd = word.end;
-      continue;
-    }
-    closeRun();
-    if (word.shape !== Shape.Lower) {
-      closeLowerName();
-      continue;
-    }
-    const length = word.end - word.start;
-    if (length < 3) {
-      closeLowerName();
-      continue;
-    }
-    if (lowerName === undefined && !afterLabelEnd && !hasBit(lowerCaseNameBits, word.hash)) continue;
-    const value = text.slice(word.start, word.end);
-    // `my name is vitoria`, `call me višeslav`: after a strong label a lower-case given name or
-    // non-word is a name.
-    if (afterLabelEnd && lowerName === undefined && (given.has(value) || (!common.has(value) && !rarer.has(value)))) {
-      if (nameLabelBefore(text, word.start) === Label.Strong) {
-        lowerName = { start: word.start, end: word.end };
-        continue;
-      }
-    }
-    // `patricia desrosiers`: a lower-case given name takes a following surname or non-word.
-    if (lowerName !== undefined && joined && (surnames.has(value) || !common.has(value))) {
-      lowerName.end = word.end;
-      closeLowerName();
-      continue;
-    }
-    closeLowerName();
-    if (given.has(value) && !common.has(value) && !rarer.has(value)) lowerName = { start: word.start, end: word.end };
+    const openItem = list[Math.max(this.decided, list.length - 1 - LIST_WINDOW)] as Item;
+    if (last.end > this.openFrom && openItem.start < this.earliestOpen) this.earliestOpen = openItem.start;
+    for (let index = this.decided; index < list.length; index++) this.decide(index);
+    list.length = 0;
+    this.decided = 0;
   }
-  closeRun();
-  closeLowerName();
-  closeList();
-  return { matches, earliestOpen };
 }
 
 /**
@@ -633,11 +901,11 @@ const WEAK_NAME_LABELS = [
   'cheers',
   'best',
 ];
-const HONORIFICS = new Set(
+const HONORIFICS =
   'mr mrs ms miss mx dr prof sir dame lady lord rev capt sgt mister madam herr frau señor señora monsieur madame'.split(
     ' ',
-  ),
-);
+  );
+const HONORIFIC_WORDS = WordLists.of(HONORIFICS, 1);
 const enum Field {
   None,
   Person,
@@ -645,27 +913,26 @@ const enum Field {
 }
 
 /** Record keys (lower case, `_` and `-` removed) whose values are people. */
-const PERSON_FIELDS = new Set(
-  (
-    'name fullname firstname lastname givenname familyname surname middlename maidenname displayname preferredname ' +
-    'customername contactname patientname clientname employeename membername holdername cardholder cardholdername ' +
-    'accountholder author assignee reporter approver requester recipient sender signedby owner manager employee ' +
-    'customer contact patient client guardian spouse nextofkin emergencycontact beneficiary'
-  ).split(' '),
-);
+const PERSON_FIELDS = (
+  'name fullname firstname lastname givenname familyname given family forename surname middlename maidenname displayname preferredname ' +
+  'customername contactname patientname clientname employeename membername holdername cardholder cardholdername ' +
+  'accountholder author assignee reporter approver requester recipient sender signedby owner manager employee ' +
+  'customer contact patient client guardian spouse nextofkin emergencycontact beneficiary'
+).split(' ');
 /**
  * Record keys whose values are places, organisations or things, never a person. Not `address`:
  * an address block starts with the addressee (`Billing address: Ana Dias`).
  */
-const NOT_PERSON_FIELDS = new Set(
-  (
-    'city town state province county region country countryname street streetname line1 line2 addressline1 ' +
-    'addressline2 district suburb neighbourhood neighborhood company companyname organization ' +
-    'organisation org orgname employer vendor supplier merchant bank bankname product productname brand model ' +
-    'department team project title subject status type category label tag host hostname filename file path ' +
-    'description currency language locale timezone'
-  ).split(' '),
-);
+const NOT_PERSON_FIELDS = (
+  'city town state province county region country countryname street streetname line1 line2 addressline1 ' +
+  'addressline2 district suburb neighbourhood neighborhood company companyname organization ' +
+  'organisation org orgname employer vendor supplier merchant bank bankname product productname brand model ' +
+  'department team project title subject status type category label tag host hostname filename file path ' +
+  'description currency language locale timezone'
+).split(' ');
+/** Both lists of record keys, by the {@link Field} of their values (both bits: a person, as checked first). */
+const FIELD_NAMES = WordLists.of(PERSON_FIELDS, 1 << Field.Person);
+for (const field of NOT_PERSON_FIELDS) FIELD_NAMES.add(field, 1 << Field.NotPerson);
 const MAX_FIELD_KEY_CHARACTERS = 32;
 
 /**
@@ -678,6 +945,11 @@ function fieldBefore(text: string, start: number): Field {
   const limit = Math.max(0, start - MAX_FIELD_KEY_CHARACTERS - 8);
   if (position > limit && isQuote(text.charCodeAt(position - 1))) position--;
   while (position > limit && text.charCodeAt(position - 1) === 32) position--;
+  // The first of a list of values: `"given": ["Chidi", …]` (FHIR's HumanName).
+  if (position > limit && text.charCodeAt(position - 1) === 91) {
+    position--;
+    while (position > limit && text.charCodeAt(position - 1) === 32) position--;
+  }
   const separator = text.charCodeAt(position - 1);
   if (separator !== 58 && separator !== 61 && separator !== 62) return Field.None;
   position--;
@@ -685,24 +957,34 @@ function fieldBefore(text: string, start: number): Field {
     // `<city>Clinton`: the element name is the key.
     const open = text.lastIndexOf('<', position - 1);
     if (open < limit || open < 0) return Field.None;
-    return fieldOf(text.slice(open + 1, position));
+    return fieldOf(text, open + 1, position);
   }
   while (position > limit && text.charCodeAt(position - 1) === 32) position--;
   if (position > limit && isQuote(text.charCodeAt(position - 1))) position--;
   let keyStart = position;
   while (keyStart > limit && isKeyCharacter(text.charCodeAt(keyStart - 1))) keyStart--;
   if (keyStart === position) return Field.None;
-  return fieldOf(text.slice(keyStart, position));
+  return fieldOf(text, keyStart, position);
 }
 
-function fieldOf(key: string): Field {
+/** What the record key `text[start, end)` says about its value. */
+function fieldOf(text: string, start: number, end: number): Field {
   // `billing.city`, `customer_name`, `firstName`: the last segment names the value.
-  const last = key
-    .slice(key.lastIndexOf('.') + 1)
-    .replace(/[_-]/g, '')
-    .toLowerCase();
-  if (PERSON_FIELDS.has(last)) return Field.Person;
-  if (NOT_PERSON_FIELDS.has(last)) return Field.NotPerson;
+  let segment = end;
+  let plain = true;
+  for (; segment > start; segment--) {
+    const code = text.charCodeAt(segment - 1);
+    if (code === 46) break;
+    if (code === 95 || code === 45) plain = false;
+  }
+  let fields: number;
+  if (plain) fields = FIELD_NAMES.getLowerCased(text, segment, end);
+  else {
+    const key = text.slice(segment, end).replace(/[_-]/g, '').toLowerCase();
+    fields = FIELD_NAMES.get(key, 0, key.length, false);
+  }
+  if ((fields & (1 << Field.Person)) !== 0) return Field.Person;
+  if ((fields & (1 << Field.NotPerson)) !== 0) return Field.NotPerson;
   return Field.None;
 }
 
@@ -733,19 +1015,31 @@ const enum Label {
   Weak,
   Strong,
 }
-/** Labels by their last word, so a look-up costs one set probe for almost every word. */
-const LABELS_BY_LAST_WORD = new Map<string, Array<{ label: string; strength: Label }>>();
+interface NameLabel {
+  readonly label: string;
+  /** The label but its first letter, which may be a capital. */
+  readonly tail: string;
+  readonly lastWord: string;
+  readonly strength: Label;
+}
+/** Labels by the {@link hashStep} hash of their last word, the hash of a word of the text that may be it. */
+const LABELS_BY_LAST_WORD = new Map<number, NameLabel[]>();
 for (const [labels, strength] of [
   [STRONG_NAME_LABELS, Label.Strong],
   [WEAK_NAME_LABELS, Label.Weak],
 ] as const) {
   for (const label of labels) {
-    const last = label.slice(label.lastIndexOf(' ') + 1);
-    LABELS_BY_LAST_WORD.set(last, [...(LABELS_BY_LAST_WORD.get(last) ?? []), { label, strength }]);
+    const lastWord = label.slice(label.lastIndexOf(' ') + 1);
+    const hash = hashOf(lastWord, 0, lastWord.length);
+    const labelled = { label, tail: label.slice(1), lastWord, strength };
+    LABELS_BY_LAST_WORD.set(hash, [...(LABELS_BY_LAST_WORD.get(hash) ?? []), labelled]);
   }
 }
-/** Hashes of the honorifics and of every label's last word. */
-const LABEL_LAST_WORD_BITS = hashBits([...HONORIFICS, ...LABELS_BY_LAST_WORD.keys()]);
+/** Hashes of the honorifics and of every label's last word, so a look-up costs one bit probe for almost every word. */
+const LABEL_LAST_WORD_BITS = hashBits([
+  ...HONORIFICS,
+  ...[...LABELS_BY_LAST_WORD.values()].flatMap((labels) => labels.map(({ lastWord }) => lastWord)),
+]);
 /** How far back a label is looked for; longer than the longest label with its separators. */
 const NAME_CONTEXT_CHARACTERS = 40;
 
@@ -753,42 +1047,61 @@ const NAME_CONTEXT_CHARACTERS = 40;
  * Which name label, letter closing or honorific ends right before `start`, if any: the label, an
  * optional `:`, `,`, `?`, `!` (`.` after an honorific), and one to three spaces or line breaks.
  * The label is written as it starts a sentence or follows one (`Dear`, `dear`), never in capitals.
+ * `units` holds the text's code units (see {@link codeUnitsOf}) from NAME_CONTEXT_CHARACTERS
+ * before `start` on, and the label is read from them.
  */
-function nameLabelBefore(text: string, start: number): Label {
+function nameLabelBefore(text: string, units: Uint16Array, start: number): Label {
   let end = start;
   const limit = Math.max(0, start - NAME_CONTEXT_CHARACTERS);
-  while (end > limit && end > start - 3 && isSpace(text.charCodeAt(end - 1))) end--;
+  while (end > limit && end > start - 3 && isSpace(units[end - 1] as number)) end--;
   if (end === start || end <= limit) return Label.None;
-  const punctuation = text.charCodeAt(end - 1);
+  const punctuation = units[end - 1] as number;
   const hasPunctuation =
     punctuation === 58 || punctuation === 44 || punctuation === 63 || punctuation === 33 || punctuation === 46;
   if (hasPunctuation) end--;
   let wordStart = end;
   let hash = FNV_OFFSET;
-  while (wordStart > limit && isWordCharacter(text.charCodeAt(wordStart - 1))) wordStart--;
+  while (wordStart > limit && isWordCharacter(units[wordStart - 1] as number)) wordStart--;
   if (wordStart === end) return Label.None;
   // Most words before a name are no label: rule them out by hash before building a string.
-  for (let index = wordStart; index < end; index++) hash = hashStep(hash, text.charCodeAt(index));
+  for (let index = wordStart; index < end; index++) hash = hashStep(hash, units[index] as number);
   if (!hasBit(LABEL_LAST_WORD_BITS, hash)) return Label.None;
-  const lastWord = text.slice(wordStart, end);
-  if (HONORIFICS.has(lastWord.toLowerCase()) && (!hasPunctuation || punctuation === 46)) return Label.Strong;
+  if (HONORIFIC_WORDS.getLowerCased(text, wordStart, end) !== 0 && (!hasPunctuation || punctuation === 46))
+    return Label.Strong;
   if (hasPunctuation && punctuation === 46) return Label.None;
-  const lowered = (lastWord.charAt(0).toLowerCase() + lastWord.slice(1)).replace(/’/g, "'");
-  const labels = LABELS_BY_LAST_WORD.get(lowered);
-  if (labels === undefined) return Label.None;
-  const before = text
-    .slice(Math.max(limit, end - 24), end)
-    .replace(/’/g, "'")
-    .replace(/ {2}/g, ' ');
   let found = Label.None;
-  for (const { label, strength } of labels) {
-    if (strength <= found || before.length < label.length || !before.endsWith(label.slice(1))) continue;
+  let before: string | undefined;
+  for (const { label, tail, lastWord, strength } of LABELS_BY_LAST_WORD.get(hash) ?? []) {
+    if (strength <= found || !isLabelWord(text, wordStart, end, lastWord)) continue;
+    if (before === undefined) {
+      before = straightApostrophes(text.slice(Math.max(limit, end - 24), end));
+      if (before.includes('  ')) before = before.replace(/ {2}/g, ' ');
+    }
+    if (before.length < label.length || !before.endsWith(tail)) continue;
     if (before.charAt(before.length - label.length).toLowerCase() !== label.charAt(0)) continue;
     const previous = before.charCodeAt(before.length - label.length - 1);
     if (Number.isNaN(previous) || !isWordCharacter(previous)) found = strength;
   }
   return found;
 }
+
+/**
+ * Whether `text[start, end)` is `word` (a label's last word, in ASCII lower case) as a label is
+ * written: its first letter in either case, `’` for `'`.
+ */
+function isLabelWord(text: string, start: number, end: number, word: string): boolean {
+  if (end - start !== word.length) return false;
+  for (let index = 0; index < word.length; index++) {
+    const code = text.charCodeAt(start + index);
+    const expected = word.charCodeAt(index);
+    if (code === expected || (code === 0x2019 && expected === 39)) continue;
+    if (index > 0 || code >= CLASS_LIMIT || LOWER_CODE[code] !== expected) return false;
+  }
+  return true;
+}
+
+/** `value` with `’` as `'`; most values have none, and no replace runs. */
+const straightApostrophes = (value: string) => (value.includes('’') ? value.replace(/’/g, "'") : value);
 
 /** Whether the word ending at `end` ends in `'s` or `’s`. */
 const endsWithPossessive = (text: string, end: number) =>
@@ -797,26 +1110,36 @@ const endsWithPossessive = (text: string, end: number) =>
 const isSpace = (code: number) => code === 32 || code === 10 || code === 9 || code === 13;
 const isWordCharacter = (code: number) => letterClass(code) !== 0 || isApostrophe(code);
 
-/** Verbs that follow a person far more often than a thing: `Mehrudin shouted at Todd`. */
+/**
+ * Verbs that follow a person far more often than a thing: `Mehrudin shouted at Todd`. Sticky
+ * (`y`): tested where a name ends, with no string cut out of the text.
+ */
 const PERSON_VERBS =
-  /^ (?:said|says|asked|asks|told|tells|replied|shouted|whispered|screamed|yelled|wrote|writes|began|sang|sings|smiled|laughed|cried|nodded|spent|lives|lived|works|worked|married|died|thinks|thought|wants|wanted|loves|loved|knows|knew|met|agreed|explained|emailed|texted|(?:is|was) from|was born|had (?:given|told|said|been))\b/;
+  / (?:said|says|asked|asks|told|tells|replied|shouted|whispered|screamed|yelled|wrote|writes|began|sang|sings|smiled|laughed|cried|nodded|spent|lives|lived|works|worked|married|died|thinks|thought|wants|wanted|loves|loved|knows|knew|met|agreed|explained|emailed|texted|(?:is|was) from|was born|had (?:given|told|said|been))\b/y;
 /** What follows a name someone is addressed by at the start of a sentence: `Warrane, can I …`. */
-const VOCATIVE_AFTER = /^, (?:can|could|would|will|please|do|did|are|have|i|you|we)\b/i;
+const VOCATIVE_AFTER = /, (?:can|could|would|will|please|do|did|are|have|i|you|we)\b/iy;
+
+/** Whether the sticky `pattern` matches `text` at `index`. */
+function stickyTest(pattern: RegExp, text: string, index: number): boolean {
+  pattern.lastIndex = index;
+  return pattern.test(text);
+}
 
 /**
  * Whether a capitalized word no list knows stands where a person does: before a verb people do
  * (`Tomomi is from`, `Alvir spent`), addressed at the start of a sentence (`Warrane, can I`) or at
  * the end of one (`Don't go, Mark!`), or as the speaker of a line (`Halldór: What a wife.`). Looks
- * at most 32 characters ahead (LIST_LOOKAHEAD_CHARACTERS).
+ * at most 11 characters ahead, the longest verb and the character after it: within
+ * LIST_LOOKAHEAD_CHARACTERS.
  */
 function hasPersonContext(text: string, item: Item, fromIndex: number): boolean {
   const after = text.charCodeAt(item.end);
-  if (after === 32) return PERSON_VERBS.test(text.slice(item.end, item.end + LIST_LOOKAHEAD_CHARACTERS));
+  if (after === 32) return stickyTest(PERSON_VERBS, text, item.end);
   const atSentenceStart = startsSentence(text, item.start, fromIndex);
-  if (after === 44) return atSentenceStart && VOCATIVE_AFTER.test(text.slice(item.end, item.end + 12));
+  if (after === 44) return atSentenceStart && stickyTest(VOCATIVE_AFTER, text, item.end);
   if (after === 33 || after === 63)
     return text.charCodeAt(item.start - 1) === 32 && text.charCodeAt(item.start - 2) === 44;
-  if (after === 58 && item.known !== true && atSentenceStart && startsLine(text, item.start, fromIndex)) {
+  if (after === 58 && !item.known && atSentenceStart && startsLine(text, item.start, fromIndex)) {
     // A speaker says something on the same line: `Koppány: "Who are you?"`, not `Fax:` and a number below.
     const next = text.charCodeAt(item.end + 1) === 32 ? text.charCodeAt(item.end + 2) : text.charCodeAt(item.end + 1);
     return next === 34 || next === 0x201c || letterClass(next) === LETTER_UPPER;
@@ -849,83 +1172,135 @@ function backtrackToRunStart(text: string, index: number): number {
   let position = index;
   while (position > limit) {
     const code = text.charCodeAt(position - 1);
-    if (letterClass(code) === 0 && !RUN_OR_LIST_CHARACTERS.has(code) && !isApostrophe(code)) break;
+    // All three tests run for every character (see nextWord): one that first runs on a late text
+    // would deoptimize the whole scan it is inlined into, call after call.
+    const letter = letterClass(code) !== 0;
+    const joiner = RUN_OR_LIST_CHARACTERS.has(code);
+    const apostrophe = isApostrophe(code);
+    if (!letter && !joiner && !apostrophe) break;
     position--;
   }
   return position;
 }
 
-/** The next word at or after `from`: a run of letters with inner apostrophes and hyphens. */
-function nextWord(text: string, from: number, out: Word): Word | undefined {
-  let start = from;
-  while (start < text.length && letterClass(text.charCodeAt(start)) === 0) start++;
-  if (start >= text.length) return undefined;
-  let end = start;
-  let uppers = 0;
-  let lowers = 0;
-  let adjacentUppers = false;
-  let lastClass = 0;
-  let hash = FNV_OFFSET;
-  while (end < text.length) {
-    const code = text.charCodeAt(end);
-    const kind = letterClass(code);
-    if (kind !== 0) {
-      hash = hashStep(hash, code);
-      if (kind === LETTER_UPPER) {
-        uppers++;
-        if (lastClass === LETTER_UPPER) adjacentUppers = true;
-      } else if (kind === LETTER_LOWER) lowers++;
-      lastClass = kind;
-      end++;
-      continue;
-    }
-    // `O'Brien`, `Lee-Smith`: an apostrophe or hyphen between letters stays in the word.
-    if ((isApostrophe(code) || code === 45) && letterClass(text.charCodeAt(end + 1)) !== 0) {
-      hash = hashStep(hash, code);
-      lastClass = 0;
-      end++;
-      continue;
-    }
-    break;
+/** At most this many characters (spaces and one `:`, `,`, `?`, `!` or `.`) stand between a name label and the name. */
+const LABEL_GAP_CHARACTERS = 4;
+
+/**
+ * The hash of the word that ends at most {@link LABEL_GAP_CHARACTERS} before `position`, read as
+ * {@link nextWord} reads it; 0 when there is none within reach (nor a label, then). `out` is scratch.
+ */
+function hashOfWordBefore(units: Uint16Array, from: number, position: number, out: Word): number {
+  let end = position;
+  while (end > from && position - end < LABEL_GAP_CHARACTERS && letterAt(units, end - 1) === 0) end--;
+  if (end === from || letterAt(units, end - 1) === 0) return 0;
+  let start = end - 1;
+  while (start > from) {
+    const code = units[start - 1] as number;
+    if (letterAt(units, start - 1) !== 0) start--;
+    else if ((isApostrophe(code) || code === 45) && start - 1 > from && letterAt(units, start - 2) !== 0) start--;
+    else break;
   }
-  const before = start > 0 ? text.charCodeAt(start - 1) : 32;
-  const after = end < text.length ? text.charCodeAt(end) : 32;
-  const first = letterClass(text.charCodeAt(start));
+  return nextWord(units, end, start, out) && out.end === end ? out.hash : 0;
+}
+
+/** Texts up to this many code units are copied into one array, reused from scan to scan. */
+const SHARED_UNITS_MAX = 256 * 1024;
+let sharedUnits = new Uint16Array(4 * 1024);
+const EMPTY_UNITS = new Uint16Array(0);
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/**
+ * The code units of `text` from `from` on, at their own indices in a typed array, for the word
+ * scan. `charCodeAt` costs more than an array read, most on a two-byte or sliced string (a slice of
+ * a larger text), and the scan reads every character: copying the text first (native, UTF-16LE is
+ * the array's layout) makes the scan about a quarter faster. The pass calls out to nothing, so one
+ * array serves every scan; the caller zeroes it after, so the last text does not linger in it.
+ */
+function codeUnitsOf(text: string, from: number): Uint16Array {
+  const { length } = text;
+  let units = sharedUnits;
+  if (length > SHARED_UNITS_MAX) units = new Uint16Array(length);
+  else if (length > units.length) units = sharedUnits = new Uint16Array(Math.min(SHARED_UNITS_MAX, length * 2));
+  if (LITTLE_ENDIAN)
+    Buffer.from(units.buffer, units.byteOffset + from * 2, (length - from) * 2).write(text.slice(from), 'utf16le');
+  else for (let index = from; index < length; index++) units[index] = text.charCodeAt(index);
+  return units;
+}
+
+/**
+ * Reads the next word of the text (`length` code units in `units`) at or after `from` into `out`:
+ * a run of letters with inner apostrophes and hyphens. False when no word is left. Each character
+ * is looked up once, for its class and its lower case, and the classes are or-ed into bits that
+ * decide the shape at the end.
+ */
+function nextWord(units: Uint16Array, length: number, from: number, out: Word): boolean {
+  let start = from;
+  let first = 0;
+  while (start < length && (first = letterAt(units, start)) === 0) start++;
+  if (start >= length) return false;
+  let end = start;
+  // The LETTER bits of all letters (with UNFOLDABLE for a `’` too); of two letters in a row, which
+  // holds UPPER_BIT after two capitals (`NASA`); of the character before.
+  let seen = 0;
+  let adjacent = 0;
+  let previous = 0;
+  let hash = FNV_OFFSET;
+  while (end < length) {
+    let info = letterAt(units, end);
+    if (info === 0) {
+      // `O'Brien`, `Lee-Smith`: an apostrophe or hyphen between letters stays in the word, as an
+      // entry of its own (`'` for `’`) that goes through the same steps as a letter's.
+      const code = units[end] as number;
+      const joiner = code === 45 ? 45 : code === 39 ? 39 : code === 0x2019 ? 39 | UNFOLDABLE : 0;
+      const letterNext = end + 1 < length && letterAt(units, end + 1) !== 0;
+      info = letterNext ? joiner : 0;
+      if (info === 0) break;
+    }
+    hash = Math.imul(hash ^ (info & 0x7ff), FNV_PRIME);
+    seen |= info;
+    adjacent |= info & previous;
+    previous = info;
+    end++;
+  }
+  const before = start > 0 ? (units[start - 1] as number) : 32;
+  const after = end < length ? (units[end] as number) : 32;
+  // Every test of the shape runs for every word, and only then are the results combined: an
+  // operation that has never run has no type feedback, and optimized code that reaches one
+  // deoptimizes there, word after word, until V8 optimizes it again (capitalized words or initials
+  // after a warm-up on text without any ran 20 to 30 times slower).
+  const wordLength = end - start;
+  const tooLong = wordLength > MAX_WORD_CHARACTERS;
+  const single = wordLength === 1;
+  const glued = isIdentifierGlue(before) || isIdentifierGlue(after);
+  const fullStopBefore = before === 46; // `.Name`: a member access or a file extension
+  const fullStopAfter = after === 46;
+  const letterNext = end + 1 < length && letterAt(units, end + 1) !== 0;
+  const capital = (first & UPPER_BIT) !== 0;
+  const lowers = (seen & LOWER_BIT) !== 0;
+  const uppers = (seen & UPPER_BIT) !== 0;
+  const capitalsInARow = (adjacent & UPPER_BIT) !== 0;
   let shape: Shape;
-  if (
-    end - start > MAX_WORD_CHARACTERS ||
-    isIdentifierGlue(before) ||
-    isIdentifierGlue(after) ||
-    before === 46 || // `.Name`: a member access or a file extension
-    (after === 46 && end + 1 < text.length && letterClass(text.charCodeAt(end + 1)) !== 0)
-  ) {
+  if (tooLong || glued || fullStopBefore || (fullStopAfter && letterNext)) {
     shape = Shape.Other;
-  } else if (first === LETTER_UPPER && end - start === 1) {
+  } else if (capital && single) {
     // `J.` or `J` between two names: `Szabina J Gelencsér`. Trimmed from a run's ends.
-    return after === 46
-      ? { start, end: end + 1, shape: Shape.Initial, hash }
-      : { start, end, shape: Shape.Initial, hash };
-  } else if (first === LETTER_UPPER && lowers > 0 && !adjacentUppers) {
+    shape = Shape.Initial;
+  } else if (capital && lowers && !capitalsInARow) {
     // `McDowell`, `O'Brien` and `DeShawn` have inner capitals; `NASA`, `JSONParser` do not count.
     shape = Shape.Capitalized;
-  } else if (uppers === 0) {
+  } else if (!uppers) {
     shape = Shape.Lower;
   } else {
     shape = Shape.Other;
   }
-  return fill(out, start, end, shape, hash);
-}
-
-/** A copy that keeps every word object the same shape, so the engine's property access stays fast. */
-function copyWord(word: Word): Word {
-  return { start: word.start, end: word.end, shape: word.shape, hash: word.hash, key: word.key };
-}
-
-function fill(out: Word, start: number, end: number, shape: Shape, hash: number): Word {
+  // An initial takes its full stop (`J.`), which its hash leaves out.
+  const dottedInitial = shape === Shape.Initial && fullStopAfter;
   out.start = start;
-  out.end = end;
+  out.end = end + (dottedInitial ? 1 : 0);
   out.shape = shape;
   out.hash = hash;
-  out.key = undefined;
-  return out;
+  out.foldable = (seen & UNFOLDABLE) === 0 && !dottedInitial;
+  out.lists = -1;
+  return true;
 }

@@ -56,6 +56,15 @@ describe('PERSON by lexicon', () => {
       ['Tomomi', 'Mehrudin', 'Todd'],
     ],
     ['a given name that is a word, with a surname', 'Mark Twain and Grace Kelly', ['Mark Twain', 'Grace Kelly']],
+    // Words whose lower case is not one code unit at a time (`Σ`, `’`) are looked up as strings.
+    ['a name that starts with a capital sigma', 'we met Σπύρος today', ['Σπύρος']],
+    ['a possessive with a curly apostrophe', 'the Christiansen’s novel', ['Christiansen’s']],
+    ['a label with a curly apostrophe', 'I’m Zorblax, hi', ['Zorblax']],
+    [
+      'names in dotted and hyphenated record keys',
+      '{"billing.first-name": "Ubul", "billing.city": "Clinton"} <customer_name>Zorblax</customer_name>',
+      ['Ubul', 'Zorblax'],
+    ],
   ])('finds %s', (_case, text, expected) => {
     expect(names(text)).toEqual(expected);
   });
@@ -109,6 +118,40 @@ describe('PERSON by lexicon', () => {
       expect(out).toBe(whole);
     }
     expect(whole).toBe('Please forward this to [REDACTED:PERSON] and [REDACTED:PERSON] before Monday, thanks.');
+  });
+
+  it('finds the same names in a text whatever was scanned before it', () => {
+    const text = 'Dear Ubul, Barbara Harris and Katrine met Kevin.';
+    const alone = findPersonNames(text);
+    findPersonNames('Anna Berta Zorblax, Mrs. Baker '.repeat(10_000));
+    findPersonNames('x');
+    expect(findPersonNames(text)).toEqual(alone);
+    expect(alone.matches.map(({ start, end }) => text.slice(start, end))).toEqual([
+      'Ubul',
+      'Barbara Harris',
+      'Katrine',
+      'Kevin',
+    ]);
+  });
+
+  it.each([
+    ['my name is\nvitoria, and more', 'vitoria'],
+    ['call me\n  višeslav now', 'višeslav'],
+    ['her name is: anna-lee', 'anna-lee'],
+  ])('a scan that starts after a strong label still reads it: %j', (text, name) => {
+    const start = text.indexOf(name);
+    const names = (from: number) =>
+      findPersonNames(text, from).matches.map((match) => text.slice(match.start, match.end));
+    expect(names(0)).toEqual([name]);
+    expect(names(start)).toEqual([name]);
+  });
+
+  it('reads FHIR names: the first of a list of given names', () => {
+    const text = '{"name":[{"family":"Okafor","given":["Chidi","Ngozi"]}]}';
+    const found = detectSensitiveData(text, { types: ['PERSON'] }).map((finding) =>
+      text.slice(finding.start, finding.end),
+    );
+    expect(found).toEqual(expect.arrayContaining(['Okafor', 'Chidi']));
   });
 
   it('is linear: 1 MB of capitalized words takes well under a second', () => {
