@@ -33,6 +33,8 @@ const MAX_HEADER_LINE_CHARACTERS = 1024;
 /** Longer cells are notes, not values: they are left to the rules. */
 const MAX_VALUE_CELL_CHARACTERS = 120;
 
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 const PLACEHOLDER_OPENING = '[REDACTED:';
 /** The shortest mask a masking redactor writes. */
 const MASK = '****';
@@ -108,12 +110,12 @@ export function compileColumnPass(selected: ReadonlySet<string>): ColumnPass | u
   if (definitions.length === 0) return undefined;
   // A header cell is looked up by its key (`Date of Birth:` → `dateofbirth`), then confirmed against
   // the labels' own spelling, which is what the prefilter matches.
-  const candidatesByKey = new Map<string, Array<{ column: Column | 'personal'; header: ColumnHeader }>>();
+  const candidatesByKey = new Map<number, Array<{ column: Column | 'personal'; header: ColumnHeader }>>();
   const addLabels = (column: Column | 'personal', header: ColumnHeader) => {
     for (const key of header.keys) {
-      const candidates = candidatesByKey.get(key) ?? [];
+      const candidates = candidatesByKey.get(keyHash(key)) ?? [];
       if (!candidates.some((candidate) => candidate.column === column)) candidates.push({ column, header });
-      candidatesByKey.set(key, candidates);
+      candidatesByKey.set(keyHash(key), candidates);
     }
   };
   definitions.forEach((definition, index) => {
@@ -147,11 +149,11 @@ export function compileColumnPass(selected: ReadonlySet<string>): ColumnPass | u
     return false;
   }
 
-  const isKey = (key: string | undefined) => key !== undefined && candidatesByKey.has(key);
+  const isKey = (key: number) => key !== -1 && candidatesByKey.has(key);
 
   function columnOf(text: string, start: number, end: number): Column | 'personal' | undefined {
     const key = labelKey(text, start, end);
-    const candidates = key === undefined ? undefined : candidatesByKey.get(key);
+    const candidates = key === -1 ? undefined : candidatesByKey.get(key);
     if (candidates === undefined) return undefined;
     const cell = text.slice(start, end);
     return candidates.find((candidate) => candidate.header.isLabel(cell))?.column;
@@ -349,26 +351,34 @@ function isMarkdownRule(text: string, row: readonly number[]): boolean {
 }
 
 /**
- * A header cell's look-up key (`columnLabelKey` of its label): lower case, without a parenthesized
- * note, the decorations around it (`**DOB:**`) or the separators inside it (`date_of_birth`,
- * `D.O.B.`). Undefined when the cell holds any other character, or more than a label's length.
+ * A hash of a header cell's look-up key (`columnLabelKey` of its label): lower case, without a
+ * parenthesized note, the decorations around it (`**DOB:**`) or the separators inside it
+ * (`date_of_birth`, `D.O.B.`); -1 when the cell holds any other character, or more than a label's
+ * length. A hash, not a string, so that a cell that is no label costs no allocation; a cell whose
+ * hash is a label's is confirmed against the label itself.
  */
-function labelKey(text: string, start: number, end: number): string | undefined {
-  let label = '';
+function labelKey(text: string, start: number, end: number): number {
+  let hash = FNV_OFFSET;
+  let length = 0;
   for (let index = start; index < end; index++) {
-    const code = text.charCodeAt(index);
-    if (code >= 65 && code <= 90) label += String.fromCharCode(code + 32);
-    else if (code >= 97 && code <= 122) label += text[index];
+    let code = text.charCodeAt(index);
+    if (code >= 65 && code <= 90) code += 32;
     else if (code >= 48 && code <= 57) {
-      if (label.length === 0) return undefined; // every label starts with a letter
-      label += text[index];
+      if (length === 0) return -1; // every label starts with a letter
     } else if (code === 40)
       break; // `(MM/DD/YYYY)`: a note on the format
-    else if (!isLabelSeparator(code)) return undefined;
-    if (label.length > MAX_LABEL_CHARACTERS) return undefined;
+    else if (code < 97 || code > 122) {
+      if (isLabelSeparator(code)) continue;
+      return -1;
+    }
+    hash = Math.imul(hash ^ code, FNV_PRIME) >>> 0;
+    if (++length > MAX_LABEL_CHARACTERS) return -1;
   }
-  return label.length === 0 ? undefined : label;
+  return length === 0 ? -1 : hash;
 }
+
+/** {@link labelKey} of a key that is letters and digits already. */
+const keyHash = (key: string) => labelKey(key, 0, key.length);
 
 const isBlank = (code: number) => code === 32 || code === TAB;
 /** Space, `*`, `"`, `'`, `:`, `` ` ``, `_`, `-`, `.`, `/`, `#`: around a label or between its words. */

@@ -136,7 +136,8 @@ describe('table columns', () => {
   ])('D8: the column pass on 1 MB of %s < 100 ms, from any start', (_name, text) => {
     const pass = compileColumnPass(new Set(SENSITIVE_TYPES));
     if (pass === undefined) throw new Error('every type includes the column types');
-    pass.find(text.slice(0, 4096), 0, false, true);
+    // D8 excludes the first call's warm-up, as for the patterns.
+    pass.find(text.slice(0, 65_536), 0, false, true);
     for (const [from, open] of [
       [0, false],
       [text.length >> 1, true],
