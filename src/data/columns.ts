@@ -217,11 +217,9 @@ export function compileColumnPass(selected: ReadonlySet<string>): ColumnPass | u
       const contentEnd = lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === RETURN ? lineEnd - 1 : lineEnd;
       while (nextUntabular < untabular.length && (untabular[nextUntabular + 1] as number) <= lineStart)
         nextUntabular += 2;
-      const header =
-        nextUntabular < untabular.length && (untabular[nextUntabular] as number) <= lineEnd
-          ? 'none'
-          : readHeader(text, lineStart, contentEnd);
-      if (header === 'none') close(lineStart);
+      const untabularLine = nextUntabular < untabular.length && (untabular[nextUntabular] as number) <= lineEnd;
+      const header = untabularLine ? undefined : readHeader(text, lineStart, contentEnd);
+      if (untabularLine) close(lineStart);
       else if (header !== undefined) {
         close(lineStart);
         table = header;
@@ -252,8 +250,8 @@ export function compileColumnPass(selected: ReadonlySet<string>): ColumnPass | u
 function untabularExtents(text: string, opaque: readonly Extent[]): number[] {
   const extents: Array<[number, number]> = [];
   for (const extent of opaque) {
-    const newline = text.indexOf('\n', Math.max(0, extent.start));
-    if (newline !== -1 && newline < extent.end) extents.push([extent.start, extent.end]);
+    if (includes(text, Math.max(0, extent.start), Math.min(text.length, extent.end), NEWLINE))
+      extents.push([extent.start, extent.end]);
   }
   for (let at = text.indexOf(PLACEHOLDER_OPENING); at !== -1; at = text.indexOf(PLACEHOLDER_OPENING, at + 1))
     extents.push([at, at + PLACEHOLDER_OPENING.length]);
