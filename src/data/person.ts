@@ -175,7 +175,7 @@ interface Lexicon {
 let lexicon: Lexicon | undefined;
 
 /**
- * Decodes the lists once per process (88,000 words into one table: 40-90 ms on the 2-core
+ * Decodes the lists once per process (88,000 words into one table: 100-140 ms on the 2-core
  * development machine); every detector shares them. {@link createDetector} calls this when it
  * compiles a detector that finds PERSON, so the cost falls on set-up, like pattern compilation,
  * not on the first request.
