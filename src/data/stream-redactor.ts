@@ -29,6 +29,12 @@ export const STREAM_MAX_HELD_CHARACTERS = 64 * 1024;
 
 /** Released text kept as look-behind for word boundaries and context labels. */
 const LEFT_CONTEXT_CHARACTERS = 96;
+/**
+ * Each scan reads the whole look-behind, and a table's header keeps up to 8 KB of it: with a long
+ * look-behind, text is released in larger steps (one sixteenth of it, at most 128 characters more),
+ * so that a streamed table is not rescanned every 32 characters. The hold-back stays within 256.
+ */
+const tableStep = (lookBehind: number) => (lookBehind > LEFT_CONTEXT_CHARACTERS ? Math.min(128, lookBehind >> 4) : 0);
 /** A match ending this close to the end of the held text may still grow (optional PEM footer, trailing boundary). */
 const OPEN_MATCH_MARGIN_BYTES = 96;
 
@@ -86,7 +92,7 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
     if (withholding) return '';
     const text = held;
     const length = text.length;
-    if (!final && length - releasedInHeld < STREAM_HOLD_BACK_CHARACTERS) return '';
+    if (!final && length - releasedInHeld < STREAM_HOLD_BACK_CHARACTERS + tableStep(releasedInHeld)) return '';
     const unreleased = length - releasedInHeld;
     // A long value still open only grows; rescanning it on every tiny delta would be quadratic.
     if (!final && heldAtLastScan > 0 && unreleased - heldAtLastScan < heldAtLastScan / 8) return '';
