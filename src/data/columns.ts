@@ -29,7 +29,8 @@ export const TABLE_REACH_CHARACTERS = 8192;
 const MAX_HEADER_CELL_CHARACTERS = 48;
 /** The longest label of the vocabulary, normalized, is shorter. */
 const MAX_LABEL_CHARACTERS = 32;
-const MAX_HEADER_LINE_CHARACTERS = 1024;
+/** A longer line is no header. */
+export const MAX_HEADER_LINE_CHARACTERS = 1024;
 /** Longer cells are notes, not values: they are left to the rules. */
 const MAX_VALUE_CELL_CHARACTERS = 120;
 
@@ -259,6 +260,38 @@ function untabularExtents(text: string, opaque: readonly Extent[]): number[] {
     extents.push([at, at + MASK.length]);
   extents.sort((left, right) => left[0] - right[0]);
   return extents.flat();
+}
+
+/**
+ * Whether the unfinished line `text[start, end)` may still become a header: it is no longer than a
+ * header line and, for some delimiter in it, every piece before the last is short enough to be a
+ * label. A stream keeps such a line in view until it ends, though it releases its text, so that a
+ * header longer than the hold-back is still read whole.
+ */
+export function mayBecomeHeader(text: string, start: number, end: number): boolean {
+  if (end - start > MAX_HEADER_LINE_CHARACTERS) return false;
+  for (const delimiter of DELIMITERS) {
+    let pieceStart = start;
+    let pieces = 0;
+    let short = true;
+    for (let index = start; index < end && short; index++) {
+      if (text.charCodeAt(index) !== delimiter) continue;
+      short = trimmedLength(text, pieceStart, index) <= MAX_HEADER_CELL_CHARACTERS;
+      pieces++;
+      pieceStart = index + 1;
+    }
+    if (short && pieces > 0) return true;
+  }
+  return false;
+}
+
+/** The length of `text[start, end)` without the blanks around it. */
+function trimmedLength(text: string, start: number, end: number): number {
+  let from = start;
+  let to = end;
+  while (from < to && isBlank(text.charCodeAt(from))) from++;
+  while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
+  return to - from;
 }
 
 /** Pushes the cells of `row` (extents, in pairs) that are values of their column. */

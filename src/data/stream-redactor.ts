@@ -1,6 +1,6 @@
 import type { Candidate, Extent } from './detect';
 import { PERSON_DETECTOR, resolveOverlaps } from './detect';
-import { TABLE_REACH_CHARACTERS } from './columns';
+import { MAX_HEADER_LINE_CHARACTERS as MAX_HEADER_LINE, mayBecomeHeader, TABLE_REACH_CHARACTERS } from './columns';
 import { createRedactor, placeholderFor, renderRedacted, type RedactOptions, type Redactor } from './redact';
 import type { Finding } from './types';
 
@@ -131,6 +131,11 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
       if (table.end > cut && table.headerStart < keepFrom && cut - table.headerStart <= TABLE_REACH_CHARACTERS)
         keepFrom = table.headerStart;
     }
+    // The unfinished last line may become a table's header: it stays in view, released or not.
+    let lastLineStart = length;
+    while (lastLineStart > 0 && length - lastLineStart <= MAX_HEADER_LINE && text.charCodeAt(lastLineStart - 1) !== 10)
+      lastLineStart--;
+    if (!final && lastLineStart < keepFrom && mayBecomeHeader(text, lastLineStart, length)) keepFrom = lastLineStart;
     if (keepFrom > 0 && isLowSurrogate(text.charCodeAt(keepFrom))) keepFrom--;
     if (keepFrom > 0) heldStartsLine = text.charCodeAt(keepFrom - 1) === 10;
     held = text.slice(keepFrom);
