@@ -232,18 +232,8 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
         lineStartAtZero,
         findingsBefore.length === 0 ? accepted : [...findingsBefore, ...accepted],
       );
-      for (const cell of read.cells) {
-        accepted.push({
-          start: cell.start,
-          end: cell.end,
-          type: cell.type,
-          confidence: 0.8,
-          detector: COLUMN_DETECTOR,
-          matchStart: cell.start,
-          matchEnd: cell.end,
-          priority: COLUMN_PRIORITY,
-        });
-      }
+      for (const cell of read.cells)
+        accepted.push(passCandidate(cell, cell.type, 0.8, COLUMN_DETECTOR, COLUMN_PRIORITY));
       earliestOpenMatch = Math.min(earliestOpenMatch, read.earliestOpen);
       tables = read.tables;
     }
@@ -257,18 +247,8 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
         nearEndBytes,
         findingsBefore.length === 0 ? accepted : [...findingsBefore, ...accepted],
       );
-      for (const name of persons.matches) {
-        accepted.push({
-          start: name.start,
-          end: name.end,
-          type: 'PERSON',
-          confidence: name.confidence,
-          detector: PERSON_DETECTOR,
-          matchStart: name.start,
-          matchEnd: name.end,
-          priority: PERSON_PRIORITY,
-        });
-      }
+      for (const name of persons.matches)
+        accepted.push(passCandidate(name, 'PERSON', name.confidence, PERSON_DETECTOR, PERSON_PRIORITY));
       // Open runs and lists: the pass keeps 40 characters open, within the 96 bytes asked for.
       earliestOpenMatch = Math.min(earliestOpenMatch, persons.earliestOpen);
     }
@@ -436,6 +416,18 @@ function overlapsAny(extents: readonly number[], start: number, end: number): bo
     else return true;
   }
   return false;
+}
+
+/** A finding of the column or name pass: its match is its value. */
+function passCandidate(
+  extent: Extent,
+  type: string,
+  confidence: number,
+  detector: string,
+  priority: number,
+): Candidate {
+  const { start, end } = extent;
+  return { start, end, type, confidence, detector, matchStart: start, matchEnd: end, priority };
 }
 
 /**
