@@ -22,6 +22,7 @@
 import { COLUMN_DEFINITIONS, PERSONAL_COLUMN_HEADER, type ColumnHeader } from './patterns';
 import type { Extent } from './person';
 import { compileWholeMatcher } from './re2';
+import { MASK_MINIMUM_RUN, PLACEHOLDER_OPENING } from './types';
 
 /** How far below the start of its header a row still belongs to the table: a stream keeps the header this long. */
 export const TABLE_REACH_CHARACTERS = 8192;
@@ -36,9 +37,8 @@ const MAX_VALUE_CELL_CHARACTERS = 120;
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
-const PLACEHOLDER_OPENING = '[REDACTED:';
 /** The shortest mask a masking redactor writes. */
-const MASK = '****';
+const MASK = '*'.repeat(MASK_MINIMUM_RUN);
 const PIPE = 124;
 const TAB = 9;
 const COMMA = 44;

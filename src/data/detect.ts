@@ -5,7 +5,15 @@ import { findPersonNames, loadPersonLexicon, type Extent } from './person';
 
 export type { Extent };
 import { compilePattern, compileSet, utf16Length, type ByteMatch, type LinearPattern, type PatternSet } from './re2';
-import { SENSITIVE_TYPES, type CustomDetector, type DetectOptions, type Finding, type SensitiveType } from './types';
+import {
+  MASK_MINIMUM_RUN,
+  PLACEHOLDER_OPENING,
+  SENSITIVE_TYPES,
+  type CustomDetector,
+  type DetectOptions,
+  type Finding,
+  type SensitiveType,
+} from './types';
 
 /** How far before a custom detector's match its context words are looked for. */
 export const CONTEXT_WINDOW_CHARACTERS = 48;
@@ -349,11 +357,10 @@ function compileCustom(detector: CustomDetector, index: number): Rule {
   };
 }
 
-const PLACEHOLDER_OPENING = Buffer.from('[REDACTED:');
+const PLACEHOLDER_OPENING_BYTES = Buffer.from(PLACEHOLDER_OPENING);
 const PLACEHOLDER_MAX_TYPE_BYTES = 64;
 
 const MASK_BYTE = 0x2a;
-const MASK_MINIMUM_RUN = 4;
 
 /**
  * Byte extents of `[REDACTED:TYPE]` placeholders and of masks (runs of four or more `*`) in
@@ -389,14 +396,14 @@ function findPlaceholders(buffer: Buffer): number[] {
 
 function findTypedPlaceholders(buffer: Buffer): number[] {
   const extents: number[] = [];
-  let from = buffer.indexOf(PLACEHOLDER_OPENING);
+  let from = buffer.indexOf(PLACEHOLDER_OPENING_BYTES);
   while (from !== -1) {
-    let end = from + PLACEHOLDER_OPENING.length;
+    let end = from + PLACEHOLDER_OPENING_BYTES.length;
     const limit = Math.min(buffer.length, end + PLACEHOLDER_MAX_TYPE_BYTES + 1);
     while (end < limit && isPlaceholderTypeByte(buffer[end] ?? 0)) end++;
-    if (end < buffer.length && buffer[end] === 0x5d && end > from + PLACEHOLDER_OPENING.length)
+    if (end < buffer.length && buffer[end] === 0x5d && end > from + PLACEHOLDER_OPENING_BYTES.length)
       extents.push(from, end + 1);
-    from = buffer.indexOf(PLACEHOLDER_OPENING, from + 1);
+    from = buffer.indexOf(PLACEHOLDER_OPENING_BYTES, from + 1);
   }
   return extents;
 }

@@ -1,5 +1,5 @@
 import { createDetector, resolveOverlaps, type Candidate, type SensitiveDataDetector } from './detect';
-import type { DetectOptions, Finding } from './types';
+import { PLACEHOLDER_OPENING, type DetectOptions, type Finding } from './types';
 
 /**
  * How a finding is replaced: `type` writes `[REDACTED:EMAIL]`, `mask` writes one `*` per UTF-16
@@ -36,7 +36,7 @@ export const UNSCANNED_PLACEHOLDER = '[REDACTED:UNSCANNED]';
 
 /** The typed placeholder for a type, for example `[REDACTED:EMAIL]`. */
 export function placeholderFor(type: string): string {
-  return `[REDACTED:${type}]`;
+  return `${PLACEHOLDER_OPENING}${type}]`;
 }
 
 /**

@@ -20,6 +20,14 @@ export const SENSITIVE_TYPES = [
 /** One built-in kind of sensitive data. */
 export type SensitiveType = (typeof SENSITIVE_TYPES)[number];
 
+/**
+ * @internal How every typed placeholder starts (`[REDACTED:EMAIL]`), and the shortest run of `*`
+ * that counts as a mask. What the redactor writes, the detector and the column pass skip.
+ */
+export const PLACEHOLDER_OPENING = '[REDACTED:';
+/** @internal */
+export const MASK_MINIMUM_RUN = 4;
+
 /** Credentials: redacted by `redactionMiddleware` whatever the options say. */
 export const SECRET_TYPES: readonly SensitiveType[] = ['API_KEY', 'AWS_ACCESS_KEY', 'PRIVATE_KEY', 'JWT', 'PASSWORD'];
 
