@@ -32,9 +32,133 @@ function compileError(what: string, error: unknown): ConfigError {
   });
 }
 
+/** A source split around its value group: `prefix(value)suffix`, with the group at the top level. */
+export interface ValueGroupSplit {
+  readonly prefix: string;
+  readonly value: string;
+  readonly suffix: string;
+}
+
+/** Index of the `]` that closes the character class opened at `open`, or -1. */
+function classEnd(source: string, open: number): number {
+  let index = open + 1;
+  if (source[index] === '^') index++;
+  if (source[index] === ']') index++;
+  for (; index < source.length; index++) {
+    const character = source[index];
+    if (character === '\\') {
+      index = escapeEnd(source, index);
+      if (index < 0) return -1;
+    } else if (character === '[' && source[index + 1] === ':') {
+      const close = source.indexOf(':]', index + 2);
+      if (close < 0) return -1;
+      index = close + 1;
+    } else if (character === ']') {
+      return index;
+    }
+  }
+  return -1;
+}
+
+/** Index of the last character of the escape starting at `backslash` (`\d`, `\x{1F}`, `\pL`), or -1. */
+function escapeEnd(source: string, backslash: number): number {
+  const kind = source[backslash + 1];
+  if (kind === undefined || kind === 'Q') return -1;
+  if ((kind === 'x' || kind === 'p' || kind === 'P') && source[backslash + 2] === '{') {
+    return source.indexOf('}', backslash + 3);
+  }
+  return backslash + 1;
+}
+
+/**
+ * Splits `source` around its first capture group when that group sits at the top level, is not
+ * repeated and no top-level alternative can skip it: then the value is `value`'s extent in every
+ * match. Returns `'whole'` when the source captures nothing (the value is the match), and
+ * `undefined` for any other shape: a top-level `|`, a first group inside another, a bare flag group
+ * such as `(?i)` that would not carry over to the split parts, `\Q…\E`.
+ */
+export function splitAtValueGroup(source: string): ValueGroupSplit | 'whole' | undefined {
+  let depth = 0;
+  let captures = 0;
+  let valueOpen = -1;
+  let valueContent = -1;
+  let valueClose = -1;
+  let alternatives = false;
+  let bareFlags = false;
+  for (let index = 0; index < source.length; index++) {
+    const character = source[index];
+    if (character === '\\') {
+      index = escapeEnd(source, index);
+      if (index < 0) return undefined;
+    } else if (character === '[') {
+      index = classEnd(source, index);
+      if (index < 0) return undefined;
+    } else if (character === '(') {
+      let content = index + 1;
+      let capturing = true;
+      if (source[index + 1] === '?') {
+        if (source[index + 2] === 'P' && source[index + 3] === '<') content = source.indexOf('>', index) + 1;
+        else if (source[index + 2] === '<') content = source.indexOf('>', index) + 1;
+        else {
+          let flags = index + 2;
+          while (/[a-zA-Z-]/.test(source[flags] ?? '')) flags++;
+          if (source[flags] === ')') bareFlags = true;
+          else if (source[flags] !== ':') return undefined;
+          capturing = false;
+        }
+        if (content <= 0) return undefined;
+      }
+      if (capturing && ++captures === 1) {
+        if (depth !== 0) return undefined;
+        valueOpen = index;
+        valueContent = content;
+      }
+      depth++;
+    } else if (character === ')') {
+      depth--;
+      if (depth === 0 && valueOpen >= 0 && valueClose < 0) {
+        valueClose = index;
+        const after = source[index + 1];
+        if (after === '*' || after === '+' || after === '?' || after === '{') return undefined;
+      }
+    } else if (character === '|' && depth === 0) {
+      alternatives = true;
+    }
+  }
+  if (captures === 0) return 'whole';
+  if (valueClose < 0 || alternatives || bareFlags) return undefined;
+  return {
+    prefix: source.slice(0, valueOpen),
+    value: source.slice(valueContent, valueClose),
+    suffix: source.slice(valueClose + 1),
+  };
+}
+
+/** Sticky (`y`) RE2 for one part of a split source; `undefined` when the part is empty or does not compile. */
+function stickyPart(source: string): RE2 | undefined {
+  if (source.length === 0) return undefined;
+  try {
+    return new RE2(source, 'y');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Matches a split source is tried on before a majority of misses turns its split off. */
+const SPLIT_TRIAL_MATCHES = 64;
+
+/** Returned by the fast finder when only a full `exec` can tell where the match and its value are. */
+const NEEDS_EXEC = Symbol('needs exec');
+
 /**
  * Compiles `source` with RE2. Throws `ConfigError` (`SCC_CONFIG_INVALID`) naming `what` when the
  * pattern is invalid or can match the empty string.
+ *
+ * A match's extents come from calls that build no result object: `search` for where the leftmost
+ * match starts, a sticky `test` for where it ends, and sticky tests of the split source's parts for
+ * where its value lies. node-re2's `exec` copies every group into a new Buffer and costs 3-5 µs per
+ * match, ten times these calls; it remains the answer for sources the split does not read and for
+ * the rare case where the parts disagree with the whole.
  */
 export function compilePattern(source: string, what: string): LinearPattern {
   let expression: RE2;
@@ -48,28 +172,85 @@ export function compilePattern(source: string, what: string): LinearPattern {
       source: 'redaction',
     });
   }
+  const finder = new RE2(source);
+  const whole = new RE2(source, 'y');
+  const split = splitAtValueGroup(source);
+  const prefix = typeof split === 'object' ? stickyPart(split.prefix) : undefined;
+  const value = typeof split === 'object' ? stickyPart(split.value) : undefined;
+  const suffix = typeof split === 'object' ? stickyPart(split.suffix) : undefined;
+  let fast =
+    split === 'whole' ||
+    (split !== undefined &&
+      value !== undefined &&
+      (split.prefix.length === 0 || prefix !== undefined) &&
+      (split.suffix.length === 0 || suffix !== undefined));
+
+  let splitTries = 0;
+  let splitMisses = 0;
+
+  /** End of the sticky match of `part` at `position`, or -1. */
+  function endAt(part: RE2, input: Buffer, position: number): number {
+    part.lastIndex = position;
+    return part.test(input) ? part.lastIndex : -1;
+  }
+
+  /** The leftmost match at or after `position`, null when there is none, NEEDS_EXEC when unsure. */
+  function findFast(input: Buffer, position: number): ByteMatch | null | typeof NEEDS_EXEC {
+    // `search` has no start offset, so it reads from one byte early: that byte gives `\b` and `^`
+    // their context. A match found starting on that byte itself may hide one after it: exec decides.
+    let start: number;
+    if (position === 0) start = finder.search(input);
+    else {
+      const found = finder.search(input.subarray(position - 1));
+      if (found === 0) return NEEDS_EXEC;
+      start = found < 0 ? -1 : position - 1 + found;
+    }
+    if (start < 0) return null;
+    const end = endAt(whole, input, start);
+    if (end < 0) return NEEDS_EXEC;
+    if (split === 'whole' || split === undefined) return { start, end, valueStart: start, valueEnd: end };
+    // The prefix's own first-choice match, then the value's, then the suffix's, are the whole
+    // pattern's first-choice match when together they end where it does.
+    const valueStart = prefix === undefined ? start : endAt(prefix, input, start);
+    const valueEnd = valueStart < 0 ? -1 : endAt(value as RE2, input, valueStart);
+    const suffixEnd = valueEnd < 0 ? -1 : suffix === undefined ? valueEnd : endAt(suffix, input, valueEnd);
+    splitTries++;
+    if (suffixEnd === end) return { start, end, valueStart, valueEnd };
+    // A part's first choice failed, so the whole pattern chose otherwise: exec decides. A source
+    // whose parts mostly disagree stops trying them, which keeps it at exec's cost.
+    if (++splitMisses * 2 > splitTries && splitTries >= SPLIT_TRIAL_MATCHES) fast = false;
+    return NEEDS_EXEC;
+  }
+
+  function findWithExec(input: Buffer, position: number): ByteMatch | null {
+    expression.lastIndex = position;
+    const match = expression.exec(input) as
+      (RegExpExecArray & { indices?: Array<[number, number] | undefined> }) | null;
+    if (match === null) return null;
+    const indices = match.indices;
+    const extent = indices?.[0] ?? [match.index, match.index + (match[0] as unknown as Buffer).length];
+    let valueExtent = extent;
+    if (indices !== undefined) {
+      for (let group = 1; group < indices.length; group++) {
+        const candidate = indices[group];
+        if (candidate !== undefined) {
+          valueExtent = candidate;
+          break;
+        }
+      }
+    }
+    return { start: extent[0], end: extent[1], valueStart: valueExtent[0], valueEnd: valueExtent[1] };
+  }
+
   return {
     scan(input, fromByte, onMatch) {
       let position = fromByte;
       while (position <= input.length) {
-        expression.lastIndex = position;
-        const match = expression.exec(input) as
-          (RegExpExecArray & { indices?: Array<[number, number] | undefined> }) | null;
+        const found = fast ? findFast(input, position) : NEEDS_EXEC;
+        const match = found === NEEDS_EXEC ? findWithExec(input, position) : found;
         if (match === null) return;
-        const indices = match.indices;
-        const whole = indices?.[0] ?? [match.index, match.index + (match[0] as unknown as Buffer).length];
-        let value = whole;
-        if (indices !== undefined) {
-          for (let group = 1; group < indices.length; group++) {
-            const extent = indices[group];
-            if (extent !== undefined) {
-              value = extent;
-              break;
-            }
-          }
-        }
-        const next = onMatch({ start: whole[0], end: whole[1], valueStart: value[0], valueEnd: value[1] });
-        position = next > whole[0] ? next : whole[0] + 1;
+        const next = onMatch(match);
+        position = next > match.start ? next : match.start + 1;
       }
     },
   };
