@@ -144,6 +144,9 @@ function stickyPart(source: string): RE2 | undefined {
   }
 }
 
+/** Characters a finder steps through one by one, after a match on its context byte, before exec decides. */
+const CONTEXT_FREE_STEPS = 6;
+
 /** Matches a split source is tried on before a majority of misses turns its split off. */
 const SPLIT_TRIAL_MATCHES = 64;
 
@@ -197,16 +200,40 @@ export function compilePattern(source: string, what: string): LinearPattern {
   /** The leftmost match at or after `position`, null when there is none, NEEDS_EXEC when unsure. */
   function findFast(input: Buffer, position: number): ByteMatch | null | typeof NEEDS_EXEC {
     // `search` has no start offset, so it reads from one byte early: that byte gives `\b` and `^`
-    // their context. A match found starting on that byte itself may hide one after it: exec decides.
-    let start: number;
+    // their context. A match starting on that byte itself, most often one the caller has just
+    // rejected and resumes inside, says nothing of what follows: then each next character is asked
+    // with a sticky test, in its context, and the search goes on from there without context, where
+    // a match at its first byte may be one only start-of-text allows (`\b` inside a number). A few
+    // characters on, exec decides.
+    let start = -1;
+    let end = -1;
     if (position === 0) start = finder.search(input);
     else {
       const found = finder.search(input.subarray(position - 1));
-      if (found === 0) return NEEDS_EXEC;
-      start = found < 0 ? -1 : position - 1 + found;
+      if (found < 0) return null;
+      if (found > 0) start = position - 1 + found;
+      else {
+        let from = position;
+        for (let step = 0; step < CONTEXT_FREE_STEPS && from < input.length; step++) {
+          end = endAt(whole, input, from);
+          if (end >= 0) {
+            start = from;
+            break;
+          }
+          const after = finder.search(input.subarray(from));
+          if (after < 0) return null;
+          if (after > 0) {
+            start = from + after;
+            break;
+          }
+          from++;
+          while (from < input.length && ((input[from] as number) & 0xc0) === 0x80) from++;
+        }
+        if (start < 0) return NEEDS_EXEC;
+      }
     }
     if (start < 0) return null;
-    const end = endAt(whole, input, start);
+    if (end < 0) end = endAt(whole, input, start);
     if (end < 0) return NEEDS_EXEC;
     if (split === 'whole' || split === undefined) return { start, end, valueStart: start, valueEnd: end };
     // The prefix's own first-choice match, then the value's, then the suffix's, are the whole
