@@ -58,7 +58,10 @@ describe('splitAtValueGroup', () => {
     ['a|b', 'whole'],
     ['(?m)^x', 'whole'],
     ['key=(\\w+);', { prefix: 'key=', value: '\\w+', suffix: ';' }],
-    ['(?:\\b|\\x1b\\[[0-9;]{0,12}m)(sk-[a-z]{4})\\b', { prefix: '(?:\\b|\\x1b\\[[0-9;]{0,12}m)', value: 'sk-[a-z]{4}', suffix: '\\b' }],
+    [
+      '(?:\\b|\\x1b\\[[0-9;]{0,12}m)(sk-[a-z]{4})\\b',
+      { prefix: '(?:\\b|\\x1b\\[[0-9;]{0,12}m)', value: 'sk-[a-z]{4}', suffix: '\\b' },
+    ],
     ['[(]x(y)', { prefix: '[(]x', value: 'y', suffix: '' }],
     ['[]()]x(y)', { prefix: '[]()]x', value: 'y', suffix: '' }],
     ['\\(a(b)', { prefix: '\\(a', value: 'b', suffix: '' }],
