@@ -160,8 +160,8 @@ const NEEDS_EXEC = Symbol('needs exec');
  * A match's extents come from calls that build no result object: `search` for where the leftmost
  * match starts, a sticky `test` for where it ends, and sticky tests of the split source's parts for
  * where its value lies. node-re2's `exec` copies every group into a new Buffer and costs 3-5 µs per
- * match, ten times these calls; it remains the answer for sources the split does not read and for
- * the rare case where the parts disagree with the whole.
+ * match, ten times these calls; it remains the answer for sources the split does not read and
+ * wherever the parts' first choices disagree with the whole match.
  */
 export function compilePattern(source: string, what: string): LinearPattern {
   let expression: RE2;
@@ -235,7 +235,7 @@ export function compilePattern(source: string, what: string): LinearPattern {
     if (start < 0) return null;
     if (end < 0) end = endAt(whole, input, start);
     if (end < 0) return NEEDS_EXEC;
-    if (split === 'whole' || split === undefined) return { start, end, valueStart: start, valueEnd: end };
+    if (typeof split !== 'object') return { start, end, valueStart: start, valueEnd: end };
     // The prefix's own first-choice match, then the value's, then the suffix's, are the whole
     // pattern's first-choice match when together they end where it does.
     const valueStart = prefix === undefined ? start : endAt(prefix, input, start);
