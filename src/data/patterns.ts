@@ -507,7 +507,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'API_KEY',
     source:
       TOKEN_START +
-      '((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{30,}(?:\\.[A-Za-z0-9_-]{10,}){0,2}|github_pat_[A-Za-z0-9_]{40,}|xox[bpars]-[A-Za-z0-9-]{10,}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35}|glpat-[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36}|hf_[A-Za-z0-9]{30,}|ntn_[A-Za-z0-9]{30,}|SG\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}|AC[0-9a-f]{32}|SK[0-9a-f]{32}|ya29\\.[A-Za-z0-9_-]{20,}|dop_v1_[a-f0-9]{64}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32})',
+      '((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{30,}(?:\\.[A-Za-z0-9_-]{10,}){0,2}|github_pat_[A-Za-z0-9_]{40,}|xox[bpars]-[A-Za-z0-9-]{10,}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35}|glpat-[A-Za-z0-9_-]{20,}(?:\\.[0-9a-z]{2}\\.[A-Za-z0-9]{5,12})?|npm_[A-Za-z0-9]{36}|hf_[A-Za-z0-9]{30,}|ntn_[A-Za-z0-9]{30,}|SG\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}|AC[0-9a-f]{32}|SK[0-9a-f]{32}|ya29\\.[A-Za-z0-9_-]{20,}|dop_v1_[a-f0-9]{64}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32})',
     priority: 88,
     confidence: 0.95,
     placeholder: isPlaceholderToken,
@@ -714,7 +714,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'phone-nanp',
     type: 'PHONE',
     prefilter: '\\d{3}[ .-]\\d{4}',
-    source: '(?:\\+?1[ .-]?)?(?:\\(\\d{3}\\) ?|\\b\\d{3}[ .-])\\d{3}[ .-]\\d{4}(?: ?(?:x|ext\\.?) ?\\d{1,5})?\\b',
+    source:
+      '(?:(?:\\+|\\b)1[ .-]?)?(?:\\(\\d{3}\\) ?|\\b\\d{3}[ .-])\\d{3}[ .-]\\d{4}(?: ?(?:x|ext\\.?) ?\\d{1,5})?\\b',
     priority: 45,
     confidence: 0.8,
     accept: whole(isPhoneValid),

@@ -257,6 +257,27 @@ describe('detectSensitiveData per type', () => {
     }
   });
 
+  it('overlapping matches of one type become one finding, not a winner and a stray piece', () => {
+    // phone-nanp would take `1 284 698 2548` and phone-labelled the whole number.
+    expect(found('Phone:\n21 284 698 2548\n')).toEqual([['PHONE', '21 284 698 2548']]);
+    // phone-nanp would take `1-518-640-0854` and phone-international the `00` before it.
+    expect(found('001-518-640-0854 mobile')).toEqual([['PHONE', '001-518-640-0854']]);
+    expect(found('fax 21 284 698 2548')).toEqual([['PHONE', '21 284 698 2548']]);
+  });
+
+  it('a NANP number does not start inside a longer digit run', () => {
+    expect(
+      found('ref 21 284 698 2548', detectSensitiveData('ref 21 284 698 2548', { types: ['PHONE'] })),
+    ).not.toContainEqual(['PHONE', '1 284 698 2548']);
+    expect(found('call +1 415 555 0132')).toEqual([['PHONE', '+1 415 555 0132']]);
+  });
+
+  it('API_KEY: a GitLab routable token keeps its version and check suffix', () => {
+    expect(found('token glpat-8d5ri2n9g85LAnC9YW85.01.cgpAsnEmP # personal')).toEqual([
+      ['API_KEY', 'glpat-8d5ri2n9g85LAnC9YW85.01.cgpAsnEmP'],
+    ]);
+  });
+
   it('clean text has no findings', () => {
     expect(detectSensitiveData('the report is ready, please review it and send it back today.')).toEqual([]);
     expect(detectSensitiveData('')).toEqual([]);
