@@ -251,7 +251,10 @@ export function compileColumnPass(selected: ReadonlySet<string>): ColumnPass | u
 function untabularExtents(text: string, opaque: readonly Extent[]): number[] {
   const extents: Array<[number, number]> = [];
   for (const extent of opaque) {
-    if (includes(text, Math.max(0, extent.start), Math.min(text.length, extent.end), NEWLINE))
+    if (
+      extent.spansLines === true ||
+      includes(text, Math.max(0, extent.start), Math.min(text.length, extent.end), NEWLINE)
+    )
       extents.push([extent.start, extent.end]);
   }
   for (let at = text.indexOf(PLACEHOLDER_OPENING); at !== -1; at = text.indexOf(PLACEHOLDER_OPENING, at + 1))

@@ -50,6 +50,11 @@ export interface Candidate extends Finding {
   readonly matchStart: number;
   readonly matchEnd: number;
   readonly priority: number;
+  /**
+   * Set when an address took in its locality: where the street ends, which is all of it the name
+   * and column passes saw as a finding. A stream shows them the same extent in its look-behind.
+   */
+  readonly streetEnd?: number;
 }
 
 /** @internal What one scan of a window found. */
@@ -255,10 +260,22 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
         nearEndBytes,
         findingsBefore.length === 0 ? accepted : [...findingsBefore, ...accepted],
       );
-      for (const name of persons.matches)
-        accepted.push(passCandidate(name, 'PERSON', name.confidence, PERSON_DETECTOR, PERSON_PRIORITY));
+      const streets = accepted.filter((candidate) => STREET_RULES.has(candidate.detector));
+      for (const name of persons.matches) {
+        const street = streets.length === 0 ? undefined : streetBefore(streets, text, name.start);
+        accepted.push(
+          street === undefined
+            ? passCandidate(name, 'PERSON', name.confidence, PERSON_DETECTOR, PERSON_PRIORITY)
+            : localityCandidate(street, name),
+        );
+      }
       // Open runs and lists: the pass keeps 40 characters open, within the 96 bytes asked for.
       earliestOpenMatch = Math.min(earliestOpenMatch, persons.earliestOpen);
+      // A run still open may yet be a locality that joins the street before it: hold that street too.
+      if (persons.earliestOpen !== Infinity)
+        for (const street of streets)
+          if (street.end + LOCALITY_GAP_CHARACTERS >= persons.earliestOpen && street.matchStart < earliestOpenMatch)
+            earliestOpenMatch = street.matchStart;
     }
     accepted.sort((left, right) => left.start - right.start || right.end - left.end);
     return tables === undefined
@@ -437,6 +454,50 @@ function passCandidate(
   return { start, end, type, confidence, detector, matchStart: start, matchEnd: end, priority };
 }
 
+/** Rules that find a street line or a unit: a place name right after one is the address's locality. */
+const STREET_RULES = new Set([
+  'street-address',
+  'european-address',
+  'address-number-first',
+  'address-numbered-street',
+  'address-street-after-preposition',
+  'address-unit',
+  'po-box',
+]);
+/** Widest gap between a street and its locality: spaces, one comma, one line break. */
+const LOCALITY_GAP_CHARACTERS = 8;
+const LOCALITY_GAP = /^[ \t]{0,3}(?:,[ \t]{0,3})?(?:\r?\n[ \t]{0,3}(?:,[ \t]{0,3})?)?$/;
+
+/** The street candidate that ends right before `start`, with only a locality gap between. */
+function streetBefore(streets: readonly Candidate[], text: string, start: number): Candidate | undefined {
+  let best: Candidate | undefined;
+  for (const street of streets) {
+    if (street.end > start || street.end + LOCALITY_GAP_CHARACTERS < start) continue;
+    if (best !== undefined && best.end >= street.end) continue;
+    if (LOCALITY_GAP.test(text.slice(street.end, start))) best = street;
+  }
+  return best;
+}
+
+/**
+ * A name the name pass found right after a street line or unit ("Apt. 397, Mora de Rubielos",
+ * "Suite 100\n Dolores") is the town, not a person: one ADDRESS candidate from the street's start,
+ * which overlap resolution merges with the street into one finding.
+ */
+function localityCandidate(street: Candidate, name: Extent): Candidate {
+  return {
+    start: street.start,
+    end: name.end,
+    type: 'ADDRESS',
+    confidence: street.confidence,
+    detector: street.detector,
+    matchStart: street.matchStart,
+    matchEnd: name.end,
+    priority: street.priority,
+    streetEnd: street.end,
+  };
+}
+
 /**
  * Adds the digits a match starts with as a finding of `rule`, with the whole match as its extent, so
  * that a stream releases it with the value it was judged with.
@@ -558,12 +619,14 @@ function extendSameType(chosen: Candidate[], candidate: Candidate, taken: Uint8A
       if (taken[position - clusterStart] === 1 && (position < winner.start || position >= winner.end)) return false;
     }
     if (start === winner.start && end === winner.end) return true;
+    const streetEnd = candidate.streetEnd ?? winner.streetEnd;
     chosen[index] = {
       ...winner,
       start,
       end,
       matchStart: Math.min(winner.matchStart, candidate.matchStart),
       matchEnd: Math.max(winner.matchEnd, candidate.matchEnd),
+      ...(streetEnd === undefined ? {} : { streetEnd }),
     };
     taken.fill(1, start - clusterStart, end - clusterStart);
     return true;

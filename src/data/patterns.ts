@@ -108,13 +108,16 @@ const LOWER = '[a-z\\x{DF}-\\x{F6}\\x{F8}-\\x{FF}\\x{100}-\\x{17F}\\x{3AC}-\\x{3
 const LETTER = '[A-Za-z\\x{C0}-\\x{D6}\\x{D8}-\\x{F6}\\x{F8}-\\x{17F}\\x{386}-\\x{3CE}\\x{410}-\\x{45F}]';
 
 const STREET_SUFFIXES =
-  'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Crescent|Close|Row|Gardens|Grove|Hill|Mews|Park|Path|Pike|Plaza|Ridge|Run|Walk|Alley|Loop|Crossing|Heights|Point|Expressway|Freeway';
+  'Street|Str|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Crescent|Close|Row|Gardens|Grove|Hill|Mews|Park|Path|Pike|Plaza|Ridge|Run|Walk|Alley|Loop|Crossing|Heights|Point|Expressway|Freeway';
 
 const STREET_WORD_SUFFIXES =
   'katu|tie|kuja|polku|tie|vägen|gatan|gränd|veien|vegen|vei|vej|gade|straße|strasse|str\\.|weg|laan|gasse|allee|platz|ring|utca|út|ulica|tér|gata';
 
 const STREET_PREFIXES =
-  'Via|Viale|Piazza|Corso|Largo|Rue|Avenue|Calle|Avenida|Plaza|Paseo|Rua|Travessa|Chemin|Place|Boulevard|Ulica|ul\\.|Plac|Aleja|Odos|Οδός|Πλατεία';
+  'Via|Viale|Piazza|Corso|Largo|Rue|Avenue|Av\\.?|Avda\\.?|Calle|C/|Avenida|Plaza|Paseo|Rua|Rúa|Travessa|Chemin|Place|Boulevard|Ulica|ul\\.|Plac|Aleja|Odos|Οδός|Πλατεία';
+
+/** Lower-case words inside a street name: "Rue de la Gare", "Rua Vinte e Cinco de Setembro". */
+const STREET_PARTICLES = 'de|del|della|di|du|des|da|do|dos|das|la|le|les|al|el|e|y|van|von|der|den|ter';
 
 const COUNTRIES =
   'United States|United Kingdom|Canada|Mexico|Brazil|Argentina|Chile|Colombia|Peru|Germany|France|Italy|Spain|Portugal|Netherlands|Belgium|Luxembourg|Switzerland|Austria|Denmark|Sweden|Norway|Finland|Iceland|Ireland|Poland|Czech Republic|Czechia|Slovakia|Hungary|Romania|Bulgaria|Greece|Cyprus|Croatia|Slovenia|Serbia|Estonia|Latvia|Lithuania|Ukraine|Turkey|Israel|Egypt|Morocco|Tunisia|South Africa|Nigeria|Kenya|India|Pakistan|China|Japan|South Korea|Taiwan|Singapore|Malaysia|Indonesia|Philippines|Thailand|Vietnam|Australia|New Zealand|Greenland';
@@ -828,10 +831,23 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'ADDRESS',
     prefilter: `\\b(?:${STREET_PREFIXES}) |(?:${STREET_WORD_SUFFIXES}) {1,2}\\d|\\b(?:${STREET_SUFFIXES}) {1,2}\\d`,
     source:
-      `(?:\\b(?:${STREET_PREFIXES})(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,4}|\\b${UPPER}${LOWER}{1,20}(?:${STREET_WORD_SUFFIXES})|\\b${UPPER}${LOWER}{1,20} (?:${STREET_SUFFIXES}))` +
+      `(?:\\b(?:${STREET_PREFIXES})(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,5}|\\b${UPPER}${LOWER}{1,20}(?:${STREET_WORD_SUFFIXES})|\\b${UPPER}${LOWER}{1,20} (?:${STREET_SUFFIXES}))` +
       ` {1,2}\\d{1,5}[A-Za-z]?\\b(?:,? {1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|#)\\.? {0,2}[A-Za-z0-9-]{1,6})?`,
     priority: 30,
     confidence: 0.65,
+  },
+  {
+    id: 'address-number-first',
+    type: 'ADDRESS',
+    prefilter: `\\d,? {1,2}(?:${STREET_PREFIXES}) `,
+    // The house number before a street named by its kind first, as French, Spanish, Portuguese and
+    // North African addresses are written: "12 Rue de la Paix", "69 Av Sidi Lakhmi", "31 Rue Al Imam Al Bakri".
+    // A street that carries its own number after it ("86036 Rua do Arenque 1634") is european-address's,
+    // with a building number before it: the number after is matched only to reject the match.
+    source: `\\b(\\d{1,5}[A-Za-z]?,? {1,2}(?:${STREET_PREFIXES})(?: {1,2}(?:${UPPER}(?:${LETTER}|['.-]){1,20}|${STREET_PARTICLES})){0,4} {1,2}${UPPER}(?:${LETTER}|['.-]){1,20})(?: {1,2}\\d{1,5}[A-Za-z]?\\b)?`,
+    priority: 30,
+    confidence: 0.6,
+    acceptMatch: (match, value) => match === value,
   },
   {
     id: 'po-box',

@@ -26,6 +26,8 @@ import { NAME_BOUNDARY_WORDS, PLACE_OR_ORGANISATION_WORDS } from './person-names
 export interface Extent {
   readonly start: number;
   readonly end: number;
+  /** Set by a stream for a released finding that begins before its look-behind: whether it spans a line break. */
+  readonly spansLines?: boolean;
 }
 
 /** One name found by {@link findPersonNames}, in UTF-16 offsets. */

@@ -87,6 +87,11 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
   /** Whether `held` starts at the start of a line, as the column pass needs to know. */
   let heldStartsLine = true;
   const findings: Finding[] = [];
+  /**
+   * Per released finding, the extent the name and column passes saw (see `Candidate.streetEnd`):
+   * where it ends, and whether it spans a line break, which the look-behind may no longer show.
+   */
+  const views: Array<{ end: number; spansLines: boolean }> = [];
 
   function release(final: boolean): string {
     if (withholding) return '';
@@ -123,6 +128,8 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
     const base = consumed - releasedInHeld;
     for (const finding of chosen) {
       findings.push({ ...withoutInternal(finding), start: finding.start + base, end: finding.end + base });
+      const viewEnd = finding.streetEnd ?? finding.end;
+      views.push({ end: viewEnd + base, spansLines: text.slice(finding.start, viewEnd).includes('\n') });
     }
     consumed += cut - releasedInHeld;
     let keepFrom = Math.max(0, cut - LEFT_CONTEXT_CHARACTERS);
@@ -154,8 +161,9 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
     for (let index = findings.length - 1; index >= 0; index--) {
       const finding = findings[index] as Finding;
       if (finding.end <= heldStart) break;
-      if (finding.detector !== PERSON_DETECTOR)
-        extents.push({ start: finding.start - heldStart, end: finding.end - heldStart });
+      if (finding.detector === PERSON_DETECTOR) continue;
+      const view = views[index] as { end: number; spansLines: boolean };
+      extents.push({ start: finding.start - heldStart, end: view.end - heldStart, spansLines: view.spansLines });
     }
     return extents;
   }

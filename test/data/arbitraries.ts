@@ -147,6 +147,12 @@ export const nameContext = fc.oneof(
     'follow up with patricia desrosiers',
     'Tomomi is from',
     "Sean McDowell and Mary O'Brien",
+    // Streets and units a following name may join as the locality.
+    '3911 Fourth Avenue Suite 697,',
+    '69 Av Sidi Lakhmi',
+    'Apt. 271\n',
+    'Suite 100',
+    '86036 Rua do Arenque 1634',
   ),
 );
 

@@ -278,6 +278,36 @@ describe('detectSensitiveData per type', () => {
     ]);
   });
 
+  it('ADDRESS: a street named by its kind after the house number', () => {
+    expect(found('Sofie lives on 69 Av Sidi Lakhmi street.')).toEqual([
+      ['PERSON', 'Sofie'],
+      ['ADDRESS', '69 Av Sidi Lakhmi'],
+    ]);
+    expect(found('send it to 31 Rue Al Imam Al Bakri today')).toEqual([['ADDRESS', '31 Rue Al Imam Al Bakri']]);
+    expect(found('meet at 35 Pentelis Str. at noon')).toEqual([['ADDRESS', '35 Pentelis Str.']]);
+    // The street's own number after it: a building number and a street, as before.
+    expect(found('Tomomi Nishiyama lives at 86036 Rua do Arenque 1634, Goiânia')).toEqual([
+      ['PERSON', 'Tomomi Nishiyama'],
+      ['ADDRESS', '86036'],
+      ['ADDRESS', 'Rua do Arenque 1634'],
+    ]);
+  });
+
+  it('ADDRESS: the town right after a street line or unit is part of the address, not a person', () => {
+    expect(found('Send it to 3911 Fourth Avenue Suite 697, Mora de Rubielos, Spain please')).toEqual([
+      ['ADDRESS', '3911 Fourth Avenue Suite 697, Mora de Rubielos'],
+    ]);
+    expect(found('Calle Ibirapita 8057\n Suite 100\n Dolores\n Uruguay')).toEqual([
+      ['ADDRESS', 'Calle Ibirapita 8057'],
+      ['ADDRESS', 'Suite 100\n Dolores'],
+    ]);
+    // A blank line between them: the name starts something else.
+    expect(found('12 Main Street\n\nDolores Smith')).toEqual([
+      ['ADDRESS', '12 Main Street'],
+      ['PERSON', 'Dolores Smith'],
+    ]);
+  });
+
   it('clean text has no findings', () => {
     expect(detectSensitiveData('the report is ready, please review it and send it back today.')).toEqual([]);
     expect(detectSensitiveData('')).toEqual([]);
