@@ -113,11 +113,48 @@ const STREET_SUFFIXES =
 const STREET_WORD_SUFFIXES =
   'katu|tie|kuja|polku|tie|vägen|gatan|gränd|veien|vegen|vei|vej|gade|straße|strasse|str\\.|weg|laan|gasse|allee|platz|ring|utca|út|ulica|tér|gata';
 
+/**
+ * Words that name a street by its kind, before its name. Those that are no English word match in
+ * any case (`36 rue de Pologne`); the others (`Via`, `Place`, `Avenue`) only capitalized.
+ */
 const STREET_PREFIXES =
-  'Via|Viale|Piazza|Corso|Largo|Rue|Avenue|Av\\.?|Avda\\.?|Calle|C/|Avenida|Plaza|Paseo|Rua|Rúa|Travessa|Chemin|Place|Boulevard|Ulica|ul\\.|Plac|Aleja|Odos|Οδός|Πλατεία';
+  'Via|Piazza|Largo|Avenue|Av\\.?|Plaza|Place|Boulevard|C/|Οδός|Πλατεία|(?i:rue|rua|rúa|calle|avenida|avda\\.?|travessa|chemin|ulica|ul\\.|viale|corso|paseo|plac|aleja|odos)';
+
+/** English words that end a street name read word by word: `69 Av Sidi Lakhmi street.` */
+const NOT_IN_STREET_NAMES = new Set(
+  'and or but the a an in on at to of for from with by near is was are were will street road avenue st rd ave'.split(
+    ' ',
+  ),
+);
 
 /** Lower-case words inside a street name: "Rue de la Gare", "Rua Vinte e Cinco de Setembro". */
-const STREET_PARTICLES = 'de|del|della|di|du|des|da|do|dos|das|la|le|les|al|el|e|y|van|von|der|den|ter';
+const STREET_PARTICLES = new Set(
+  "de del della di du des da do dos das la le les al el e y van von der den ter d'".split(' '),
+);
+
+/**
+ * Keeps `value` (a house number, a street kind and name words) up to before the first name word,
+ * after the first, that ends the name: a word in `words` (any case, a final `.` aside), or, after a
+ * capitalized street kind, a lower-case word that is no particle (`31 Rue Al Bakri today`).
+ */
+function streetNameLength(words: ReadonlySet<string>): (value: string) => number {
+  return (value) => {
+    const pattern = /\S+/g;
+    let capitalized = false;
+    let index = 0;
+    for (let word = pattern.exec(value); word !== null; word = pattern.exec(value), index++) {
+      const text = word[0];
+      const first = text[0] as string;
+      if (index === 1) capitalized = first !== first.toLowerCase();
+      if (index < 3) continue;
+      const key = text.replace(/\.$/, '').toLowerCase();
+      const lower = first !== first.toUpperCase();
+      if (words.has(key) || (capitalized && lower && !STREET_PARTICLES.has(key) && !key.startsWith("d'")))
+        return value.slice(0, word.index).trimEnd().length;
+    }
+    return value.length;
+  };
+}
 
 const COUNTRIES =
   'United States|United Kingdom|Canada|Mexico|Brazil|Argentina|Chile|Colombia|Peru|Germany|France|Italy|Spain|Portugal|Netherlands|Belgium|Luxembourg|Switzerland|Austria|Denmark|Sweden|Norway|Finland|Iceland|Ireland|Poland|Czech Republic|Czechia|Slovakia|Hungary|Romania|Bulgaria|Greece|Cyprus|Croatia|Slovenia|Serbia|Estonia|Latvia|Lithuania|Ukraine|Turkey|Israel|Egypt|Morocco|Tunisia|South Africa|Nigeria|Kenya|India|Pakistan|China|Japan|South Korea|Taiwan|Singapore|Malaysia|Indonesia|Philippines|Thailand|Vietnam|Australia|New Zealand|Greenland';
@@ -844,16 +881,27 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     // North African addresses are written: "12 Rue de la Paix", "69 Av Sidi Lakhmi", "31 Rue Al Imam Al Bakri".
     // A street that carries its own number after it ("86036 Rua do Arenque 1634") is european-address's,
     // with a building number before it: the number after is matched only to reject the match.
-    source: `\\b(\\d{1,5}[A-Za-z]?,? {1,2}(?:${STREET_PREFIXES})(?: {1,2}(?:${UPPER}(?:${LETTER}|['.-]){1,20}|${STREET_PARTICLES})){0,4} {1,2}${UPPER}(?:${LETTER}|['.-]){1,20})(?: {1,2}\\d{1,5}[A-Za-z]?\\b)?`,
+    source: `\\b(\\d{1,5}[A-Za-z]?,? {1,2}(?:${STREET_PREFIXES})(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,5})(?: {1,2}\\d{1,5}[A-Za-z]?\\b)?`,
     priority: 30,
     confidence: 0.6,
+    // English words after the name end it: `12 Rue de la Paix and then` is `12 Rue de la Paix`.
+    accept: streetNameLength(NOT_IN_STREET_NAMES),
     acceptMatch: (match, value) => match === value,
+  },
+  {
+    id: 'address-corner',
+    type: 'ADDRESS',
+    prefilter: '(?i:corner of) ',
+    // A place given as a street corner: "at the corner of 35 Pentelis Str. and Waechter Turnpike".
+    source: `\\b(?i:the {1,2})?(?i:corner {1,2}of) {1,2}(?:${LETTER}|\\d)[^\\n,;!?]{1,60}? (?i:and|&) {1,2}(?:${LETTER}|\\d)(?:${LETTER}|['.-]){0,20}(?: {1,2}(?:${UPPER}(?:${LETTER}|['.-]){1,20}|\\d{1,5}[A-Za-z]?\\b)){0,3}`,
+    priority: 31,
+    confidence: 0.6,
   },
   {
     id: 'po-box',
     type: 'ADDRESS',
     source:
-      '\\b(?:P\\.? ?O\\.? Box \\d{1,6}|PSC \\d{1,5}, Box \\d{1,5}(?:\\s{1,3}AP[OE] A[AEP] \\d{5})?|(?:USNS|USS|USNV|USCGC) [A-Z][a-z]{1,20}(?:\\s{1,3}FPO A[AEP] \\d{5})?)\\b',
+      '\\b(?i:P\\.? ?O\\.? Box \\d{1,6}|(?:PSC|Unit) \\d{1,5},? Box \\d{1,5}(?:\\s{1,3}[AD]P[OE] A[AEP] \\d{5})?|(?:USNS|USS|USNV|USCGC) [A-Z][a-z]{1,20}(?:\\s{1,3}FPO A[AEP] \\d{5})?)\\b',
     priority: 30,
     confidence: 0.75,
   },

@@ -285,12 +285,27 @@ describe('detectSensitiveData per type', () => {
     ]);
     expect(found('send it to 31 Rue Al Imam Al Bakri today')).toEqual([['ADDRESS', '31 Rue Al Imam Al Bakri']]);
     expect(found('meet at 35 Pentelis Str. at noon')).toEqual([['ADDRESS', '35 Pentelis Str.']]);
+    expect(found('cormac has his address: 48334 36 rue de pologne, cite de l’interieur')).toContainEqual([
+      'ADDRESS',
+      '36 rue de pologne',
+    ]);
+    expect(found('at 12 Rue de la Paix and then home')).toEqual([['ADDRESS', '12 Rue de la Paix']]);
+    expect(found('I sent 5 via email and 3 place settings')).toEqual([]);
     // The street's own number after it: a building number and a street, as before.
     expect(found('Tomomi Nishiyama lives at 86036 Rua do Arenque 1634, Goiânia')).toEqual([
       ['PERSON', 'Tomomi Nishiyama'],
       ['ADDRESS', '86036'],
       ['ADDRESS', 'Rua do Arenque 1634'],
     ]);
+  });
+
+  it('ADDRESS: a street corner, and military addresses in any case', () => {
+    expect(found('It is in the corner of 35 Pentelis Str. and Waechter Turnpike')).toEqual([
+      ['ADDRESS', 'the corner of 35 Pentelis Str. and Waechter Turnpike'],
+    ]);
+    expect(found('meet at the corner of Main and Elm, then left')).toEqual([['ADDRESS', 'the corner of Main and Elm']]);
+    expect(found('unit 1009 box 0219\ndpo ap 51065 office')).toEqual([['ADDRESS', 'unit 1009 box 0219\ndpo ap 51065']]);
+    expect(found('PSC 5420, Box 2708\nAPO AA 33879')).toEqual([['ADDRESS', 'PSC 5420, Box 2708\nAPO AA 33879']]);
   });
 
   it('ADDRESS: the town right after a street line or unit is part of the address, not a person', () => {
