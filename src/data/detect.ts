@@ -51,10 +51,11 @@ export interface Candidate extends Finding {
   readonly matchEnd: number;
   readonly priority: number;
   /**
-   * Set when an address took in its locality: where the street ends, which is all of it the name
-   * and column passes saw as a finding. A stream shows them the same extent in its look-behind.
+   * Set when a finding was assembled from parts (a street and its town, the lines of an address
+   * block): the extents the name and column passes saw as findings, which a stream shows them in
+   * its look-behind as the batch scan did. Unset: the whole extent.
    */
-  readonly streetEnd?: number;
+  readonly parts?: readonly Extent[];
 }
 
 /** @internal What one scan of a window found. */
@@ -112,6 +113,7 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
   const sources: string[] = [];
   // Person names come from a lexicon pass over the text (person.ts), not from a pattern.
   const findsPersons = selected.has('PERSON');
+  const joinsAddresses = selected.has('ADDRESS');
   if (findsPersons) loadPersonLexicon();
   for (const definition of BUILT_IN_PATTERNS) {
     if (!selected.has(definition.type)) continue;
@@ -278,6 +280,7 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
             earliestOpenMatch = street.matchStart;
     }
     accepted.sort((left, right) => left.start - right.start || right.end - left.end);
+    if (joinsAddresses) joinAddressBlocks(accepted, text);
     return tables === undefined
       ? { candidates: accepted, earliestOpenMatch }
       : { candidates: accepted, earliestOpenMatch, tables };
@@ -479,6 +482,72 @@ function streetBefore(streets: readonly Candidate[], text: string, start: number
   return best;
 }
 
+/** The extents of `candidate` the other passes saw as findings (see `Candidate.parts`). */
+function partsOf(candidate: Candidate): readonly Extent[] {
+  return candidate.parts ?? [{ start: candidate.start, end: candidate.end }];
+}
+
+/** Sorted, with overlapping extents merged. */
+function mergedParts(parts: Extent[]): Extent[] {
+  parts.sort((left, right) => left.start - right.start);
+  const merged: Extent[] = [];
+  for (const part of parts) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && part.start < last.end)
+      merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, part.end) };
+    else merged.push(part);
+  }
+  return merged;
+}
+
+/** Rules whose finding continues the address block before it: a unit line, a country and postal code. */
+const CONTINUATION_RULES = new Set(['address-unit', 'address-country-postcode']);
+/**
+ * Widest gap between two parts of one address block: separators, a town line, a region code. With
+ * the widest continuation (a country and postal code, 25 characters) it stays within the 96
+ * characters a stream always holds back, so a part is never released before what joins it is seen.
+ */
+const ADDRESS_GAP_CHARACTERS = 40;
+/** Widest address block that parts are joined into: a run of unit lines is not one endless block. */
+const ADDRESS_BLOCK_CHARACTERS = 120;
+const BLOCK_SEPARATOR = '\\.?[ \\t]{0,3}(?:,[ \\t]{0,3})?(?:\\r?\\n[ \\t]{0,3}(?:,[ \\t]{0,3})?)?';
+const TOWN_WORDS = "\\p{Lu}[\\p{L}\\p{M}'.-]*(?:[ -][\\p{L}\\p{M}'.()-]+){0,3}";
+/** What may stand between two lines of one address: separators, and up to two lines of town, region or country. */
+const BLOCK_GAP = new RegExp(`^${BLOCK_SEPARATOR}(?:${TOWN_WORDS}${BLOCK_SEPARATOR}){0,2}$`, 'u');
+
+/**
+ * Joins the parts of one address block into one ADDRESS candidate over them all, which overlap
+ * resolution then keeps whole: a street line, its unit, town and country with postal code
+ * (`Koskikatu 25 Apt. 864\nArtilleros\n, CO\n Uruguay 64677`). A block never takes a second street
+ * line, nor the street after a building number: a list of addresses stays a list.
+ */
+function joinAddressBlocks(sorted: Candidate[], text: string): void {
+  let block: Candidate | undefined;
+  const joins: Candidate[] = [];
+  for (const candidate of sorted) {
+    if (candidate.type !== 'ADDRESS') continue;
+    if (block !== undefined && continuesBlock(block, candidate, text)) {
+      block = {
+        ...block,
+        end: candidate.end,
+        matchEnd: Math.max(block.matchEnd, candidate.matchEnd),
+        priority: Math.max(block.priority, candidate.priority),
+        parts: mergedParts([...partsOf(block), ...partsOf(candidate)]),
+      };
+      joins.push(block);
+    } else if (block === undefined || candidate.end > block.end) block = candidate;
+  }
+  if (joins.length === 0) return;
+  sorted.push(...joins);
+  sorted.sort((left, right) => left.start - right.start || right.end - left.end);
+}
+
+function continuesBlock(block: Candidate, next: Candidate, text: string): boolean {
+  if (next.start < block.end || next.start - block.end > ADDRESS_GAP_CHARACTERS) return false;
+  if (next.end - block.start > ADDRESS_BLOCK_CHARACTERS) return false;
+  return CONTINUATION_RULES.has(next.detector) && BLOCK_GAP.test(text.slice(block.end, next.start));
+}
+
 /**
  * A name the name pass found right after a street line or unit ("Apt. 397, Mora de Rubielos",
  * "Suite 100\n Dolores") is the town, not a person: one ADDRESS candidate from the street's start,
@@ -494,7 +563,7 @@ function localityCandidate(street: Candidate, name: Extent): Candidate {
     matchStart: street.matchStart,
     matchEnd: name.end,
     priority: street.priority,
-    streetEnd: street.end,
+    parts: partsOf(street),
   };
 }
 
@@ -619,14 +688,14 @@ function extendSameType(chosen: Candidate[], candidate: Candidate, taken: Uint8A
       if (taken[position - clusterStart] === 1 && (position < winner.start || position >= winner.end)) return false;
     }
     if (start === winner.start && end === winner.end) return true;
-    const streetEnd = candidate.streetEnd ?? winner.streetEnd;
+    const parts = mergedParts([...partsOf(winner), ...partsOf(candidate)]);
     chosen[index] = {
       ...winner,
       start,
       end,
       matchStart: Math.min(winner.matchStart, candidate.matchStart),
       matchEnd: Math.max(winner.matchEnd, candidate.matchEnd),
-      ...(streetEnd === undefined ? {} : { streetEnd }),
+      ...(parts.length === 1 && parts[0]?.start === start && parts[0].end === end ? {} : { parts }),
     };
     taken.fill(1, start - clusterStart, end - clusterStart);
     return true;

@@ -88,10 +88,10 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
   let heldStartsLine = true;
   const findings: Finding[] = [];
   /**
-   * Per released finding, the extent the name and column passes saw (see `Candidate.streetEnd`):
-   * where it ends, and whether it spans a line break, which the look-behind may no longer show.
+   * Per released finding, the extents the name and column passes saw as findings (see
+   * `Candidate.parts`), each with whether it spans a line break, which the look-behind may no longer show.
    */
-  const views: Array<{ end: number; spansLines: boolean }> = [];
+  const views: Extent[][] = [];
 
   function release(final: boolean): string {
     if (withholding) return '';
@@ -128,8 +128,13 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
     const base = consumed - releasedInHeld;
     for (const finding of chosen) {
       findings.push({ ...withoutInternal(finding), start: finding.start + base, end: finding.end + base });
-      const viewEnd = finding.streetEnd ?? finding.end;
-      views.push({ end: viewEnd + base, spansLines: text.slice(finding.start, viewEnd).includes('\n') });
+      views.push(
+        (finding.parts ?? [finding]).map((part) => ({
+          start: part.start + base,
+          end: part.end + base,
+          spansLines: text.slice(part.start, part.end).includes('\n'),
+        })),
+      );
     }
     consumed += cut - releasedInHeld;
     let keepFrom = Math.max(0, cut - LEFT_CONTEXT_CHARACTERS);
@@ -162,8 +167,13 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
       const finding = findings[index] as Finding;
       if (finding.end <= heldStart) break;
       if (finding.detector === PERSON_DETECTOR) continue;
-      const view = views[index] as { end: number; spansLines: boolean };
-      extents.push({ start: finding.start - heldStart, end: view.end - heldStart, spansLines: view.spansLines });
+      for (const part of views[index] as Extent[])
+        if (part.end > heldStart)
+          extents.push({
+            start: part.start - heldStart,
+            end: part.end - heldStart,
+            spansLines: part.spansLines === true,
+          });
     }
     return extents;
   }

@@ -153,6 +153,10 @@ export const nameContext = fc.oneof(
     'Apt. 271\n',
     'Suite 100',
     '86036 Rua do Arenque 1634',
+    // Lines of an address block that join the street before them.
+    '\n Kissousa\n Cyprus 36903',
+    'United Kingdom 75419',
+    '\n, CO\n',
   ),
 );
 

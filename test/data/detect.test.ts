@@ -313,13 +313,31 @@ describe('detectSensitiveData per type', () => {
       ['ADDRESS', '3911 Fourth Avenue Suite 697, Mora de Rubielos'],
     ]);
     expect(found('Calle Ibirapita 8057\n Suite 100\n Dolores\n Uruguay')).toEqual([
-      ['ADDRESS', 'Calle Ibirapita 8057'],
-      ['ADDRESS', 'Suite 100\n Dolores'],
+      ['ADDRESS', 'Calle Ibirapita 8057\n Suite 100\n Dolores'],
     ]);
     // A blank line between them: the name starts something else.
     expect(found('12 Main Street\n\nDolores Smith')).toEqual([
       ['ADDRESS', '12 Main Street'],
       ['PERSON', 'Dolores Smith'],
+    ]);
+  });
+
+  it('ADDRESS: the lines of one address block are one finding', () => {
+    expect(found('send a new one to 1987 74 Diakou Street\n Suite 680\n Kissousa\n Cyprus 36903? Thanks')).toEqual([
+      ['ADDRESS', '74 Diakou Street\n Suite 680\n Kissousa\n Cyprus 36903'],
+    ]);
+    expect(found('14 Crown Street Kishiev Squares\n Suite 321\n LONDON\n United Kingdom 75419')).toEqual([
+      ['ADDRESS', '14 Crown Street Kishiev Squares\n Suite 321\n LONDON\n United Kingdom 75419'],
+    ]);
+    // A list of addresses stays a list: a second street line starts a new block.
+    expect(found('Offices:\n12 Main Street\n14 Oak Street\n')).toEqual([
+      ['ADDRESS', '12 Main Street'],
+      ['ADDRESS', '14 Oak Street'],
+    ]);
+    // A blank line, or a sentence of words between them, is no gap inside a block.
+    expect(found('12 Main Street\n\nSuite 4 is booked')).toEqual([
+      ['ADDRESS', '12 Main Street'],
+      ['ADDRESS', 'Suite 4'],
     ]);
   });
 
