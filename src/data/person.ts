@@ -705,6 +705,11 @@ class NameScan {
           this.reject(word.start, taken ? next.end : word.end);
         } else this.reject(index > pieceStart ? (run[pieceStart] as Word).start : word.start, word.end);
         pieceStart = index + 1;
+      } else if (index < length - 1 && endsWithPossessive(text, word.end)) {
+        // A possessive ends the name it belongs to: `Faina D. Yefremova's | Cautionary Tales`.
+        this.addItem(this.judgeInContext(pieceStart, index + 1));
+        pieceStart = index + 1;
+        labelled = false;
       }
     }
     if (length > pieceStart) this.addItem(this.judgeInContext(pieceStart, length));

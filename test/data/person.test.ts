@@ -25,6 +25,11 @@ describe('PERSON by lexicon', () => {
     ['founders in a list', 'our 3 founders: Kónya, Becker and Vasquez.', ['Kónya', 'Becker', 'Vasquez']],
     ['a possessive', "the Christiansen's novel", ['Christiansen’s'.replace('’', "'")]],
     ['a role word before the name', 'Guitarist Anders Lindqvist joined', ['Anders Lindqvist']],
+    [
+      'a name whose possessive is followed by a title',
+      "verses from Faina D. Yefremova's Cautionary Tales.",
+      ["Faina D. Yefremova's"],
+    ],
     ['a lower-case name', 'follow up with patricia desrosiers in a month', ['patricia desrosiers']],
     ['a common word after an honorific', 'For my take on Mrs. Baker, ask Mr. Spears', ['Baker', 'Spears']],
     ['a common word after a strong name label', 'Her maiden name is Key', ['Key']],
