@@ -237,6 +237,12 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
     }
     // Custom context checks need UTF-16 offsets, so they run after mapping.
     const accepted = candidates.filter((candidate) => customContextAccepts(candidate, text));
+    // What the column and name passes see as other findings: not the continuation lines, which
+    // are findings only inside a block (`1980 Anna` is no address, and `Anna` is judged as a word).
+    const continuationOnly = (candidate: Candidate) => CONTINUATION_ONLY_RULES.has(candidate.detector);
+    const opaque = accepted.some(continuationOnly)
+      ? accepted.filter((candidate) => !continuationOnly(candidate))
+      : accepted;
     let earliestOpenMatch = earliestOpenByte === Infinity ? Infinity : toIndex(earliestOpenByte);
     let tables: readonly TableExtent[] | undefined;
     if (tabular && columns !== undefined) {
@@ -245,10 +251,13 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
         fromIndex,
         nearEndBytes > 0,
         lineStartAtZero,
-        findingsBefore.length === 0 ? accepted : [...findingsBefore, ...accepted],
+        findingsBefore.length === 0 ? opaque : [...findingsBefore, ...opaque],
       );
-      for (const cell of read.cells)
-        accepted.push(passCandidate(cell, cell.type, 0.8, COLUMN_DETECTOR, COLUMN_PRIORITY));
+      for (const cell of read.cells) {
+        const candidate = passCandidate(cell, cell.type, 0.8, COLUMN_DETECTOR, COLUMN_PRIORITY);
+        accepted.push(candidate);
+        if (opaque !== accepted) opaque.push(candidate);
+      }
       earliestOpenMatch = Math.min(earliestOpenMatch, read.earliestOpen);
       tables = read.tables;
     }
@@ -260,7 +269,7 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
         text,
         fromIndex,
         nearEndBytes,
-        findingsBefore.length === 0 ? accepted : [...findingsBefore, ...accepted],
+        findingsBefore.length === 0 ? opaque : [...findingsBefore, ...opaque],
       );
       const streets = accepted.filter((candidate) => STREET_RULES.has(candidate.detector));
       for (const name of persons.matches) {
@@ -482,9 +491,10 @@ function streetBefore(streets: readonly Candidate[], text: string, start: number
   return best;
 }
 
-/** The extents of `candidate` the other passes saw as findings (see `Candidate.parts`). */
+/** The extents of `candidate` the other passes saw as findings (see `Candidate.parts`): none of a continuation line. */
 function partsOf(candidate: Candidate): readonly Extent[] {
-  return candidate.parts ?? [{ start: candidate.start, end: candidate.end }];
+  if (candidate.parts !== undefined) return candidate.parts;
+  return CONTINUATION_ONLY_RULES.has(candidate.detector) ? [] : [{ start: candidate.start, end: candidate.end }];
 }
 
 /** Sorted, with overlapping extents merged. */
@@ -501,7 +511,15 @@ function mergedParts(parts: Extent[]): Extent[] {
 }
 
 /** Rules whose finding continues the address block before it: a unit line, a country and postal code. */
-const CONTINUATION_RULES = new Set(['address-unit', 'address-country-postcode']);
+const CONTINUATION_RULES = new Set([
+  'address-unit',
+  'address-country-postcode',
+  'address-postcode-town',
+  'address-town-postcode',
+  'address-country',
+]);
+/** Continuation lines that are no address on their own (`10115 Berlin`, `Germany`): kept only in a block. */
+const CONTINUATION_ONLY_RULES = new Set(['address-postcode-town', 'address-town-postcode', 'address-country']);
 /**
  * Widest gap between two parts of one address block: separators, a town line, a region code. With
  * the widest continuation (a country and postal code, 25 characters) it stays within the 96
@@ -524,8 +542,11 @@ const BLOCK_GAP = new RegExp(`^${BLOCK_SEPARATOR}(?:${TOWN_WORDS}${BLOCK_SEPARAT
 function joinAddressBlocks(sorted: Candidate[], text: string): void {
   let block: Candidate | undefined;
   const joins: Candidate[] = [];
+  let continuationsOnly = 0;
   for (const candidate of sorted) {
     if (candidate.type !== 'ADDRESS') continue;
+    const only = CONTINUATION_ONLY_RULES.has(candidate.detector);
+    if (only) continuationsOnly++;
     if (block !== undefined && continuesBlock(block, candidate, text)) {
       block = {
         ...block,
@@ -535,17 +556,30 @@ function joinAddressBlocks(sorted: Candidate[], text: string): void {
         parts: mergedParts([...partsOf(block), ...partsOf(candidate)]),
       };
       joins.push(block);
-    } else if (block === undefined || candidate.end > block.end) block = candidate;
+    } else if (!only && (block === undefined || candidate.end > block.end)) block = candidate;
+  }
+  // A continuation line outside every block is dropped; in one, the block covers it.
+  if (continuationsOnly > 0) {
+    let kept = 0;
+    for (const candidate of sorted)
+      if (
+        !CONTINUATION_ONLY_RULES.has(candidate.detector) ||
+        joins.some((join) => join.start <= candidate.start && candidate.end <= join.end)
+      )
+        sorted[kept++] = candidate;
+    sorted.length = kept;
   }
   if (joins.length === 0) return;
   sorted.push(...joins);
   sorted.sort((left, right) => left.start - right.start || right.end - left.end);
 }
 
+/** Whether `next` continues `block`: a continuation line after it, or one that overlaps its end (the town both read). */
 function continuesBlock(block: Candidate, next: Candidate, text: string): boolean {
-  if (next.start < block.end || next.start - block.end > ADDRESS_GAP_CHARACTERS) return false;
-  if (next.end - block.start > ADDRESS_BLOCK_CHARACTERS) return false;
-  return CONTINUATION_RULES.has(next.detector) && BLOCK_GAP.test(text.slice(block.end, next.start));
+  if (!CONTINUATION_RULES.has(next.detector) || next.end <= block.end) return false;
+  if (next.start - block.end > ADDRESS_GAP_CHARACTERS || next.end - block.start > ADDRESS_BLOCK_CHARACTERS)
+    return false;
+  return next.start <= block.end || BLOCK_GAP.test(text.slice(block.end, next.start));
 }
 
 /**

@@ -111,7 +111,7 @@ const STREET_SUFFIXES =
   'Street|Str|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Crescent|Close|Row|Gardens|Grove|Hill|Mews|Park|Path|Pike|Plaza|Ridge|Run|Walk|Alley|Loop|Crossing|Heights|Point|Expressway|Freeway';
 
 const STREET_WORD_SUFFIXES =
-  'katu|tie|kuja|polku|tie|vägen|gatan|gränd|veien|vegen|vei|vej|gade|straße|strasse|str\\.|weg|laan|gasse|allee|platz|ring|utca|út|ulica|tér|gata';
+  'katu|tie|kuja|polku|tie|vägen|gatan|gränd|veien|vegen|vei|vej|gade|straße|strasse|str\\.|weg|laan|straat|gracht|plein|kade|steeg|dreef|singel|gasse|allee|platz|ring|utca|út|ulica|tér|gata';
 
 /**
  * Words that name a street by its kind, before its name. Those that are no English word match in
@@ -155,6 +155,9 @@ function streetNameLength(words: ReadonlySet<string>): (value: string) => number
     return value.length;
   };
 }
+
+/** A British postcode: `SW1A 2AA`, `M1 1AE`, `EC1A 1BB`. */
+const UK_POSTCODE = '[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2}';
 
 const COUNTRIES =
   'United States|United Kingdom|Canada|Mexico|Brazil|Argentina|Chile|Colombia|Peru|Germany|France|Italy|Spain|Portugal|Netherlands|Belgium|Luxembourg|Switzerland|Austria|Denmark|Sweden|Norway|Finland|Iceland|Ireland|Poland|Czech Republic|Czechia|Slovakia|Hungary|Romania|Bulgaria|Greece|Cyprus|Croatia|Slovenia|Serbia|Estonia|Latvia|Lithuania|Ukraine|Turkey|Israel|Egypt|Morocco|Tunisia|South Africa|Nigeria|Kenya|India|Pakistan|China|Japan|South Korea|Taiwan|Singapore|Malaysia|Indonesia|Philippines|Thailand|Vietnam|Australia|New Zealand|Greenland';
@@ -857,7 +860,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'ADDRESS',
     prefilter: ` (?:${STREET_SUFFIXES})\\b`,
     source:
-      `\\b\\d{1,6}[A-Za-z]?(?: {1,2}[NSEW]\\.?)?(?: {1,2}(?:${UPPER}|\\d)(?:${LETTER}|['.-]){0,20}){1,4} {1,2}(?:${STREET_SUFFIXES})\\b\\.?` +
+      `\\b\\d{1,6}[A-Za-z]?(?: {1,2}[NSEW]\\.?)?(?: {1,2}(?:${UPPER}|\\d)(?:${LETTER}|['.-]){0,20}){1,4} {1,2}(?:${STREET_SUFFIXES})\\b\\.?(?: {1,2}(?:[NS][EW]?|[EW])\\b\\.?)?` +
       `(?:,? {1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Room|#)\\.? {0,2}[A-Za-z0-9-]{1,6})?` +
       `(?:,?\\s{1,3}${UPPER}(?:${LETTER}|[.' -]){1,30},? {1,2}[A-Z]{2},? {1,2}\\d{5}(?:-\\d{4})?)?`,
     priority: 30,
@@ -949,9 +952,36 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'address-country-postcode',
     type: 'ADDRESS',
     // The last line of an international address block: a country, then its postal code.
-    source: `\\b(?:${COUNTRIES}) {1,2}(\\d{4,6}|[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2})\\b`,
+    source: `\\b(?:${COUNTRIES}) {1,2}(\\d{4,6}|${UK_POSTCODE})\\b`,
     priority: 28,
     confidence: 0.5,
+  },
+  // Lines that only continue an address block: alone, `10115 Berlin` or `Germany` is no address, so
+  // the detector keeps them only when they join a street, unit or box before them (detect.ts).
+  {
+    id: 'address-postcode-town',
+    type: 'ADDRESS',
+    prefilter: `\\d{4} {0,2}[A-Z]{0,2} {1,2}${UPPER}`,
+    // European: `10115 Berlin`, `1017 GC Amsterdam`, `00184 Roma RM`.
+    source: `\\b\\d{4,5}(?: ?[A-Z]{2})? {1,2}${UPPER}${LOWER}{2,20}(?:[ -]${UPPER}${LOWER}{2,20}){0,2}(?: [A-Z]{2}\\b)?`,
+    priority: 27,
+    confidence: 0.5,
+  },
+  {
+    id: 'address-town-postcode',
+    type: 'ADDRESS',
+    prefilter: `${UK_POSTCODE}|[A-Z]{2},? {1,2}\\d{5}`,
+    // British and American: `London SW1A 2AA`, `Austin, TX 78701`.
+    source: `\\b${UPPER}${LOWER}{2,20}(?: ${UPPER}${LOWER}{2,20}){0,2},? {1,2}(?:${UK_POSTCODE}|[A-Z]{2},? {1,2}\\d{5}(?:-\\d{4})?)\\b`,
+    priority: 27,
+    confidence: 0.5,
+  },
+  {
+    id: 'address-country',
+    type: 'ADDRESS',
+    source: `\\b(?:${COUNTRIES})\\b`,
+    priority: 27,
+    confidence: 0.4,
   },
 ];
 

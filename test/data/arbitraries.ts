@@ -157,6 +157,12 @@ export const nameContext = fc.oneof(
     '\n Kissousa\n Cyprus 36903',
     'United Kingdom 75419',
     '\n, CO\n',
+    // Continuation lines, which are findings only inside a block.
+    '10115 Berlin',
+    'Germany',
+    'London SW1A 2AA',
+    'Austin, TX 78701',
+    '1980 Anna',
   ),
 );
 

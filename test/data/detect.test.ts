@@ -310,7 +310,7 @@ describe('detectSensitiveData per type', () => {
 
   it('ADDRESS: the town right after a street line or unit is part of the address, not a person', () => {
     expect(found('Send it to 3911 Fourth Avenue Suite 697, Mora de Rubielos, Spain please')).toEqual([
-      ['ADDRESS', '3911 Fourth Avenue Suite 697, Mora de Rubielos'],
+      ['ADDRESS', '3911 Fourth Avenue Suite 697, Mora de Rubielos, Spain'],
     ]);
     expect(found('Calle Ibirapita 8057\n Suite 100\n Dolores\n Uruguay')).toEqual([
       ['ADDRESS', 'Calle Ibirapita 8057\n Suite 100\n Dolores'],
@@ -329,6 +329,21 @@ describe('detectSensitiveData per type', () => {
     expect(found('14 Crown Street Kishiev Squares\n Suite 321\n LONDON\n United Kingdom 75419')).toEqual([
       ['ADDRESS', '14 Crown Street Kishiev Squares\n Suite 321\n LONDON\n United Kingdom 75419'],
     ]);
+    expect(found('Ship it to 1600 Pennsylvania Avenue NW, Washington, DC 20500.')).toEqual([
+      ['ADDRESS', '1600 Pennsylvania Avenue NW, Washington, DC 20500'],
+    ]);
+    expect(found('She lives at 10 Downing St, London SW1A 2AA.')).toEqual([
+      ['ADDRESS', '10 Downing St, London SW1A 2AA'],
+    ]);
+    expect(found('Send to Hauptstraße 5, 10115 Berlin, Germany.')).toEqual([
+      ['ADDRESS', 'Hauptstraße 5, 10115 Berlin, Germany'],
+    ]);
+    expect(found('Kerkstraat 12, 1017 GC Amsterdam')).toEqual([['ADDRESS', 'Kerkstraat 12, 1017 GC Amsterdam']]);
+    expect(found('Return to P.O. Box 1234, Austin, TX 78701')).toEqual([
+      ['ADDRESS', 'P.O. Box 1234, Austin, TX 78701'],
+    ]);
+    // Alone, a postcode and town, a town and postcode or a country is no address.
+    expect(found('In 2020 Berlin hosted it. Germany won. Austin, TX 78701 is nice.')).toEqual([]);
     // A list of addresses stays a list: a second street line starts a new block.
     expect(found('Offices:\n12 Main Street\n14 Oak Street\n')).toEqual([
       ['ADDRESS', '12 Main Street'],

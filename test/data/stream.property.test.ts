@@ -35,6 +35,10 @@ const addressBlocks = fc
       ', CO',
       'and',
       'the corner of ',
+      '10115 Berlin',
+      'Germany',
+      'Austin, TX 78701',
+      '1980 Anna',
     ),
     { minLength: 2, maxLength: 60 },
   )
