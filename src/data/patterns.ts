@@ -962,10 +962,12 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'address-postcode-town',
     type: 'ADDRESS',
     prefilter: `\\d{4} {0,2}[A-Z]{0,2} {1,2}${UPPER}`,
-    // European: `10115 Berlin`, `1017 GC Amsterdam`, `00184 Roma RM`.
-    source: `\\b\\d{4,5}(?: ?[A-Z]{2})? {1,2}${UPPER}${LOWER}{2,20}(?:[ -]${UPPER}${LOWER}{2,20}){0,2}(?: [A-Z]{2}\\b)?`,
+    // European: `10115 Berlin`, `1017 GC Amsterdam`, `00184 Roma RM`. With a number after it, it is a
+    // building number and a street (`62314 Mellemvej 32`): the number is matched only to reject it.
+    source: `\\b(\\d{4,5}(?: ?[A-Z]{2})? {1,2}${UPPER}${LOWER}{2,20}(?:[ -]${UPPER}${LOWER}{2,20}){0,2}(?: [A-Z]{2}\\b)?)(?: {1,2}\\d{1,5}\\b)?`,
     priority: 27,
     confidence: 0.5,
+    acceptMatch: (match, value) => match === value,
   },
   {
     id: 'address-town-postcode',

@@ -342,6 +342,12 @@ describe('detectSensitiveData per type', () => {
     expect(found('Return to P.O. Box 1234, Austin, TX 78701')).toEqual([
       ['ADDRESS', 'P.O. Box 1234, Austin, TX 78701'],
     ]);
+    // A number, a street and its number is a building number and a street, not a postcode and town.
+    expect(found('Apt. 675 62314 Mellemvej 32')).toEqual([
+      ['ADDRESS', 'Apt. 675'],
+      ['ADDRESS', '62314'],
+      ['ADDRESS', 'Mellemvej 32'],
+    ]);
     // Alone, a postcode and town, a town and postcode or a country is no address.
     expect(found('In 2020 Berlin hosted it. Germany won. Austin, TX 78701 is nice.')).toEqual([]);
     // A list of addresses stays a list: a second street line starts a new block.
