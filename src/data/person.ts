@@ -88,19 +88,14 @@ class WordLists {
     this.mask = size - 1;
   }
 
-  add(word: string, list: number): void {
-    let slot = hashOf(word, 0, word.length) & this.mask;
+  /** Adds `word` to the lists `list`; returns its hash. */
+  add(word: string, list: number): number {
+    const hash = hashOf(word, 0, word.length);
+    let slot = hash & this.mask;
     while (this.lists[slot] !== 0 && this.words[slot] !== word) slot = (slot + 1) & this.mask;
     this.words[slot] = word;
     this.lists[slot] = (this.lists[slot] as number) | list;
-  }
-
-  /** The words whose lists pass `test`. */
-  wordsIn(test: (lists: number) => boolean): string[] {
-    const words: string[] = [];
-    for (let slot = 0; slot <= this.mask; slot++)
-      if (this.lists[slot] !== 0 && test(this.lists[slot] as number)) words.push(this.words[slot] as string);
-    return words;
+    return hash;
   }
 
   /**
@@ -177,8 +172,7 @@ interface Lexicon {
 let lexicon: Lexicon | undefined;
 
 /**
- * Decodes the lists once per process (88,000 words into one table: 100-140 ms on the 2-core
- * development machine); every detector shares them. {@link createDetector} calls this when it
+ * Decodes the lists once per process (about 290,000 words into one table); every detector shares them. {@link createDetector} calls this when it
  * compiles a detector that finds PERSON, so the cost falls on set-up, like pattern compilation,
  * not on the first request.
  */
@@ -200,11 +194,21 @@ function getLexicon(): Lexicon {
     [[...PARTICLES], In.Particle],
   ];
   const lists = new WordLists(sources.reduce((count, [words]) => count + words.length, 0));
-  for (const [words, list] of sources) for (const word of words) lists.add(word, list);
+  // 2^21 bits for about 290,000 words: one in eight set, so most unknown words need no look-up.
+  const anyListBits = new Uint32Array(1 << 16);
+  for (const [words, list] of sources) {
+    for (const word of words) {
+      const hash = lists.add(word, list);
+      if (list !== In.Rarer) setBit(anyListBits, hash);
+    }
+  }
+  const given = (sources[0] as [readonly string[], In])[0];
   lexicon = {
     lists,
-    anyListBits: hashBits(lists.wordsIn((bits) => (bits & ~In.Rarer) !== 0)),
-    lowerCaseNameBits: hashBits(lists.wordsIn((bits) => (bits & (In.Given | In.Common | In.Rarer)) === In.Given)),
+    anyListBits,
+    lowerCaseNameBits: hashBits(
+      given.filter((word) => (lists.get(word, 0, word.length, false) & (In.Common | In.Rarer)) === 0),
+    ),
     strongLabelEndBits: hashBits(STRONG_NAME_LABELS.map((label) => label.slice(label.lastIndexOf(' ') + 1))),
   };
   return lexicon;
@@ -217,14 +221,20 @@ export function decodeFrontCoded(encoded: string): Set<string> {
 
 function decodeFrontCodedList(encoded: string): string[] {
   const words: string[] = [];
-  let previous = '';
+  // The word being decoded, as code units: each word becomes one flat string, with no pieces
+  // (slices and concatenations) left for the collector, which at 290,000 words doubled the set-up.
+  const current = new Uint16Array(256);
+  let length = 0;
   let index = 0;
   while (index < encoded.length) {
-    const shared = encoded.charCodeAt(index) - 48;
+    length = encoded.charCodeAt(index) - 48;
     let end = index + 1;
-    while (end < encoded.length && !isDigit(encoded.charCodeAt(end))) end++;
-    previous = previous.slice(0, shared) + encoded.slice(index + 1, end);
-    words.push(previous);
+    for (; end < encoded.length; end++) {
+      const code = encoded.charCodeAt(end);
+      if (isDigit(code)) break;
+      if (length < current.length) current[length++] = code;
+    }
+    words.push(String.fromCharCode.apply(null, current.subarray(0, length) as unknown as number[]));
     index = end;
   }
   return words;
@@ -287,14 +297,16 @@ const hashOf = (text: string, start: number, end: number) => {
 /** Hashes of `words` as a bit set (2^18 bits): a clear bit proves a word is not in the list. */
 function hashBits(words: Iterable<string>): Uint32Array {
   const bits = new Uint32Array(1 << 13);
-  for (const word of words) {
-    const bit = (hashOf(word, 0, word.length) >>> 0) & 0x3ffff;
-    bits[bit >>> 5] = (bits[bit >>> 5] as number) | (1 << (bit & 31));
-  }
+  for (const word of words) setBit(bits, hashOf(word, 0, word.length));
   return bits;
 }
+/** Sets the bit of `hash` in `bits`, whose length (32 bits each) is a power of two. */
+const setBit = (bits: Uint32Array, hash: number) => {
+  const bit = (hash >>> 0) & ((bits.length << 5) - 1);
+  bits[bit >>> 5] = (bits[bit >>> 5] as number) | (1 << (bit & 31));
+};
 const hasBit = (bits: Uint32Array, hash: number) => {
-  const bit = (hash >>> 0) & 0x3ffff;
+  const bit = (hash >>> 0) & ((bits.length << 5) - 1);
   return ((bits[bit >>> 5] as number) & (1 << (bit & 31))) !== 0;
 };
 const isApostrophe = (code: number) => code === 39 || code === 0x2019;

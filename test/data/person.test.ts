@@ -25,6 +25,7 @@ describe('PERSON by lexicon', () => {
     ['founders in a list', 'our 3 founders: Kónya, Becker and Vasquez.', ['Kónya', 'Becker', 'Vasquez']],
     ['a possessive', "the Christiansen's novel", ['Christiansen’s'.replace('’', "'")]],
     ['a role word before the name', 'Guitarist Anders Lindqvist joined', ['Anders Lindqvist']],
+    ['a surname only the broad name list holds', 'Please ask Goldberg about the invoice', ['Goldberg']],
     [
       'a name whose possessive is followed by a title',
       "verses from Faina D. Yefremova's Cautionary Tales.",
@@ -87,7 +88,8 @@ describe('PERSON by lexicon', () => {
     ['contractions of I', "I'm sure I'll be there"],
     ['a common word after a greeting', 'Hello World, and Dear Friends'],
     ['chat roles and form labels', 'Bot: What is the name on the account?\nName: see below\nFax:\n555 0100'],
-    ['a list of unknown words', 'we use Jira, Confluence and Bitbucket'],
+    ['a list of unknown words', 'we use Confluence, Bitbucket and Grafana'],
+    ['product names the broad name list also holds', 'Create a Jira ticket and a Trello card'],
     ['places in record fields', '{"city":"Madison","company":"Tyrell Biotech"} <city>Franklin</city>'],
     ['a city before a state code', '8747 Oak Avenue, Madison, NC 47258'],
     ['company names', 'Contoso Logistics and Tyrell Biotech signed'],
