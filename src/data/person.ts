@@ -1141,6 +1141,14 @@ const isWordCharacter = (code: number) => letterClass(code) !== 0 || isApostroph
  */
 const PERSON_VERBS =
   / (?:said|says|asked|asks|told|tells|replied|shouted|whispered|screamed|yelled|wrote|writes|began|sang|sings|smiled|laughed|cried|nodded|spent|lives|lived|works|worked|married|died|thinks|thought|wants|wanted|loves|loved|knows|knew|met|agreed|explained|emailed|texted|(?:is|was) from|was born|had (?:given|told|said|been))\b/y;
+/**
+ * What stands right before a person: a reporting verb after the words it reports (`," says Zorblax`)
+ * or a verb whose object is a person (`had given Angel his address`, `I met Tadzio`). Tested on the
+ * PERSON_BEFORE_CHARACTERS before a name, which the name pass always has in view.
+ */
+const PERSON_BEFORE =
+  /(?:^|[^\p{L}])(?:said|says|asked|asks|replied|replies|added|adds|wrote|explained|noted|according to|told|tells|thanked|thanks|met|married|hired|emailed|texted|contacted|informed|invited|introduced|greeted|hugged|kissed|given|gave)(?: me)?,? {1,2}$/iu;
+const PERSON_BEFORE_CHARACTERS = 24;
 /** What follows a name someone is addressed by at the start of a sentence: `Warrane, can I …`. */
 const VOCATIVE_AFTER = /, (?:can|could|would|will|please|do|did|are|have|i|you|we)\b/iy;
 
@@ -1158,6 +1166,7 @@ function stickyTest(pattern: RegExp, text: string, index: number): boolean {
  * LIST_LOOKAHEAD_CHARACTERS.
  */
 function hasPersonContext(text: string, item: Item, fromIndex: number): boolean {
+  if (PERSON_BEFORE.test(text.slice(Math.max(0, item.start - PERSON_BEFORE_CHARACTERS), item.start))) return true;
   const after = text.charCodeAt(item.end);
   if (after === 32) return stickyTest(PERSON_VERBS, text, item.end);
   const atSentenceStart = startsSentence(text, item.start, fromIndex);

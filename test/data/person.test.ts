@@ -25,6 +25,12 @@ describe('PERSON by lexicon', () => {
     ['founders in a list', 'our 3 founders: Kónya, Becker and Vasquez.', ['Kónya', 'Becker', 'Vasquez']],
     ['a possessive', "the Christiansen's novel", ['Christiansen’s'.replace('’', "'")]],
     ['a role word before the name', 'Guitarist Anders Lindqvist joined', ['Anders Lindqvist']],
+    ['an unknown word after a reporting verb', '"I am glad," says Zorblax.', ['Zorblax']],
+    [
+      'an unknown word as the object of a verb of people',
+      'David had given Angel his address; I met Tadzio',
+      ['David', 'Angel', 'Tadzio'],
+    ],
     ['a surname only the broad name list holds', 'Please ask Goldberg about the invoice', ['Goldberg']],
     [
       'a name whose possessive is followed by a title',
@@ -89,6 +95,7 @@ describe('PERSON by lexicon', () => {
     ['a common word after a greeting', 'Hello World, and Dear Friends'],
     ['chat roles and form labels', 'Bot: What is the name on the account?\nName: see below\nFax:\n555 0100'],
     ['a list of unknown words', 'we use Confluence, Bitbucket and Grafana'],
+    ['a calendar or common word after such a verb', 'the report was given Monday; I met Python developers'],
     ['product names the broad name list also holds', 'Create a Jira ticket and a Trello card'],
     ['places in record fields', '{"city":"Madison","company":"Tyrell Biotech"} <city>Franklin</city>'],
     ['a city before a state code', '8747 Oak Avenue, Madison, NC 47258'],
