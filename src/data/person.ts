@@ -690,6 +690,8 @@ class NameScan {
     if (field === Field.Person) return this.addItem(this.judge(0, length, Label.Strong));
     // `Oak Avenue, Madison, NC 47258`: a place before a state or province code.
     if (beforeRegionCode(text, runEnd)) return this.reject(runStart, runEnd);
+    // `born in Leeds`, `in Mora de Rubielos`: after `in`, a place (`in Maria's view` aside).
+    if (afterIn(text, runStart) && !endsWithPossessive(text, runEnd)) return this.reject(runStart, runEnd);
     // Pieces: a boundary word ends one (`Dear | Anna`); a place or organisation word takes the words
     // before it (`Anna Street`, `Acme Holdings`, `Armenomonastiro Cyprus`) or, for a prefix such as
     // `New` or `San`, the word after it (`New York`), and the rest is judged on its own. Splitting
@@ -1127,6 +1129,14 @@ function isLabelWord(text: string, start: number, end: number, word: string): bo
 
 /** `value` with `’` as `'`; most values have none, and no replace runs. */
 const straightApostrophes = (value: string) => (value.includes('’') ? value.replace(/’/g, "'") : value);
+
+/** Whether `in ` (any case, after a non-letter) stands right before `start`. */
+function afterIn(text: string, start: number): boolean {
+  if (start < 3 || text.charCodeAt(start - 1) !== 32) return false;
+  const n = text.charCodeAt(start - 2) | 0x20;
+  const i = text.charCodeAt(start - 3) | 0x20;
+  return n === 110 && i === 105 && (start === 3 || letterClass(text.charCodeAt(start - 4)) === 0);
+}
 
 /** Whether the word ending at `end` ends in `'s` or `’s`. */
 const endsWithPossessive = (text: string, end: number) =>
