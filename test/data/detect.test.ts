@@ -89,6 +89,9 @@ describe('detectSensitiveData per type', () => {
       'postman: PMAK-5f3a9c2e7b1d4a6f8e0c2b4d-9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e',
       'PMAK-5f3a9c2e7b1d4a6f8e0c2b4d-9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e',
     ],
+    ['API_KEY', 'collection PMAT-9GP54SGZ7TS928P0BW1K3AN0WX\n', 'PMAT-9GP54SGZ7TS928P0BW1K3AN0WX'],
+    ['API_KEY', 'cosmo_69b9f425705c10e576aa6ade81d91e1a:T', 'cosmo_69b9f425705c10e576aa6ade81d91e1a'],
+    ['API_KEY', 'license eu01xx8a2b3c4d5e6f708192a3b4c5d6e7f8NRAL ok', 'eu01xx8a2b3c4d5e6f708192a3b4c5d6e7f8NRAL'],
     [
       'API_KEY',
       'signing a25a4ac62a074cd52c668c6b9937cf41-432f2836-db15b421',
