@@ -110,6 +110,10 @@ const LETTER = '[A-Za-z\\x{C0}-\\x{D6}\\x{D8}-\\x{F6}\\x{F8}-\\x{17F}\\x{386}-\\
 const STREET_SUFFIXES =
   'Street|Str|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Crescent|Close|Row|Gardens|Grove|Hill|Mews|Park|Path|Pike|Plaza|Ridge|Run|Walk|Alley|Loop|Crossing|Heights|Point|Expressway|Freeway';
 
+/** The street words of {@link STREET_WORD_SUFFIXES} that end no English word: a street in lower case (`hersnapvej 18`). */
+const DISTINCT_STREET_WORD_SUFFIXES =
+  'katu|kuja|polku|vägen|gatan|gränd|veien|vegen|vej|gade|straße|strasse|straat|gracht|laan|gasse|allee|platz|utca|út|ulica|tér|gata';
+
 const STREET_WORD_SUFFIXES =
   'katu|tie|kuja|polku|tie|vägen|gatan|gränd|veien|vegen|vei|vej|gade|straße|strasse|str\\.|weg|laan|straat|gracht|plein|kade|steeg|dreef|singel|gasse|allee|platz|ring|utca|út|ulica|tér|gata';
 
@@ -873,7 +877,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'ADDRESS',
     prefilter: `\\b(?:${STREET_PREFIXES}) |(?:${STREET_WORD_SUFFIXES}) {1,2}\\d|\\b(?:${STREET_SUFFIXES}) {1,2}\\d`,
     source:
-      `(?:\\b(?:${STREET_PREFIXES})(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,5}|\\b${UPPER}${LOWER}{1,20}(?:${STREET_WORD_SUFFIXES})|\\b${UPPER}${LOWER}{1,20} (?:${STREET_SUFFIXES}))` +
+      `(?:\\b(?:${STREET_PREFIXES})(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,5}|\\b${UPPER}${LOWER}{1,20}(?:${STREET_WORD_SUFFIXES})|\\b${LOWER}{2,20}(?:${DISTINCT_STREET_WORD_SUFFIXES})|\\b${UPPER}${LOWER}{1,20} (?:${STREET_SUFFIXES}))` +
       ` {1,2}\\d{1,5}[A-Za-z]?\\b(?:,? {1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|#)\\.? {0,2}[A-Za-z0-9-]{1,6})?`,
     priority: 30,
     confidence: 0.65,
@@ -913,7 +917,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'address-unit',
     type: 'ADDRESS',
-    source: '\\b(?:Suite|Apt\\.?|Apartment|Unit|Flat|Box|Room)\\s{1,2}#?\\d{1,5}[A-Za-z]?\\b',
+    // `suite` and `apt.` in any case; `unit`, `flat`, `box` and `room` in lower case are English words.
+    source: '\\b(?:(?i:suite|apt\\.?|apartment)|Unit|Flat|Box|Room)\\s{1,2}#?\\d{1,5}[A-Za-z]?\\b',
     priority: 29,
     confidence: 0.6,
   },
