@@ -95,6 +95,7 @@ describe('PERSON by lexicon', () => {
     ['a common word after a greeting', 'Hello World, and Dear Friends'],
     ['chat roles and form labels', 'Bot: What is the name on the account?\nName: see below\nFax:\n555 0100'],
     ['a list of unknown words', 'we use Confluence, Bitbucket and Grafana'],
+    ['record abbreviations', 'Med. Rec. #: 556677'],
     ['a place after `in`', 'She was born in Leeds and lives in Mora de Rubielos'],
     ['a calendar or common word after such a verb', 'the report was given Monday; I met Python developers'],
     ['product names the broad name list also holds', 'Create a Jira ticket and a Trello card'],
