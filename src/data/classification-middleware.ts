@@ -117,9 +117,9 @@ export function classificationMiddleware(options: ClassificationMiddlewareOption
           (report && planJson(text, location.path, report, classifier, isSubstitute)) ||
           planText(text, location.path, classifier);
         if (plan.kind === 'json') {
-          items.push(...plan.fields.map((field) => field.item));
-          for (const leaf of plan.leaves) items.push(...leaf.findings.map((entry) => entry.item));
-        } else items.push(...plan.findings.map((entry) => entry.item));
+          for (const field of plan.fields) items.push(field.item);
+          for (const leaf of plan.leaves) for (const entry of leaf.findings) items.push(entry.item);
+        } else for (const entry of plan.findings) items.push(entry.item);
         plans.set(location.path, plan);
         return text;
       });

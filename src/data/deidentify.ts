@@ -353,7 +353,7 @@ export function deidentifyStructured(
       if (substitutions.isSubstitute(value)) return value;
       const classified = classifier.classify(value);
       const result = deidentifyFindings(value, classified.findings, minimum, substitutions);
-      findings.push(...classified.findings);
+      for (const finding of classified.findings) findings.push(finding);
       return result.text;
     }
     if (Array.isArray(value)) return value.map(visit);

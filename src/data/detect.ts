@@ -39,6 +39,8 @@ interface Rule {
   readonly placeholder?: ((value: string) => boolean) | undefined;
   /** The rule a match's leading number is reported under (see `PatternDefinition.leadingNumber`). */
   readonly leadingNumber?: Rule | undefined;
+  /** A continuation line of an address block, a finding only inside one (see `CONTINUATION_ONLY_RULES`). */
+  readonly continuationOnly?: boolean;
 }
 
 /**
@@ -127,6 +129,7 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
       accept: accept === undefined ? (value) => value.length : (value) => accept(value),
       acceptMatch: definition.acceptMatch,
       placeholder: options.ignorePlaceholders === true ? definition.placeholder : undefined,
+      continuationOnly: CONTINUATION_ONLY_RULES.has(definition.id),
     };
     if (definition.leadingNumber !== undefined) {
       rule.leadingNumber = { ...rule, id: definition.leadingNumber, accept: (value) => value.length };
@@ -182,7 +185,7 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
     const placeholders = findPlaceholders(buffer);
     let earliestOpenByte = Infinity;
     const openFrom = buffer.length - nearEndBytes;
-    for (const rule of present) {
+    const scanRule = (rule: Rule) =>
       rule.pattern.scan(buffer, fromByte, (match) => {
         if (match.end > openFrom && match.start < earliestOpenByte) earliestOpenByte = match.start;
         // Nothing in a placeholder is a value, nor a label: `[REDACTED:DATE_OF_BIRTH]` ends in `BIRTH]`.
@@ -218,7 +221,15 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
         raw.push({ rule, start: match.start, end: valueEnd, valueStart: match.valueStart, valueEnd });
         return valueEnd;
       });
+    // Continuation lines (`Germany`, `10115 Berlin`) are findings only inside an address block, so
+    // they are looked for only when the text has a street, unit or box to start one.
+    let continuations: Rule[] | undefined;
+    for (const rule of present) {
+      if (rule.continuationOnly !== true) scanRule(rule);
+      else (continuations ??= []).push(rule);
     }
+    if (continuations !== undefined && raw.some((item) => item.rule.type === 'ADDRESS'))
+      for (const rule of continuations) scanRule(rule);
     const toIndex = ascii ? (byte: number) => byte : byteToIndexMapper(buffer, raw, earliestOpenByte);
     const candidates: Candidate[] = [];
     for (const item of raw) {
@@ -271,7 +282,9 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
         nearEndBytes,
         findingsBefore.length === 0 ? opaque : [...findingsBefore, ...opaque],
       );
-      const streets = accepted.filter((candidate) => STREET_RULES.has(candidate.detector));
+      const streets = accepted
+        .filter((candidate) => STREET_RULES.has(candidate.detector))
+        .sort((left, right) => left.end - right.end);
       for (const name of persons.matches) {
         const street = streets.length === 0 ? undefined : streetBefore(streets, text, name.start);
         accepted.push(
@@ -481,14 +494,23 @@ const LOCALITY_GAP_CHARACTERS = 8;
 const LOCALITY_GAP = /^[ \t]{0,3}(?:,[ \t]{0,3})?(?:\r?\n[ \t]{0,3}(?:,[ \t]{0,3})?)?$/;
 
 /** The street candidate that ends right before `start`, with only a locality gap between. */
+/** The street candidate (of `streets`, sorted by end) that ends right before `start`, with only a locality gap between. */
 function streetBefore(streets: readonly Candidate[], text: string, start: number): Candidate | undefined {
-  let best: Candidate | undefined;
-  for (const street of streets) {
-    if (street.end > start || street.end + LOCALITY_GAP_CHARACTERS < start) continue;
-    if (best !== undefined && best.end >= street.end) continue;
-    if (LOCALITY_GAP.test(text.slice(street.end, start))) best = street;
+  // The last street that ends at or before `start`, found by bisection: names and streets can
+  // each be 100,000 in a text, so no name looks at every street.
+  let low = 0;
+  let high = streets.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((streets[middle] as Candidate).end <= start) low = middle + 1;
+    else high = middle;
   }
-  return best;
+  for (let index = low - 1; index >= 0; index--) {
+    const street = streets[index] as Candidate;
+    if (street.end + LOCALITY_GAP_CHARACTERS < start) break;
+    if (LOCALITY_GAP.test(text.slice(street.end, start))) return street;
+  }
+  return undefined;
 }
 
 /** The extents of `candidate` the other passes saw as findings (see `Candidate.parts`): none of a continuation line. */
@@ -540,46 +562,66 @@ const BLOCK_GAP = new RegExp(`^${BLOCK_SEPARATOR}(?:${TOWN_WORDS}${BLOCK_SEPARAT
  * line, nor the street after a building number: a list of addresses stays a list.
  */
 function joinAddressBlocks(sorted: Candidate[], text: string): void {
+  /** The block being read: its first part, where it ends so far and the parts it took in. */
   let block: Candidate | undefined;
+  let end = 0;
+  let matchEnd = 0;
+  let priority = 0;
+  let parts: Extent[] = [];
+  /** The candidates the block took in after its first. */
+  let taken: Candidate[] = [];
   const joins: Candidate[] = [];
+  /** Candidates inside a block, which the block replaces: they would lose to it in overlap resolution. */
+  const absorbed = new Set<Candidate>();
   let continuationsOnly = 0;
+  // Only the whole block becomes a candidate, not each shorter join inside it.
+  const close = () => {
+    if (block !== undefined && taken.length > 0) {
+      joins.push({ ...block, end, matchEnd, priority, parts: mergedParts(parts) });
+      absorbed.add(block);
+      for (const candidate of taken) absorbed.add(candidate);
+      taken = [];
+    }
+  };
   for (const candidate of sorted) {
     if (candidate.type !== 'ADDRESS') continue;
     const only = CONTINUATION_ONLY_RULES.has(candidate.detector);
     if (only) continuationsOnly++;
-    if (block !== undefined && continuesBlock(block, candidate, text)) {
-      block = {
-        ...block,
-        end: candidate.end,
-        matchEnd: Math.max(block.matchEnd, candidate.matchEnd),
-        priority: Math.max(block.priority, candidate.priority),
-        parts: mergedParts([...partsOf(block), ...partsOf(candidate)]),
-      };
-      joins.push(block);
-    } else if (!only && (block === undefined || candidate.end > block.end)) block = candidate;
+    if (block !== undefined && continuesBlock(block.start, end, candidate, text)) {
+      taken.push(candidate);
+      for (const part of partsOf(candidate)) parts.push(part);
+      end = candidate.end;
+      if (candidate.matchEnd > matchEnd) matchEnd = candidate.matchEnd;
+      if (candidate.priority > priority) priority = candidate.priority;
+    } else if (!only && (block === undefined || candidate.end > end)) {
+      close();
+      block = candidate;
+      end = candidate.end;
+      matchEnd = candidate.matchEnd;
+      priority = candidate.priority;
+      parts = [...partsOf(candidate)];
+    }
   }
+  close();
   // A continuation line outside every block is dropped; in one, the block covers it.
-  if (continuationsOnly > 0) {
+  if (continuationsOnly > 0 || absorbed.size > 0) {
     let kept = 0;
     for (const candidate of sorted)
-      if (
-        !CONTINUATION_ONLY_RULES.has(candidate.detector) ||
-        joins.some((join) => join.start <= candidate.start && candidate.end <= join.end)
-      )
-        sorted[kept++] = candidate;
+      if (!absorbed.has(candidate) && !CONTINUATION_ONLY_RULES.has(candidate.detector)) sorted[kept++] = candidate;
     sorted.length = kept;
   }
   if (joins.length === 0) return;
-  sorted.push(...joins);
+  // One at a time: a spread of 100,000 candidates would overflow the call stack.
+  for (const join of joins) sorted.push(join);
   sorted.sort((left, right) => left.start - right.start || right.end - left.end);
 }
 
-/** Whether `next` continues `block`: a continuation line after it, or one that overlaps its end (the town both read). */
-function continuesBlock(block: Candidate, next: Candidate, text: string): boolean {
-  if (!CONTINUATION_RULES.has(next.detector) || next.end <= block.end) return false;
-  if (next.start - block.end > ADDRESS_GAP_CHARACTERS || next.end - block.start > ADDRESS_BLOCK_CHARACTERS)
+/** Whether `next` continues the block `[start, end)`: a continuation line after it, or one that overlaps its end (the town both read). */
+function continuesBlock(start: number, end: number, next: Candidate, text: string): boolean {
+  if (next.end <= end || next.start - end > ADDRESS_GAP_CHARACTERS || next.end - start > ADDRESS_BLOCK_CHARACTERS)
     return false;
-  return next.start <= block.end || BLOCK_GAP.test(text.slice(block.end, next.start));
+  if (!CONTINUATION_RULES.has(next.detector)) return false;
+  return next.start <= end || BLOCK_GAP.test(text.slice(end, next.start));
 }
 
 /**
@@ -698,7 +740,7 @@ export function resolveOverlaps(candidates: readonly Candidate[], text?: string)
         }
       }
       chosen.sort((left, right) => left.start - right.start);
-      result.push(...chosen);
+      for (const candidate of chosen) result.push(candidate);
     }
     index = last;
   }
