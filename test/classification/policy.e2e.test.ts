@@ -317,6 +317,13 @@ describe('classification policy through the real SDK', () => {
     expect(sentBody(fake)).toMatch(/<EMAIL_[0-9a-f]{8}>/);
   });
 
+  it('classifies a prompt with 200,000 findings (more than a call may spread) and sends it', async () => {
+    const { client } = makeClient({ fake, middleware: [classificationMiddleware()] });
+    const content = Array.from({ length: 200_000 }, (_, index) => `u${index}@x.io`).join(' ');
+    await client.messages.create({ model: MODEL, max_tokens: 8, messages: [{ role: 'user', content }] });
+    expect(fake.requests.length).toBeGreaterThan(0);
+  }, 60_000);
+
   it('validates options at construction, naming paths', () => {
     expect(() => classificationMiddleware({ policy: [{ id: 'x', action: 'maybe' as never }] })).toThrow(
       /policy\.0\.action/,
