@@ -493,7 +493,6 @@ const STREET_RULES = new Set([
 const LOCALITY_GAP_CHARACTERS = 8;
 const LOCALITY_GAP = /^[ \t]{0,3}(?:,[ \t]{0,3})?(?:\r?\n[ \t]{0,3}(?:,[ \t]{0,3})?)?$/;
 
-/** The street candidate that ends right before `start`, with only a locality gap between. */
 /** The street candidate (of `streets`, sorted by end) that ends right before `start`, with only a locality gap between. */
 function streetBefore(streets: readonly Candidate[], text: string, start: number): Candidate | undefined {
   // The last street that ends at or before `start`, found by bisection: names and streets can
