@@ -902,7 +902,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'ADDRESS',
     prefilter: '(?i:corner of) ',
     // A place given as a street corner: "at the corner of 35 Pentelis Str. and Waechter Turnpike".
-    source: `\\b(?i:the {1,2})?(?i:corner {1,2}of) {1,2}(?:${LETTER}|\\d)[^\\n,;!?]{1,60}? (?i:and|&) {1,2}(?:${LETTER}|\\d)(?:${LETTER}|['.-]){0,20}(?: {1,2}(?:${UPPER}(?:${LETTER}|['.-]){1,20}|\\d{1,5}[A-Za-z]?\\b)){0,3}`,
+    // Both streets start with a capital or a house number: `the corner of the room and cried` is prose.
+    source: `\\b(?i:the {1,2})?(?i:corner {1,2}of) {1,2}(?:\\d{1,5}[A-Za-z]? {1,2})?${UPPER}[^\\n,;!?]{1,60}? (?i:and|&) {1,2}(?:${UPPER}|\\d)(?:${LETTER}|['.-]){0,20}(?: {1,2}(?:${UPPER}(?:${LETTER}|['.-]){1,20}|\\d{1,5}[A-Za-z]?\\b)){0,3}`,
     priority: 31,
     confidence: 0.6,
   },

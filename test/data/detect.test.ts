@@ -309,6 +309,7 @@ describe('detectSensitiveData per type', () => {
       ['ADDRESS', 'the corner of 35 Pentelis Str. and Waechter Turnpike'],
     ]);
     expect(found('meet at the corner of Main and Elm, then left')).toEqual([['ADDRESS', 'the corner of Main and Elm']]);
+    expect(found('She sat in the corner of the room and cried.')).toEqual([]);
     expect(found('unit 1009 box 0219\ndpo ap 51065 office')).toEqual([['ADDRESS', 'unit 1009 box 0219\ndpo ap 51065']]);
     expect(found('PSC 5420, Box 2708\nAPO AA 33879')).toEqual([['ADDRESS', 'PSC 5420, Box 2708\nAPO AA 33879']]);
   });
