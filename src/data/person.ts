@@ -579,8 +579,12 @@ class NameScan {
       }
       const reading = this.lowerNameStart >= 0;
       const afterLabelEnd = hashBefore !== 0 && hasBit(strongLabelEndBits, hashBefore);
-      if (!reading && !afterLabelEnd && !hasBit(lowerCaseNameBits, word.hash)) continue;
-      const inLists = lists.getWord(units, word.start, word.end, word.hash, false);
+      // `roberto's daughter`: a possessive is looked up without its `'s`.
+      const possessive = endsWithPossessive(text, word.end) && word.end - word.start > 4;
+      const keyEnd = possessive ? word.end - 2 : word.end;
+      const keyHash = possessive ? hashOf(text, word.start, keyEnd) : word.hash;
+      if (!reading && !afterLabelEnd && !hasBit(lowerCaseNameBits, keyHash)) continue;
+      const inLists = lists.getWord(units, word.start, keyEnd, keyHash, false);
       // `my name is vitoria`, `call me višeslav`: after a strong label a lower-case given name or
       // non-word is a name.
       if (

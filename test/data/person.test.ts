@@ -38,6 +38,7 @@ describe('PERSON by lexicon', () => {
       ["Faina D. Yefremova's"],
     ],
     ['a lower-case name', 'follow up with patricia desrosiers in a month', ['patricia desrosiers']],
+    ['a lower-case possessive given name', "i'm roberto's daughter, not my sister's", ["roberto's"]],
     ['a common word after an honorific', 'For my take on Mrs. Baker, ask Mr. Spears', ['Baker', 'Spears']],
     ['a common word after a strong name label', 'Her maiden name is Key', ['Key']],
     ['a street word after a strong name label', 'my grandmother was called Erin Dale', ['Erin Dale']],
