@@ -145,6 +145,7 @@ export const nameContext = fc.oneof(
     'Oak Avenue, Madison, NC 47258',
     'my name is vitoria',
     'follow up with patricia desrosiers',
+    "i'm roberto's daughter",
     'Tomomi is from',
     "Sean McDowell and Mary O'Brien",
     // Streets and units a following name may join as the locality.
