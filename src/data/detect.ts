@@ -592,7 +592,9 @@ function joinAddressBlocks(sorted: Candidate[], text: string): void {
       end = candidate.end;
       if (candidate.matchEnd > matchEnd) matchEnd = candidate.matchEnd;
       if (candidate.priority > priority) priority = candidate.priority;
-    } else if (!only && (block === undefined || candidate.end > end)) {
+    } else if (STREET_RULES.has(candidate.detector) && (block === undefined || candidate.end > end)) {
+      // Only a street, unit or box starts a block: not a table cell, a custom detector's finding
+      // or a bare number, which a stream may judge without the street a batch scan saw before it.
       close();
       block = candidate;
       end = candidate.end;

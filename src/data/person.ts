@@ -522,6 +522,8 @@ class NameScan {
   /** A lower-case name being read (`patricia desrosiers`); -1 while there is none. */
   private lowerNameStart = -1;
   private lowerNameEnd = -1;
+  /** Whether the lower-case name being read has taken a middle initial (`eric g. samoylova`). */
+  private lowerInitial = false;
 
   constructor(
     private readonly text: string,
@@ -574,6 +576,17 @@ class NameScan {
       }
       this.closeRun();
       if (word.shape !== Shape.Lower || word.end - word.start < 3) {
+        // `eric g. samoylova`: one middle initial keeps a lower-case given name open for its surname.
+        if (
+          this.lowerNameStart >= 0 &&
+          !this.lowerInitial &&
+          word.shape === Shape.Lower &&
+          word.end - word.start === 1 &&
+          joinedBySpaces(units, endBefore, word.start)
+        ) {
+          this.lowerInitial = true;
+          continue;
+        }
         this.closeLowerName();
         continue;
       }
@@ -600,7 +613,9 @@ class NameScan {
       // `patricia desrosiers`: a lower-case given name takes a following surname or non-word.
       if (
         reading &&
-        joinedBySpaces(units, endBefore, word.start) &&
+        (this.lowerInitial && units[endBefore] === 46
+          ? joinedBySpaces(units, endBefore + 1, word.start)
+          : joinedBySpaces(units, endBefore, word.start)) &&
         ((inLists & In.Surnames) !== 0 || (inLists & In.Common) === 0)
       ) {
         this.lowerNameEnd = word.end;
@@ -800,6 +815,7 @@ class NameScan {
   }
 
   private closeLowerName(): void {
+    this.lowerInitial = false;
     if (this.lowerNameStart < 0) return;
     this.addItem(item(this.lowerNameStart, this.lowerNameEnd, Status.Name, 0.4));
     this.lowerNameStart = -1;

@@ -146,6 +146,8 @@ export const nameContext = fc.oneof(
     'my name is vitoria',
     'follow up with patricia desrosiers',
     "i'm roberto's daughter",
+    'verses from eric g. samoylova',
+    'eric g',
     'Tomomi is from',
     "Sean McDowell and Mary O'Brien",
     // Streets and units a following name may join as the locality.

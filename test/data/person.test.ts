@@ -38,6 +38,11 @@ describe('PERSON by lexicon', () => {
       ["Faina D. Yefremova's"],
     ],
     ['a lower-case name', 'follow up with patricia desrosiers in a month', ['patricia desrosiers']],
+    [
+      'a lower-case name with a middle initial',
+      'verses from eric g. samoylova and ask eric a. is here',
+      ['eric g. samoylova', 'eric'],
+    ],
     ['a lower-case possessive given name', "i'm roberto's daughter, not my sister's", ["roberto's"]],
     ['a common word after an honorific', 'For my take on Mrs. Baker, ask Mr. Spears', ['Baker', 'Spears']],
     ['a common word after a strong name label', 'Her maiden name is Key', ['Key']],

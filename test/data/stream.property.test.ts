@@ -60,6 +60,16 @@ describe('stream redactor (D1, I13)', () => {
     expect(streamed(everything, [...text])).toBe(everything.redact(text).text);
   });
 
+  it('a table cell is never the start of an address block, which a stream may read without the street before it', () => {
+    const text =
+      '\nDOB,DOB,DOB,DOB\n1987-03-14,1987-03-14,1987-03-14,12 Main St\n \nDOB,DOB,Address\n' +
+      'MRN-5512345,14 Mar 1987,14 Mar 1987\n Oak Avenue, Madison, NC 47258 \nDOB,DOB\n the the the ';
+    for (const size of [1, 7, 200]) {
+      const chunks = text.match(new RegExp(`[^]{1,${size}}`, 'g')) ?? [];
+      expect(streamed(everything, chunks)).toBe(everything.redact(text).text);
+    }
+  });
+
   it('a run of 3,000 unit lines is joined into bounded blocks, so a stream never holds it all', () => {
     const text = Array.from({ length: 3000 }, (_, index) => `Suite ${(index % 900) + 1}`).join('\n') + '\n';
     const blocks = everything.detector.detect(text);
