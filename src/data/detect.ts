@@ -39,8 +39,6 @@ interface Rule {
   readonly placeholder?: ((value: string) => boolean) | undefined;
   /** The rule a match's leading number is reported under (see `PatternDefinition.leadingNumber`). */
   readonly leadingNumber?: Rule | undefined;
-  /** A continuation line of an address block, a finding only inside one (see `CONTINUATION_ONLY_RULES`). */
-  readonly continuationOnly?: boolean;
 }
 
 /**
@@ -129,7 +127,6 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
       accept: accept === undefined ? (value) => value.length : (value) => accept(value),
       acceptMatch: definition.acceptMatch,
       placeholder: options.ignorePlaceholders === true ? definition.placeholder : undefined,
-      continuationOnly: CONTINUATION_ONLY_RULES.has(definition.id),
     };
     if (definition.leadingNumber !== undefined) {
       rule.leadingNumber = { ...rule, id: definition.leadingNumber, accept: (value) => value.length };
@@ -225,7 +222,7 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
     // they are looked for only when the text has a street, unit or box to start one.
     let continuations: Rule[] | undefined;
     for (const rule of present) {
-      if (rule.continuationOnly !== true) scanRule(rule);
+      if (!CONTINUATION_ONLY_RULES.has(rule.id)) scanRule(rule);
       else (continuations ??= []).push(rule);
     }
     if (continuations !== undefined && raw.some((item) => item.rule.type === 'ADDRESS'))
