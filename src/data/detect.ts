@@ -245,12 +245,17 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
     }
     // Custom context checks need UTF-16 offsets, so they run after mapping.
     const accepted = candidates.filter((candidate) => customContextAccepts(candidate, text));
-    // What the column and name passes see as other findings: not the continuation lines, which
-    // are findings only inside a block (`1980 Anna` is no address, and `Anna` is judged as a word).
-    const continuationOnly = (candidate: Candidate) => CONTINUATION_ONLY_RULES.has(candidate.detector);
-    const opaque = accepted.some(continuationOnly)
-      ? accepted.filter((candidate) => !continuationOnly(candidate))
-      : accepted;
+    // Continuation lines are findings only inside an address block: those outside one go before the
+    // column and name passes, which see the rest as the findings they will be (`1980 Anna` is no
+    // address, so `Anna` is judged as a word; in `IL 62704 Zorblax Anna` the town is not).
+    if (accepted.some((candidate) => CONTINUATION_ONLY_RULES.has(candidate.detector))) {
+      const streets = accepted.filter((candidate) => candidate.type === 'ADDRESS').sort(byStartThenLonger);
+      const inBlocks = walkAddressBlocks(streets, text).absorbed;
+      let kept = 0;
+      for (const candidate of accepted)
+        if (!CONTINUATION_ONLY_RULES.has(candidate.detector) || inBlocks.has(candidate)) accepted[kept++] = candidate;
+      accepted.length = kept;
+    }
     let earliestOpenMatch = earliestOpenByte === Infinity ? Infinity : toIndex(earliestOpenByte);
     let tables: readonly TableExtent[] | undefined;
     if (tabular && columns !== undefined) {
@@ -259,13 +264,10 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
         fromIndex,
         nearEndBytes > 0,
         lineStartAtZero,
-        findingsBefore.length === 0 ? opaque : [...findingsBefore, ...opaque],
+        findingsBefore.length === 0 ? accepted : [...findingsBefore, ...accepted],
       );
-      for (const cell of read.cells) {
-        const candidate = passCandidate(cell, cell.type, 0.8, COLUMN_DETECTOR, COLUMN_PRIORITY);
-        accepted.push(candidate);
-        if (opaque !== accepted) opaque.push(candidate);
-      }
+      for (const cell of read.cells)
+        accepted.push(passCandidate(cell, cell.type, 0.8, COLUMN_DETECTOR, COLUMN_PRIORITY));
       earliestOpenMatch = Math.min(earliestOpenMatch, read.earliestOpen);
       tables = read.tables;
     }
@@ -277,7 +279,7 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
         text,
         fromIndex,
         nearEndBytes,
-        findingsBefore.length === 0 ? opaque : [...findingsBefore, ...opaque],
+        findingsBefore.length === 0 ? accepted : [...findingsBefore, ...accepted],
       );
       const streets = accepted
         .filter((candidate) => STREET_RULES.has(candidate.detector))
@@ -298,7 +300,7 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
           if (street.end + LOCALITY_GAP_CHARACTERS >= persons.earliestOpen && street.matchStart < earliestOpenMatch)
             earliestOpenMatch = street.matchStart;
     }
-    accepted.sort((left, right) => left.start - right.start || right.end - left.end);
+    accepted.sort(byStartThenLonger);
     if (joinsAddresses) joinAddressBlocks(accepted, text);
     return tables === undefined
       ? { candidates: accepted, earliestOpenMatch }
@@ -509,11 +511,12 @@ function streetBefore(streets: readonly Candidate[], text: string, start: number
   return undefined;
 }
 
-/** The extents of `candidate` the other passes saw as findings (see `Candidate.parts`): none of a continuation line. */
+/** The extents of `candidate` the other passes saw as findings (see `Candidate.parts`). */
 function partsOf(candidate: Candidate): readonly Extent[] {
-  if (candidate.parts !== undefined) return candidate.parts;
-  return CONTINUATION_ONLY_RULES.has(candidate.detector) ? [] : [{ start: candidate.start, end: candidate.end }];
+  return candidate.parts ?? [{ start: candidate.start, end: candidate.end }];
 }
+
+const byStartThenLonger = (left: Candidate, right: Candidate) => left.start - right.start || right.end - left.end;
 
 /** Sorted, with overlapping extents merged. */
 function mergedParts(parts: Extent[]): Extent[] {
@@ -558,6 +561,29 @@ const BLOCK_GAP = new RegExp(`^${BLOCK_SEPARATOR}(?:${TOWN_WORDS}${BLOCK_SEPARAT
  * line, nor the street after a building number: a list of addresses stays a list.
  */
 function joinAddressBlocks(sorted: Candidate[], text: string): void {
+  const { joins, absorbed } = walkAddressBlocks(sorted, text);
+  // A continuation line outside every block is dropped; in one, the block covers it.
+  if (absorbed.size > 0 || sorted.some((candidate) => CONTINUATION_ONLY_RULES.has(candidate.detector))) {
+    let kept = 0;
+    for (const candidate of sorted)
+      if (!absorbed.has(candidate) && !CONTINUATION_ONLY_RULES.has(candidate.detector)) sorted[kept++] = candidate;
+    sorted.length = kept;
+  }
+  if (joins.length === 0) return;
+  // One at a time: a spread of 100,000 candidates would overflow the call stack.
+  for (const join of joins) sorted.push(join);
+  sorted.sort(byStartThenLonger);
+}
+
+/**
+ * The address blocks among `sorted` (by start, then longer first): one candidate per block over all
+ * its parts, and the candidates inside blocks, which the blocks replace (they would lose to them
+ * in overlap resolution anyway).
+ */
+function walkAddressBlocks(
+  sorted: readonly Candidate[],
+  text: string,
+): { joins: Candidate[]; absorbed: Set<Candidate> } {
   /** The block being read: its first part, where it ends so far and the parts it took in. */
   let block: Candidate | undefined;
   let end = 0;
@@ -567,9 +593,7 @@ function joinAddressBlocks(sorted: Candidate[], text: string): void {
   /** The candidates the block took in after its first. */
   let taken: Candidate[] = [];
   const joins: Candidate[] = [];
-  /** Candidates inside a block, which the block replaces: they would lose to it in overlap resolution. */
   const absorbed = new Set<Candidate>();
-  let continuationsOnly = 0;
   // Only the whole block becomes a candidate, not each shorter join inside it.
   const close = () => {
     if (block !== undefined && taken.length > 0) {
@@ -581,8 +605,6 @@ function joinAddressBlocks(sorted: Candidate[], text: string): void {
   };
   for (const candidate of sorted) {
     if (candidate.type !== 'ADDRESS') continue;
-    const only = CONTINUATION_ONLY_RULES.has(candidate.detector);
-    if (only) continuationsOnly++;
     if (block !== undefined && continuesBlock(block.start, end, candidate, text)) {
       taken.push(candidate);
       for (const part of partsOf(candidate)) parts.push(part);
@@ -601,25 +623,18 @@ function joinAddressBlocks(sorted: Candidate[], text: string): void {
     }
   }
   close();
-  // A continuation line outside every block is dropped; in one, the block covers it.
-  if (continuationsOnly > 0 || absorbed.size > 0) {
-    let kept = 0;
-    for (const candidate of sorted)
-      if (!absorbed.has(candidate) && !CONTINUATION_ONLY_RULES.has(candidate.detector)) sorted[kept++] = candidate;
-    sorted.length = kept;
-  }
-  if (joins.length === 0) return;
-  // One at a time: a spread of 100,000 candidates would overflow the call stack.
-  for (const join of joins) sorted.push(join);
-  sorted.sort((left, right) => left.start - right.start || right.end - left.end);
+  return { joins, absorbed };
 }
 
-/** Whether `next` continues the block `[start, end)`: a continuation line after it, or one that overlaps its end (the town both read). */
+/** Whether `next` continues the block `[start, end)`: a continuation line after it, or a town and postcode that overlaps its end. */
 function continuesBlock(start: number, end: number, next: Candidate, text: string): boolean {
   if (next.end <= end || next.start - end > ADDRESS_GAP_CHARACTERS || next.end - start > ADDRESS_BLOCK_CHARACTERS)
     return false;
   if (!CONTINUATION_RULES.has(next.detector)) return false;
-  return next.start <= end || BLOCK_GAP.test(text.slice(end, next.start));
+  // Overlap only where the town both read ends the block (`10 Downing St, London` + `London SW1A 2AA`):
+  // a postcode and town that starts on the block's house number (`Rua do Arenque 1634 Mrs`) is none.
+  if (next.start <= end) return next.detector === 'address-town-postcode';
+  return BLOCK_GAP.test(text.slice(end, next.start));
 }
 
 /**

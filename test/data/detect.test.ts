@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors';
-import { createDetector, detectSensitiveData, type Finding } from '../../src/data/index';
+import { createDetector, detectSensitiveData, redactText, type Finding } from '../../src/data/index';
 
 const found = (text: string, findings: Finding[] = detectSensitiveData(text)) =>
   findings.map((finding) => [finding.type, text.slice(finding.start, finding.end)]);
@@ -378,6 +378,18 @@ describe('detectSensitiveData per type', () => {
       ['ADDRESS', 'Apt. 675'],
       ['ADDRESS', '62314'],
       ['ADDRESS', 'Mellemvej 32'],
+    ]);
+    // A continuation line in a block is a finding to the name pass too: the name after the town is
+    // judged alone, as a second redaction judges it (idempotence).
+    const run = 'Suite 4, 10115 Zorblax Anna Graves Anna';
+    const once = redactText(run, { types: ['ADDRESS', 'PERSON'] }).text;
+    expect(once).toBe('[REDACTED:ADDRESS] [REDACTED:PERSON]');
+    expect(redactText(once, { types: ['ADDRESS', 'PERSON'] }).text).toBe(once);
+    // A postcode and town never starts on a street's own house number: `1634 Mrs` is no town.
+    expect(found('86036 Rua do Arenque 1634 Mrs. Baker')).toEqual([
+      ['ADDRESS', '86036'],
+      ['ADDRESS', 'Rua do Arenque 1634'],
+      ['PERSON', 'Baker'],
     ]);
     // Alone, a postcode and town, a town and postcode or a country is no address.
     expect(found('In 2020 Berlin hosted it. Germany won. Austin, TX 78701 is nice.')).toEqual([]);
