@@ -257,9 +257,9 @@ function hasNoUnrelatedContext(words: RegExp) {
  * `MR` must be capitalized and numbered (`MR#`, `MR No.`) so that `Mr` the honorific never is.
  */
 const RECORD_ID_SUFFIX = '(?:\\.?[ _-]{0,2}(?:(?i:id(?:entifier)?|number|num|nbr|no)\\b\\.?|#))';
-const MEDICAL_RECORD_LABEL = `(?:(?:\\b|_)(?i:mrn|medical[ _-]?rec(?:ord)?s?|med\\.?[ _-]?rec(?:ord)?|health[ _-]?(?:care[ _-]?)?records?)(?:${RECORD_ID_SUFFIX}|\\b\\.?)|\\b(?i:m\\.r\\.n)\\b\\.?|(?:\\b|_)(?i:patient|pt\\.?|chart|hospital|emr|ehr)${RECORD_ID_SUFFIX}|\\bM\\.?R\\.? ?(?:#|[Nn][Oo]\\b\\.?|[Nn]um(?:ber)?\\b|NUMBER\\b)|[a-z](?:Mrn|MRN)\\b)`;
-/** A record number: digits, optionally dashed, after an optional short prefix (`H1234567`, `MRN-00473921`). */
-const MEDICAL_RECORD_VALUE = '(?:[A-Za-z]{1,4}[-#]?)?\\d{2,15}(?:-\\d{1,10}){0,3}[A-Z]?';
+const MEDICAL_RECORD_LABEL = `(?:(?:\\b|_)(?i:mrn|(?:medical|hospital|patient)[ _-]?rec(?:ord)?s?|med\\.?[ _-]?rec(?:ord)?|health[ _-]?(?:care[ _-]?)?records?)(?:${RECORD_ID_SUFFIX}|\\b\\.?)|\\b(?i:m\\.r\\.n)\\b\\.?|(?:\\b|_)(?i:patient|pt\\.?|chart|hospital|emr|ehr)${RECORD_ID_SUFFIX}|\\bM\\.?R\\.? ?(?:#|[Nn][Oo]\\b\\.?|[Nn]um(?:ber)?\\b|NUMBER\\b)|[a-z](?:Mrn|MRN)\\b)`;
+/** A record number: digits, optionally dashed, after an optional short prefix (`H1234567`, `MRN-00473921`), with an optional check letter (`000-11-2233-X`). */
+const MEDICAL_RECORD_VALUE = '(?:[A-Za-z]{1,4}[-#]?)?\\d{2,15}(?:-\\d{1,10}){0,3}(?:-?[A-Z])?';
 /** Words between a record label and its number that make it some other number: `chart and phone: …`. */
 const UNRELATED_NUMBER_CONTEXT =
   /\b(?:and|or|order|invoice|phone|fax|tel|zip|postal|account|claim|policy|room|bed|ext|encounter|ticket|tracking|visits?|count|total)\b/i;
@@ -786,7 +786,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'phone-international',
     type: 'PHONE',
     prefilter: '(?:\\+|\\b00)\\d',
-    source: '(?:\\+|\\b00)\\d{1,3}(?: ?\\(0\\))?(?:[ .-]?\\(?\\d{1,5}\\)?){1,5}\\b',
+    // A country code never starts with 0: `ORD-00058652` is an order number.
+    source: '(?:\\+|\\b00)[1-9]\\d{0,2}(?: ?\\(0\\))?(?:[ .-]?\\(?\\d{1,5}\\)?){1,5}\\b',
     priority: 44,
     confidence: 0.75,
     accept: whole(isPhoneValid),
@@ -794,7 +795,9 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'phone-trunk',
     type: 'PHONE',
-    source: '\\b0\\d{1,4}(?:[ .-]\\d{2,4}){2,4}\\b',
+    // A trunk `0` and an area code, then groups (`020 7946 0000`), one long group (`07700 900123`,
+    // `0171 2345678`), or an area code in parentheses (`(11) 98765-4321`, `(030) 901820-0`).
+    source: '\\b0\\d{1,4}(?:(?:[ .-]\\d{2,4}){2,4}|[ -]\\d{5,8})\\b|\\(0?\\d{2,4}\\) ?\\d{3,5}[ .-]\\d{1,4}\\b',
     priority: 43,
     confidence: 0.6,
     accept: whole(isPhoneValid),
@@ -803,7 +806,9 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'phone-labelled',
     type: 'PHONE',
     source:
-      '(?i:\\b(?:phone|tel|telephone|mobile|cell|fax|desk|whatsapp|sms|(?:call|ring|reach|text|contact) (?:me|us)(?: (?:on|at))?|(?:phone|mobile|cell|contact|telephone) (?:number|no\\.?)|answering at|messages to)\\b\\.?)' +
+      '(?i:\\b(?:phone|tel|telephone|mobile|cell|fax|desk|whatsapp|sms|(?:call|ring|reach|text|contact)(?: (?:me|us|him|her|them))?(?: (?:on|at))?|(?:phone|mobile|cell|contact|telephone) (?:number|no\\.?)|answering at|messages to|' +
+      // The same labels in the languages of the EU, Latin America and the Nordics.
+      't[ée]l[ée]phone|t[ée]l|portable|telefon(?:o|e|nummer)?|tel[ée]fono|handy|mobil(?:e?nummer)?|m[óo]vil|celular|cellulare|puhelin|matkapuhelin|gsm|numer telefonu)\\b\\.?)' +
       LABEL_GAP +
       '(\\+?\\(?\\d[\\d ().-]{5,18}\\d)',
     priority: 44,

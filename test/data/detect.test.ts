@@ -169,6 +169,11 @@ describe('detectSensitiveData per type', () => {
     ['PHONE', 'APO AA 61487\n416 60 039 office\n', '416 60 039'],
     ['PHONE', "They're not answering at 71-33-52-22", '71-33-52-22'],
     ['PHONE', 'Mobile: 03.93.92.16.85', '03.93.92.16.85'],
+    ['PHONE', 'reach her on 07700 900123', '07700 900123'],
+    ['PHONE', 'Mobil: 0171 2345678', '0171 2345678'],
+    ['PHONE', 'telefone (11) 98765-4321', '(11) 98765-4321'],
+    ['PHONE', 'Call 4155552671 now', '4155552671'],
+    ['PHONE', 'Téléphone : 04 72 10 30 30', '04 72 10 30 30'],
     ['ADDRESS', 'Pedestrians must enter on Hoge Wei 32 St. first', 'Hoge Wei 32'],
     ['ADDRESS', 'Suite 464\n OULU\n\n Finland 80896', '80896'],
     ['ADDRESS', 'send it to 20789 Allika 46 please', 'Allika 46'],
@@ -298,6 +303,11 @@ describe('detectSensitiveData per type', () => {
       found('ref 21 284 698 2548', detectSensitiveData('ref 21 284 698 2548', { types: ['PHONE'] })),
     ).not.toContainEqual(['PHONE', '1 284 698 2548']);
     expect(found('call +1 415 555 0132')).toEqual([['PHONE', '+1 415 555 0132']]);
+  });
+
+  it('an international number needs a country code, which never starts with 0', () => {
+    expect(found('{"order_id":"ORD-00058652"}', detectSensitiveData('{"order_id":"ORD-00058652"}'))).toEqual([]);
+    expect(found('call 0044 161 496 0000')).toEqual([['PHONE', '0044 161 496 0000']]);
   });
 
   it('API_KEY: a GitLab routable token keeps its version and check suffix', () => {

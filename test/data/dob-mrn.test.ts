@@ -116,6 +116,9 @@ describe('MEDICAL_RECORD_NUMBER', () => {
     ['M.R.N. 00473921', '00473921'],
     ['med. rec. no. 4412093', '4412093'],
     ['CHI number 0101901232', '0101901232'],
+    ['Hospital record number 8834-221', '8834-221'],
+    ['patient record no. 5567123', '5567123'],
+    ['Patient MRN: 000-11-2233-X', '000-11-2233-X'],
     ['Hi, I need to reschedule. My DOB is 4/5/1962 and my patient ID is 7734201.', '7734201'],
   ];
   it.each(positives)('finds the record number in %j', (text, value) => {
