@@ -462,9 +462,10 @@ const item = (start: number, end: number, status: Status, confidence: number, kn
  * `openMargin`: when above 0 (a stream's held text), a run or list that ends within 40 characters
  * of the end may still change, so `earliestOpen` reports its start and the stream holds it back.
  *
- * `opaque`: extents of findings of other types. Redaction turns each into a placeholder, so a word
- * inside one ends a run here as a placeholder's capitals would there: `Anna Anna Street` with the
- * address `Anna Street` is judged as `Anna`, the same before and after redaction (idempotence).
+ * `opaque`: extents of findings of other types. Redaction turns each into a placeholder, so the
+ * pass reads each as no word at all, nor as context: `Anna Anna Street` with the address `Anna
+ * Street` is judged as `Anna`, and `Mrs. Baker` with the password `Mrs.` as `Baker` without an
+ * honorific, the same before and after redaction (idempotence).
  */
 export function findPersonNames(
   text: string,
@@ -472,7 +473,29 @@ export function findPersonNames(
   openMargin = 0,
   opaque: readonly Extent[] = [],
 ): PersonScan {
-  return new NameScan(text, fromIndex, openMargin).scan(opaque);
+  return new NameScan(opaque.length === 0 ? text : masked(text, opaque), fromIndex, openMargin).scan();
+}
+
+/** Stands for each character of an opaque extent: no letter, space, quote or separator. */
+const OPAQUE_FILLER = '\u0000';
+
+/**
+ * `text` with every character inside `extents` replaced by OPAQUE_FILLER, so offsets stay and
+ * every rule that reads context (labels, honorifics, record keys, verbs) sees nothing there.
+ */
+function masked(text: string, extents: readonly Extent[]): string {
+  const sorted = [...extents].sort((left, right) => left.start - right.start);
+  const pieces: string[] = [];
+  let at = 0;
+  for (const { start, end } of sorted) {
+    const from = Math.max(start, at);
+    if (end <= from) continue;
+    pieces.push(text.slice(at, from), OPAQUE_FILLER.repeat(Math.min(end, text.length) - from));
+    at = end;
+  }
+  if (at === 0) return text;
+  pieces.push(text.slice(at));
+  return pieces.join('');
 }
 
 /**
@@ -534,13 +557,10 @@ class NameScan {
   }
 
   /** Reads the text word by word, gathering runs, lists and lower-case names. */
-  scan(opaque: readonly Extent[]): PersonScan {
+  scan(): PersonScan {
     const { text } = this;
     const { lists, lowerCaseNameBits, strongLabelEndBits } = this.lexicon;
     const word = newWord();
-    // Findings of other types, sorted: a word inside one is no word of a name (see `opaque`).
-    const others = opaque.length === 0 ? opaque : [...opaque].sort((left, right) => left.start - right.start);
-    let nextOther = 0;
     let position = backtrackToRunStart(text, this.fromIndex);
     let previousEnd = -1;
     let previousHash = 0;
@@ -551,8 +571,6 @@ class NameScan {
     // does: after a strong label (`my name is\nvitoria`) a lower-case word may be a name.
     if (position > 0) previousHash = hashOfWordBefore(units, unitsFrom, position, word);
     while (nextWord(units, text.length, position, word)) {
-      while (nextOther < others.length && (others[nextOther] as Extent).end <= word.start) nextOther++;
-      if (nextOther < others.length && (others[nextOther] as Extent).start < word.end) word.shape = Shape.Other;
       position = word.end;
       const endBefore = previousEnd;
       previousEnd = word.end;
