@@ -970,6 +970,14 @@ const WEAK_NAME_LABELS = [
   'cheers',
   'best',
 ];
+/** Relatives and close contacts, after a possessive: `my kid Tadzio`, `her husband Zorblax`. */
+const KIN_WORDS =
+  'son daughter kid child baby wife husband brother sister mother mom mum father dad boyfriend girlfriend fiance fiancé fiancée cousin uncle aunt nephew niece grandson granddaughter grandmother grandfather grandma grandpa stepson stepdaughter friend colleague coworker boss neighbor neighbour'.split(
+    ' ',
+  );
+WEAK_NAME_LABELS.push(
+  ...['my', 'his', 'her', 'our', 'their', 'your'].flatMap((owner) => KIN_WORDS.map((kin) => `${owner} ${kin}`)),
+);
 const HONORIFICS =
   'mr mrs ms miss mx dr prof sir dame lady lord rev capt sgt mister madam herr frau señor señora monsieur madame'.split(
     ' ',

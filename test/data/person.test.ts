@@ -31,6 +31,11 @@ describe('PERSON by lexicon', () => {
       'David had given Angel his address; I met Tadzio',
       ['David', 'Angel', 'Tadzio'],
     ],
+    [
+      'a relative or contact after a possessive',
+      'remove my kid Tadzio from the will; her husband Zorblax agreed',
+      ['Tadzio', 'Zorblax'],
+    ],
     ['a surname only the broad name list holds', 'Please ask Goldberg about the invoice', ['Goldberg']],
     [
       'a name whose possessive is followed by a title',
@@ -111,6 +116,7 @@ describe('PERSON by lexicon', () => {
     ['a label in capitals', 'DEAR Zorblax'],
     ['a list of unknown capitalized words with no name in it', 'we sell Apples, Oranges and Zorblax'],
     ['a lone unknown capitalized word', 'the Zorblax engine'],
+    ['a common word after a relative', 'my friend Apple and her boss Monday'],
   ])('ignores %s', (_case, text) => {
     expect(names(text)).toEqual([]);
   });
