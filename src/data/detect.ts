@@ -1,7 +1,7 @@
 import { ConfigError } from '../core/errors';
 import { compileColumnPass, type TableExtent } from './columns';
 import { BUILT_IN_PATTERNS } from './patterns';
-import { findPersonNames, loadPersonLexicon, type Extent } from './person';
+import { findPersonNames, findRepeatedNames, loadPersonLexicon, type Extent } from './person';
 
 export type { Extent };
 import { compilePattern, compileSet, utf16Length, type ByteMatch, type LinearPattern, type PatternSet } from './re2';
@@ -66,6 +66,8 @@ export interface ScanResult {
   readonly earliestOpenMatch: number;
   /** Tables the column pass read that reach `fromIndex` or beyond: a stream keeps their header in view. */
   readonly tables?: readonly TableExtent[];
+  /** Lone capitalized words from `fromIndex` on that may repeat an earlier name (see `findRepeatedNames`), flat: start, end, …. */
+  readonly lone?: Int32Array;
 }
 
 /**
@@ -80,6 +82,8 @@ export interface SensitiveDataDetector {
    * `end` exclusive; overlaps are resolved by rule priority, then by length. Never throws.
    */
   detect(text: string): Finding[];
+  /** @internal Findings of `text` before they lose their internal fields, for the redactor. */
+  resolve(text: string): Candidate[];
   /** @internal Raw scan from `fromIndex`, for the streaming redactor. */
   scan(
     text: string,
@@ -258,6 +262,7 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
     }
     let earliestOpenMatch = earliestOpenByte === Infinity ? Infinity : toIndex(earliestOpenByte);
     let tables: readonly TableExtent[] | undefined;
+    let lone: Int32Array | undefined;
     if (tabular && columns !== undefined) {
       const read = columns.find(
         text,
@@ -294,6 +299,7 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
       }
       // Open runs and lists: the pass keeps 40 characters open, within the 96 bytes asked for.
       earliestOpenMatch = Math.min(earliestOpenMatch, persons.earliestOpen);
+      if (persons.lone.length > 0) lone = persons.lone;
       // A run still open may yet be a locality that joins the street before it: hold that street too.
       if (persons.earliestOpen !== Infinity)
         for (const street of streets)
@@ -302,10 +308,10 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
     }
     accepted.sort(byStartThenLonger);
     if (joinsAddresses) joinAddressBlocks(accepted, text);
-    return tables === undefined
-      ? { candidates: accepted, earliestOpenMatch }
-      : { candidates: accepted, earliestOpenMatch, tables };
+    return { candidates: accepted, earliestOpenMatch, ...(tables && { tables }), ...(lone && { lone }) };
   }
+
+  const resolve = (text: string) => resolveScan(scan(text, 0, 0), text);
 
   const contextByRule = new Map<string, readonly string[]>();
   (options.detectors ?? []).forEach((detector, index) => {
@@ -329,8 +335,9 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
     scan,
     detect(text: string): Finding[] {
       if (typeof text !== 'string' || text.length === 0) return [];
-      return resolveOverlaps(scan(text, 0, 0).candidates, text).map(toFinding);
+      return resolve(text).map(toFinding);
     },
+    resolve,
   };
 }
 
@@ -467,6 +474,45 @@ function overlapsAny(extents: readonly number[], start: number, end: number): bo
 }
 
 /** A finding of the column or name pass: its match is its value. */
+/**
+ * The findings of a whole-text scan: overlaps resolved, then later mentions of the names found
+ * added. A stream does the same per release (see the streaming redactor).
+ * @internal
+ */
+export function resolveScan(scanned: ScanResult, text: string): Candidate[] {
+  const resolved = resolveOverlaps(scanned.candidates, text);
+  return scanned.lone === undefined ? resolved : withRepeatedNames(text, resolved, scanned.lone, 0, new Map());
+}
+
+/**
+ * `findings` (resolved, sorted) with the later mentions, among the `lone` words, of names they
+ * hold (see {@link findRepeatedNames}); `seen` carries the names of earlier text, by where they
+ * ended in a stream (`offset`: the stream offset of `text[0]`), and gains those of `findings`.
+ * @internal For the detector and the streaming redactor.
+ */
+export function withRepeatedNames(
+  text: string,
+  findings: Candidate[],
+  lone: Int32Array,
+  offset: number,
+  seen: Map<string, number>,
+): Candidate[] {
+  const repeated = findRepeatedNames(text, findings, lone, offset, seen);
+  if (repeated.length === 0) return findings;
+  const merged: Candidate[] = [];
+  let index = 0;
+  for (const name of repeated) {
+    while (index < findings.length && (findings[index] as Candidate).start < name.start)
+      merged.push(findings[index++] as Candidate);
+    merged.push(passCandidate(name, 'PERSON', REPEATED_NAME_CONFIDENCE, PERSON_DETECTOR, PERSON_PRIORITY));
+  }
+  while (index < findings.length) merged.push(findings[index++] as Candidate);
+  return merged;
+}
+
+/** A later mention of a name found earlier: as sure as a name the lexicon knows alone. */
+const REPEATED_NAME_CONFIDENCE = 0.5;
+
 function passCandidate(
   extent: Extent,
   type: string,

@@ -40,6 +40,12 @@ export interface PersonMatch extends Extent {
 
 export interface PersonScan {
   readonly matches: PersonMatch[];
+  /**
+   * Capitalized words that stood alone as a run (not after `in`, nor in a record field for places)
+   * and may yet be a later mention of a name (see {@link findRepeatedNames}); some are names already.
+   * Flat: the start and end of each word in turn.
+   */
+  readonly lone: Int32Array;
   /** Start of the earliest run or list, name or not, that more text could still change; or Infinity. */
   readonly earliestOpen: number;
 }
@@ -400,6 +406,7 @@ interface Word {
   lists: number;
 }
 
+const NO_LONE_WORDS = new Int32Array(0);
 const newWord = (): Word => ({ start: 0, end: 0, shape: Shape.Other, hash: 0, foldable: false, lists: -1 });
 
 /** Longest word and run considered; longer ones are not names (and bound the work per word). */
@@ -514,6 +521,8 @@ function joinedBySpaces(units: Uint16Array, end: number, start: number): boolean
 class NameScan {
   private readonly lexicon = getLexicon();
   private readonly matches: PersonMatch[] = [];
+  private lone = NO_LONE_WORDS;
+  private loneLength = 0;
   private earliestOpen = Infinity;
   /**
    * Whether a run, a list or a lower-case name is a name depends on the text before it and on at
@@ -650,7 +659,7 @@ class NameScan {
     this.closeLowerName();
     this.closeList();
     units.fill(0, unitsFrom, text.length);
-    return { matches: this.matches, earliestOpen: this.earliestOpen };
+    return { matches: this.matches, lone: this.lone.subarray(0, this.loneLength), earliestOpen: this.earliestOpen };
   }
 
   /** The lists that hold `word`, looked up once per word: a run asks about each word many times. */
@@ -710,6 +719,17 @@ class NameScan {
     copy.lists = -1;
   }
 
+  /** Records a lone word (see {@link PersonScan.lone}); a typed array, as 100,000 of them in 1 MB cost little. */
+  private addLone(start: number, end: number): void {
+    if (this.loneLength + 2 > this.lone.length) {
+      const grown = new Int32Array(Math.max(16, this.lone.length * 2));
+      grown.set(this.lone);
+      this.lone = grown;
+    }
+    this.lone[this.loneLength++] = start;
+    this.lone[this.loneLength++] = end;
+  }
+
   private closeRun(): void {
     const length = this.runLength;
     if (length === 0) return;
@@ -733,6 +753,8 @@ class NameScan {
     if (beforeRegionCode(text, runEnd)) return this.reject(runStart, runEnd);
     // `born in Leeds`, `in Mora de Rubielos`: after `in`, a place (`in Maria's view` aside).
     if (afterIn(text, runStart) && !endsWithPossessive(text, runEnd)) return this.reject(runStart, runEnd);
+    if (length === 1 && (run[0] as Word).shape === Shape.Capitalized && runStart >= this.fromIndex)
+      this.addLone(runStart, runEnd);
     // Pieces: a boundary word ends one (`Dear | Anna`); a place or organisation word takes the words
     // before it (`Anna Street`, `Acme Holdings`, `Armenomonastiro Cyprus`) or, for a prefix such as
     // `New` or `San`, the word after it (`New York`), and the rest is judged on its own. Splitting
@@ -1397,4 +1419,69 @@ function nextWord(units: Uint16Array, length: number, from: number, out: Word): 
   out.foldable = (seen & UNFOLDABLE) === 0 && !dottedInitial;
   out.lists = -1;
   return true;
+}
+
+/** The capitalized words of a name: `Faina`, `Yefremova's` in `Faina D. Yefremova's`. */
+const NAME_WORDS = /\p{Lu}[\p{Ll}\p{M}]+(?:['’-]\p{L}[\p{Ll}\p{M}]*)*/gu;
+/** A capitalized word joined before a word by a list separator: `Usamov and | Bowers`. */
+const LISTED_BEFORE = /\p{Lu}[\p{L}\p{M}.'’-]*(?:, ?| (?:and|or|&) )$/u;
+/** A capitalized word joined after a word by a list separator: `Usamov | and Bowers`. */
+const LISTED_AFTER = /^(?:, ?| (?:and|or|&) )\p{Lu}/u;
+/** Words shorter than this of a name found earlier stand for nothing alone. */
+const MIN_REPEATED_NAME_LENGTH = 3;
+/** A later mention counts within this many characters of the end of the name it repeats. */
+export const REPEATED_NAME_REACH = 1000;
+
+const withoutPossessive = (word: string) => (word.length > 2 && /['’]s$/u.test(word) ? word.slice(0, -2) : word);
+
+/**
+ * Later mentions of a name found earlier in the same text: `Faina D. Yefremova's … than early
+ * Yefremova?`. A word that stood alone as a run (`lone`, from the name pass) is a name when a
+ * PERSON finding that ended at most {@link REPEATED_NAME_REACH} characters before it held the same
+ * word, as written (a possessive aside), and no list separator joins it to a capitalized word.
+ * Words that are common English words, places, organisations, particles or boundaries do not carry
+ * over (`Anna Park` makes no name of `the Park`).
+ *
+ * `findings` are the text's final findings, sorted. `seen` maps each name word to where the last
+ * finding that held it ended, in the offsets of a whole stream (`offset` is the stream offset of
+ * `text[0]`), and gains the words of `findings`: a stream passes the names it released to its next
+ * call. A lone word, once redacted, changes how no other word is judged, which keeps redaction
+ * idempotent.
+ */
+export function findRepeatedNames(
+  text: string,
+  findings: ReadonlyArray<Extent & { readonly type: string }>,
+  lone: Int32Array,
+  offset: number,
+  seen: Map<string, number>,
+): Extent[] {
+  const found: Extent[] = [];
+  let next = 0;
+  const learn = (finding: Extent & { readonly type: string }) => {
+    if (finding.type !== 'PERSON') return;
+    for (const word of text.slice(finding.start, finding.end).match(NAME_WORDS) ?? []) {
+      const name = withoutPossessive(word);
+      if (name.length >= MIN_REPEATED_NAME_LENGTH && mayStandForName(name)) seen.set(name, offset + finding.end);
+    }
+  };
+  for (let index = 0; index < lone.length; index += 2) {
+    const start = lone[index] as number;
+    const end = lone[index + 1] as number;
+    while (next < findings.length && (findings[next] as Extent).end <= start)
+      learn(findings[next++] as Extent & { type: string });
+    if (seen.size === 0 || (next < findings.length && (findings[next] as Extent).start < end)) continue;
+    const nameEnd = seen.get(withoutPossessive(text.slice(start, end)));
+    if (nameEnd === undefined || offset + start - nameEnd > REPEATED_NAME_REACH) continue;
+    if (LISTED_BEFORE.test(text.slice(Math.max(0, start - 24), start))) continue;
+    if (LISTED_AFTER.test(text.slice(end, end + 6))) continue;
+    found.push({ start, end });
+  }
+  while (next < findings.length) learn(findings[next++] as Extent & { type: string });
+  return found;
+}
+
+/** Whether a word of a name found earlier may stand for it alone: no common, place or function word. */
+function mayStandForName(word: string): boolean {
+  const lists = getLexicon().lists.getLowerCased(word, 0, word.length);
+  return (lists & (In.Common | In.Rarer | In.Boundary | In.PlaceOrOrganisation | In.PlacePrefix | In.Particle)) === 0;
 }

@@ -1,4 +1,4 @@
-import { createDetector, resolveOverlaps, type Candidate, type SensitiveDataDetector } from './detect';
+import { createDetector, type Candidate, type SensitiveDataDetector } from './detect';
 import { PLACEHOLDER_OPENING, type DetectOptions, type Finding } from './types';
 
 /**
@@ -65,7 +65,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     redact(text: string): RedactionResult {
       const input = typeof text === 'string' ? text : String(text);
       try {
-        const findings = resolveOverlaps(detector.scan(input, 0, 0).candidates, input).map(stripInternal);
+        const findings = detector.resolve(input).map(stripInternal);
         if (findings.length === 0) return { text: input, findings };
         return { text: renderRedacted(input, 0, input.length, findings, replace), findings };
       } catch {

@@ -1,5 +1,5 @@
 import type { Candidate, Extent } from './detect';
-import { PERSON_DETECTOR, resolveOverlaps } from './detect';
+import { PERSON_DETECTOR, resolveOverlaps, withRepeatedNames } from './detect';
 import { MAX_HEADER_LINE_CHARACTERS as MAX_HEADER_LINE, mayBecomeHeader, TABLE_REACH_CHARACTERS } from './columns';
 import { createRedactor, placeholderFor, renderRedacted, type RedactOptions, type Redactor } from './redact';
 import type { Finding } from './types';
@@ -92,6 +92,9 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
    * `Candidate.parts`), each with whether it spans a line break, which the look-behind may no longer show.
    */
   const views: Extent[][] = [];
+  /** Words of the names released so far, by where they ended: a later lone mention of one is a name too (`findRepeatedNames`). */
+  const findsPersons = detector.types.includes('PERSON');
+  const namesSeen = new Map<string, number>();
 
   function release(final: boolean): string {
     if (withholding) return '';
@@ -112,6 +115,10 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
     if (!final) {
       cut = Math.min(length - MINIMUM_HOLD_BACK_CHARACTERS, scan.earliestOpenMatch, trailingRunStart(text));
       cut = outsideMatches(scan.candidates, cut);
+      // A lone word is released whole: whether it repeats an earlier name is decided on the whole word.
+      const lone = scan.lone ?? NO_LONE_WORDS;
+      for (let index = 0; index < lone.length && (lone[index] as number) < cut; index += 2)
+        if (cut < (lone[index + 1] as number)) cut = lone[index] as number;
       if (cut > 0 && isHighSurrogate(text.charCodeAt(cut - 1))) cut--;
       if (cut <= releasedInHeld) {
         if (unreleased > STREAM_MAX_HELD_CHARACTERS) return withhold();
@@ -120,10 +127,18 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
       }
     }
     heldAtLastScan = -1;
-    const chosen = resolveOverlaps(
+    let chosen = resolveOverlaps(
       scan.candidates.filter((candidate) => candidate.matchEnd <= cut),
       text,
     );
+    if (findsPersons)
+      chosen = withRepeatedNames(
+        text,
+        chosen,
+        loneBefore(scan.lone ?? NO_LONE_WORDS, cut),
+        consumed - releasedInHeld,
+        namesSeen,
+      );
     const output = renderRedacted(text, releasedInHeld, cut, chosen, redactor.replace);
     const base = consumed - releasedInHeld;
     for (const finding of chosen) {
@@ -242,3 +257,12 @@ function withoutInternal(candidate: Candidate): Finding {
     detector: candidate.detector,
   };
 }
+
+/** The lone words (flat start, end pairs, sorted) that end at or before `cut`. */
+function loneBefore(lone: Int32Array, cut: number): Int32Array {
+  let count = 0;
+  while (count < lone.length && (lone[count + 1] as number) <= cut) count += 2;
+  return lone.subarray(0, count);
+}
+
+const NO_LONE_WORDS = new Int32Array(0);

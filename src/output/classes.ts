@@ -1,5 +1,5 @@
 import { ConfigError } from '../core/errors';
-import { createDetector, type SensitiveDataDetector } from '../data/detect';
+import { createDetector, resolveScan, type SensitiveDataDetector } from '../data/detect';
 import { createRedactor, type Redactor } from '../data/redact';
 import { SENSITIVE_TYPES, type CustomDetector, type Finding, type SensitiveType } from '../data/types';
 import {
@@ -75,6 +75,11 @@ export function createClearanceFilter(
       const note = (findings: readonly Finding[]) => {
         if (seen) for (const finding of findings) seen(classOf(finding.type));
       };
+      const scan: SensitiveDataDetector['scan'] = (text, fromIndex, nearEndBytes, findingsBefore, lineStartAtZero) => {
+        const result = full.scan(text, fromIndex, nearEndBytes, findingsBefore, lineStartAtZero);
+        note(result.candidates);
+        return { ...result, candidates: result.candidates.filter(above) };
+      };
       const detector: SensitiveDataDetector = {
         types: full.types,
         detect(text) {
@@ -82,11 +87,8 @@ export function createClearanceFilter(
           note(findings);
           return findings.filter(above);
         },
-        scan(text, fromIndex, nearEndBytes, findingsBefore, lineStartAtZero) {
-          const result = full.scan(text, fromIndex, nearEndBytes, findingsBefore, lineStartAtZero);
-          note(result.candidates);
-          return { ...result, candidates: result.candidates.filter(above) };
-        },
+        scan,
+        resolve: (text) => resolveScan(scan(text, 0, 0), text),
       };
       return createRedactor({ detector });
     },

@@ -143,6 +143,37 @@ describe('PERSON by lexicon', () => {
     expect(redactText(once, { types: ['PASSWORD', 'PERSON'] }).text).toBe(once);
   });
 
+  it('finds a later lone mention of a name found earlier, within reach, in batch and stream alike', () => {
+    const filler = 'The next part of the review covers the budget, the schedule and the risks we see. ';
+    const text =
+      "They sang the verses from Faina D. Yefremova's Cautionary Tales. " +
+      filler.repeat(3) +
+      'Is there a better example than early Yefremova? Ask Zorblax; ' +
+      filler.repeat(14) +
+      'Yefremova again, but far too late.';
+    expect(names(text)).toEqual(["Faina D. Yefremova's", 'Yefremova']);
+    const whole = redactText(text, { types: ['PERSON'] }).text;
+    expect(whole).toContain('than early [REDACTED:PERSON]?');
+    expect(whole).toContain('Yefremova again');
+    expect(redactText(whole, { types: ['PERSON'] }).text).toBe(whole);
+    for (const size of [1, 5, 17, 64, 300]) {
+      const stream = createStreamRedactor({ types: ['PERSON'] });
+      let out = '';
+      for (let index = 0; index < text.length; index += size) out += stream.push(text.slice(index, index + size));
+      expect(out + stream.end()).toBe(whole);
+    }
+  });
+
+  it.each([
+    ['a common word', 'Kevin Brown runs it. We painted it Brown.', ['Kevin Brown']],
+    ['a place after `in`', 'Olivia Clinton wrote. The shipment is in Clinton now.', ['Olivia Clinton']],
+    ['a record field for a place', 'Olivia Clinton wrote. {"city":"Clinton"}', ['Olivia Clinton']],
+    ['a list of capitalized words', 'Mara Zorblax came. We sell Quux, Zorblax and Bar.', ['Mara Zorblax']],
+    ['a run of capitalized words', 'Mara Zorblax came. The Zorblax Engine failed.', ['Mara Zorblax']],
+  ])('a mention of an earlier name word is no name as %s', (_case, text, expected) => {
+    expect(names(text)).toEqual(expected);
+  });
+
   it('keeps a run near the end open, so a stream holds it back', () => {
     const text = 'the letter was signed by Barbara';
     expect(findPersonNames(text, 0, 16).earliestOpen).toBe(text.indexOf('Barbara'));
