@@ -603,8 +603,9 @@ const BLOCK_GAP = new RegExp(`^${BLOCK_SEPARATOR}(?:${TOWN_WORDS}${BLOCK_SEPARAT
 /**
  * Joins the parts of one address block into one ADDRESS candidate over them all, which overlap
  * resolution then keeps whole: a street line, its unit, town and country with postal code
- * (`Koskikatu 25 Apt. 864\nArtilleros\n, CO\n Uruguay 64677`). A block never takes a second street
- * line, nor the street after a building number: a list of addresses stays a list.
+ * (`Koskikatu 25 Apt. 864\nArtilleros\n, CO\n Uruguay 64677`), or a unit with the street after it on
+ * its line (`Flat 3, 17 Leith Walk`). A block never takes a second street line, nor the street after
+ * a building number: a list of addresses stays a list.
  */
 function joinAddressBlocks(sorted: Candidate[], text: string): void {
   const { joins, absorbed } = walkAddressBlocks(sorted, text);
@@ -651,7 +652,11 @@ function walkAddressBlocks(
   };
   for (const candidate of sorted) {
     if (candidate.type !== 'ADDRESS') continue;
-    if (block !== undefined && continuesBlock(block.start, end, candidate, text)) {
+    if (
+      block !== undefined &&
+      (continuesBlock(block.start, end, candidate, text) ||
+        (taken.length === 0 && streetAfterUnit(block, candidate, text)))
+    ) {
       taken.push(candidate);
       for (const part of partsOf(candidate)) parts.push(part);
       end = candidate.end;
@@ -670,6 +675,21 @@ function walkAddressBlocks(
   }
   close();
   return { joins, absorbed };
+}
+
+/** Units and boxes: on one line with a street after them, the unit is the street's (`Flat 3, 17 Leith Walk`). */
+const UNIT_RULES = new Set(['address-unit', 'po-box']);
+const UNIT_STREET_GAP = /^,? {1,2}$/;
+
+/** Whether `next` is a street line right after the unit or box `unit`, on its line. */
+function streetAfterUnit(unit: Candidate, next: Candidate, text: string): boolean {
+  return (
+    UNIT_RULES.has(unit.detector) &&
+    STREET_RULES.has(next.detector) &&
+    !UNIT_RULES.has(next.detector) &&
+    next.start > unit.end &&
+    UNIT_STREET_GAP.test(text.slice(unit.end, next.start))
+  );
 }
 
 /** Whether `next` continues the block `[start, end)`: a continuation line after it, or a town and postcode that overlaps its end. */

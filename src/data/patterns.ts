@@ -117,6 +117,9 @@ const DISTINCT_STREET_WORD_SUFFIXES =
 const STREET_WORD_SUFFIXES =
   'katu|tie|kuja|polku|tie|vägen|gatan|gränd|veien|vegen|vei|vej|gade|straße|strasse|str\\.|weg|laan|straat|gracht|plein|kade|steeg|dreef|singel|gasse|allee|platz|ring|utca|út|ulica|tér|gata';
 
+/** Street kinds written as a word after the name, no English word: `Váci utca 12`, `Kongens vej 5`. */
+const STREET_KIND_WORDS = 'utca|út|útja|körút|tér|vei|veien|vej|gata|gatan|gade|ulica|straße|strasse|allee|platz|gasse';
+
 /**
  * Words that name a street by its kind, before its name. Those that are no English word match in
  * any case (`36 rue de Pologne`); the others (`Via`, `Place`, `Avenue`) only capitalized.
@@ -884,7 +887,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'ADDRESS',
     prefilter: ` (?:${STREET_SUFFIXES})\\b`,
     source:
-      `\\b\\d{1,6}[A-Za-z]?(?: {1,2}[NSEW]\\.?)?(?: {1,2}(?:${UPPER}|\\d)(?:${LETTER}|['.-]){0,20}){1,4} {1,2}(?:${STREET_SUFFIXES})\\b\\.?(?: {1,2}(?:[NS][EW]?|[EW])\\b\\.?)?` +
+      `\\b\\d{1,6}[A-Za-z]?(?: {1,2}[NSEW]\\.?)?(?: {1,2}(?:(?:${UPPER}|\\d)(?:${LETTER}|['.-]){0,20}|\\d{1,4}(?:st|nd|rd|th))){1,4} {1,2}(?:${STREET_SUFFIXES})\\b\\.?(?: {1,2}(?:[NS][EW]?|[EW])\\b\\.?)?` +
       `(?:,? {1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Room|#)\\.? {0,2}[A-Za-z0-9-]{1,6})?` +
       `(?:,?\\s{1,3}${UPPER}(?:${LETTER}|[.' -]){1,30},? {1,2}[A-Z]{2},? {1,2}\\d{5}(?:-\\d{4})?)?`,
     priority: 30,
@@ -893,9 +896,9 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'european-address',
     type: 'ADDRESS',
-    prefilter: `\\b(?:${STREET_PREFIXES}) |(?:${STREET_WORD_SUFFIXES}) {1,2}\\d|\\b(?:${STREET_SUFFIXES}) {1,2}\\d`,
+    prefilter: `\\b(?:${STREET_PREFIXES}) |(?:${STREET_WORD_SUFFIXES}|${STREET_KIND_WORDS}) {1,2}\\d|\\b(?:${STREET_SUFFIXES}) {1,2}\\d`,
     source:
-      `(?:\\b(?:${STREET_PREFIXES})(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,5}|\\b${UPPER}${LOWER}{1,20}(?:${STREET_WORD_SUFFIXES})|\\b${LOWER}{2,20}(?:${DISTINCT_STREET_WORD_SUFFIXES})|\\b${UPPER}${LOWER}{1,20} (?:${STREET_SUFFIXES}))` +
+      `(?:\\b(?:${STREET_PREFIXES})(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,5}|\\b${UPPER}${LOWER}{1,20}(?:${STREET_WORD_SUFFIXES})|\\b${LOWER}{2,20}(?:${DISTINCT_STREET_WORD_SUFFIXES})|\\b${UPPER}${LOWER}{1,20} (?:${STREET_SUFFIXES})|\\b${UPPER}${LOWER}{1,20}(?: ${LETTER}${LOWER}{1,20})? (?:${STREET_KIND_WORDS})|\\b${LOWER}{2,20} (?:${STREET_KIND_WORDS}))` +
       ` {1,2}\\d{1,5}[A-Za-z]?\\b(?:,? {1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|#)\\.? {0,2}[A-Za-z0-9-]{1,6})?`,
     priority: 30,
     confidence: 0.65,
@@ -987,10 +990,11 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'address-postcode-town',
     type: 'ADDRESS',
-    prefilter: `\\d{4} {0,2}[A-Z]{0,2} {1,2}${UPPER}`,
-    // European: `10115 Berlin`, `1017 GC Amsterdam`, `00184 Roma RM`. With a number after it, it is a
-    // building number and a street (`62314 Mellemvej 32`): the number is matched only to reject it.
-    source: `\\b(\\d{4,5}(?: ?[A-Z]{2})? {1,2}${UPPER}${LOWER}{2,20}(?:[ -]${UPPER}${LOWER}{2,20}){0,2}(?: [A-Z]{2}\\b)?)(?: {1,2}\\d{1,5}\\b)?`,
+    prefilter: `(?:\\d{4}|\\d{3} \\d{2}|\\d-\\d{3}) {0,2}[A-Z]{0,2} {1,2}${UPPER}`,
+    // European: `10115 Berlin`, `1017 GC Amsterdam`, `00184 Roma RM`, `111 21 Stockholm`, `00-514
+    // Warszawa`, `01304-001 São Paulo`. With a number after it, it is a building number and a street
+    // (`62314 Mellemvej 32`): the number is matched only to reject it.
+    source: `\\b((?:\\d{4,5}(?: ?[A-Z]{2})?|\\d{3} \\d{2}|\\d{2}-\\d{3}|\\d{5}-\\d{3}) {1,2}${UPPER}${LOWER}{2,20}(?:[ -]${UPPER}${LOWER}{2,20}){0,2}(?: [A-Z]{2}\\b)?)(?: {1,2}\\d{1,5}\\b)?`,
     priority: 27,
     confidence: 0.5,
     acceptMatch: (match, value) => match === value,

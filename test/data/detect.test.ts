@@ -179,6 +179,13 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'send it to 20789 Allika 46 please', 'Allika 46'],
     ['ADDRESS', 'we moved to 14 Mayfield 2 last year', 'Mayfield 2'],
     ['ADDRESS', 'they moved to 14 Mayfield Road', '14 Mayfield Road'],
+    ['ADDRESS', 'Deliver to Apt 4B, 125 West 55th Street, New York', 'Apt 4B, 125 West 55th Street'],
+    ['ADDRESS', 'Flat 3, 17 Leith Walk, Edinburgh EH6 8LN', 'Flat 3, 17 Leith Walk, Edinburgh EH6 8LN'],
+    ['ADDRESS', 'Adress: Drottninggatan 53, 111 21 Stockholm', 'Drottninggatan 53, 111 21 Stockholm'],
+    ['ADDRESS', 'ul. Marszałkowska 84, 00-514 Warszawa', 'ul. Marszałkowska 84, 00-514 Warszawa'],
+    ['ADDRESS', 'Rua Augusta 1500, 01304-001 São Paulo', 'Rua Augusta 1500, 01304-001 São Paulo'],
+    ['ADDRESS', 'Cím: Váci utca 12, 1052 Budapest', 'Váci utca 12, 1052 Budapest'],
+    ['ADDRESS', 'the office at hegyalja út 98. is closed', 'hegyalja út 98'],
   ];
   it.each(more)('%s: finds %j', (type, text, value) => {
     expect(found(text)).toContainEqual([type, value]);
