@@ -26,7 +26,7 @@ export const NAME_BOUNDARY_WORDS: ReadonlySet<string> = new Set(
  */
 export const PLACE_OR_ORGANISATION_WORDS: ReadonlySet<string> = new Set(
   (
-    'New Old North South East West Upper Lower Great Little Big Saint San Santa Los Las Street Road ' +
+    'New Old North South East West Upper Lower Great Little Big Saint San Santa Santo São Sankt Los Las Street Road ' +
     'Avenue Lane Drive Court Way Place Square Park Bridge Hill Station Airport Harbor Harbour Port Lake ' +
     'River Mount Island Beach Bay Valley City County State Province Republic Kingdom Union United ' +
     'Federal National International Global Royal Central General University College School Academy ' +
@@ -53,6 +53,9 @@ export const PLACE_OR_ORGANISATION_WORDS: ReadonlySet<string> = new Set(
     // Company and organisation suffixes, and street types in full.
     'Boulevard Terrace Crescent Parkway Highway Trail Alley Expressway Biotech Logistics Analytics Labs ' +
     'Laboratories Software Consulting Pharma Pharmaceuticals Capital Ventures Health Healthcare Energy ' +
-    'Motors Networks Dynamics Robotics Security Insurance Finance Financial LLC GmbH AG PLC Co'
+    'Motors Networks Dynamics Robotics Security Insurance Finance Financial LLC GmbH AG PLC Co ' +
+    // Street kinds in other languages, written before or after the name (`Avenida Paulista`).
+    'Avenida Avda Rua Rúa Travessa Largo Praça Piazza Piazzale Viale Corso Vicolo Paseo Plaza Carrer ' +
+    'Chemin Allée Quai Ulica Aleja Plac Straße Strasse Gasse Allee Weg Platz Utca Tér Vej Gade Gata Gatan'
   ).split(' '),
 );

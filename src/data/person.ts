@@ -288,6 +288,15 @@ for (let code = 0; code < CLASS_LIMIT; code++) {
   const bits = kind === LETTER_UPPER ? UPPER_BIT : kind === LETTER_LOWER ? LOWER_BIT : 0;
   LETTER[code] = bits | (LOWER_CODE[code] as number);
 }
+// Latin Extended Additional (Vietnamese `Nguyễn`, `Trần`): letters of a word, with the low bits of
+// their lower case for its hash. The lists hash whole code units, so a look-up of such a word finds
+// nothing: it is judged by its shape and context, as an unknown word is.
+for (let code = 0x1e00; code <= 0x1eff; code++) {
+  const character = String.fromCharCode(code);
+  const lower = character.toLowerCase();
+  if (lower !== character && lower.length === 1) LETTER[code] = UPPER_BIT | (lower.charCodeAt(0) & 0x7ff);
+  else if (character.toUpperCase() !== character) LETTER[code] = LOWER_BIT | (code & 0x7ff);
+}
 LETTER[0x130] = (LETTER[0x130] as number) | UNFOLDABLE;
 LETTER[0x3a3] = (LETTER[0x3a3] as number) | UNFOLDABLE;
 /** The {@link LETTER} entry of `units[index]`, `index` within the text. */
@@ -346,6 +355,9 @@ const PLACE_PREFIXES = [
   'saint',
   'san',
   'santa',
+  'santo',
+  'são',
+  'sankt',
   'los',
   'las',
   'fort',
@@ -389,6 +401,8 @@ const enum Shape {
   Lower,
   /** `NASA`, `iPhone`, words glued to code. */
   Other,
+  /** `JOHN`, `O'BRIEN`: capitals only, two or more, as forms write names after a label. */
+  Upper,
 }
 
 interface Word {
@@ -557,6 +571,13 @@ class NameScan {
   /** Whether the lower-case name being read has taken a middle initial (`eric g. samoylova`). */
   private lowerInitial = false;
 
+  /** A name in capitals being read after a label (`Customer name: JOHN DOE`); -1 while there is none. */
+  private upperNameStart = -1;
+  private upperNameEnd = -1;
+  /** Its words so far, and how many of them a name list holds. */
+  private upperWords = 0;
+  private upperKnown = 0;
+
   constructor(
     private readonly text: string,
     private readonly fromIndex: number,
@@ -586,6 +607,24 @@ class NameScan {
       const hashBefore = previousHash;
       previousHash = word.hash;
 
+      if (word.shape === Shape.Upper) {
+        this.closeRun();
+        this.closeLowerName();
+        this.readUpperName(word, endBefore);
+        continue;
+      }
+      // `GARCIA, MARIA L.`: a middle initial ends a name in capitals.
+      if (
+        word.shape === Shape.Initial &&
+        this.upperNameStart >= 0 &&
+        this.upperWords > 1 &&
+        joinedBySpaces(units, endBefore, word.start)
+      ) {
+        this.upperNameEnd = word.end;
+        this.closeUpperName();
+        continue;
+      }
+      this.closeUpperName();
       if (word.shape === Shape.Capitalized || word.shape === Shape.Initial) {
         this.closeLowerName();
         if (!joinedBySpaces(units, endBefore, word.start)) this.closeRun();
@@ -657,6 +696,7 @@ class NameScan {
     }
     this.closeRun();
     this.closeLowerName();
+    this.closeUpperName();
     this.closeList();
     units.fill(0, unitsFrom, text.length);
     return { matches: this.matches, lone: this.lone.subarray(0, this.loneLength), earliestOpen: this.earliestOpen };
@@ -719,6 +759,13 @@ class NameScan {
     copy.lists = -1;
   }
 
+  /** Whether a strong label or an honorific stands before the run or after its first word (`Dr. | Emily`). */
+  private titled(length: number): boolean {
+    const { text, units, run } = this;
+    if (nameLabelBefore(text, units, (run[0] as Word).start) === Label.Strong) return true;
+    return length > 1 && nameLabelBefore(text, units, (run[1] as Word).start) === Label.Strong;
+  }
+
   /** Records a lone word (see {@link PersonScan.lone}); a typed array, as 100,000 of them in 1 MB cost little. */
   private addLone(start: number, end: number): void {
     if (this.loneLength + 2 > this.lone.length) {
@@ -749,8 +796,16 @@ class NameScan {
     const field = fieldBefore(text, runStart);
     if (field === Field.NotPerson) return this.reject(runStart, runEnd);
     if (field === Field.Person) return this.addItem(this.judge(0, length, Label.Strong));
-    // `Oak Avenue, Madison, NC 47258`: a place before a state or province code.
-    if (beforeRegionCode(text, runEnd)) return this.reject(runStart, runEnd);
+    // `Name:`, `Patient:`: a label word before its value is a label, not a name.
+    if (
+      length === 1 &&
+      text.charCodeAt(runEnd) === 58 &&
+      isLabelLastWord(text, runStart, runEnd, (run[0] as Word).hash)
+    )
+      return this.reject(runStart, runEnd);
+    // `Oak Avenue, Madison, NC 47258`: a place before a state or province code, unless an honorific
+    // or a strong label says otherwise (`Dr. Emily Carter, MD` holds a degree, not Maryland).
+    if (beforeRegionCode(text, runEnd) && !this.titled(length)) return this.reject(runStart, runEnd);
     // `born in Leeds`, `in Mora de Rubielos`: after `in`, a place (`in Maria's view` aside).
     if (afterIn(text, runStart) && !endsWithPossessive(text, runEnd)) return this.reject(runStart, runEnd);
     if (length === 1 && (run[0] as Word).shape === Shape.Capitalized && runStart >= this.fromIndex)
@@ -861,6 +916,52 @@ class NameScan {
     this.lowerNameStart = -1;
   }
 
+  /**
+   * Reads a word in capitals. After a name label or a record key for a name (`Customer name:`,
+   * `Patient:`, `"name": "`), capitals start a name of up to four words, the first two joined by
+   * spaces or a comma (`GARCIA, MARIA`); it counts when a name list holds one of its words, and no
+   * word is a place, an organisation or a common word no list holds as a name. Capitals elsewhere
+   * are headings and acronyms.
+   */
+  private readUpperName(word: Word, endBefore: number): void {
+    const lists = this.listsOf(word);
+    const known = (lists & In.Known) !== 0;
+    // A name the lists know may be a word too (`JOHN`, `SMITH`); any other word must be none.
+    const fits =
+      (lists & (In.PlaceOrOrganisation | In.Boundary)) === 0 && (known || (lists & (In.Common | In.Rarer)) === 0);
+    if (this.upperNameStart >= 0) {
+      // After a name the lists know, a word is a surname whatever else it is (`JOHN DOE`).
+      const fitsAfter = fits || (this.upperKnown > 0 && (lists & (In.PlaceOrOrganisation | In.Boundary)) === 0);
+      const joined =
+        joinedBySpaces(this.units, endBefore, word.start) ||
+        (this.upperWords === 1 && isCommaJoin(this.units, endBefore, word.start));
+      if (joined && fitsAfter && this.upperWords < MAX_UPPER_NAME_WORDS) {
+        this.upperNameEnd = word.end;
+        this.upperWords++;
+        if (known) this.upperKnown++;
+        return;
+      }
+      this.closeUpperName();
+    }
+    if (!fits) return;
+    const labelled =
+      nameLabelBefore(this.text, this.units, word.start) !== Label.None ||
+      fieldBefore(this.text, word.start) === Field.Person;
+    if (!labelled) return;
+    this.upperNameStart = word.start;
+    this.upperNameEnd = word.end;
+    this.upperWords = 1;
+    this.upperKnown = known ? 1 : 0;
+  }
+
+  private closeUpperName(): void {
+    if (this.upperNameStart < 0) return;
+    const start = this.upperNameStart;
+    this.upperNameStart = -1;
+    if (this.upperKnown > 0) this.addItem(item(start, this.upperNameEnd, Status.Name, 0.5));
+    else this.reject(start, this.upperNameEnd);
+  }
+
   /** Notes where what more text could change starts: an item that ends close to the end. */
   private noteOpen(start: number, end: number): void {
     if (end > this.openFrom && start < this.earliestOpen) this.earliestOpen = start;
@@ -922,7 +1023,8 @@ class NameScan {
     const openItem = list[Math.max(this.decided, list.length - 1 - LIST_WINDOW)] as Item;
     if (last.end > this.openFrom && openItem.start < this.earliestOpen) this.earliestOpen = openItem.start;
     for (let index = this.decided; index < list.length; index++) this.decide(index);
-    list.length = 0;
+    // Most lists hold one item; `pop` keeps the array's storage, where `length = 0` gives it up.
+    while (list.length > 0) list.pop();
     this.decided = 0;
   }
 }
@@ -1199,8 +1301,24 @@ function isLabelWord(text: string, start: number, end: number, word: string): bo
   return true;
 }
 
+/** Whether `text[start, end)` (`hash` its hash) is the last word of a name label: `Name`, `Patient`. */
+function isLabelLastWord(text: string, start: number, end: number, hash: number): boolean {
+  if (!hasBit(LABEL_LAST_WORD_BITS, hash)) return false;
+  for (const { lastWord } of LABELS_BY_LAST_WORD.get(hash) ?? [])
+    if (isLabelWord(text, start, end, lastWord)) return true;
+  return false;
+}
+
 /** `value` with `’` as `'`; most values have none, and no replace runs. */
 const straightApostrophes = (value: string) => (value.includes('’') ? value.replace(/’/g, "'") : value);
+
+/** Words of a name in capitals: a family name, given names and one more. */
+const MAX_UPPER_NAME_WORDS = 4;
+
+/** Whether `, ` (or `,` alone) is all that stands between `end` and `start`: `GARCIA, MARIA`. */
+function isCommaJoin(units: Uint16Array, end: number, start: number): boolean {
+  return end >= 0 && units[end] === 44 && (start === end + 1 || (start === end + 2 && units[end + 1] === 32));
+}
 
 /** Whether `in ` (any case, after a non-letter) stands right before `start`. */
 function afterIn(text: string, start: number): boolean {
@@ -1407,6 +1525,8 @@ function nextWord(units: Uint16Array, length: number, from: number, out: Word): 
     shape = Shape.Capitalized;
   } else if (!uppers) {
     shape = Shape.Lower;
+  } else if (capital && !lowers) {
+    shape = Shape.Upper;
   } else {
     shape = Shape.Other;
   }

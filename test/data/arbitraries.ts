@@ -150,6 +150,12 @@ export const nameContext = fc.oneof(
     'eric g',
     'Tomomi is from',
     "Sean McDowell and Mary O'Brien",
+    // Names in capitals after a label, and a relative before a name.
+    'Customer name: JOHN DOE',
+    'Patient: SMITH, JOHN A.',
+    'NAME: ACME',
+    'my kid Tadzio',
+    'Flat 3, 17 Leith Walk',
     // Streets and units a following name may join as the locality.
     '3911 Fourth Avenue Suite 697,',
     '69 Av Sidi Lakhmi',

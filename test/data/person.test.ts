@@ -36,6 +36,11 @@ describe('PERSON by lexicon', () => {
       'remove my kid Tadzio from the will; her husband Zorblax agreed',
       ['Tadzio', 'Zorblax'],
     ],
+    ['a name in capitals after a label', 'Customer name: JOHN DOE\nStatus: OPEN', ['JOHN DOE']],
+    ['a family name first, in capitals', 'Patient: SMITH, JOHN A. was seen', ['SMITH, JOHN A.']],
+    ['a name in capitals in a record field', '{"name": "MARIA GARCIA"}', ['MARIA GARCIA']],
+    ['Vietnamese letters', 'The account holder is Nguyễn Văn An.', ['Nguyễn Văn An']],
+    ['a degree after a titled name', 'Signed, Dr. Emily Carter, MD', ['Emily Carter']],
     ['a surname only the broad name list holds', 'Please ask Goldberg about the invoice', ['Goldberg']],
     [
       'a name whose possessive is followed by a title',
@@ -117,6 +122,9 @@ describe('PERSON by lexicon', () => {
     ['a list of unknown capitalized words with no name in it', 'we sell Apples, Oranges and Zorblax'],
     ['a lone unknown capitalized word', 'the Zorblax engine'],
     ['a common word after a relative', 'my friend Apple and her boss Monday'],
+    ['capitals with no label, or no name', 'READ THE MANUAL. Customer: THE HOME DEPOT. Name: TBD. NAME: ACME CORP'],
+    ['a city before a state code', 'Emily Carter, MD'],
+    ['streets and cities named by their kind', 'Avenida Paulista, 1578 - Bela Vista, São Paulo'],
   ])('ignores %s', (_case, text) => {
     expect(names(text)).toEqual([]);
   });

@@ -69,6 +69,9 @@ describe('D8: 1 MB adversarial inputs run in linear time', () => {
     ['apostrophes and hyphens', "O'-".repeat(333_000)],
     ['record keys', '"first_name":"'.repeat(66_000)],
     ['lower-case given names', 'anna '.repeat(200_000)],
+    // A form's names in capitals, one every 21 characters (50,000 names).
+    ['names in capitals after labels', 'Name: SMITH, JOHN A.\n'.repeat(50_000)],
+    ['capitals after a label that no name list holds', 'Name: ZORBLAX QUUX '.repeat(55_000)],
   ])('the name pass on 1 MB of %s < 100 ms, from any start', (_name, text) => {
     expect(timed(() => findPersonNames(text))).toBeLessThan(PER_DETECTOR_MS);
     expect(timed(() => findPersonNames(text, text.length >> 1, 96))).toBeLessThan(PER_DETECTOR_MS);
