@@ -632,7 +632,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
       '|(?i:\\b(?:[a-z0-9_.-]{0,23}[_.-])?(?:pwd|pass|pw)\\b[a-z0-9_]{0,16})' +
       PASSWORD_SEPARATOR +
       ')' +
-      '(?:"([^"\\s\\[][^"\\s]{0,99})"|\'([^\'\\s\\[][^\'\\s]{0,99})\'|&quot;([^&\\s]{1,99})&quot;|([^\\s"\'\\[,;<>(){}&][^\\s"\',;<>()&]{0,99}))',
+      '(?:"([^"\\s\\[][^"\\s]{0,99})"|\'([^\'\\s\\[][^\'\\s]{0,99})\'|&quot;([^&\\s]{1,99})&quot;|([^\\s"\'\\[,;<>(){}&](?:[^\\s"\',;<>()&]|&[^\\s"\',;<>()&A-Za-z]){0,99}))',
     priority: 80,
     confidence: 0.8,
     accept: whole(isSecretValueLikely),
@@ -749,7 +749,9 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'email',
     type: 'EMAIL',
     prefilter: '@',
-    source: '[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,6}\\.[A-Za-z]{2,24}\\b',
+    // One apostrophe inside the local part (`john.o'reilly@…`), never at its ends (`'bob@x.io'`).
+    source:
+      "[A-Za-z0-9._%+-]{1,64}(?:'[A-Za-z0-9._%+-]{1,64})?@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,6}\\.[A-Za-z]{2,24}\\b",
     priority: 55,
     confidence: 0.95,
   },
