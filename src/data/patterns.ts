@@ -118,7 +118,8 @@ const STREET_WORD_SUFFIXES =
   'katu|tie|kuja|polku|tie|vägen|gatan|gränd|veien|vegen|vei|vej|gade|straße|strasse|str\\.|weg|laan|straat|gracht|plein|kade|steeg|dreef|singel|gasse|allee|platz|ring|utca|út|ulica|tér|gata';
 
 /** Street kinds written as a word after the name, no English word: `Váci utca 12`, `Kongens vej 5`. */
-const STREET_KIND_WORDS = 'utca|út|útja|körút|tér|vei|veien|vej|gata|gatan|gade|ulica|straße|strasse|allee|platz|gasse';
+const STREET_KIND_WORDS =
+  'utca|út|útja|körút|tér|vei|veien|vej|gata|gatan|gade|ulica|ulitsa|prospekt|pereulok|straße|strasse|allee|platz|gasse';
 
 /**
  * Words that name a street by its kind, before its name. Those that are no English word match in
@@ -229,8 +230,8 @@ const MARKUP_GAP = '(?:\\s{0,4}(?:</?[A-Za-z][A-Za-z0-9]{0,8}>|\\*{1,2}|_{2})){0
 const VALUE_SEPARATOR = `["'\\]]?${MARKUP_GAP}\\s{0,16}(?:[:=|#>^~?]{1,2}|=>|->|-{1,2}|[–—])?${MARKUP_GAP}\\s{0,16}`;
 /** An opening quote or bracket before a value. */
 const VALUE_OPENING = '["\'(<\\[#]?\\s{0,2}';
-/** Linking words: `DOB is`, `date of birth was`, `birthday is on the`, `birth date as`. */
-const BIRTH_LINKING = '(?:(?i:is|was|reads|as)\\s{1,3}(?:(?i:on)\\s{1,3})?|(?i:of)\\s{1,3})?(?:(?i:the)\\s{1,2})?';
+/** Linking words: `DOB is`, `date of birth was`, `birthday is on the`, `birth date as`, `date of birth to` (an update). */
+const BIRTH_LINKING = '(?:(?i:is|was|reads|as|to)\\s{1,3}(?:(?i:on)\\s{1,3})?|(?i:of)\\s{1,3})?(?:(?i:the)\\s{1,2})?';
 /** A reply in the next sentence: `What is your date of birth? It's 6/24/1991`. */
 const ANSWER_BRIDGE = "[.;,?!]?\\s{1,3}(?i:it's|it’s|its|it is|that's|that is|which is|mine is)\\s{1,3}";
 /**
@@ -901,7 +902,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     prefilter: `\\b(?:${STREET_PREFIXES}) |(?:${STREET_WORD_SUFFIXES}|${STREET_KIND_WORDS}) {1,2}\\d|\\b(?:${STREET_SUFFIXES}) {1,2}\\d`,
     source:
       `(?:\\b(?:${STREET_PREFIXES})(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,5}|\\b${UPPER}${LOWER}{1,20}(?:${STREET_WORD_SUFFIXES})|\\b${LOWER}{2,20}(?:${DISTINCT_STREET_WORD_SUFFIXES})|\\b${UPPER}${LOWER}{1,20} (?:${STREET_SUFFIXES})|\\b${UPPER}${LOWER}{1,20}(?: ${LETTER}${LOWER}{1,20})? (?:${STREET_KIND_WORDS})|\\b${LOWER}{2,20} (?:${STREET_KIND_WORDS}))` +
-      ` {1,2}\\d{1,5}[A-Za-z]?\\b(?:,? {1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|#)\\.? {0,2}[A-Za-z0-9-]{1,6})?`,
+      // `12/4`: a house and flat number, as Polish and Czech addresses write them.
+      ` {1,2}\\d{1,5}[A-Za-z]?(?:/\\d{1,4}[A-Za-z]?)?\\b(?:,? {1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|#)\\.? {0,2}[A-Za-z0-9-]{1,6})?`,
     priority: 30,
     confidence: 0.65,
   },
@@ -1004,9 +1006,9 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'address-town-postcode',
     type: 'ADDRESS',
-    prefilter: `${UK_POSTCODE}|[A-Z]{2},? {1,2}\\d{5}`,
-    // British and American: `London SW1A 2AA`, `Austin, TX 78701`.
-    source: `\\b${UPPER}${LOWER}{2,20}(?: ${UPPER}${LOWER}{2,20}){0,2},? {1,2}(?:${UK_POSTCODE}|[A-Z]{2},? {1,2}\\d{5}(?:-\\d{4})?)\\b`,
+    prefilter: `${UK_POSTCODE}|[A-Z]{2},? {1,2}\\d{5}|[a-z],? {1,2}\\d{6}\\b`,
+    // British and American: `London SW1A 2AA`, `Austin, TX 78701`; a town before six digits: `Moscow 125009`.
+    source: `\\b${UPPER}${LOWER}{2,20}(?: ${UPPER}${LOWER}{2,20}){0,2},? {1,2}(?:${UK_POSTCODE}|[A-Z]{2},? {1,2}\\d{5}(?:-\\d{4})?|\\d{6})\\b`,
     priority: 27,
     confidence: 0.5,
   },

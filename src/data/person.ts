@@ -796,11 +796,12 @@ class NameScan {
     const field = fieldBefore(text, runStart);
     if (field === Field.NotPerson) return this.reject(runStart, runEnd);
     if (field === Field.Person) return this.addItem(this.judge(0, length, Label.Strong));
-    // `Name:`, `Patient:`: a label word before its value is a label, not a name.
+    // `Name:`, `Cardholder:`, `City:`: a label or record key before its value is no name.
     if (
       length === 1 &&
       text.charCodeAt(runEnd) === 58 &&
-      isLabelLastWord(text, runStart, runEnd, (run[0] as Word).hash)
+      (isLabelLastWord(text, runStart, runEnd, (run[0] as Word).hash) ||
+        FIELD_NAMES.getLowerCased(text, runStart, runEnd) !== 0)
     )
       return this.reject(runStart, runEnd);
     // `Oak Avenue, Madison, NC 47258`: a place before a state or province code, unless an honorific
@@ -1118,7 +1119,9 @@ const PERSON_FIELDS = (
   'name fullname firstname lastname givenname familyname given family forename surname middlename maidenname displayname preferredname ' +
   'customername contactname patientname clientname employeename membername holdername cardholder cardholdername ' +
   'accountholder author assignee reporter approver requester recipient sender signedby owner manager employee ' +
-  'customer contact patient client guardian spouse nextofkin emergencycontact beneficiary'
+  'customer contact patient client guardian spouse nextofkin emergencycontact beneficiary payee passenger ' +
+  'traveler traveller guest tenant landlord buyer seller attendee participant member subscriber insured ' +
+  'policyholder guarantor signatory witness physician doctor nurse student applicant candidate addressee'
 ).split(' ');
 /**
  * Record keys whose values are places, organisations or things, never a person. Not `address`:
@@ -1128,7 +1131,7 @@ const NOT_PERSON_FIELDS = (
   'city town state province county region country countryname street streetname line1 line2 addressline1 ' +
   'addressline2 district suburb neighbourhood neighborhood company companyname organization ' +
   'organisation org orgname employer vendor supplier merchant bank bankname product productname brand model ' +
-  'department team project title subject status type category label tag host hostname filename file path ' +
+  'department team project title subject status type category tag host hostname filename file path ' +
   'description currency language locale timezone'
 ).split(' ');
 /** Both lists of record keys, by the {@link Field} of their values (both bits: a person, as checked first). */

@@ -190,6 +190,8 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'Rua Augusta 1500, 01304-001 São Paulo', 'Rua Augusta 1500, 01304-001 São Paulo'],
     ['ADDRESS', 'Cím: Váci utca 12, 1052 Budapest', 'Váci utca 12, 1052 Budapest'],
     ['ADDRESS', 'the office at hegyalja út 98. is closed', 'hegyalja út 98'],
+    ['ADDRESS', 'Zofia Nowak, ul. Długa 12/4, 80-827 Gdańsk, Poland', 'ul. Długa 12/4, 80-827 Gdańsk, Poland'],
+    ['ADDRESS', 'lives at Tverskaya ulitsa 7, Moscow 125009', 'Tverskaya ulitsa 7, Moscow 125009'],
   ];
   it.each(more)('%s: finds %j', (type, text, value) => {
     expect(found(text)).toContainEqual([type, value]);

@@ -18,6 +18,7 @@ describe('DATE_OF_BIRTH', () => {
     ['Pt is a 36 y/o F, DOB 3/4/87, presenting with chest pain.', '3/4/87'],
     ['D.O.B.: 14.03.1987', '14.03.1987'],
     ['Geburtsdatum: 14.03.1987', '14.03.1987'],
+    ['Please update my date of birth to 12 March 1990; thanks', '12 March 1990'],
     ['fecha de nacimiento: 14/03/1987', '14/03/1987'],
     ['Date de naissance : 14/03/1987', '14/03/1987'],
     ['Date of Birth: 1987-03-14', '1987-03-14'],

@@ -40,6 +40,8 @@ describe('PERSON by lexicon', () => {
     ['a family name first, in capitals', 'Patient: SMITH, JOHN A. was seen', ['SMITH, JOHN A.']],
     ['a name in capitals in a record field', '{"name": "MARIA GARCIA"}', ['MARIA GARCIA']],
     ['Vietnamese letters', 'The account holder is Nguyễn Văn An.', ['Nguyễn Văn An']],
+    ['a role key before a name in capitals', 'Cardholder: LEE MIN-JUN, card on file', ['LEE MIN-JUN']],
+    ['an addressee after a heading', 'Shipping label: Zofia Nowak', ['Zofia Nowak']],
     ['a degree after a titled name', 'Signed, Dr. Emily Carter, MD', ['Emily Carter']],
     ['a surname only the broad name list holds', 'Please ask Goldberg about the invoice', ['Goldberg']],
     [
