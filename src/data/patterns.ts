@@ -296,7 +296,8 @@ const LABEL_GAP = '["\']?\\s{0,3}(?:[:=]|=>|:=|\\bis\\b|\\bof\\b)?\\s{0,3}';
 const URL_LABEL_GAP = LABEL_GAP.replace('(?:[:=]|', '(?:[:=]|%3[Dd]|');
 /** A typed declaration (`password: String = `) or a comparison (`== "`, `!== '`). */
 const TYPED_OR_COMPARED = ':\\s{0,2}[A-Za-z][A-Za-z0-9_.<>?]{0,20}\\s{0,3}=|[!=]==?';
-const PASSWORD_GAP = `["']?\\s{0,3}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=|\\bis\\b|\\bof\\b)?\\s{0,3}`;
+// Without a separator, only spaces: `my password\nAgent: …` is a line of a chat, not a value.
+const PASSWORD_GAP = `["']?(?:\\s{0,3}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=|\\bis\\b|\\bof\\b)\\s{0,3}|[ \\t]{0,3})`;
 const PASSWORD_SEPARATOR = `["']?\\s{0,3}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=)\\s{0,3}`;
 
 /**
@@ -1006,9 +1007,10 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'address-town-postcode',
     type: 'ADDRESS',
-    prefilter: `${UK_POSTCODE}|[A-Z]{2},? {1,2}\\d{5}|[a-z],? {1,2}\\d{6}\\b`,
-    // British and American: `London SW1A 2AA`, `Austin, TX 78701`; a town before six digits: `Moscow 125009`.
-    source: `\\b${UPPER}${LOWER}{2,20}(?: ${UPPER}${LOWER}{2,20}){0,2},? {1,2}(?:${UK_POSTCODE}|[A-Z]{2},? {1,2}\\d{5}(?:-\\d{4})?|\\d{6})\\b`,
+    prefilter: `${UK_POSTCODE}|[A-Z]{2},? {1,2}\\d{5}|[A-Z]{2,3} \\d{4}\\b|[a-z],? {1,2}\\d{6}\\b`,
+    // British, American and Australian: `London SW1A 2AA`, `Austin, TX 78701`, `Sydney NSW 2000`; a town
+    // before six digits: `Moscow 125009`.
+    source: `\\b${UPPER}${LOWER}{2,20}(?: ${UPPER}${LOWER}{2,20}){0,2},? {1,2}(?:${UK_POSTCODE}|[A-Z]{2},? {1,2}\\d{5}(?:-\\d{4})?|[A-Z]{2,3} \\d{4}|\\d{6})\\b`,
     priority: 27,
     confidence: 0.5,
   },

@@ -192,6 +192,7 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'the office at hegyalja út 98. is closed', 'hegyalja út 98'],
     ['ADDRESS', 'Zofia Nowak, ul. Długa 12/4, 80-827 Gdańsk, Poland', 'ul. Długa 12/4, 80-827 Gdańsk, Poland'],
     ['ADDRESS', 'lives at Tverskaya ulitsa 7, Moscow 125009', 'Tverskaya ulitsa 7, Moscow 125009'],
+    ['ADDRESS', 'Home address: 88 Harbour St, Sydney NSW 2000; Mobile', '88 Harbour St, Sydney NSW 2000'],
   ];
   it.each(more)('%s: finds %j', (type, text, value) => {
     expect(found(text)).toContainEqual([type, value]);
@@ -316,6 +317,11 @@ describe('detectSensitiveData per type', () => {
       found('ref 21 284 698 2548', detectSensitiveData('ref 21 284 698 2548', { types: ['PHONE'] })),
     ).not.toContainEqual(['PHONE', '1 284 698 2548']);
     expect(found('call +1 415 555 0132')).toEqual([['PHONE', '+1 415 555 0132']]);
+  });
+
+  it('PASSWORD: without a separator, the value is on the line of the label', () => {
+    const chat = 'User: hi, I forgot my password\nAgent: No problem. Password:\n  hunter2xyz';
+    expect(found(chat, detectSensitiveData(chat, { types: ['PASSWORD'] }))).toEqual([['PASSWORD', 'hunter2xyz']]);
   });
 
   it('an international number needs a country code, which never starts with 0', () => {
