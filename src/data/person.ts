@@ -497,26 +497,18 @@ export function findPersonNames(
   return new NameScan(opaque.length === 0 ? text : masked(text, opaque), fromIndex, openMargin).scan();
 }
 
-/** Stands for each character of an opaque extent: no letter, space, quote or separator. */
-const OPAQUE_FILLER = '\u0000';
-
 /**
- * `text` with every character inside `extents` replaced by OPAQUE_FILLER, so offsets stay and
- * every rule that reads context (labels, honorifics, record keys, verbs) sees nothing there.
+ * `text` with every code unit inside `extents` replaced by U+0000 (no letter, space, quote or
+ * separator), so offsets stay and every rule that reads context (labels, honorifics, record keys,
+ * verbs) sees nothing there. Written through one UTF-16 buffer: a megabyte with thousands of
+ * findings costs a few milliseconds, half of slicing and joining it. Lone surrogates pass through.
  */
 function masked(text: string, extents: readonly Extent[]): string {
-  const sorted = [...extents].sort((left, right) => left.start - right.start);
-  const pieces: string[] = [];
-  let at = 0;
-  for (const { start, end } of sorted) {
-    const from = Math.max(start, at);
-    if (end <= from) continue;
-    pieces.push(text.slice(at, from), OPAQUE_FILLER.repeat(Math.min(end, text.length) - from));
-    at = end;
-  }
-  if (at === 0) return text;
-  pieces.push(text.slice(at));
-  return pieces.join('');
+  const units = new Uint16Array(text.length);
+  const bytes = Buffer.from(units.buffer, units.byteOffset, units.byteLength);
+  bytes.write(text, 'utf16le');
+  for (const { start, end } of extents) units.fill(0, Math.max(0, start), Math.min(end, text.length));
+  return bytes.toString('utf16le');
 }
 
 /**
