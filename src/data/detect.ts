@@ -410,10 +410,16 @@ const PLACEHOLDER_MAX_TYPE_BYTES = 64;
 
 const MASK_BYTE = 0x2a;
 
+/** Space, tab, line feed, carriage return: what stands around the mask of a short finding. */
+const isSpaceByte = (byte: number | undefined) => byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+
 /**
- * Byte extents of `[REDACTED:TYPE]` placeholders and of masks (runs of four or more `*`) in
- * `buffer`, sorted. Nothing overlapping one is ever a finding, which is what makes redaction
- * idempotent: a second pass cannot pick a different winner among overlapping rules.
+ * Byte extents of `[REDACTED:TYPE]` placeholders and of masks in `buffer`, sorted: runs of four or
+ * more `*`, and shorter runs that stand alone between spaces or line breaks (the mask of a name
+ * such as `Qty` or `Li`; a standalone `***` is no emphasis, which touches its text). Nothing
+ * overlapping one is ever a finding, which is what makes redaction idempotent: a second pass cannot
+ * pick a different winner among overlapping rules, nor read a mask as markup between a label and a
+ * value (`DOB\t***\n1987-03-14`).
  */
 function findPlaceholders(buffer: Buffer): number[] {
   const typed = findTypedPlaceholders(buffer);
@@ -422,7 +428,11 @@ function findPlaceholders(buffer: Buffer): number[] {
   while (star !== -1) {
     let end = star + 1;
     while (end < buffer.length && buffer[end] === MASK_BYTE) end++;
-    if (end - star >= MASK_MINIMUM_RUN) masks.push(star, end);
+    if (
+      end - star >= MASK_MINIMUM_RUN ||
+      ((star === 0 || isSpaceByte(buffer[star - 1])) && (end === buffer.length || isSpaceByte(buffer[end])))
+    )
+      masks.push(star, end);
     star = buffer.indexOf(MASK_BYTE, end);
   }
   if (masks.length === 0) return typed;

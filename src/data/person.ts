@@ -494,21 +494,14 @@ export function findPersonNames(
   openMargin = 0,
   opaque: readonly Extent[] = [],
 ): PersonScan {
-  return new NameScan(opaque.length === 0 ? text : masked(text, opaque), fromIndex, openMargin).scan();
-}
-
-/**
- * `text` with every code unit inside `extents` replaced by U+0000 (no letter, space, quote or
- * separator), so offsets stay and every rule that reads context (labels, honorifics, record keys,
- * verbs) sees nothing there. Written through one UTF-16 buffer: a megabyte with thousands of
- * findings costs a few milliseconds, half of slicing and joining it. Lone surrogates pass through.
- */
-function masked(text: string, extents: readonly Extent[]): string {
-  const units = new Uint16Array(text.length);
-  const bytes = Buffer.from(units.buffer, units.byteOffset, units.byteLength);
-  bytes.write(text, 'utf16le');
-  for (const { start, end } of extents) units.fill(0, Math.max(0, start), Math.min(end, text.length));
-  return bytes.toString('utf16le');
+  if (opaque.length === 0) return new NameScan(text, fromIndex, openMargin).scan();
+  // `text` with every code unit inside a finding replaced by U+0000 (no letter, space, quote or
+  // separator): offsets stay, and every rule that reads context (labels, honorifics, record keys,
+  // verbs) sees nothing there. Its UTF-16 bytes are the scan's code units too (little-endian).
+  const bytes = Buffer.from(text, 'utf16le');
+  for (const { start, end } of opaque) bytes.fill(0, 2 * Math.max(0, start), 2 * Math.min(end, text.length));
+  const units = LITTLE_ENDIAN ? new Uint16Array(bytes.buffer, bytes.byteOffset, text.length) : undefined;
+  return new NameScan(bytes.toString('utf16le'), fromIndex, openMargin).scan(units);
 }
 
 /**
@@ -579,7 +572,8 @@ class NameScan {
   }
 
   /** Reads the text word by word, gathering runs, lists and lower-case names. */
-  scan(): PersonScan {
+  /** `prepared`: the text's code units when the caller has them (a masked text), else read here. */
+  scan(prepared?: Uint16Array): PersonScan {
     const { text } = this;
     const { lists, lowerCaseNameBits, strongLabelEndBits } = this.lexicon;
     const word = newWord();
@@ -588,7 +582,7 @@ class NameScan {
     let previousHash = 0;
     // From the first word on, and as far before it as a name label is looked for.
     const unitsFrom = Math.max(0, position - NAME_CONTEXT_CHARACTERS);
-    const units = (this.units = codeUnitsOf(text, unitsFrom));
+    const units = (this.units = prepared ?? codeUnitsOf(text, unitsFrom));
     // A scan that starts part-way knows the word before its first one, as a scan of the whole text
     // does: after a strong label (`my name is\nvitoria`) a lower-case word may be a name.
     if (position > 0) previousHash = hashOfWordBefore(units, unitsFrom, position, word);
@@ -690,7 +684,8 @@ class NameScan {
     this.closeLowerName();
     this.closeUpperName();
     this.closeList();
-    units.fill(0, unitsFrom, text.length);
+    // The shared array is left all zeros for the next text; prepared units are the caller's.
+    if (prepared === undefined) units.fill(0, unitsFrom, text.length);
     return { matches: this.matches, lone: this.lone.subarray(0, this.loneLength), earliestOpen: this.earliestOpen };
   }
 

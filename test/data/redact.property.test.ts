@@ -57,6 +57,14 @@ describe('redaction properties (D4, I13)', () => {
     },
   );
 
+  it('the mask of a short finding is no markup between a label and a value on a second pass', () => {
+    // `Qty` (a name after the `name` header) masks to `***`, which must not join `DOB` to the date.
+    const text = '\nDOB\tDOB\tPatient name\tQty\n \nDOB\tDOB\tDOB\tQty\n1987-03-14\t1987-03-14\t\t1987-03-14\n';
+    const once = masking.redact(text).text;
+    expect(once).toContain('DOB\t***\n1987-03-14');
+    expect(masking.redact(once).text).toBe(once);
+  });
+
   it('never throws on lone surrogates, NUL and 1 MiB of combining marks', () => {
     for (const text of [
       '\ud800',
