@@ -10,6 +10,7 @@ import {
   isNhsNumberValid,
   isPhoneValid,
   isPlaceholderToken,
+  isAssignedSecretValue,
   isSecretValueLikely,
   isSsnValid,
   isTokenLikely,
@@ -638,6 +639,17 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     priority: 80,
     confidence: 0.8,
     accept: whole(isSecretValueLikely),
+  },
+  {
+    id: 'env-password',
+    type: 'PASSWORD',
+    prefilter: '(?:PASSWORD|PASSWD|PASSPHRASE|_PWD|_PASS)=',
+    // An environment assignment in capitals, `=` and no space: `docker run -e POSTGRES_PASSWORD=mysecretpassword`.
+    // Its value may be a plain word, which password-assignment leaves as prose.
+    source: '\\b[A-Z][A-Z0-9_]{0,40}(?:PASSWORD|PASSWD|PASSPHRASE|_PWD|_PASS)=([^\\s"\'`&;|<>(){}]{4,100})',
+    priority: 80,
+    confidence: 0.75,
+    accept: whole(isAssignedSecretValue),
   },
   {
     id: 'sql-password',

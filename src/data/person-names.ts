@@ -12,6 +12,8 @@ export const NAME_BOUNDARY_WORDS: ReadonlySet<string> = new Set(
     'Most More Less Please Thanks Thank Hello Hi Dear Best Kind Regards Sincerely Also Just Only Even ' +
     'Still Here Now Today Tomorrow Yesterday January February March April June July August September ' +
     'October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Christmas Easter ' +
+    // Abbreviated days and months that are no name (`Date: Mon Apr 3`); `Jan`, `Jun` and `Sun` are.
+    'Mon Tue Tues Wed Thu Thur Thurs Fri Sat Feb Apr Aug Sep Sept Oct Nov Dec ' +
     'Summer Winter Spring Autumn Fall English French German Spanish Italian American British European ' +
     'Asian African Mr Mrs Ms Miss Dr Prof Sir Madam Lord Lady Suite Apt Unit Box Floor Room ' +
     // Roles in chat transcripts, where a speaker label is otherwise a name.

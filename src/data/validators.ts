@@ -133,6 +133,16 @@ export function isSecretValueLikely(value: string): boolean {
 }
 
 /**
+ * The value of an environment assignment (`POSTGRES_PASSWORD=mysecretpassword`): any word counts,
+ * lower case too, since no prose reads `NAME_PASSWORD=`; placeholders and references do not.
+ */
+export function isAssignedSecretValue(value: string): boolean {
+  if (value.length < 4) return false;
+  if (/^(?:null|none|true|false|undefined|password|secret|changeme|xxx+|\*+|\.+)$/i.test(value)) return false;
+  return !/^[[<{$%]|\$\{|:\/\//.test(value);
+}
+
+/**
  * A token-shaped API key: long enough and with mixed character classes, so plain words are not
  * keys. 16 characters with two classes, or 12 to 15 with upper case, lower case and digits.
  */

@@ -172,6 +172,7 @@ describe('detectSensitiveData per type', () => {
     ['EMAIL', "Write to John.O'Reilly+billing@mail.example.co.uk today", "John.O'Reilly+billing@mail.example.co.uk"],
     ['EMAIL', "say 'bob@example.com' now", 'bob@example.com'],
     ['PASSWORD', 'the password is Tr0ub4dor&3 for now', 'Tr0ub4dor&3'],
+    ['PASSWORD', 'docker run -e POSTGRES_PASSWORD=mysecretpassword -d postgres', 'mysecretpassword'],
     ['PASSWORD', 'https://x.io/login?password=abc123x&user=bob', 'abc123x'],
     ['PHONE', 'reach her on 07700 900123', '07700 900123'],
     ['PHONE', 'Mobil: 0171 2345678', '0171 2345678'],
@@ -317,6 +318,11 @@ describe('detectSensitiveData per type', () => {
       found('ref 21 284 698 2548', detectSensitiveData('ref 21 284 698 2548', { types: ['PHONE'] })),
     ).not.toContainEqual(['PHONE', '1 284 698 2548']);
     expect(found('call +1 415 555 0132')).toEqual([['PHONE', '+1 415 555 0132']]);
+  });
+
+  it('PASSWORD: an environment assignment takes a plain word, not a reference or placeholder', () => {
+    for (const text of ['POSTGRES_PASSWORD=${PGPASS}', 'DB_PASSWORD=changeme', 'MY_PASS=<secret>'])
+      expect(detectSensitiveData(text, { types: ['PASSWORD'] })).toEqual([]);
   });
 
   it('PASSWORD: without a separator, the value is on the line of the label', () => {

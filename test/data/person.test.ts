@@ -126,6 +126,7 @@ describe('PERSON by lexicon', () => {
     ['a common word after a relative', 'my friend Apple and her boss Monday'],
     ['capitals with no label, or no name', 'READ THE MANUAL. Customer: THE HOME DEPOT. Name: TBD. NAME: ACME CORP'],
     ['a city before a state code', 'Emily Carter, MD'],
+    ['abbreviated days and months', 'Date:   Mon Apr 3 10:00:00 2023, due Fri Sept 1'],
     ['streets and cities named by their kind', 'Avenida Paulista, 1578 - Bela Vista, São Paulo'],
   ])('ignores %s', (_case, text) => {
     expect(names(text)).toEqual([]);
