@@ -16,6 +16,15 @@ export const NAME_BOUNDARY_WORDS: ReadonlySet<string> = new Set(
     'Mon Tue Tues Wed Thu Thur Thurs Fri Sat Feb Apr Aug Sep Sept Oct Nov Dec ' +
     'Summer Winter Spring Autumn Fall English French German Spanish Italian American British European ' +
     'Asian African Mr Mrs Ms Miss Dr Prof Sir Madam Lord Lady Suite Apt Unit Box Floor Room ' +
+    // Greetings, closings, honorifics and pronouns of other European languages, which start a letter
+    // or a sentence before a name (`Sehr geehrter Herr Schneider`, `Bonjour Mme Lefèvre`, `Hej Anders`).
+    'Sehr Geehrter Geehrte Liebe Hallo Guten Ihre Ihr Ihnen Sie Wir Ich Vielen Dank Bitte Grüße Freundlichen ' +
+    'Herzliche Herr Frau Hr Bonjour Bonsoir Chère Chers Madame Monsieur Mme Mlle Merci Cordialement Salut ' +
+    'Votre Vos Notre Nous Vous Hola Estimado Estimada Estimados Querido Querida Señor Señora Señorita Sr Sra ' +
+    'Srta Gracias Saludos Atentamente Usted Caro Cari Gentilissimo Egregio Buongiorno Buonasera Ciao Grazie ' +
+    'Cordiali Saluti Dott Dottor Dottoressa Signor Signora Signorina Geachte Beste Heer Mevrouw Dhr Mevr ' +
+    'Bedankt Groeten Hej Hei Kære Kära Tack Takk Hilsen Szanowny Szanowna Szanowni Drogi Droga Pani Panie ' +
+    'Pana Dziękuję Pozdrawiam Olá Prezado Prezada Obrigado Obrigada Atenciosamente Senhor Senhora ' +
     // Roles in chat transcripts, where a speaker label is otherwise a name.
     'Bot Chatbot Assistant System Agent Human AI Admin Moderator Operator Host Guest Caller Interviewer ' +
     "I'm I'll I've I'd"

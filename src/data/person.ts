@@ -1090,10 +1090,11 @@ const KIN_WORDS =
 WEAK_NAME_LABELS.push(
   ...['my', 'his', 'her', 'our', 'their', 'your'].flatMap((owner) => KIN_WORDS.map((kin) => `${owner} ${kin}`)),
 );
-const HONORIFICS =
-  'mr mrs ms miss mx dr prof sir dame lady lord rev capt sgt mister madam herr frau señor señora monsieur madame'.split(
-    ' ',
-  );
+const HONORIFICS = (
+  'mr mrs ms miss mx dr prof sir dame lady lord rev capt sgt mister madam herr frau señor señora monsieur madame ' +
+  // Other European languages: `Mme Lefèvre`, `Sra. Fernández`, `dott. Bianchi`, `mevrouw Jansen`, `Panie Kowalski`.
+  'mme mlle sr sra srta señorita dott dottor dottoressa signor signora signorina dhr mevr heer mevrouw pani panie pana senhor senhora'
+).split(' ');
 const HONORIFIC_WORDS = WordLists.of(HONORIFICS, 1);
 const enum Field {
   None,

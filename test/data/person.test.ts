@@ -40,6 +40,11 @@ describe('PERSON by lexicon', () => {
     ['a family name first, in capitals', 'Patient: SMITH, JOHN A. was seen', ['SMITH, JOHN A.']],
     ['a name in capitals in a record field', '{"name": "MARIA GARCIA"}', ['MARIA GARCIA']],
     ['Vietnamese letters', 'The account holder is Nguyễn Văn An.', ['Nguyễn Văn An']],
+    [
+      'greetings and honorifics of other European languages',
+      'Sehr geehrter Herr Schneider, danke für Ihre Anfrage. Bonjour Mme Lefèvre. Estimado Sr. García. Hej Anders',
+      ['Schneider', 'Lefèvre', 'García', 'Anders'],
+    ],
     ['a role key before a name in capitals', 'Cardholder: LEE MIN-JUN, card on file', ['LEE MIN-JUN']],
     ['an addressee after a heading', 'Shipping label: Zofia Nowak', ['Zofia Nowak']],
     ['a degree after a titled name', 'Signed, Dr. Emily Carter, MD', ['Emily Carter']],
