@@ -8,6 +8,7 @@ import {
   isIpv6Valid,
   isLuhnValid,
   isNhsNumberValid,
+  isPhoneNotDate,
   isPhoneValid,
   isPlaceholderToken,
   isAssignedSecretValue,
@@ -199,6 +200,8 @@ const DATE = `\\b(?:${[
   `${YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])${ISO_TIME}`,
   `${YEAR}[/.]${MONTH_NUMBER}[/.]${DAY}`,
   `${YEAR}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])`,
+  // Compact US and European order after a birth label: `dob:03021951`.
+  `(?:(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])|(?:0[1-9]|[12]\\d|3[01])(?:0[1-9]|1[0-2]))${YEAR}`,
   `(?:${MONTH_NUMBER}[/.-]${DAY}|${DAY}[/.-]${MONTH_NUMBER})[/.-](?:${YEAR}|\\d{2})`,
   `${MONTH_NAME}\\s{0,2}${ORDINAL_DAY},?\\s{1,2}${YEAR}`,
   `${MONTH_NAME}[-/]${DAY}[-/](?:${YEAR}|\\d{2})`,
@@ -262,7 +265,7 @@ function hasNoUnrelatedContext(words: RegExp) {
  * `MR` must be capitalized and numbered (`MR#`, `MR No.`) so that `Mr` the honorific never is.
  */
 const RECORD_ID_SUFFIX = '(?:\\.?[ _-]{0,2}(?:(?i:id(?:entifier)?|number|num|nbr|no)\\b\\.?|#))';
-const MEDICAL_RECORD_LABEL = `(?:(?:\\b|_)(?i:mrn|(?:medical|hospital|patient)[ _-]?rec(?:ord)?s?|med\\.?[ _-]?rec(?:ord)?|health[ _-]?(?:care[ _-]?)?records?)(?:${RECORD_ID_SUFFIX}|\\b\\.?)|\\b(?i:m\\.r\\.n)\\b\\.?|(?:\\b|_)(?i:patient|pt\\.?|chart|hospital|emr|ehr)${RECORD_ID_SUFFIX}|\\bM\\.?R\\.? ?(?:#|[Nn][Oo]\\b\\.?|[Nn]um(?:ber)?\\b|NUMBER\\b)|[a-z](?:Mrn|MRN)\\b)`;
+const MEDICAL_RECORD_LABEL = `(?:(?:\\b|_)(?i:mrn|(?:medical|hospital|patient)[ _-]?rec(?:ord)?s?|med\\.?[ _-]?rec(?:ord)?|health[ _-]?(?:care[ _-]?)?records?)(?:${RECORD_ID_SUFFIX}|\\b\\.?)|\\b(?i:m\\.r\\.n)\\b\\.?|(?:\\b|_)(?i:patient|pt\\.?|chart|hospital|hosp\\.?|emr|ehr)${RECORD_ID_SUFFIX}|\\bM\\.?R\\.? ?(?:#|[Nn][Oo]\\b\\.?|[Nn]um(?:ber)?\\b|NUMBER\\b)|[a-z](?:Mrn|MRN)\\b)`;
 /** A record number: digits, optionally dashed, after an optional short prefix (`H1234567`, `MRN-00473921`), with an optional check letter (`000-11-2233-X`). */
 const MEDICAL_RECORD_VALUE = '(?:[A-Za-z]{1,4}[-#]?)?\\d{2,15}(?:-\\d{1,10}){0,3}(?:-?[A-Z])?';
 /** Words between a record label and its number that make it some other number: `chart and phone: …`. */
@@ -819,7 +822,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     source: '\\b0\\d{1,4}(?:(?:[ .-]\\d{2,4}){2,4}|[ -]\\d{5,8})\\b|\\(0?\\d{2,4}\\) ?\\d{3,5}[ .-]\\d{1,4}\\b',
     priority: 43,
     confidence: 0.6,
-    accept: whole(isPhoneValid),
+    accept: whole(isPhoneNotDate),
   },
   {
     id: 'phone-labelled',

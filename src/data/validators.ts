@@ -116,6 +116,14 @@ export function isPhoneValid(value: string): boolean {
   return digits.length >= 7 && digits.length <= 15 && !/^(\d)\1+$/.test(digits);
 }
 
+/** `05-11-2023`, `03.02.24`: a day, a month and a year with one separator, which a trunk number may look like. */
+const NUMERIC_DATE = /^(?:0?[1-9]|[12]\d|3[01])([-./])(?:0?[1-9]|[12]\d|3[01])\1(?:(?:19|20)\d{2}|\d{2})$/;
+
+/** A phone number that is no numeric date: `05-11-2023` is a day, not a trunk number. */
+export function isPhoneNotDate(value: string): boolean {
+  return isPhoneValid(value) && !NUMERIC_DATE.test(value);
+}
+
 /**
  * A generic secret value (config line or labelled token) looks random enough: at least one digit
  * or symbol mixed with letters, and not a placeholder such as `changeme` or `${VAR}`.

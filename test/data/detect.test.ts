@@ -330,6 +330,12 @@ describe('detectSensitiveData per type', () => {
     expect(found(chat, detectSensitiveData(chat, { types: ['PASSWORD'] }))).toEqual([['PASSWORD', 'hunter2xyz']]);
   });
 
+  it('a numeric date is no trunk phone number', () => {
+    const text = 'The invoice dated 05-11-2023 is overdue; the meeting is on 03.02.24.';
+    expect(detectSensitiveData(text, { types: ['PHONE'] })).toEqual([]);
+    expect(found('Fax 020 7946 0000')).toEqual([['PHONE', '020 7946 0000']]);
+  });
+
   it('an international number needs a country code, which never starts with 0', () => {
     expect(found('{"order_id":"ORD-00058652"}', detectSensitiveData('{"order_id":"ORD-00058652"}'))).toEqual([]);
     expect(found('call 0044 161 496 0000')).toEqual([['PHONE', '0044 161 496 0000']]);

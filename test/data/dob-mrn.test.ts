@@ -19,6 +19,7 @@ describe('DATE_OF_BIRTH', () => {
     ['D.O.B.: 14.03.1987', '14.03.1987'],
     ['Geburtsdatum: 14.03.1987', '14.03.1987'],
     ['Please update my date of birth to 12 March 1990; thanks', '12 March 1990'],
+    ['dob:03021951', '03021951'],
     ['fecha de nacimiento: 14/03/1987', '14/03/1987'],
     ['Date de naissance : 14/03/1987', '14/03/1987'],
     ['Date of Birth: 1987-03-14', '1987-03-14'],
@@ -120,6 +121,7 @@ describe('MEDICAL_RECORD_NUMBER', () => {
     ['Hospital record number 8834-221', '8834-221'],
     ['patient record no. 5567123', '5567123'],
     ['Patient MRN: 000-11-2233-X', '000-11-2233-X'],
+    ['Hosp #: 445566', '445566'],
     ['Hi, I need to reschedule. My DOB is 4/5/1962 and my patient ID is 7734201.', '7734201'],
   ];
   it.each(positives)('finds the record number in %j', (text, value) => {
