@@ -621,7 +621,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'PASSWORD',
     prefilter: '://',
     // The user part may itself hold an `@` (`smtps://me@example.com:secret@smtp.example.com`).
-    source: '\\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\\s:/"\'<>]{1,64}:([^\\s@/"\'<>\\[]{1,64})@',
+    // An empty user part too: `redis://:secret@host`.
+    source: '\\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\\s:/"\'<>]{0,64}:([^\\s@/"\'<>\\[]{1,64})@',
     priority: 86,
     confidence: 0.9,
     accept: whole(isSecretValueLikely),
@@ -698,7 +699,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     source:
       '(?i:\\b[a-z0-9_.-]{0,24}(?:api[_-]?key|apikey|access[_-]?token|auth[_-]?token|secret[_-]?key|client[_-]?secret|private[_-]?token|token|secret|key|credential|api|auth|pat|srt|sig|signature)s?(?:[_.-][a-z0-9]{1,16})?\\b)' +
       URL_LABEL_GAP +
-      '(?:&quot;|["\'`])?([A-Za-z0-9][A-Za-z0-9_\\-./+=~]{9,})',
+      // In quotes, any character but a space or the quote (`"django-insecure-8f#k2$l9@pq!x7z&w3"`).
+      '(?:"([A-Za-z0-9][^"\\s]{9,199})"|\'([A-Za-z0-9][^\'\\s]{9,199})\'|(?:&quot;|["\'`])?([A-Za-z0-9][A-Za-z0-9_\\-./+=~]{9,}))',
     priority: 70,
     confidence: 0.7,
     accept: whole(isTokenLikely),

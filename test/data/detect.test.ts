@@ -173,6 +173,8 @@ describe('detectSensitiveData per type', () => {
     ['EMAIL', "say 'bob@example.com' now", 'bob@example.com'],
     ['PASSWORD', 'the password is Tr0ub4dor&3 for now', 'Tr0ub4dor&3'],
     ['PASSWORD', 'docker run -e POSTGRES_PASSWORD=mysecretpassword -d postgres', 'mysecretpassword'],
+    ['PASSWORD', 'redis://:s3cr3tRedisPw@10.1.2.3:6379/0', 's3cr3tRedisPw'],
+    ['API_KEY', 'SECRET_KEY = "django-insecure-8f#k2$l9@pq!x7z&w3"', 'django-insecure-8f#k2$l9@pq!x7z&w3'],
     ['PASSWORD', 'https://x.io/login?password=abc123x&user=bob', 'abc123x'],
     ['PHONE', 'reach her on 07700 900123', '07700 900123'],
     ['PHONE', 'Mobil: 0171 2345678', '0171 2345678'],
