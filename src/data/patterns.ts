@@ -298,6 +298,12 @@ function capitalizedFirst(labels: readonly string[]): string {
 const LABEL_GAP = '["\']?\\s{0,3}(?:[:=]|=>|:=|\\bis\\b|\\bof\\b)?\\s{0,3}';
 /** As {@link LABEL_GAP}, also across a URL-encoded `=` (`token%3D…` in a query string). */
 const URL_LABEL_GAP = LABEL_GAP.replace('(?:[:=]|', '(?:[:=]|%3[Dd]|');
+/** A token's label (`api_key`, `client_secret`, `token_value`) and what may stand before its value. */
+const TOKEN_LABEL =
+  '(?i:\\b[a-z0-9_.-]{0,24}(?:api[_-]?key|apikey|access[_-]?token|auth[_-]?token|secret[_-]?key|client[_-]?secret|private[_-]?token|token|secret|key|credential|api|auth|pat|srt|sig|signature)s?(?:[_.-][a-z0-9]{1,16})?\\b)' +
+  URL_LABEL_GAP;
+const TOKEN_LABEL_PREFILTER = '(?i:(?:key|token|secret|credential|api|auth|pat|srt|sig|signature)s?(?:\\b|[_.-]))';
+
 /** A typed declaration (`password: String = `) or a comparison (`== "`, `!== '`). */
 const TYPED_OR_COMPARED = ':\\s{0,2}[A-Za-z][A-Za-z0-9_.<>?]{0,20}\\s{0,3}=|[!=]==?';
 // Without a separator, only spaces: `my password\nAgent: …` is a line of a chat, not a value.
@@ -693,14 +699,23 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'labelled-token',
     type: 'API_KEY',
-    prefilter: '(?i:(?:key|token|secret|credential|api|auth|pat|srt|sig|signature)s?(?:\\b|[_.-]))',
+    prefilter: TOKEN_LABEL_PREFILTER,
     // The label may carry a suffix (`token_value`, `key_wrap`); the value may sit in a URL query
     // (`token%3D…`) or in HTML-escaped quotes (`&quot;…`).
-    source:
-      '(?i:\\b[a-z0-9_.-]{0,24}(?:api[_-]?key|apikey|access[_-]?token|auth[_-]?token|secret[_-]?key|client[_-]?secret|private[_-]?token|token|secret|key|credential|api|auth|pat|srt|sig|signature)s?(?:[_.-][a-z0-9]{1,16})?\\b)' +
-      URL_LABEL_GAP +
-      // In quotes, any character but a space or the quote (`"django-insecure-8f#k2$l9@pq!x7z&w3"`).
-      '(?:"([A-Za-z0-9][^"\\s]{9,199})"|\'([A-Za-z0-9][^\'\\s]{9,199})\'|(?:&quot;|["\'`])?([A-Za-z0-9][A-Za-z0-9_\\-./+=~]{9,}))',
+    source: TOKEN_LABEL + '(?:&quot;|["\'`])?([A-Za-z0-9][A-Za-z0-9_\\-./+=~]{9,})',
+    priority: 70,
+    confidence: 0.7,
+    accept: whole(isTokenLikely),
+    placeholder: isPlaceholderToken,
+  },
+  {
+    id: 'labelled-token-quoted',
+    type: 'API_KEY',
+    // The label word, then within the label's suffix and gap the quoted value: rarer than the label alone.
+    prefilter: `(?i:key|token|secret|credential|api|auth|pat|srt|sig)(?s:.{0,48})["'][A-Za-z0-9][^"'\\s]{9,}["']`,
+    // In quotes, any character but a space or a quote: `SECRET_KEY = "django-insecure-8f#k2$l9@pq!x7z&w3"`.
+    // One value group, so the fast finder reads it (re2.ts); an unquoted value is labelled-token's.
+    source: TOKEN_LABEL + '["\']([A-Za-z0-9][^"\'\\s]{9,199})["\']',
     priority: 70,
     confidence: 0.7,
     accept: whole(isTokenLikely),

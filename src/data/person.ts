@@ -1543,7 +1543,10 @@ const MIN_REPEATED_NAME_LENGTH = 3;
 /** A later mention counts within this many characters of the end of the name it repeats. */
 export const REPEATED_NAME_REACH = 1000;
 
-const withoutPossessive = (word: string) => (word.length > 2 && /['’]s$/u.test(word) ? word.slice(0, -2) : word);
+const withoutPossessive = (word: string) =>
+  word.length > 2 && word.charCodeAt(word.length - 1) === 115 && isApostrophe(word.charCodeAt(word.length - 2))
+    ? word.slice(0, -2)
+    : word;
 
 /**
  * Later mentions of a name found earlier in the same text: `Faina D. Yefremova's … than early
