@@ -541,6 +541,7 @@ const STREET_RULES = new Set([
   'address-number-first',
   'address-numbered-street',
   'address-street-after-preposition',
+  'address-named-street',
   'address-unit',
   'po-box',
 ]);

@@ -1015,6 +1015,18 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     accept: whole((value) => isStreetAndNumber(value.replace(/ and /g, ' '))),
   },
   {
+    id: 'address-named-street',
+    type: 'ADDRESS',
+    prefilter: ' (?:Street|Avenue|Road|Boulevard|Lane|Drive|Terrace|Parkway|Highway)\\b',
+    // A street without a house number after a location preposition: "lives on Maple Drive", "shows on
+    // Berg Hills Street". Only full street words that no title or name ends in (not `Court`, `Way`).
+    source: `\\b(?:on|at|in|near|off|along|onto|into)\\s{1,2}(${UPPER}(?:${LETTER}|['.-]){1,20}(?: {1,2}${UPPER}(?:${LETTER}|['.-]){1,20}){0,2} {1,2}(?:Street|Avenue|Road|Boulevard|Lane|Drive|Terrace|Parkway|Highway))\\b`,
+    priority: 29,
+    confidence: 0.5,
+    // `in The Street`, `on Our Road`: an article or a possessive names no street.
+    accept: whole((value) => !/^(?:The|A|An|This|That|Our|Your|My|His|Her|Their|Its|Every|Each|Any|No)\s/.test(value)),
+  },
+  {
     id: 'address-country-postcode',
     type: 'ADDRESS',
     // The last line of an international address block: a country, then its postal code.

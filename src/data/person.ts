@@ -1594,6 +1594,29 @@ export function findRepeatedNames(
   return found;
 }
 
+/**
+ * Whether the lone word `text[start, end)` may be a later mention (see {@link findRepeatedNames}):
+ * `seen` or a PERSON finding among `findings` before it holds the word. A stream asks this before
+ * it cuts through a word, which it then releases only whole.
+ */
+export function mayRepeatName(
+  text: string,
+  start: number,
+  end: number,
+  findings: ReadonlyArray<Extent & { readonly type: string }>,
+  seen: ReadonlyMap<string, number>,
+): boolean {
+  const word = withoutPossessive(text.slice(start, end));
+  if (seen.has(word)) return true;
+  for (const finding of findings) {
+    if (finding.start >= start) break;
+    if (finding.type !== 'PERSON' || finding.end > start) continue;
+    for (const name of text.slice(finding.start, finding.end).match(NAME_WORDS) ?? [])
+      if (withoutPossessive(name) === word) return true;
+  }
+  return false;
+}
+
 /** Whether a word of a name found earlier may stand for it alone: no common, place or function word. */
 function mayStandForName(word: string): boolean {
   const lists = getLexicon().lists.getLowerCased(word, 0, word.length);

@@ -1,5 +1,6 @@
 import type { Candidate, Extent } from './detect';
 import { PERSON_DETECTOR, resolveOverlaps, withRepeatedNames } from './detect';
+import { mayRepeatName } from './person';
 import { MAX_HEADER_LINE_CHARACTERS as MAX_HEADER_LINE, mayBecomeHeader, TABLE_REACH_CHARACTERS } from './columns';
 import { createRedactor, placeholderFor, renderRedacted, type RedactOptions, type Redactor } from './redact';
 import type { Finding } from './types';
@@ -115,10 +116,16 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
     if (!final) {
       cut = Math.min(length - MINIMUM_HOLD_BACK_CHARACTERS, scan.earliestOpenMatch, trailingRunStart(text));
       cut = outsideMatches(scan.candidates, cut);
-      // A lone word is released whole: whether it repeats an earlier name is decided on the whole word.
+      // A lone word that may repeat an earlier name is released whole: that is decided on the whole word.
       const lone = scan.lone ?? NO_LONE_WORDS;
-      for (let index = 0; index < lone.length && (lone[index] as number) < cut; index += 2)
-        if (cut < (lone[index + 1] as number)) cut = lone[index] as number;
+      for (let index = 0; index < lone.length && (lone[index] as number) < cut; index += 2) {
+        const start = lone[index] as number;
+        if (
+          cut < (lone[index + 1] as number) &&
+          mayRepeatName(text, start, lone[index + 1] as number, scan.candidates, namesSeen)
+        )
+          cut = start;
+      }
       if (cut > 0 && isHighSurrogate(text.charCodeAt(cut - 1))) cut--;
       if (cut <= releasedInHeld) {
         if (unreleased > STREAM_MAX_HELD_CHARACTERS) return withhold();

@@ -196,6 +196,8 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'Zofia Nowak, ul. Długa 12/4, 80-827 Gdańsk, Poland', 'ul. Długa 12/4, 80-827 Gdańsk, Poland'],
     ['ADDRESS', 'lives at Tverskaya ulitsa 7, Moscow 125009', 'Tverskaya ulitsa 7, Moscow 125009'],
     ['ADDRESS', 'Home address: 88 Harbour St, Sydney NSW 2000; Mobile', '88 Harbour St, Sydney NSW 2000'],
+    ['ADDRESS', 'He lives on Maple Drive near the school.', 'Maple Drive'],
+    ['ADDRESS', 'these early shows on Berg Hills Street were important', 'Berg Hills Street'],
   ];
   it.each(more)('%s: finds %j', (type, text, value) => {
     expect(found(text)).toContainEqual([type, value]);
@@ -330,6 +332,10 @@ describe('detectSensitiveData per type', () => {
   it('PASSWORD: without a separator, the value is on the line of the label', () => {
     const chat = 'User: hi, I forgot my password\nAgent: No problem. Password:\n  hunter2xyz';
     expect(found(chat, detectSensitiveData(chat, { types: ['PASSWORD'] }))).toEqual([['PASSWORD', 'hunter2xyz']]);
+  });
+
+  it('ADDRESS: an article or possessive names no street', () => {
+    expect(detectSensitiveData('a house in The Street, on Our Road', { types: ['ADDRESS'] })).toEqual([]);
   });
 
   it('a numeric date is no trunk phone number', () => {
