@@ -711,8 +711,9 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'labelled-token-quoted',
     type: 'API_KEY',
-    // The label word, then within the label's suffix and gap the quoted value: rarer than the label alone.
-    prefilter: `(?i:key|token|secret|credential|api|auth|pat|srt|sig)(?s:.{0,48})["'][A-Za-z0-9][^"'\\s]{9,}["']`,
+    // The label alone: a prefilter with a gap (`.{0,48}`) before the quoted value would blow up the
+    // prefilter set's automaton, and every scan with it (2.5x slower on all types).
+    prefilter: TOKEN_LABEL_PREFILTER,
     // In quotes, any character but a space or a quote: `SECRET_KEY = "django-insecure-8f#k2$l9@pq!x7z&w3"`.
     // One value group, so the fast finder reads it (re2.ts); an unquoted value is labelled-token's.
     source: TOKEN_LABEL + '["\']([A-Za-z0-9][^"\'\\s]{9,199})["\']',
