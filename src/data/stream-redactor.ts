@@ -1,6 +1,6 @@
 import type { Candidate, Extent } from './detect';
 import { PERSON_DETECTOR, resolveOverlaps, withRepeatedNames } from './detect';
-import { mayRepeatName } from './person';
+import { mayRepeatName, REPEATED_NAME_REACH } from './person';
 import { MAX_HEADER_LINE_CHARACTERS as MAX_HEADER_LINE, mayBecomeHeader, TABLE_REACH_CHARACTERS } from './columns';
 import { createRedactor, placeholderFor, renderRedacted, type RedactOptions, type Redactor } from './redact';
 import type { Finding } from './types';
@@ -138,7 +138,7 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
       scan.candidates.filter((candidate) => candidate.matchEnd <= cut),
       text,
     );
-    if (findsPersons)
+    if (findsPersons) {
       chosen = withRepeatedNames(
         text,
         chosen,
@@ -146,6 +146,12 @@ export function createStreamRedactor(options: RedactOptions & { redactor?: Redac
         consumed - releasedInHeld,
         namesSeen,
       );
+      // Names out of reach of any later word are dropped, so a long stream holds only the recent ones.
+      if (namesSeen.size > MAX_NAMES_SEEN) {
+        const reach = consumed - releasedInHeld + cut - REPEATED_NAME_REACH;
+        for (const [name, end] of namesSeen) if (end < reach) namesSeen.delete(name);
+      }
+    }
     const output = renderRedacted(text, releasedInHeld, cut, chosen, redactor.replace);
     const base = consumed - releasedInHeld;
     for (const finding of chosen) {
@@ -273,3 +279,5 @@ function loneBefore(lone: Int32Array, cut: number): Int32Array {
 }
 
 const NO_LONE_WORDS = new Int32Array(0);
+/** Names a stream keeps before it drops those out of reach ({@link REPEATED_NAME_REACH}). */
+const MAX_NAMES_SEEN = 256;

@@ -186,6 +186,24 @@ describe('PERSON by lexicon', () => {
     }
   });
 
+  it('a long stream keeps the names still in reach, and finds their later mentions as the batch scan does', () => {
+    // 600 distinct names (more than a stream keeps before it drops those out of reach), each
+    // mentioned again alone a sentence later.
+    const letters = 'bcdfghklmnprstvz';
+    const word = (index: number) =>
+      'Q' + [0, 1, 2].map((shift) => letters.charAt((index >> (shift * 4)) & 15)).join('') + 'ova';
+    const text = Array.from(
+      { length: 600 },
+      (_, index) => `Mrs. ${word(index)} wrote the memo, and later ${word(index)} left early.`,
+    ).join(' ');
+    const whole = redactText(text, { types: ['PERSON'] }).text;
+    expect(whole).not.toMatch(/later Q/);
+    const stream = createStreamRedactor({ types: ['PERSON'] });
+    let out = '';
+    for (let index = 0; index < text.length; index += 37) out += stream.push(text.slice(index, index + 37));
+    expect(out + stream.end()).toBe(whole);
+  });
+
   it('a stream releases whole only the lone words that may repeat a name, so its cuts stay where they were', () => {
     // Found by the stream fuzz: moving a cut to `Kónya`, which repeats no name, started the next scan
     // inside a run of capitalized words longer than the name pass looks back.
