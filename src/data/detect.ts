@@ -483,7 +483,6 @@ function overlapsAny(extents: readonly number[], start: number, end: number): bo
   return false;
 }
 
-/** A finding of the column or name pass: its match is its value. */
 /**
  * The findings of a whole-text scan: overlaps resolved, then later mentions of the names found
  * added. A stream does the same per release (see the streaming redactor).
@@ -523,6 +522,7 @@ export function withRepeatedNames(
 /** A later mention of a name found earlier: as sure as a name the lexicon knows alone. */
 const REPEATED_NAME_CONFIDENCE = 0.5;
 
+/** A finding of the column or name pass: its match is its value. */
 function passCandidate(
   extent: Extent,
   type: string,

@@ -1543,6 +1543,10 @@ const MIN_REPEATED_NAME_LENGTH = 3;
 /** A later mention counts within this many characters of the end of the name it repeats. */
 export const REPEATED_NAME_REACH = 1000;
 
+/** The capitalized words of the finding `text[start, end)`, each without a possessive `'s`. */
+const bareNameWords = (text: string, { start, end }: Extent): string[] =>
+  (text.slice(start, end).match(NAME_WORDS) ?? []).map(withoutPossessive);
+
 const withoutPossessive = (word: string) =>
   word.length > 2 && word.charCodeAt(word.length - 1) === 115 && isApostrophe(word.charCodeAt(word.length - 2))
     ? word.slice(0, -2)
@@ -1573,10 +1577,8 @@ export function findRepeatedNames(
   let next = 0;
   const learn = (finding: Extent & { readonly type: string }) => {
     if (finding.type !== 'PERSON') return;
-    for (const word of text.slice(finding.start, finding.end).match(NAME_WORDS) ?? []) {
-      const name = withoutPossessive(word);
+    for (const name of bareNameWords(text, finding))
       if (name.length >= MIN_REPEATED_NAME_LENGTH && mayStandForName(name)) seen.set(name, offset + finding.end);
-    }
   };
   for (let index = 0; index < lone.length; index += 2) {
     const start = lone[index] as number;
@@ -1611,8 +1613,7 @@ export function mayRepeatName(
   for (const finding of findings) {
     if (finding.start >= start) break;
     if (finding.type !== 'PERSON' || finding.end > start) continue;
-    for (const name of text.slice(finding.start, finding.end).match(NAME_WORDS) ?? [])
-      if (withoutPossessive(name) === word) return true;
+    if (bareNameWords(text, finding).includes(word)) return true;
   }
   return false;
 }
