@@ -302,7 +302,14 @@ const URL_LABEL_GAP = LABEL_GAP.replace('(?:[:=]|', '(?:[:=]|%3[Dd]|');
 const TOKEN_LABEL =
   '(?i:\\b[a-z0-9_.-]{0,24}(?:api[_-]?key|apikey|access[_-]?token|auth[_-]?token|secret[_-]?key|client[_-]?secret|private[_-]?token|token|secret|key|credential|api|auth|pat|srt|sig|signature)s?(?:[_.-][a-z0-9]{1,16})?\\b)' +
   URL_LABEL_GAP;
-const TOKEN_LABEL_PREFILTER = '(?i:(?:key|token|secret|credential|api|auth|pat|srt|sig|signature)s?(?:\\b|[_.-]))';
+/**
+ * What every labelled-token match holds from its label's last word on: the word, the gap and the
+ * first ten characters of the value. Without the value it ran on two thirds of PII-free 2 KB texts
+ * (`key`, `api`, `auth` in prose); with it, on a quarter.
+ */
+const TOKEN_LABEL_PREFILTER =
+  '(?i:(?:key|token|secret|credential|api|auth|pat|srt|sig|signature)s?(?:[_.-][a-z0-9]+)?\\b)' +
+  '["\'`]?\\s{0,3}(?:[:=]|%3[Dd]|=>|:=|\\b(?i:is|of)\\b)?\\s{0,3}(?:&quot;|["\'`])?[A-Za-z0-9][A-Za-z0-9_\\-./+=~]{9}';
 
 /** A typed declaration (`password: String = `) or a comparison (`== "`, `!== '`). */
 const TYPED_OR_COMPARED = ':\\s{0,2}[A-Za-z][A-Za-z0-9_.<>?]{0,20}\\s{0,3}=|[!=]==?';
@@ -1007,7 +1014,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'address-street-after-preposition',
     type: 'ADDRESS',
-    prefilter: `\\b(?:on|at|to|in|from|near)\\s{1,2}${UPPER}`,
+    // Up to the house number, words as any non-spaces: a capital after `in` alone ran on four in five PII-free texts.
+    prefilter: `\\b(?:on|at|to|in|from|near)\\s{1,2}${UPPER}\\S*(?: {1,2}\\S+){0,4} {1,2}\\d`,
     // "enter on Hoge Wei 32", "the station is on Peter Zuidhove 188": a location preposition, one to
     // four capitalized words and a house number. Priority over a person pair: a name with a house
     // number after a location preposition is a street named after someone.
@@ -1019,7 +1027,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'address-named-street',
     type: 'ADDRESS',
-    prefilter: ' (?:Street|Avenue|Road|Boulevard|Lane|Drive|Terrace|Parkway|Highway)\\b',
+    // The preposition, the words and the street word: the street word alone ran on three in five PII-free texts.
+    prefilter: `\\b(?:on|at|in|near|off|along|onto|into)\\s{1,2}${UPPER}\\S*(?: {1,2}\\S+){0,2} {1,2}(?:Street|Avenue|Road|Boulevard|Lane|Drive|Terrace|Parkway|Highway)\\b`,
     // A street without a house number after a location preposition: "lives on Maple Drive", "shows on
     // Berg Hills Street". Only full street words that no title or name ends in (not `Court`, `Way`).
     source: `\\b(?:on|at|in|near|off|along|onto|into)\\s{1,2}(${UPPER}(?:${LETTER}|['.-]){1,20}(?: {1,2}${UPPER}(?:${LETTER}|['.-]){1,20}){0,2} {1,2}(?:Street|Avenue|Road|Boulevard|Lane|Drive|Terrace|Parkway|Highway))\\b`,

@@ -56,6 +56,15 @@ describe('prefilters', () => {
     'fe80::1ff:fe23:4567:890a',
     'token => "q7RfT2xLm9KcW4vB8nZ3yH5jD1sA0gEk"',
     "CREATE USER app IDENTIFIED WITH mysql_native_password BY 'SqLpa5sW0rD'",
+    'apikey=Zq7RfT2xLm9KcW4vB8nZ',
+    'MY_API_KEY_PROD: "q7RfT2xLm9KcW4vB8nZ3"',
+    'https://example.test/cb?token%3Dq7RfT2xLm9KcW4vB8nZ3',
+    'the signature is q7RfT2xLm9KcW4vB8nZ3yH5',
+    'data-auth-token=&quot;q7RfT2xLm9KcW4vB8nZ3&quot;',
+    'she lives on Maple Drive now',
+    "they met near Saint-Jean-d'Angély Boulevard",
+    'enter on Hoge Wei 32',
+    'the office moved to Jana Pawła II de la Rosa 12b',
   ])('match wherever the full pattern matches: %j', (text) => {
     expect(violations(text)).toEqual([]);
   });
