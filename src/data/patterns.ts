@@ -13,6 +13,7 @@ import {
   isPlaceholderToken,
   isAssignedSecretValue,
   isSecretValueLikely,
+  isUrlPassword,
   isSsnValid,
   isTokenLikely,
 } from './validators';
@@ -314,7 +315,7 @@ const TOKEN_LABEL_PREFILTER =
 /** A typed declaration (`password: String = `) or a comparison (`== "`, `!== '`). */
 const TYPED_OR_COMPARED = ':\\s{0,2}[A-Za-z][A-Za-z0-9_.<>?]{0,20}\\s{0,3}=|[!=]==?';
 // Without a separator, only spaces: `my password\nAgent: …` is a line of a chat, not a value.
-const PASSWORD_GAP = `["']?(?:\\s{0,3}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=|\\bis\\b|\\bof\\b)\\s{0,3}|[ \\t]{0,3})`;
+const PASSWORD_GAP = `["']?(?:\\s{0,3}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=|\\bis\\b|\\bof\\b)\\s{0,3}|[ \\t]{1,3})`;
 const PASSWORD_SEPARATOR = `["']?\\s{0,3}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=)\\s{0,3}`;
 
 /**
@@ -638,7 +639,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     source: '\\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\\s:/"\'<>]{0,64}:([^\\s@/"\'<>\\[]{1,64})@',
     priority: 86,
     confidence: 0.9,
-    accept: whole(isSecretValueLikely),
+    accept: whole(isUrlPassword),
   },
   {
     id: 'password-assignment',
@@ -793,10 +794,13 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'EMAIL',
     prefilter: '@',
     // One apostrophe inside the local part (`john.o'reilly@…`), never at its ends (`'bob@x.io'`).
+    // The password and host of a URL (`postgres://app:s3cret@db.example.com`) are no address: the
+    // scheme and user before them are matched only to reject the match.
     source:
-      "[A-Za-z0-9._%+-]{1,64}(?:'[A-Za-z0-9._%+-]{1,64})?@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,6}\\.[A-Za-z]{2,24}\\b",
+      "(?:://[^\\s/@:]{0,64}:[^\\s/@]{0,64})?([A-Za-z0-9._%+-]{1,64}(?:'[A-Za-z0-9._%+-]{1,64})?@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,6}\\.[A-Za-z]{2,24}\\b)",
     priority: 55,
     confidence: 0.95,
+    acceptMatch: (match, value) => match === value,
   },
   {
     id: 'ipv4',

@@ -151,6 +151,16 @@ export function isAssignedSecretValue(value: string): boolean {
 }
 
 /**
+ * The password of a URL's user part (`redis://:pw9@host`, `postgres://app:hunter2@db`): the place
+ * says what it is, so any value counts, however short or plain, but placeholders and references
+ * (`${DB_PASSWORD}`, `<password>`, `****`) do not.
+ */
+export function isUrlPassword(value: string): boolean {
+  if (/^(?:null|none|undefined|password|pass|passwd|pwd|secret|xxx+|\*+|\.+)$/i.test(value)) return false;
+  return !/^[[<{$%]|\$\{|\{\{|:\/\//.test(value);
+}
+
+/**
  * A token-shaped API key: long enough and with mixed character classes, so plain words are not
  * keys. 16 characters with two classes, or 12 to 15 with upper case, lower case and digits.
  */

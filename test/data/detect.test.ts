@@ -203,6 +203,40 @@ describe('detectSensitiveData per type', () => {
     expect(found(text)).toContainEqual([type, value]);
   });
 
+  // The user part of a URL: its password is one whatever it looks like, and the host after it is no
+  // e-mail address, whole or in part.
+  it.each([
+    ['mongodb+srv://admin:S3cr3tPassw0rd@cluster0.example.net/db', 'S3cr3tPassw0rd'],
+    ['https://user:Passw0rd!23@mail.example.com/inbox', 'Passw0rd!23'],
+    ['redis://:pw9@cache.example.org:6379', 'pw9'],
+    ['amqp://guest:rabbitpass@mq.example.com', 'rabbitpass'],
+    ['https://bob:x@example.com', 'x'],
+  ])('PASSWORD: the password of %j is the only finding', (text, value) => {
+    expect(found(text)).toEqual([['PASSWORD', value]]);
+  });
+
+  it.each([
+    'postgres://user:${DB_PASSWORD}@db:5432/app',
+    'postgres://user:<password>@db/app',
+    'postgres://user:password@localhost/db',
+  ])('PASSWORD: a placeholder in a URL is none, nor is its host an e-mail address: %j', (text) => {
+    expect(found(text)).toEqual([]);
+  });
+
+  it('EMAIL: addresses beside URLs are still found', () => {
+    const text = 'mail bob@example.com, see https://x.io/a:b@c.com or ftp://john@example.com';
+    expect(found(text)).toEqual([
+      ['EMAIL', 'bob@example.com'],
+      ['EMAIL', 'b@c.com'],
+      ['EMAIL', 'john@example.com'],
+    ]);
+  });
+
+  it('PASSWORD: a label glued to what follows has no value (`password@host`)', () => {
+    expect(found('connect as password@localhost then')).toEqual([]);
+    expect(found('password hunter2x9')).toEqual([['PASSWORD', 'hunter2x9']]);
+  });
+
   it('PRIVATE_KEY: a base64-encoded PEM key is a key', () => {
     const pem =
       '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n';
