@@ -794,10 +794,11 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'EMAIL',
     prefilter: '@',
     // One apostrophe inside the local part (`john.o'reilly@…`), never at its ends (`'bob@x.io'`).
-    // The password and host of a URL (`postgres://app:s3cret@db.example.com`) are no address: the
-    // scheme and user before them are matched only to reject the match.
+    // The password and host of a URL (`postgres://app:s3cret@db.example.com`) are no address, nor
+    // is an SSH remote (`git@github.com:acme/app.git`): the scheme and user before, and the path
+    // after, are matched only to reject the match.
     source:
-      "(?:://[^\\s/@:]{0,64}:[^\\s/@]{0,64})?([A-Za-z0-9._%+-]{1,64}(?:'[A-Za-z0-9._%+-]{1,64})?@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,6}\\.[A-Za-z]{2,24}\\b)",
+      "(?:://[^\\s/@:]{0,64}:[^\\s/@]{0,64})?([A-Za-z0-9._%+-]{1,64}(?:'[A-Za-z0-9._%+-]{1,64})?@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,6}\\.[A-Za-z]{2,24}\\b)(?::[A-Za-z0-9_~./-])?",
     priority: 55,
     confidence: 0.95,
     acceptMatch: (match, value) => match === value,
@@ -807,8 +808,10 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'IP_ADDRESS',
     prefilter: '\\d\\.\\d{1,3}\\.\\d{1,3}\\.\\d',
     // A dotted quad inside a longer run of dotted numbers ("03.93.92.16.85", a phone number; a
-    // version "1.2.3.4.5") is not an address: the extra group is matched only to reject it.
-    source: '(?:\\b\\d{1,4}\\.)?\\b((?:\\d{1,3}\\.){3}\\d{1,3})\\b(?:\\.\\d)?',
+    // version "1.2.3.4.5") is not an address, nor is one after a version word (`release 1.2.3.4`):
+    // the extra group and the word are matched only to reject it.
+    source:
+      '(?:\\b(?i:version|release|build|ver\\.?)[ :]{1,2}|\\b\\d{1,4}\\.)?\\b((?:\\d{1,3}\\.){3}\\d{1,3})\\b(?:\\.\\d)?',
     priority: 50,
     confidence: 0.85,
     accept: whole(isIpv4Valid),

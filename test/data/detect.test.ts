@@ -232,6 +232,16 @@ describe('detectSensitiveData per type', () => {
     ]);
   });
 
+  it.each([
+    ['git clone git@github.com:acme/widgets.git', []],
+    ['mail bob@example.com: he knows', [['EMAIL', 'bob@example.com']]],
+    ['node 20.11.1, release 1.2.3.4', []],
+    ['Version: 10.2.3.4', []],
+    ['server 10.0.0.12:8080 is up', [['IP_ADDRESS', '10.0.0.12']]],
+  ])('an SSH remote is no e-mail address, a version no IP address: %j', (text, expected) => {
+    expect(found(text)).toEqual(expected);
+  });
+
   it('PASSWORD: a label glued to what follows has no value (`password@host`)', () => {
     expect(found('connect as password@localhost then')).toEqual([]);
     expect(found('password hunter2x9')).toEqual([['PASSWORD', 'hunter2x9']]);
