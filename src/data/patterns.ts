@@ -120,6 +120,11 @@ const DISTINCT_STREET_WORD_SUFFIXES =
 const STREET_WORD_SUFFIXES =
   'katu|tie|kuja|polku|tie|vägen|gatan|gränd|veien|vegen|vei|vej|gade|straße|strasse|str\\.|weg|laan|straat|gracht|plein|kade|steeg|dreef|singel|gasse|allee|platz|ring|utca|út|ulica|tér|gata';
 
+/** Japan's largest cities, which end an address after its district (`3-14-1 Shibuya, Tokyo`). */
+const JAPANESE_CITIES =
+  'Tokyo|Osaka|Kyoto|Yokohama|Nagoya|Sapporo|Kobe|Fukuoka|Kawasaki|Saitama|Hiroshima|Sendai|Chiba|Kitakyushu|Sakai|Niigata|Hamamatsu|Kumamoto|Okayama|Shizuoka|Nara|Naha';
+const JAPANESE_CITY = new RegExp(`, {1,2}(?:${JAPANESE_CITIES})\\b`);
+
 /** Street kinds written as a word after the name, no English word: `Váci utca 12`, `Kongens vej 5`. */
 const STREET_KIND_WORDS =
   'utca|út|útja|körút|tér|vei|veien|vej|gata|gatan|gade|ulica|ulitsa|prospekt|pereulok|straße|strasse|allee|platz|gasse';
@@ -792,13 +797,14 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'email',
     type: 'EMAIL',
-    prefilter: '@',
+    // `%40`: an address in a URL's query (`?email=li.wei%40example.cn`).
+    prefilter: '@|%40',
     // One apostrophe inside the local part (`john.o'reilly@…`), never at its ends (`'bob@x.io'`).
     // The password and host of a URL (`postgres://app:s3cret@db.example.com`) are no address, nor
     // is an SSH remote (`git@github.com:acme/app.git`): the scheme and user before, and the path
     // after, are matched only to reject the match.
     source:
-      "(?:://[^\\s/@:]{0,64}:[^\\s/@]{0,64})?([A-Za-z0-9._%+-]{1,64}(?:'[A-Za-z0-9._%+-]{1,64})?@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,6}\\.[A-Za-z]{2,24}\\b)(?::[A-Za-z0-9_~./-])?",
+      "(?:://[^\\s/@:]{0,64}:[^\\s/@]{0,64})?([A-Za-z0-9._%+-]{1,64}(?:'[A-Za-z0-9._%+-]{1,64})?(?:@|%40)[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,6}\\.[A-Za-z]{2,24}\\b)(?::[A-Za-z0-9_~./-])?",
     priority: 55,
     confidence: 0.95,
     acceptMatch: (match, value) => match === value,
@@ -1008,6 +1014,18 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     priority: 29,
     confidence: 0.55,
     accept: whole(isStreetAndNumber),
+  },
+  {
+    id: 'address-japanese',
+    type: 'ADDRESS',
+    prefilter: `\\d-\\d{1,4}(?:-\\d{1,4})?,? {1,2}${UPPER}`,
+    // A block, lot and building number, the district, then a ward (`-ku`) or a major city:
+    // `3-14-1 Shibuya, Shibuya-ku, Tokyo 150-0002`, `1-1 Umeda, Kita-ku, Osaka`. Without the ward or
+    // the city it is no address (`12-03-24 Meeting`, `3-1 Arsenal`).
+    source: `\\b(\\d{1,2}-\\d{1,4}(?:-\\d{1,4})?,? {1,2}${UPPER}${LOWER}{1,20}(?:-${LETTER}${LOWER}{1,20})?(?:,? {1,2}${UPPER}${LOWER}{1,20}-(?:ku|shi|cho|machi|gun))?(?:,? {1,2}(?:${JAPANESE_CITIES})(?:-(?:to|fu|shi))?)?(?:,? {1,2}\\d{3}-\\d{4})?)\\b`,
+    priority: 30,
+    confidence: 0.6,
+    accept: whole((value) => /-(?:ku|shi|cho|machi|gun)\b/.test(value) || JAPANESE_CITY.test(value)),
   },
   {
     id: 'address-labelled-number',

@@ -651,10 +651,11 @@ class NameScan {
       if (!reading && !afterLabelEnd && !hasBit(lowerCaseNameBits, keyHash)) continue;
       const inLists = lists.getWord(units, word.start, keyEnd, keyHash, false);
       // `my name is vitoria`, `call me višeslav`: after a strong label a lower-case given name or
-      // non-word is a name.
+      // non-word is a name; not after a comma, in a list of field names (`(name, mrn, dob)`).
       if (
         afterLabelEnd &&
         !reading &&
+        !afterComma(units, word.start) &&
         ((inLists & In.Given) !== 0 || (inLists & (In.Common | In.Rarer)) === 0) &&
         nameLabelBefore(text, units, word.start) === Label.Strong
       ) {
@@ -716,6 +717,33 @@ class NameScan {
 
   private isIn(word: Word, list: In): boolean {
     return (this.listsOf(word) & list) !== 0;
+  }
+
+  /**
+   * Whether `St. ` or `Ste. ` stands right before `start`: a saint's name names a place, church,
+   * school or hospital (`at St. Mary's Hospital`, `The St. Louis office`). Not after a number or a
+   * capitalized word other than a function word (`The`, `At`), where `St.` ends a street (`12 High St. Anna Berg`).
+   */
+  private afterSaint(start: number): boolean {
+    const { text } = this;
+    let position = start - 2;
+    if (position < 2 || text.charCodeAt(position + 1) !== 32 || text.charCodeAt(position) !== 46) return false;
+    position--;
+    if (text.charCodeAt(position) === 101) position--; // `Ste.`
+    if (text.charCodeAt(position) !== 116 || text.charCodeAt(position - 1) !== 83) return false;
+    const before = position - 2;
+    if (before < 0) return true;
+    const separator = text.charCodeAt(before);
+    if (letterClass(separator) !== 0 || (separator >= 48 && separator <= 57)) return false;
+    if (separator !== 32) return true;
+    let wordStart = before;
+    while (wordStart > 0 && isWordCharacter(text.charCodeAt(wordStart - 1))) wordStart--;
+    if (wordStart === before) {
+      const previous = text.charCodeAt(before - 1);
+      return !(previous >= 48 && previous <= 57);
+    }
+    if (letterClass(text.charCodeAt(wordStart)) !== LETTER_UPPER) return true;
+    return (this.lexicon.lists.getLowerCased(text, wordStart, before) & In.Boundary) !== 0;
   }
 
   private isCommonOnly(word: Word): boolean {
@@ -796,6 +824,8 @@ class NameScan {
     if (beforeRegionCode(text, runEnd) && !this.titled(length)) return this.reject(runStart, runEnd);
     // `born in Leeds`, `in Mora de Rubielos`: after `in`, a place (`in Maria's view` aside).
     if (afterIn(text, runStart) && !endsWithPossessive(text, runEnd)) return this.reject(runStart, runEnd);
+    // `St. Mary's Hospital`: a saint names a place.
+    if (this.afterSaint(runStart)) return this.reject(runStart, runEnd);
     if (length === 1 && (run[0] as Word).shape === Shape.Capitalized && runStart >= this.fromIndex)
       this.addLone(runStart, runEnd);
     // Pieces: a boundary word ends one (`Dear | Anna`); a place or organisation word takes the words
@@ -1317,6 +1347,13 @@ function afterIn(text: string, start: number): boolean {
   const n = text.charCodeAt(start - 2) | 0x20;
   const i = text.charCodeAt(start - 3) | 0x20;
   return n === 110 && i === 105 && (start === 3 || letterClass(text.charCodeAt(start - 4)) === 0);
+}
+
+/** Whether a comma stands before `start`, spaces aside. */
+function afterComma(units: Uint16Array, start: number): boolean {
+  let position = start;
+  while (position > 0 && units[position - 1] === 32) position--;
+  return position > 0 && units[position - 1] === 44;
 }
 
 /** Whether the word ending at `end` ends in `'s` or `’s`. */

@@ -198,6 +198,14 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'Home address: 88 Harbour St, Sydney NSW 2000; Mobile', '88 Harbour St, Sydney NSW 2000'],
     ['ADDRESS', 'He lives on Maple Drive near the school.', 'Maple Drive'],
     ['ADDRESS', 'these early shows on Berg Hills Street were important', 'Berg Hills Street'],
+    [
+      'ADDRESS',
+      'Ship to Yuki Tanaka, 3-14-1 Shibuya, Shibuya-ku, Tokyo 150-0002, Japan',
+      '3-14-1 Shibuya, Shibuya-ku, Tokyo 150-0002, Japan',
+    ],
+    ['ADDRESS', 'Office: 1-1 Umeda, Kita-ku, Osaka', '1-1 Umeda, Kita-ku, Osaka'],
+    ['ADDRESS', 'HQ at 2-4-1 Marunouchi, Tokyo', '2-4-1 Marunouchi, Tokyo'],
+    ['EMAIL', 'GET /checkout?email=li.wei%40example.cn&step=2', 'li.wei%40example.cn'],
   ];
   it.each(more)('%s: finds %j', (type, text, value) => {
     expect(found(text)).toContainEqual([type, value]);
@@ -236,9 +244,10 @@ describe('detectSensitiveData per type', () => {
     ['git clone git@github.com:acme/widgets.git', []],
     ['mail bob@example.com: he knows', [['EMAIL', 'bob@example.com']]],
     ['node 20.11.1, release 1.2.3.4', []],
+    ['12-03-24 Meeting notes; final score 3-1 Arsenal', []],
     ['Version: 10.2.3.4', []],
     ['server 10.0.0.12:8080 is up', [['IP_ADDRESS', '10.0.0.12']]],
-  ])('an SSH remote is no e-mail address, a version no IP address: %j', (text, expected) => {
+  ])('an SSH remote is no e-mail address, a version no IP address, a score no address: %j', (text, expected) => {
     expect(found(text)).toEqual(expected);
   });
 

@@ -106,6 +106,12 @@ describe('PERSON by lexicon', () => {
       '{"billing.first-name": "Ubul", "billing.city": "Clinton"} <customer_name>Zorblax</customer_name>',
       ['Ubul', 'Zorblax'],
     ],
+    [
+      'a name after a street that ends in `St.`',
+      '12 High St. Anna Berg and Main St. John Smith',
+      ['Anna Berg', 'John Smith'],
+    ],
+    ['a lower-case name after a strong label', 'my name is vitoria', ['vitoria']],
   ])('finds %s', (_case, text, expected) => {
     expect(names(text)).toEqual(expected);
   });
@@ -126,6 +132,8 @@ describe('PERSON by lexicon', () => {
     ['a list of unknown words', 'we use Confluence, Bitbucket and Grafana'],
     ['record abbreviations', 'Med. Rec. #: 556677'],
     ['a place after `in`', 'She was born in Leeds and lives in Mora de Rubielos'],
+    ['a saint that names a place', "The clinic is at St. Mary's Hospital; The St. Louis office; we visited Ste. Anne"],
+    ['field names listed after `name,`', 'INSERT INTO patients (name, mrn, dob) VALUES (1, 2, 3)'],
     ['a calendar or common word after such a verb', 'the report was given Monday; I met Python developers'],
     ['product names the broad name list also holds', 'Create a Jira ticket and a Trello card'],
     ['places in record fields', '{"city":"Madison","company":"Tyrell Biotech"} <city>Franklin</city>'],
