@@ -97,7 +97,9 @@ function mapBlock(
       });
       return next === text ? block : { ...block, text: next };
     }
+    // `mcp_tool_result` (beta): what an MCP server returned, in the same shape as a tool's result.
     case 'tool_result':
+    case 'mcp_tool_result':
       return mapField(block, 'content', (content) =>
         mapContent(content, `${path}.content`, 'tool_result', role, visit),
       );
@@ -111,6 +113,7 @@ function mapBlock(
     }
     case 'tool_use':
     case 'server_tool_use':
+    case 'mcp_tool_use':
       return mapField(block, 'input', (input) => mapJsonStrings(input, `${path}.input`, role, visit));
     default:
       return block;

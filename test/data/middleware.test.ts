@@ -83,6 +83,35 @@ describe('redactionMiddleware', () => {
     expect(JSON.stringify(ctx.decisions)).not.toContain(AWS);
   });
 
+  it('transformParams redacts the beta MCP blocks: a server result and the input of a call', () => {
+    const middleware = redactionMiddleware();
+    const params = {
+      model: 'claude-sonnet-4-5',
+      max_tokens: 100,
+      messages: [
+        { role: 'user', content: 'look it up' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'mcp_tool_use', id: 'm1', name: 'query', server_name: 'crm', input: { filter: `key ${KEY}` } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'mcp_tool_result', tool_use_id: 'm1', content: [{ type: 'text', text: `aws ${AWS}` }] },
+            { type: 'mcp_tool_result', tool_use_id: 'm2', content: 'password = "Hunter2!x"' },
+          ],
+        },
+      ],
+    } as unknown as MessageParams;
+    const serialized = JSON.stringify(middleware.transformParams!(params, createContext()));
+    expect(serialized).not.toContain(KEY);
+    expect(serialized).not.toContain(AWS);
+    expect(serialized).not.toContain('Hunter2!x');
+    expect(serialized).toContain('"server_name":"crm"');
+  });
+
   it('adds PII types on request and returns the same params when nothing is found', () => {
     const middleware = redactionMiddleware({ types: ['EMAIL'] });
     const ctx = createContext();

@@ -46,6 +46,28 @@ describe('injectionScreenMiddleware', () => {
     expect(ctx.decisions[0]).toMatchObject({ action: 'allow', reason: 'no-injection' });
   });
 
+  it("screens an MCP server's result (beta mcp_tool_result) as a tool result", () => {
+    const middleware = injectionScreenMiddleware();
+    const params = {
+      model: 'claude-sonnet-4-5',
+      max_tokens: 256,
+      messages: [
+        { role: 'user', content: 'Summarize the ticket.' },
+        {
+          role: 'assistant',
+          content: [{ type: 'mcp_tool_use', id: 'm1', name: 'ticket', server_name: 'desk', input: { id: 7 } }],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'mcp_tool_result', tool_use_id: 'm1', content: [{ type: 'text', text: `Ticket 7.\n${MARKER}` }] },
+          ],
+        },
+      ],
+    } as unknown as MessageParams;
+    expect(() => middleware.transformParams!(params, context())).toThrow(/messages\.2\.content\.0\.content\.0\.text/);
+  });
+
   it('blocks by default with SCC_INJECTION_BLOCKED, a content-free message and a decision', () => {
     const onEvent = vi.fn<(event: InjectionSecurityEvent) => void>();
     const middleware = injectionScreenMiddleware({ onEvent });
