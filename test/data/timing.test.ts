@@ -21,6 +21,9 @@ const ADVERSARIAL: Record<string, string> = {
   'pem header without end': '-----BEGIN PRIVATE KEY-----\n' + 'A'.repeat(1e6),
   'email-like': 'a.'.repeat(2.5e5) + '@' + 'b.'.repeat(2.5e5),
   'country names': 'Germany '.repeat(131_072),
+  'URL user parts': 'https://u:p'.repeat(95_325) + '@',
+  'encoded at signs': 'a%40'.repeat(262_144),
+  'block numbers': '1-2-3 Ab, Cd-ku, '.repeat(61_681),
 };
 
 /**
