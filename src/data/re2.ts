@@ -158,10 +158,10 @@ const NEEDS_EXEC = Symbol('needs exec');
  * pattern is invalid or can match the empty string.
  *
  * A match's extents come from calls that build no result object: `search` for where the leftmost
- * match starts, a sticky `test` for where it ends, and sticky tests of the split source's parts for
- * where its value lies. node-re2's `exec` copies every group into a new Buffer and costs 3-5 µs per
- * match, ten times these calls; it remains the answer for sources the split does not read and
- * wherever the parts' first choices disagree with the whole match.
+ * match starts, then sticky tests of the split source's parts for where its value and the match
+ * end (or one sticky test of the whole source when it captures nothing). node-re2's `exec` copies
+ * every group into a new Buffer and costs 3-5 µs per match, ten times these calls; it remains the
+ * answer for sources the split does not read and wherever a part's first choice fails.
  */
 export function compilePattern(source: string, what: string): LinearPattern {
   let expression: RE2;
@@ -233,16 +233,19 @@ export function compilePattern(source: string, what: string): LinearPattern {
       }
     }
     if (start < 0) return null;
-    if (end < 0) end = endAt(whole, input, start);
-    if (end < 0) return NEEDS_EXEC;
-    if (typeof split !== 'object') return { start, end, valueStart: start, valueEnd: end };
-    // The prefix's own first-choice match, then the value's, then the suffix's, are the whole
-    // pattern's first-choice match when together they end where it does.
+    if (typeof split !== 'object') {
+      if (end < 0) end = endAt(whole, input, start);
+      return end < 0 ? NEEDS_EXEC : { start, end, valueStart: start, valueEnd: end };
+    }
+    // The prefix's own first-choice match, then the value's, then the suffix's: when each succeeds
+    // after the one before, together they are the whole pattern's first-choice match at `start`
+    // (RE2 prefers paths in order, and no path the parts passed over can complete), so its end
+    // needs no test of its own.
     const valueStart = prefix === undefined ? start : endAt(prefix, input, start);
     const valueEnd = valueStart < 0 ? -1 : endAt(value as RE2, input, valueStart);
     const suffixEnd = valueEnd < 0 ? -1 : suffix === undefined ? valueEnd : endAt(suffix, input, valueEnd);
     splitTries++;
-    if (suffixEnd === end) return { start, end, valueStart, valueEnd };
+    if (suffixEnd >= 0 && (end < 0 || suffixEnd === end)) return { start, end: suffixEnd, valueStart, valueEnd };
     // A part's first choice failed, so the whole pattern chose otherwise: exec decides. A source
     // whose parts mostly disagree stops trying them, which keeps it at exec's cost.
     if (++splitMisses * 2 > splitTries && splitTries >= SPLIT_TRIAL_MATCHES) fast = false;
