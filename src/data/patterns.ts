@@ -499,6 +499,16 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     placeholder: (value) => !KNOWN_KEY_HEADER.test(value),
   },
   {
+    id: 'putty-private-key',
+    type: 'PRIVATE_KEY',
+    prefilter: 'Private-Lines:',
+    // The private lines of a PuTTY key file (`.ppk`): `Private-Lines: 1` then that many lines of base64.
+    source:
+      '\\bPrivate-Lines: {0,2}\\d{1,3}\\r?\\n((?:[A-Za-z0-9+/=]{4,128}\\r?\\n)*[A-Za-z0-9+/=]{4,128})(?:\\r?\\n|$)',
+    priority: 100,
+    confidence: 0.95,
+  },
+  {
     id: 'encoded-private-key',
     type: 'PRIVATE_KEY',
     prefilter: 'LS0tLS1CRUdJT|eyJrdHki|ewogI|WwogI|W3sia3R5Ij',
@@ -761,8 +771,10 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'credit-card',
     type: 'CREDIT_CARD',
-    prefilter: '\\d(?:[ -]?\\d){11}',
-    source: '\\b\\d(?:[ -]?\\d){11,18}\\b',
+    prefilter: '\\d(?:[ -]?\\d){11}|\\d{4}\\.\\d{4}\\.\\d{4}\\.\\d',
+    // Groups of four may also be dotted (`5555.5555.5555.4444`), but only all four: a dot elsewhere
+    // is a decimal point (`3.14159265358979`).
+    source: '\\b\\d(?:[ -]?\\d){11,18}\\b|\\b\\d{4}\\.\\d{4}\\.\\d{4}\\.\\d{4}\\b',
     priority: 60,
     confidence: 0.95,
     accept: longestValidPrefix(isCardNumber, 12),
@@ -789,7 +801,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'us-ssn-labelled',
     type: 'US_SSN',
     prefilter: '(?i:ssn|social security)',
-    source: '(?i:\\b(?:ssn|social security(?: number| no\\.?| #)?)\\b)' + LABEL_GAP + '(\\d{9})\\b',
+    source: '(?i:\\b(?:ssn|social security(?: number| no\\.?| #)?)\\b)#?' + LABEL_GAP + '(\\d{9})\\b',
     priority: 56,
     confidence: 0.9,
     accept: whole(isSsnValid),

@@ -206,6 +206,13 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'Office: 1-1 Umeda, Kita-ku, Osaka', '1-1 Umeda, Kita-ku, Osaka'],
     ['ADDRESS', 'HQ at 2-4-1 Marunouchi, Tokyo', '2-4-1 Marunouchi, Tokyo'],
     ['EMAIL', 'GET /checkout?email=li.wei%40example.cn&step=2', 'li.wei%40example.cn'],
+    ['CREDIT_CARD', 'card 5555.5555.5555.4444 exp 12/27', '5555.5555.5555.4444'],
+    ['US_SSN', 'SSN#: 219099999', '219099999'],
+    [
+      'PRIVATE_KEY',
+      'PuTTY-User-Key-File-3: ssh-ed25519\nPublic-Lines: 1\nAAAAC3NzaC1lZDI1\nPrivate-Lines: 2\nAAAAIBhGqSJ4PJ2ba3eW\nZmFrZQ==\nPrivate-MAC: 2f1a9d8c',
+      'AAAAIBhGqSJ4PJ2ba3eW\nZmFrZQ==',
+    ],
   ];
   it.each(more)('%s: finds %j', (type, text, value) => {
     expect(found(text)).toContainEqual([type, value]);
@@ -245,6 +252,7 @@ describe('detectSensitiveData per type', () => {
     ['mail bob@example.com: he knows', [['EMAIL', 'bob@example.com']]],
     ['node 20.11.1, release 1.2.3.4', []],
     ['12-03-24 Meeting notes; final score 3-1 Arsenal', []],
+    ['pi is 3.14159265358979; build 1234.5678.9012.3456', []],
     ['Version: 10.2.3.4', []],
     ['server 10.0.0.12:8080 is up', [['IP_ADDRESS', '10.0.0.12']]],
   ])('an SSH remote is no e-mail address, a version no IP address, a score no address: %j', (text, expected) => {

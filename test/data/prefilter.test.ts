@@ -64,6 +64,9 @@ describe('prefilters', () => {
     'she lives on Maple Drive now',
     "they met near Saint-Jean-d'Angély Boulevard",
     'enter on Hoge Wei 32',
+    'card 5555.5555.5555.4444',
+    'Private-Lines: 1\nAAAAIBhGqSJ4PJ2ba3eW',
+    '3-14-1 Shibuya, Shibuya-ku, Tokyo 150-0002',
     'the office moved to Jana Pawła II de la Rosa 12b',
   ])('match wherever the full pattern matches: %j', (text) => {
     expect(violations(text)).toEqual([]);
