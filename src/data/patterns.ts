@@ -123,7 +123,6 @@ const STREET_WORD_SUFFIXES =
 /** Japan's largest cities, which end an address after its district (`3-14-1 Shibuya, Tokyo`). */
 const JAPANESE_CITIES =
   'Tokyo|Osaka|Kyoto|Yokohama|Nagoya|Sapporo|Kobe|Fukuoka|Kawasaki|Saitama|Hiroshima|Sendai|Chiba|Kitakyushu|Sakai|Niigata|Hamamatsu|Kumamoto|Okayama|Shizuoka|Nara|Naha';
-const JAPANESE_CITY = new RegExp(`, {1,2}(?:${JAPANESE_CITIES})\\b`);
 
 /** Street kinds written as a word after the name, no English word: `Váci utca 12`, `Kongens vej 5`. */
 const STREET_KIND_WORDS =
@@ -1033,11 +1032,11 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     prefilter: `\\d-\\d{1,4}(?:-\\d{1,4})?,? {1,2}${UPPER}`,
     // A block, lot and building number, the district, then a ward (`-ku`) or a major city:
     // `3-14-1 Shibuya, Shibuya-ku, Tokyo 150-0002`, `1-1 Umeda, Kita-ku, Osaka`. Without the ward or
-    // the city it is no address (`12-03-24 Meeting`, `3-1 Arsenal`).
-    source: `\\b(\\d{1,2}-\\d{1,4}(?:-\\d{1,4})?,? {1,2}${UPPER}${LOWER}{1,20}(?:-${LETTER}${LOWER}{1,20})?(?:,? {1,2}${UPPER}${LOWER}{1,20}-(?:ku|shi|cho|machi|gun))?(?:,? {1,2}(?:${JAPANESE_CITIES})(?:-(?:to|fu|shi))?)?(?:,? {1,2}\\d{3}-\\d{4})?)\\b`,
+    // the city it is no address (`12-03-24 Meeting`, `3-1 Arsenal`), and no match: a rejected one
+    // would cost a search each.
+    source: `\\b(\\d{1,2}-\\d{1,4}(?:-\\d{1,4})?,? {1,2}${UPPER}${LOWER}{1,20}(?:-${LETTER}${LOWER}{1,20})?(?:,? {1,2}${UPPER}${LOWER}{1,20}-(?:ku|shi|cho|machi|gun)(?:,? {1,2}(?:${JAPANESE_CITIES})(?:-(?:to|fu|shi))?)?|,? {1,2}(?:${JAPANESE_CITIES})(?:-(?:to|fu|shi))?)(?:,? {1,2}\\d{3}-\\d{4})?)\\b`,
     priority: 30,
     confidence: 0.6,
-    accept: whole((value) => /-(?:ku|shi|cho|machi|gun)\b/.test(value) || JAPANESE_CITY.test(value)),
   },
   {
     id: 'address-labelled-number',

@@ -65,6 +65,8 @@ export const PLACE_OR_ORGANISATION_WORDS: ReadonlySet<string> = new Set(
     'Boulevard Terrace Crescent Parkway Highway Trail Alley Expressway Biotech Logistics Analytics Labs ' +
     'Laboratories Software Consulting Pharma Pharmaceuticals Capital Ventures Health Healthcare Energy ' +
     'Motors Networks Dynamics Robotics Security Insurance Finance Financial LLC GmbH AG PLC Co ' +
+    // Landmarks, prizes and laws named after people (`Lincoln Memorial`, `Nobel Prize`, `Sarbanes-Oxley Act`).
+    'Memorial Monument Prize Award Awards Act ' +
     // Street kinds in other languages, written before or after the name (`Avenida Paulista`).
     'Avenida Avda Rua Rúa Travessa Largo Praça Piazza Piazzale Viale Corso Vicolo Paseo Plaza Carrer ' +
     'Chemin Allée Quai Ulica Aleja Plac Straße Strasse Gasse Allee Weg Platz Utca Tér Vej Gade Gata Gatan'

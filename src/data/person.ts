@@ -746,6 +746,44 @@ class NameScan {
     return (this.lexicon.lists.getLowerCased(text, wordStart, before) & In.Boundary) !== 0;
   }
 
+  /**
+   * Whether the single capitalized word `text[start, end)` stands beside another across ` & `, each
+   * alone (no capitalized word joined to it by a space), and the two are not both given names or are
+   * one word twice.
+   */
+  private inFirmName(start: number, end: number): boolean {
+    const { text } = this;
+    let partnerStart = -1;
+    let partnerEnd = -1;
+    if (text.startsWith(' & ', end)) {
+      partnerStart = end + 3;
+      partnerEnd = partnerStart;
+      while (partnerEnd < text.length && isWordCharacter(text.charCodeAt(partnerEnd))) partnerEnd++;
+      if (text.charCodeAt(partnerEnd) === 32 && letterClass(text.charCodeAt(partnerEnd + 1)) === LETTER_UPPER)
+        return false;
+    } else if (start >= 4 && text.startsWith(' & ', start - 3)) {
+      partnerEnd = start - 3;
+      partnerStart = partnerEnd;
+      while (partnerStart > 0 && isWordCharacter(text.charCodeAt(partnerStart - 1))) partnerStart--;
+      if (
+        partnerStart >= 2 &&
+        text.charCodeAt(partnerStart - 1) === 32 &&
+        letterClass(text.charCodeAt(partnerStart - 2)) !== 0
+      ) {
+        // Only a capitalized word before it joins the partner: `Dear Ana & Bruno` is two names after a greeting.
+        let before = partnerStart - 1;
+        while (before > 0 && isWordCharacter(text.charCodeAt(before - 1))) before--;
+        if (letterClass(text.charCodeAt(before)) === LETTER_UPPER) return false;
+      }
+    } else return false;
+    if (partnerEnd - partnerStart < 2 || letterClass(text.charCodeAt(partnerStart)) !== LETTER_UPPER) return false;
+    const { lists } = this.lexicon;
+    const given = (from: number, to: number) => (lists.getLowerCased(text, from, to) & In.Given) !== 0;
+    // `Johnson & Johnson`: one word twice is a firm's name, whatever lists hold it.
+    if (text.slice(start, end) === text.slice(partnerStart, partnerEnd)) return true;
+    return !(given(start, end) && given(partnerStart, partnerEnd));
+  }
+
   private isCommonOnly(word: Word): boolean {
     return (this.listsOf(word) & (In.Common | In.Known)) === In.Common;
   }
@@ -826,6 +864,18 @@ class NameScan {
     if (afterIn(text, runStart) && !endsWithPossessive(text, runEnd)) return this.reject(runStart, runEnd);
     // `St. Mary's Hospital`: a saint names a place.
     if (this.afterSaint(runStart)) return this.reject(runStart, runEnd);
+    // `Ernst & Young`, `Procter & Gamble`: two single words joined by `&` name a firm, unless both
+    // are given names (`Tom & Jerry`, `Ana & Bruno`).
+    if (length === 1 && this.inFirmName(runStart, runEnd)) return this.reject(runStart, runEnd);
+    // `our Austin office`, `20 Dell laptops`: a place or product noun after it names a place or brand.
+    // A full name keeps it (`Kevin Brown office hours`).
+    if (
+      length === 1 &&
+      text.charCodeAt(runEnd) === 32 &&
+      stickyTest(PLACE_OR_PRODUCT_AFTER, text, runEnd) &&
+      !this.titled(length)
+    )
+      return this.reject(runStart, runEnd);
     if (length === 1 && (run[0] as Word).shape === Shape.Capitalized && runStart >= this.fromIndex)
       this.addLone(runStart, runEnd);
     // Pieces: a boundary word ends one (`Dear | Anna`); a place or organisation word takes the words
@@ -1385,6 +1435,14 @@ function stickyTest(pattern: RegExp, text: string, index: number): boolean {
   pattern.lastIndex = index;
   return pattern.test(text);
 }
+
+/**
+ * Nouns that make the capitalized words before them a place or a brand, not a person: `the Clinton
+ * warehouse`, `Dell laptops`. Not nouns a person owns or leads (`the Smith account`, `Kim's team`).
+ * Sticky (`y`), tested where a run ends; the longest is within LIST_LOOKAHEAD_CHARACTERS.
+ */
+const PLACE_OR_PRODUCT_AFTER =
+  / (?:office|offices|branch|branches|store|stores|shop|shops|warehouse|warehouses|plant|plants|factory|factories|campus|headquarters|airport|station|hospital|clinic|university|college|school|church|bridge|river|county|laptop|laptops|printer|printers|server|servers|car|cars|truck|trucks|phone|phones|tablet|tablets|sedan|sedans)\b/y;
 
 /**
  * Whether a capitalized word no list knows stands where a person does: before a verb people do

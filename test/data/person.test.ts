@@ -112,6 +112,16 @@ describe('PERSON by lexicon', () => {
       ['Anna Berg', 'John Smith'],
     ],
     ['a lower-case name after a strong label', 'my name is vitoria', ['vitoria']],
+    [
+      'given names joined by `&`, and a full name after one',
+      'Invite Ana & Bruno and John & Mary Smith',
+      ['Ana', 'Bruno', 'John', 'Mary Smith'],
+    ],
+    [
+      'a full name before a place noun, and a name before a noun a person owns',
+      'Kevin Brown office hours; the Garcia account',
+      ['Kevin Brown', 'Garcia'],
+    ],
   ])('finds %s', (_case, text, expected) => {
     expect(names(text)).toEqual(expected);
   });
@@ -134,6 +144,9 @@ describe('PERSON by lexicon', () => {
     ['a place after `in`', 'She was born in Leeds and lives in Mora de Rubielos'],
     ['a saint that names a place', "The clinic is at St. Mary's Hospital; The St. Louis office; we visited Ste. Anne"],
     ['field names listed after `name,`', 'INSERT INTO patients (name, mrn, dob) VALUES (1, 2, 3)'],
+    ['a place or brand before its noun', 'Ship 20 Dell laptops from our Austin office and the Clinton warehouse'],
+    ['landmarks and prizes', 'the Lincoln Memorial and the Nobel Prize'],
+    ['firms of two single words joined by `&`', 'Ernst & Young audits Procter & Gamble and Johnson & Johnson'],
     ['a calendar or common word after such a verb', 'the report was given Monday; I met Python developers'],
     ['product names the broad name list also holds', 'Create a Jira ticket and a Trello card'],
     ['places in record fields', '{"city":"Madison","company":"Tyrell Biotech"} <city>Franklin</city>'],

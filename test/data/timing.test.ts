@@ -23,7 +23,7 @@ const ADVERSARIAL: Record<string, string> = {
   'country names': 'Germany '.repeat(131_072),
   'URL user parts': 'https://u:p'.repeat(95_325) + '@',
   'encoded at signs': 'a%40'.repeat(262_144),
-  'block numbers': '1-2-3 Ab, Cd-ku, '.repeat(61_681),
+  'block numbers without a ward': '1-2-3 Ab, '.repeat(104_858),
 };
 
 /**
@@ -85,6 +85,7 @@ describe('D8: 1 MB adversarial inputs run in linear time', () => {
     ['capitalized first names', 'Anna '.repeat(50_000)],
     ['address blocks of units and countries', 'Apt. 1 Germany\n'.repeat(70_000)],
     ['streets with their towns', 'Suite 4, Mora de Rubielos\n'.repeat(40_000)],
+    ['Japanese addresses', '1-2-3 Ab, Cd-ku, '.repeat(61_681)],
   ])('dense legitimate findings (%s) stay linear', (_name, text) => {
     const elapsed = timed(() => everything.redact(text), 3);
     // ~100k IP findings in 1 MB, ~80k name findings in 250 KB, ~140k address lines joined into blocks. Each IP costs node-re2 about 5 µs: its
