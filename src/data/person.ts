@@ -853,8 +853,7 @@ class NameScan {
     if (
       length === 1 &&
       text.charCodeAt(runEnd) === 58 &&
-      (isLabelLastWord(text, runStart, runEnd, (run[0] as Word).hash) ||
-        FIELD_NAMES.getLowerCased(text, runStart, runEnd) !== 0)
+      (isLabelLastWord(text, runStart, runEnd, (run[0] as Word).hash) || fieldOf(text, runStart, runEnd) !== Field.None)
     )
       return this.reject(runStart, runEnd);
     // `Oak Avenue, Madison, NC 47258`: a place before a state or province code, unless an honorific
@@ -1189,7 +1188,11 @@ const PERSON_FIELDS = (
   'accountholder author assignee reporter approver requester recipient sender signedby owner manager employee ' +
   'customer contact patient client guardian spouse nextofkin emergencycontact beneficiary payee passenger ' +
   'traveler traveller guest tenant landlord buyer seller attendee participant member subscriber insured ' +
-  'policyholder guarantor signatory witness physician doctor nurse student applicant candidate addressee'
+  'policyholder guarantor signatory witness physician doctor nurse student applicant candidate addressee ' +
+  // Who took part (`Attendees: Priya Raman, …`) and commit trailers (`Reviewed-by: Jakub Nowak`).
+  'attendee attendees participants invitee invitees presenter presenters speaker speakers panelist panelists ' +
+  'organizer organizers organiser organisers host hosts reviewer reviewers approvers authors owners assignees ' +
+  'recipients reviewedby signedoffby coauthoredby ackedby testedby reportedby suggestedby helpedby'
 ).split(' ');
 /**
  * Record keys whose values are places, organisations or things, never a person. Not `address`:

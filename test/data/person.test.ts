@@ -118,6 +118,11 @@ describe('PERSON by lexicon', () => {
       ['Ana', 'Bruno', 'John', 'Mary Smith'],
     ],
     [
+      'names after a role key, a list of who took part or a commit trailer',
+      'Attendees: Zorblax Quux, Ubul Ede\nReviewed-by: Jakub Nowak\nCo-authored-by: Tadzio Wu',
+      ['Zorblax Quux', 'Ubul Ede', 'Jakub Nowak', 'Tadzio Wu'],
+    ],
+    [
       'a full name before a place noun, and a name before a noun a person owns',
       'Kevin Brown office hours; the Garcia account',
       ['Kevin Brown', 'Garcia'],
