@@ -1010,7 +1010,9 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'address-unit',
     type: 'ADDRESS',
     // `suite` and `apt.` in any case; `unit`, `flat`, `box` and `room` in lower case are English words.
-    source: '\\b(?:(?i:suite|apt\\.?|apartment)|Unit|Flat|Box|Room)\\s{1,2}#?\\d{1,5}[A-Za-z]?\\b',
+    // Flats elsewhere: Russian `kv.`, German `Whg.`, Spanish `piso` and `dpto.`.
+    source:
+      '\\b(?:(?i:suite|apt\\.?|apartment|piso|dpto\\.?|depto\\.?)|Unit|Flat|Box|Room|kv\\.|Whg\\.)\\s{1,2}#?\\d{1,5}[A-Za-z]?\\b',
     priority: 29,
     confidence: 0.6,
   },

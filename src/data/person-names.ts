@@ -67,6 +67,8 @@ export const PLACE_OR_ORGANISATION_WORDS: ReadonlySet<string> = new Set(
     'Motors Networks Dynamics Robotics Security Insurance Finance Financial LLC GmbH AG PLC Co ' +
     // Landmarks, prizes and laws named after people (`Lincoln Memorial`, `Nobel Prize`, `Sarbanes-Oxley Act`).
     'Memorial Monument Prize Award Awards Act ' +
+    // Continents and regions (`Bank of America`, `offices in Europe and Asia`).
+    'America Americas Europe Asia Africa Oceania Antarctica Arctic Scandinavia Caribbean Balkans ' +
     // Street kinds in other languages, written before or after the name (`Avenida Paulista`).
     'Avenida Avda Rua Rúa Travessa Largo Praça Piazza Piazzale Viale Corso Vicolo Paseo Plaza Carrer ' +
     'Chemin Allée Quai Ulica Aleja Plac Straße Strasse Gasse Allee Weg Platz Utca Tér Vej Gade Gata Gatan'

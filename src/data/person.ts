@@ -866,6 +866,9 @@ class NameScan {
     // `Ernst & Young`, `Procter & Gamble`: two single words joined by `&` name a firm, unless both
     // are given names (`Tom & Jerry`, `Ana & Bruno`).
     if (length === 1 && this.inFirmName(runStart, runEnd)) return this.reject(runStart, runEnd);
+    // `Moscow 125009`: a town before its postal code.
+    if (text.charCodeAt(runEnd) === 32 && stickyTest(POSTAL_CODE_AFTER, text, runEnd) && !this.titled(length))
+      return this.reject(runStart, runEnd);
     // `our Austin office`, `20 Dell laptops`: a place or product noun after it names a place or brand.
     // A full name keeps it (`Kevin Brown office hours`).
     if (
@@ -1438,6 +1441,9 @@ function stickyTest(pattern: RegExp, text: string, index: number): boolean {
   pattern.lastIndex = index;
   return pattern.test(text);
 }
+
+/** Five or six digits after a run: a postal code, which makes the run a town (`Moscow 125009`); not a year (`Smith 2019`). */
+const POSTAL_CODE_AFTER = / \d{5,6}\b/y;
 
 /**
  * Nouns that make the capitalized words before them a place or a brand, not a person: `the Clinton

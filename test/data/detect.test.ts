@@ -207,6 +207,9 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'HQ at 2-4-1 Marunouchi, Tokyo', '2-4-1 Marunouchi, Tokyo'],
     ['EMAIL', 'GET /checkout?email=li.wei%40example.cn&step=2', 'li.wei%40example.cn'],
     ['CREDIT_CARD', 'card 5555.5555.5555.4444 exp 12/27', '5555.5555.5555.4444'],
+    ['ADDRESS', 'Address: ul. Tverskaya 12, kv. 45, Moscow 125009', 'ul. Tverskaya 12, kv. 45, Moscow 125009'],
+    ['ADDRESS', 'Hauptstraße 5, Whg. 12, 10115 Berlin', 'Hauptstraße 5, Whg. 12, 10115 Berlin'],
+    ['ADDRESS', 'Calle Mayor 5, piso 3, 28013 Madrid', 'Calle Mayor 5, piso 3, 28013 Madrid'],
     ['US_SSN', 'SSN#: 219099999', '219099999'],
     [
       'PRIVATE_KEY',

@@ -151,6 +151,7 @@ describe('PERSON by lexicon', () => {
     ['field names listed after `name,`', 'INSERT INTO patients (name, mrn, dob) VALUES (1, 2, 3)'],
     ['a place or brand before its noun', 'Ship 20 Dell laptops from our Austin office and the Clinton warehouse'],
     ['landmarks and prizes', 'the Lincoln Memorial and the Nobel Prize'],
+    ['continents and a town before its postal code', 'Bank of America has offices in Europe and Asia; Moscow 125009'],
     ['firms of two single words joined by `&`', 'Ernst & Young audits Procter & Gamble and Johnson & Johnson'],
     ['a calendar or common word after such a verb', 'the report was given Monday; I met Python developers'],
     ['product names the broad name list also holds', 'Create a Jira ticket and a Trello card'],
