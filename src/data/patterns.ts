@@ -228,10 +228,12 @@ const BIRTH_LABEL =
 /** A note after the label: `DOB/Age:`, `Date of birth (MM/DD/YYYY):`. */
 const BIRTH_LABEL_NOTE = '(?:\\s{0,2}/\\s{0,2}(?i:age|sex|gender)|\\s{0,2}\\([A-Za-z/ .-]{1,16}\\))?';
 /**
- * A narrative birth: `born`, `born on`, `born in Ohio on`, and the genealogical `(b. 1987-03-14)`.
+ * A narrative birth: `born`, `born on`, `born in Ohio on`, and the genealogical `(b. 1987-03-14)`;
+ * in other languages `geb.`, `geboren am`, `né le`, `nacido el`, `nato il`, `nascido em`.
  * Only after `(` or a comma is `b.` an abbreviation of born rather than an item of a list.
  */
-const BORN_LABEL = '(?:\\b(?i:born)\\b|(?:\\(|[,;]\\s{0,2})(?i:b)\\.)';
+const BORN_LABEL =
+  '(?:\\b(?i:born|geboren(?: am| op)?|née? le|nacid[oa] el|nací el|nat[oa] il|nascid[oa] em|nasci em)\\b|\\b(?i:geb)\\.|(?:\\(|[,;]\\s{0,2})(?i:b)\\.)';
 
 /** Markup between a label and its value: `<td>DOB</td><td>…`, `**DOB:** …`. */
 const MARKUP_GAP = '(?:\\s{0,4}(?:</?[A-Za-z][A-Za-z0-9]{0,8}>|\\*{1,2}|_{2})){0,4}';
@@ -783,7 +785,9 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'IBAN',
     prefilter: '\\b[A-Za-z]{2}\\d{2}[ -]?[A-Za-z0-9]{4}[ -]?[A-Za-z0-9]{4}',
     source: '\\b[A-Za-z]{2}\\d{2}(?:[ -]?[A-Za-z0-9]{4}){2,7}(?:[ -]?[A-Za-z0-9]{1,4})?\\b',
-    priority: 58,
+    // Above the card number: a German account number (18 digits) passes Luhn one time in ten, and
+    // the mod-97 check over the whole IBAN, country included, is the stronger evidence.
+    priority: 61,
     confidence: 0.97,
     accept: longestValidPrefix(isIbanValid, 15),
   },

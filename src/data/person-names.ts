@@ -19,7 +19,7 @@ export const NAME_BOUNDARY_WORDS: ReadonlySet<string> = new Set(
     // Greetings, closings, honorifics and pronouns of other European languages, which start a letter
     // or a sentence before a name (`Sehr geehrter Herr Schneider`, `Bonjour Mme Lefèvre`, `Hej Anders`).
     'Sehr Geehrter Geehrte Liebe Hallo Guten Ihre Ihr Ihnen Sie Wir Ich Vielen Dank Bitte Grüße Freundlichen ' +
-    'Herzliche Herr Frau Hr Bonjour Bonsoir Chère Chers Madame Monsieur Mme Mlle Merci Cordialement Salut ' +
+    'Herzliche Herr Herrn Frau Hr Bonjour Bonsoir Chère Chers Madame Monsieur Mme Mlle Merci Cordialement Salut ' +
     'Votre Vos Notre Nous Vous Hola Estimado Estimada Estimados Querido Querida Señor Señora Señorita Sr Sra ' +
     'Srta Gracias Saludos Atentamente Usted Caro Cari Gentilissimo Egregio Buongiorno Buonasera Ciao Grazie ' +
     'Cordiali Saluti Dott Dottor Dottoressa Signor Signora Signorina Geachte Beste Heer Mevrouw Dhr Mevr ' +

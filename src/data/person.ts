@@ -1175,7 +1175,9 @@ WEAK_NAME_LABELS.push(
 const HONORIFICS = (
   'mr mrs ms miss mx dr prof sir dame lady lord rev capt sgt mister madam herr frau señor señora monsieur madame ' +
   // Other European languages: `Mme Lefèvre`, `Sra. Fernández`, `dott. Bianchi`, `mevrouw Jansen`, `Panie Kowalski`.
-  'mme mlle sr sra srta señorita dott dottor dottoressa signor signora signorina dhr mevr heer mevrouw pani panie pana senhor senhora'
+  'mme mlle sr sra srta señorita dott dottor dottoressa signor signora signorina dhr mevr heer mevrouw pani panie pana senhor senhora ' +
+  // German declensions (`für Herrn Klaus Becker`) and Spanish `don`, `doña`.
+  'herrn don doña'
 ).split(' ');
 const HONORIFIC_WORDS = WordLists.of(HONORIFICS, 1);
 const enum Field {
@@ -1397,12 +1399,14 @@ function isCommaJoin(units: Uint16Array, end: number, start: number): boolean {
   return end >= 0 && units[end] === 44 && (start === end + 1 || (start === end + 2 && units[end + 1] === 32));
 }
 
-/** Whether `in ` (any case, after a non-letter) stands right before `start`. */
+/** Whether `in `, `en ` or `em ` (any case, after a non-letter) stands right before `start`. */
 function afterIn(text: string, start: number): boolean {
   if (start < 3 || text.charCodeAt(start - 1) !== 32) return false;
-  const n = text.charCodeAt(start - 2) | 0x20;
-  const i = text.charCodeAt(start - 3) | 0x20;
-  return n === 110 && i === 105 && (start === 3 || letterClass(text.charCodeAt(start - 4)) === 0);
+  // `in`, and `en` and `em` as Spanish, French and Portuguese write it (`nacido en Sevilla`).
+  const second = text.charCodeAt(start - 2) | 0x20;
+  const first = text.charCodeAt(start - 3) | 0x20;
+  const preposition = (first === 105 || first === 101) && (second === 110 || (first === 101 && second === 109));
+  return preposition && (start === 3 || letterClass(text.charCodeAt(start - 4)) === 0);
 }
 
 /** Whether a comma stands before `start`, spaces aside. */

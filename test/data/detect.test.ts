@@ -1,3 +1,4 @@
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors';
 import { createDetector, detectSensitiveData, redactText, type Finding } from '../../src/data/index';
@@ -261,6 +262,18 @@ describe('detectSensitiveData per type', () => {
   ])('an SSH remote is no e-mail address, a version no IP address, a score no address: %j', (text, expected) => {
     expect(found(text)).toEqual(expected);
   });
+
+  // An all-digit account number inside an IBAN (German: 18 digits) passes Luhn one time in ten; the
+  // IBAN's own mod-97 check over the whole string decides.
+  test.prop([fc.stringMatching(/^\d{18}$/)], { numRuns: 300 })(
+    'IBAN: a valid German IBAN is one, never a card',
+    (account) => {
+      const remainder = BigInt(`${account}131400`) % 97n;
+      const check = String(98n - remainder).padStart(2, '0');
+      const iban = `DE${check}${account}`.replace(/(.{4})/g, '$1 ').trim();
+      expect(found(`IBAN: ${iban}.`)).toEqual([['IBAN', iban]]);
+    },
+  );
 
   it('PASSWORD: a label glued to what follows has no value (`password@host`)', () => {
     expect(found('connect as password@localhost then')).toEqual([]);

@@ -54,6 +54,11 @@ describe('DATE_OF_BIRTH', () => {
     ['DOB:\n  1987-03-14', '1987-03-14'],
     ['I was born May 5th, 1990', 'May 5th, 1990'],
     ['Hi, I need to reschedule. My DOB is 4/5/1962 and my patient ID is 7734201.', '4/5/1962'],
+    ['Unterlagen für Herrn Klaus Becker (geb. 12.04.1971), wohnhaft in München', '12.04.1971'],
+    ['Sie ist geboren am 12.04.1971 in Köln', '12.04.1971'],
+    ['M. Antoine Lefèvre (né le 21/06/1990) habite à Paris', '21/06/1990'],
+    ['nacido el 03/05/1985 en Sevilla', '03/05/1985'],
+    ['nata il 21-06-1990 a Roma', '21-06-1990'],
   ];
   it.each(positives)('finds the birth date in %j', (text, value) => {
     expect(valuesOf(text, 'DATE_OF_BIRTH')).toEqual([value]);
@@ -82,6 +87,7 @@ describe('DATE_OF_BIRTH', () => {
     'DOB was changed on 3/14/2024 by the front desk.',
     'Dobson scored on 03/14/2024.',
     'Card expires: 03/14/2027',
+    'Maria Müller geb. Schmidt, seit 12.04.2001 verheiratet',
   ];
   it.each(negatives)('finds no birth date in %j', (text) => {
     expect(valuesOf(text, 'DATE_OF_BIRTH')).toEqual([]);

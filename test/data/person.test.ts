@@ -112,6 +112,7 @@ describe('PERSON by lexicon', () => {
       ['Anna Berg', 'John Smith'],
     ],
     ['a lower-case name after a strong label', 'my name is vitoria', ['vitoria']],
+    ['a name after a German honorific in the dative', 'Unterlagen für Herrn Klaus Becker', ['Klaus Becker']],
     [
       'given names joined by `&`, and a full name after one',
       'Invite Ana & Bruno and John & Mary Smith',
@@ -152,6 +153,7 @@ describe('PERSON by lexicon', () => {
     ['a place or brand before its noun', 'Ship 20 Dell laptops from our Austin office and the Clinton warehouse'],
     ['landmarks and prizes', 'the Lincoln Memorial and the Nobel Prize'],
     ['continents and a town before its postal code', 'Bank of America has offices in Europe and Asia; Moscow 125009'],
+    ['a place after Spanish or Portuguese `en`, `em`', 'nacido en Sevilla, nascido em Lisboa'],
     ['firms of two single words joined by `&`', 'Ernst & Young audits Procter & Gamble and Johnson & Johnson'],
     ['a calendar or common word after such a verb', 'the report was given Monday; I met Python developers'],
     ['product names the broad name list also holds', 'Create a Jira ticket and a Trello card'],
