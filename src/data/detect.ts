@@ -592,13 +592,19 @@ function mergedParts(parts: Extent[]): Extent[] {
 /** Rules whose finding continues the address block before it: a unit line, a country and postal code. */
 const CONTINUATION_RULES = new Set([
   'address-unit',
+  'address-floor',
   'address-country-postcode',
   'address-postcode-town',
   'address-town-postcode',
   'address-country',
 ]);
 /** Continuation lines that are no address on their own (`10115 Berlin`, `Germany`): kept only in a block. */
-const CONTINUATION_ONLY_RULES = new Set(['address-postcode-town', 'address-town-postcode', 'address-country']);
+const CONTINUATION_ONLY_RULES = new Set([
+  'address-postcode-town',
+  'address-town-postcode',
+  'address-country',
+  'address-floor',
+]);
 /**
  * Widest gap between two parts of one address block: separators, a town line, a region code. With
  * the widest continuation (a country and postal code, 25 characters) it stays within the 96

@@ -885,7 +885,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
       '(?i:\\b(?:phone|tel|telephone|mobile|cell|fax|desk|whatsapp|sms|(?:call|ring|reach|text|contact)(?: (?:me|us|him|her|them))?(?: (?:on|at))?|(?:phone|mobile|cell|contact|telephone) (?:number|no\\.?)|answering at|messages to|' +
       // The same labels in the languages of the EU, Latin America and the Nordics.
       't[ée]l[ée]phone|t[ée]l|portable|telefon(?:o|e|nummer)?|tel[ée]fono|handy|mobil(?:e?nummer)?|m[óo]vil|celular|cellulare|puhelin|matkapuhelin|gsm|numer telefonu)\\b\\.?)' +
-      LABEL_GAP +
+      // `is` in those languages too: `mi teléfono es 612 345 678`, `meine Nummer ist …`.
+      LABEL_GAP.replace('\\bis\\b', '\\b(?:is|es|est|ist|är|er)\\b') +
       '(\\+?\\(?\\d[\\d ().-]{5,18}\\d)',
     priority: 44,
     confidence: 0.75,
@@ -1094,9 +1095,9 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'ADDRESS',
     prefilter: `(?:\\d{4}|\\d{3} \\d{2}|\\d-\\d{3}) {0,2}[A-Z]{0,2} {1,2}${UPPER}`,
     // European: `10115 Berlin`, `1017 GC Amsterdam`, `00184 Roma RM`, `111 21 Stockholm`, `00-514
-    // Warszawa`, `01304-001 São Paulo`. With a number after it, it is a building number and a street
+    // Warszawa`, `01304-001 São Paulo`, `1100-053 Lisboa`. With a number after it, it is a building number and a street
     // (`62314 Mellemvej 32`): the number is matched only to reject it.
-    source: `\\b((?:\\d{4,5}(?: ?[A-Z]{2})?|\\d{3} \\d{2}|\\d{2}-\\d{3}|\\d{5}-\\d{3}) {1,2}${UPPER}${LOWER}{2,20}(?:[ -]${UPPER}${LOWER}{2,20}){0,2}(?: [A-Z]{2}\\b)?)(?: {1,2}\\d{1,5}\\b)?`,
+    source: `\\b((?:\\d{4,5}(?: ?[A-Z]{2})?|\\d{3} \\d{2}|\\d{2}-\\d{3}|\\d{4,5}-\\d{3}) {1,2}${UPPER}${LOWER}{2,20}(?:[ -]${UPPER}${LOWER}{2,20}){0,2}(?: [A-Z]{2}\\b)?)(?: {1,2}\\d{1,5}\\b)?`,
     priority: 27,
     confidence: 0.5,
     acceptMatch: (match, value) => match === value,
@@ -1108,6 +1109,15 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     // British, American and Australian: `London SW1A 2AA`, `Austin, TX 78701`, `Sydney NSW 2000`; a town
     // before six digits: `Moscow 125009`.
     source: `\\b${UPPER}${LOWER}{2,20}(?: ${UPPER}${LOWER}{2,20}){0,2},? {1,2}(?:${UK_POSTCODE}|[A-Z]{2},? {1,2}\\d{5}(?:-\\d{4})?|[A-Z]{2,3} \\d{4}|\\d{6})\\b`,
+    priority: 27,
+    confidence: 0.5,
+  },
+  {
+    id: 'address-floor',
+    type: 'ADDRESS',
+    // The floor and door of a Spanish or Portuguese address (`Calle de Alcalá 45, 3º B`, `2ª esq.`);
+    // alone, `3º` is an ordinal.
+    source: '\\b\\d{1,2}[ºª](?: {0,2}[A-Za-z]{1,4}\\b\\.?)?',
     priority: 27,
     confidence: 0.5,
   },

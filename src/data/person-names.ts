@@ -25,6 +25,9 @@ export const NAME_BOUNDARY_WORDS: ReadonlySet<string> = new Set(
     'Cordiali Saluti Dott Dottor Dottoressa Signor Signora Signorina Geachte Beste Heer Mevrouw Dhr Mevr ' +
     'Bedankt Groeten Hej Hei Kære Kära Tack Takk Hilsen Szanowny Szanowna Szanowni Drogi Droga Pani Panie ' +
     'Pana Dziękuję Pozdrawiam Olá Prezado Prezada Obrigado Obrigada Atenciosamente Senhor Senhora ' +
+    // Possessives and pronouns that start a sentence (`Mi correo es …`, `Meine Adresse …`); not those
+    // that are also names (`Su`, `Ma`, `Lo`, `Son`, `Elle`).
+    'Mi Mis Nuestro Nuestra Nuestros Nuestras Yo Soy Mein Meine Meinen Meinem Unser Unsere Je Meu Minha Eu ' +
     // Roles in chat transcripts, where a speaker label is otherwise a name.
     'Bot Chatbot Assistant System Agent Human AI Admin Moderator Operator Host Guest Caller Interviewer ' +
     "I'm I'll I've I'd"

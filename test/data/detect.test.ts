@@ -211,6 +211,10 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'Address: ul. Tverskaya 12, kv. 45, Moscow 125009', 'ul. Tverskaya 12, kv. 45, Moscow 125009'],
     ['ADDRESS', 'Hauptstraße 5, Whg. 12, 10115 Berlin', 'Hauptstraße 5, Whg. 12, 10115 Berlin'],
     ['ADDRESS', 'Calle Mayor 5, piso 3, 28013 Madrid', 'Calle Mayor 5, piso 3, 28013 Madrid'],
+    ['ADDRESS', 'Vivo en Calle de Alcalá 45, 3º B, 28014 Madrid.', 'Calle de Alcalá 45, 3º B, 28014 Madrid'],
+    ['ADDRESS', 'Rua Augusta 100, 2º esq., 1100-053 Lisboa', 'Rua Augusta 100, 2º esq., 1100-053 Lisboa'],
+    ['PHONE', 'Hola, mi teléfono es 612 345 678.', '612 345 678'],
+    ['PHONE', 'Mein Handy ist 0171 2345678', '0171 2345678'],
     ['US_SSN', 'SSN#: 219099999', '219099999'],
     [
       'PRIVATE_KEY',
@@ -257,6 +261,7 @@ describe('detectSensitiveData per type', () => {
     ['node 20.11.1, release 1.2.3.4', []],
     ['12-03-24 Meeting notes; final score 3-1 Arsenal', []],
     ['pi is 3.14159265358979; build 1234.5678.9012.3456', []],
+    ['quedó en 3º lugar', []],
     ['Version: 10.2.3.4', []],
     ['server 10.0.0.12:8080 is up', [['IP_ADDRESS', '10.0.0.12']]],
   ])('an SSH remote is no e-mail address, a version no IP address, a score no address: %j', (text, expected) => {

@@ -154,6 +154,10 @@ describe('PERSON by lexicon', () => {
     ['landmarks and prizes', 'the Lincoln Memorial and the Nobel Prize'],
     ['continents and a town before its postal code', 'Bank of America has offices in Europe and Asia; Moscow 125009'],
     ['a place after Spanish or Portuguese `en`, `em`', 'nacido en Sevilla, nascido em Lisboa'],
+    [
+      'possessives and pronouns that start a sentence in other languages',
+      'Mi correo es nuevo. Meine Adresse ist neu. Soy yo.',
+    ],
     ['firms of two single words joined by `&`', 'Ernst & Young audits Procter & Gamble and Johnson & Johnson'],
     ['a calendar or common word after such a verb', 'the report was given Monday; I met Python developers'],
     ['product names the broad name list also holds', 'Create a Jira ticket and a Trello card'],
