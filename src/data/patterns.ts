@@ -709,6 +709,28 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     accept: whole(isSecretValueLikely),
   },
   {
+    id: 'mysql-client-password',
+    type: 'PASSWORD',
+    prefilter: '(?i:mysql|mariadb)',
+    // The MySQL and MariaDB clients take the password glued to `-p`: `mysql -u root -pS3cr3t! -h db`.
+    source: '\\b(?i:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\\b[^\\n]{0,80}?\\s-p([^\\s"\'-][^\\s"\']{0,99})',
+    priority: 80,
+    confidence: 0.8,
+    accept: whole(isUrlPassword),
+  },
+  {
+    id: 'terraform-password-default',
+    type: 'PASSWORD',
+    prefilter: '\\bvariable {1,2}"',
+    // A Terraform variable named for a password, with its default: `variable "db_password" {
+    // default = "Tf$ecret2024" }`.
+    source:
+      '\\bvariable {1,2}"[A-Za-z0-9_-]{0,40}(?i:password|passwd|pwd)[A-Za-z0-9_-]{0,40}" {0,2}\\{[^}]{0,300}?\\bdefault {0,4}= {0,4}"([^"\\s]{1,200})"',
+    priority: 80,
+    confidence: 0.85,
+    accept: whole(isUrlPassword),
+  },
+  {
     id: 'aws-secret-near-key-id',
     type: 'AWS_ACCESS_KEY',
     prefilter: 'AKIA|ASIA',

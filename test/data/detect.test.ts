@@ -214,6 +214,8 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'Vivo en Calle de Alcalá 45, 3º B, 28014 Madrid.', 'Calle de Alcalá 45, 3º B, 28014 Madrid'],
     ['ADDRESS', 'Rua Augusta 100, 2º esq., 1100-053 Lisboa', 'Rua Augusta 100, 2º esq., 1100-053 Lisboa'],
     ['PHONE', 'Hola, mi teléfono es 612 345 678.', '612 345 678'],
+    ['PASSWORD', 'mysql -u root -pS3cr3tRoot! -h localhost', 'S3cr3tRoot!'],
+    ['PASSWORD', 'variable "db_password" {\n  type    = string\n  default = "Tf$ecret2024"\n}', 'Tf$ecret2024'],
     ['PHONE', 'Mein Handy ist 0171 2345678', '0171 2345678'],
     ['US_SSN', 'SSN#: 219099999', '219099999'],
     [
@@ -262,6 +264,7 @@ describe('detectSensitiveData per type', () => {
     ['12-03-24 Meeting notes; final score 3-1 Arsenal', []],
     ['pi is 3.14159265358979; build 1234.5678.9012.3456', []],
     ['quedó en 3º lugar', []],
+    ['mysql -u root -p -h localhost; variable "db_password" { default = "${var.x}" }', []],
     ['Version: 10.2.3.4', []],
     ['server 10.0.0.12:8080 is up', [['IP_ADDRESS', '10.0.0.12']]],
   ])('an SSH remote is no e-mail address, a version no IP address, a score no address: %j', (text, expected) => {

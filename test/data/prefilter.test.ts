@@ -65,6 +65,8 @@ describe('prefilters', () => {
     "they met near Saint-Jean-d'Angély Boulevard",
     'enter on Hoge Wei 32',
     'card 5555.5555.5555.4444',
+    'mysqldump -uadmin -pHunter22 shop',
+    'variable "db_password" { default = "Tf$ecret2024" }',
     'Private-Lines: 1\nAAAAIBhGqSJ4PJ2ba3eW',
     '3-14-1 Shibuya, Shibuya-ku, Tokyo 150-0002',
     'the office moved to Jana Pawła II de la Rosa 12b',

@@ -24,6 +24,8 @@ const ADVERSARIAL: Record<string, string> = {
   'URL user parts': 'https://u:p'.repeat(95_325) + '@',
   'encoded at signs': 'a%40'.repeat(262_144),
   'block numbers without a ward': '1-2-3 Ab, '.repeat(104_858),
+  'Terraform variables without a default': 'variable "db_password" { '.repeat(40_330),
+  'MySQL commands without a password': 'mysql -u x '.repeat(95_326),
 };
 
 /**
