@@ -70,6 +70,9 @@ export const PLACE_OR_ORGANISATION_WORDS: ReadonlySet<string> = new Set(
     'Motors Networks Dynamics Robotics Security Insurance Finance Financial LLC GmbH AG PLC Co ' +
     // Landmarks, prizes and laws named after people (`Lincoln Memorial`, `Nobel Prize`, `Sarbanes-Oxley Act`).
     'Memorial Monument Prize Award Awards Act ' +
+    // Programming languages and frameworks that are surnames too (`in Python and Scala`); not those
+    // that are common given names or surnames (`Ruby`, `Julia`, `Django`, `Haskell`).
+    'Scala Kotlin Erlang Elixir Clojure Golang TypeScript JavaScript Terraform Ansible ' +
     // Continents and regions (`Bank of America`, `offices in Europe and Asia`).
     'America Americas Europe Asia Africa Oceania Antarctica Arctic Scandinavia Caribbean Balkans ' +
     // Street kinds in other languages, written before or after the name (`Avenida Paulista`).

@@ -154,6 +154,7 @@ describe('PERSON by lexicon', () => {
     ['landmarks and prizes', 'the Lincoln Memorial and the Nobel Prize'],
     ['continents and a town before its postal code', 'Bank of America has offices in Europe and Asia; Moscow 125009'],
     ['a place after Spanish or Portuguese `en`, `em`', 'nacido en Sevilla, nascido em Lisboa'],
+    ['programming languages that are surnames too', 'She mentored juniors in Python and Scala, then Kotlin'],
     [
       'possessives and pronouns that start a sentence in other languages',
       'Mi correo es nuevo. Meine Adresse ist neu. Soy yo.',
