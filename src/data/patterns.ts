@@ -884,8 +884,9 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'phone-international',
     type: 'PHONE',
     prefilter: '(?:\\+|\\b00)\\d',
-    // A country code never starts with 0: `ORD-00058652` is an order number.
-    source: '(?:\\+|\\b00)[1-9]\\d{0,2}(?: ?\\(0\\))?(?:[ .-]?\\(?\\d{1,5}\\)?){1,5}\\b',
+    // A country code never starts with 0: `ORD-00058652` is an order number. It may stand in
+    // parentheses: `(+44) 20 7946 0958`.
+    source: '(?:\\(\\+[1-9]\\d{0,2}\\)|(?:\\+|\\b00)[1-9]\\d{0,2})(?: ?\\(0\\))?(?:[ .-]?\\(?\\d{1,5}\\)?){1,5}\\b',
     priority: 44,
     confidence: 0.75,
     accept: whole(isPhoneValid),

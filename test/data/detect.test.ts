@@ -214,6 +214,7 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'Vivo en Calle de Alcalá 45, 3º B, 28014 Madrid.', 'Calle de Alcalá 45, 3º B, 28014 Madrid'],
     ['ADDRESS', 'Rua Augusta 100, 2º esq., 1100-053 Lisboa', 'Rua Augusta 100, 2º esq., 1100-053 Lisboa'],
     ['PHONE', 'Hola, mi teléfono es 612 345 678.', '612 345 678'],
+    ['PHONE', 'London office (+44) 20 7946 0958', '(+44) 20 7946 0958'],
     ['PASSWORD', 'mysql -u root -pS3cr3tRoot! -h localhost', 'S3cr3tRoot!'],
     ['PASSWORD', 'variable "db_password" {\n  type    = string\n  default = "Tf$ecret2024"\n}', 'Tf$ecret2024'],
     ['PHONE', 'Mein Handy ist 0171 2345678', '0171 2345678'],
