@@ -224,7 +224,7 @@ const DATE = `\\b(?:${[
  * the same as keys (`date_of_birth`, `dateOfBirth`, `patient_dob`, `patientDOB`, `birthDate`).
  */
 const BIRTH_LABEL =
-  '(?:(?:\\b|_)(?i:dob|date[ _-]?of[ _-]?birth|birth(?:[ _-]?(?:date|day))?|b-?day|geburtsdatum|fecha de nacimiento|date de naissance|data di nascita|data de nascimento|geboortedatum|födelsedatum|fødselsdato|syntymäaika)|[a-z](?:Dob|DOB|DateOfBirth|BirthDate|Birthdate|Birthday))(?:[ _-]?(?i:date|dt))?\\b|\\b(?i:d\\.o\\.b)\\b\\.?';
+  '(?:(?:\\b|_)(?i:dob|date[ _-]?of[ _-]?birth|birth(?:[ _-]?(?:date|day))?|b-?day|geburtsdatum|fecha de nacimiento|date de naissance|data di nascita|data de nascimento|geboortedatum|födelsedatum|fødselsdato|syntymäaika)|[a-z](?:Dob|DOB|DateOfBirth|BirthDate|Birthdate|Birthday))(?:[ _-]?(?i:date|dt))?\\b|\\b(?i:d\\.o\\.b|fecha nac|f\\. nac|data nasc|geb\\.-datum)\\b\\.?';
 /** A note after the label: `DOB/Age:`, `Date of birth (MM/DD/YYYY):`. */
 const BIRTH_LABEL_NOTE = '(?:\\s{0,2}/\\s{0,2}(?i:age|sex|gender)|\\s{0,2}\\([A-Za-z/ .-]{1,16}\\))?';
 /**

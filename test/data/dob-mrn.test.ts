@@ -59,6 +59,8 @@ describe('DATE_OF_BIRTH', () => {
     ['M. Antoine Lefèvre (né le 21/06/1990) habite à Paris', '21/06/1990'],
     ['nacido el 03/05/1985 en Sevilla', '03/05/1985'],
     ['nata il 21-06-1990 a Roma', '21-06-1990'],
+    ['fecha nac.: 14/03/1987', '14/03/1987'],
+    ['Geb.-Datum: 14.03.1987', '14.03.1987'],
   ];
   it.each(positives)('finds the birth date in %j', (text, value) => {
     expect(valuesOf(text, 'DATE_OF_BIRTH')).toEqual([value]);
@@ -88,6 +90,7 @@ describe('DATE_OF_BIRTH', () => {
     'Dobson scored on 03/14/2024.',
     'Card expires: 03/14/2027',
     'Maria Müller geb. Schmidt, seit 12.04.2001 verheiratet',
+    'la fecha nacional es 14/03/2024',
   ];
   it.each(negatives)('finds no birth date in %j', (text) => {
     expect(valuesOf(text, 'DATE_OF_BIRTH')).toEqual([]);
