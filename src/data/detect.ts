@@ -537,6 +537,7 @@ function passCandidate(
 /** Rules that find a street line or a unit: a place name right after one is the address's locality. */
 const STREET_RULES = new Set([
   'street-address',
+  'address-number-word',
   'address-japanese',
   'european-address',
   'address-number-first',

@@ -991,6 +991,16 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     confidence: 0.7,
   },
   {
+    id: 'address-number-word',
+    type: 'ADDRESS',
+    prefilter: 'One ',
+    // `One` for a house number, as corporate addresses write it (`One Microsoft Way, Redmond, WA
+    // 98052`): only with its town, state and ZIP code, since `One More Time Road` is a title.
+    source: `\\bOne(?: {1,2}${UPPER}(?:${LETTER}|['.-]){0,20}){1,3} {1,2}(?:${STREET_SUFFIXES})\\b\\.?,? {1,2}${UPPER}(?:${LETTER}|[.' -]){1,30},? {1,2}[A-Z]{2},? {1,2}\\d{5}(?:-\\d{4})?\\b`,
+    priority: 30,
+    confidence: 0.7,
+  },
+  {
     id: 'european-address',
     type: 'ADDRESS',
     prefilter: `\\b(?:${STREET_PREFIXES}) |(?:${STREET_WORD_SUFFIXES}|${STREET_KIND_WORDS}) {1,2}\\d|\\b(?:${STREET_SUFFIXES}) {1,2}\\d`,

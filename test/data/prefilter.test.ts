@@ -65,6 +65,7 @@ describe('prefilters', () => {
     "they met near Saint-Jean-d'Angély Boulevard",
     'enter on Hoge Wei 32',
     'card 5555.5555.5555.4444',
+    'One Microsoft Way, Redmond, WA 98052',
     'mysqldump -uadmin -pHunter22 shop',
     'variable "db_password" { default = "Tf$ecret2024" }',
     'Private-Lines: 1\nAAAAIBhGqSJ4PJ2ba3eW',
