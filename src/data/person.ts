@@ -866,8 +866,15 @@ class NameScan {
     // `Ernst & Young`, `Procter & Gamble`: two single words joined by `&` name a firm, unless both
     // are given names (`Tom & Jerry`, `Ana & Bruno`).
     if (length === 1 && this.inFirmName(runStart, runEnd)) return this.reject(runStart, runEnd);
-    // `Moscow 125009`: a town before its postal code.
-    if (text.charCodeAt(runEnd) === 32 && stickyTest(POSTAL_CODE_AFTER, text, runEnd) && !this.titled(length))
+    // `Moscow 125009`: a town before its postal code; not a given name or a full name before a
+    // record number (`Anna 102345`, `John Smith 123456`).
+    if (
+      length === 1 &&
+      text.charCodeAt(runEnd) === 32 &&
+      stickyTest(POSTAL_CODE_AFTER, text, runEnd) &&
+      !this.isIn(run[0] as Word, In.Given) &&
+      !this.titled(length)
+    )
       return this.reject(runStart, runEnd);
     // `our Austin office`, `20 Dell laptops`: a place or product noun after it names a place or brand.
     // A full name keeps it (`Kevin Brown office hours`).

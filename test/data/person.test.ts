@@ -113,6 +113,7 @@ describe('PERSON by lexicon', () => {
     ],
     ['a lower-case name after a strong label', 'my name is vitoria', ['vitoria']],
     ['a name after a German honorific in the dative', 'Unterlagen für Herrn Klaus Becker', ['Klaus Becker']],
+    ['names before a record number', 'Employees: Anna 102345, John Smith 123456', ['Anna', 'John Smith']],
     [
       'given names joined by `&`, and a full name after one',
       'Invite Ana & Bruno and John & Mary Smith',
