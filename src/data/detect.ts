@@ -628,11 +628,13 @@ const BLOCK_GAP = new RegExp(`^${BLOCK_SEPARATOR}(?:${TOWN_WORDS}${BLOCK_SEPARAT
  */
 function joinAddressBlocks(sorted: Candidate[], text: string): void {
   const { joins, absorbed } = walkAddressBlocks(sorted, text);
-  // A continuation line outside every block is dropped; in one, the block covers it.
-  if (absorbed.size > 0 || sorted.some((candidate) => CONTINUATION_ONLY_RULES.has(candidate.detector))) {
+  // A block covers the lines it took in. A continuation line it does not take stays a finding: it
+  // was in a block before the name pass, which read it as a finding (a town found by the name pass
+  // may since have lengthened the street before it, and with it the block's gap), and dropping it
+  // now would leave words the name pass never judged, to be judged on a second pass.
+  if (absorbed.size > 0) {
     let kept = 0;
-    for (const candidate of sorted)
-      if (!absorbed.has(candidate) && !CONTINUATION_ONLY_RULES.has(candidate.detector)) sorted[kept++] = candidate;
+    for (const candidate of sorted) if (!absorbed.has(candidate)) sorted[kept++] = candidate;
     sorted.length = kept;
   }
   if (joins.length === 0) return;
