@@ -13,7 +13,7 @@ import {
   isPlaceholderToken,
   isAssignedSecretValue,
   isSecretValueLikely,
-  isUrlPassword,
+  isPasswordByPlace,
   isSsnValid,
   isTokenLikely,
 } from './validators';
@@ -655,7 +655,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     source: '\\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\\s:/"\'<>]{0,64}:([^\\s@/"\'<>\\[]{1,64})@',
     priority: 86,
     confidence: 0.9,
-    accept: whole(isUrlPassword),
+    accept: whole(isPasswordByPlace),
   },
   {
     id: 'password-assignment',
@@ -716,7 +716,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     source: '\\b(?i:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\\b[^\\n]{0,80}?\\s-p([^\\s"\'-][^\\s"\']{0,99})',
     priority: 80,
     confidence: 0.8,
-    accept: whole(isUrlPassword),
+    accept: whole(isPasswordByPlace),
   },
   {
     id: 'terraform-password-default',
@@ -728,7 +728,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
       '\\bvariable {1,2}"[A-Za-z0-9_-]{0,40}(?i:password|passwd|pwd)[A-Za-z0-9_-]{0,40}" {0,2}\\{[^}]{0,300}?\\bdefault {0,4}= {0,4}"([^"\\s]{1,200})"',
     priority: 80,
     confidence: 0.85,
-    accept: whole(isUrlPassword),
+    accept: whole(isPasswordByPlace),
   },
   {
     id: 'aws-secret-near-key-id',

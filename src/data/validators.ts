@@ -151,11 +151,11 @@ export function isAssignedSecretValue(value: string): boolean {
 }
 
 /**
- * The password of a URL's user part (`redis://:pw9@host`, `postgres://app:hunter2@db`): the place
- * says what it is, so any value counts, however short or plain, but placeholders and references
- * (`${DB_PASSWORD}`, `<password>`, `****`) do not.
+ * A password whose place says what it is: a URL's user part (`redis://:pw9@host`), the MySQL
+ * client's `-p`, a Terraform password variable's `default`. Any value counts, however short or
+ * plain, but placeholders and references (`${DB_PASSWORD}`, `<password>`, `****`) do not.
  */
-export function isUrlPassword(value: string): boolean {
+export function isPasswordByPlace(value: string): boolean {
   if (/^(?:null|none|undefined|password|pass|passwd|pwd|secret|xxx+|\*+|\.+)$/i.test(value)) return false;
   return !/^[[<{$%]|\$\{|\{\{|:\/\//.test(value);
 }
