@@ -726,24 +726,24 @@ class NameScan {
    */
   private afterSaint(start: number): boolean {
     const { text } = this;
-    let position = start - 2;
-    if (position < 2 || text.charCodeAt(position + 1) !== 32 || text.charCodeAt(position) !== 46) return false;
-    position--;
-    if (text.charCodeAt(position) === 101) position--; // `Ste.`
-    if (text.charCodeAt(position) !== 116 || text.charCodeAt(position - 1) !== 83) return false;
-    const before = position - 2;
-    if (before < 0) return true;
-    const separator = text.charCodeAt(before);
-    if (letterClass(separator) !== 0 || (separator >= 48 && separator <= 57)) return false;
+    // `St. ` or `Ste. ` right before the run: `saint` is where its `S` stands.
+    if (start < 4 || text.charCodeAt(start - 1) !== 32 || text.charCodeAt(start - 2) !== 46) return false;
+    let saint = start - 4;
+    if (text.charCodeAt(saint + 1) === 101) saint--; // `Ste.`
+    if (saint < 0 || text.charCodeAt(saint) !== 83 || text.charCodeAt(saint + 1) !== 116) return false;
+    if (saint === 0) return true;
+    const separator = text.charCodeAt(saint - 1);
+    // Glued to a word or a number (`HighSt.`, `12St.`): an abbreviation of a street.
+    if (letterClass(separator) !== 0 || isDigit(separator)) return false;
+    // After a bracket, a quote or a line break: a saint.
     if (separator !== 32) return true;
-    let wordStart = before;
+    // After a number or a capitalized word other than a function word, `St.` ends a street.
+    const wordEnd = saint - 1;
+    let wordStart = wordEnd;
     while (wordStart > 0 && isWordCharacter(text.charCodeAt(wordStart - 1))) wordStart--;
-    if (wordStart === before) {
-      const previous = text.charCodeAt(before - 1);
-      return !(previous >= 48 && previous <= 57);
-    }
+    if (wordStart === wordEnd) return !isDigit(text.charCodeAt(wordEnd - 1));
     if (letterClass(text.charCodeAt(wordStart)) !== LETTER_UPPER) return true;
-    return (this.lexicon.lists.getLowerCased(text, wordStart, before) & In.Boundary) !== 0;
+    return (this.lexicon.lists.getLowerCased(text, wordStart, wordEnd) & In.Boundary) !== 0;
   }
 
   /**
