@@ -6,7 +6,7 @@
 // Prints the median µs per delta of each, for all types, the formatted types and secrets only.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { generateCorpus } from './redaction-corpus.mjs';
+import { FORMATTED_TYPES as FORMATTED, generateCorpus } from './redaction-corpus.mjs';
 
 const [dirA, dirB] = process.argv.slice(2);
 if (dirA === undefined || dirB === undefined) {
@@ -16,18 +16,6 @@ if (dirA === undefined || dirB === undefined) {
 const load = (dir) => import(pathToFileURL(path.resolve(dir, 'src/data/index.ts')).href);
 const modules = { A: await load(dirA), B: await load(dirB) };
 const text = generateCorpus({ size: 256 * 1024, seed: 'bench-redaction' }).text.slice(0, 256 * 1024);
-const FORMATTED = [
-  'EMAIL',
-  'PHONE',
-  'US_SSN',
-  'CREDIT_CARD',
-  'IBAN',
-  'IP_ADDRESS',
-  'API_KEY',
-  'AWS_ACCESS_KEY',
-  'PRIVATE_KEY',
-  'JWT',
-];
 const ROUNDS = 6;
 
 console.log(`A = ${dirA}, B = ${dirB}; 256 KB in 20-character deltas, median of ${ROUNDS} alternating rounds`);

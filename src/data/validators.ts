@@ -141,23 +141,31 @@ export function isSecretValueLikely(value: string): boolean {
 }
 
 /**
+ * A value that stands for a secret rather than being one: a placeholder word (`changeme`, `****`)
+ * or a reference (`${DB_PASSWORD}`, `<password>`, `{{ secret }}`, `%PASS%`, a URL).
+ */
+function isPlaceholderValue(value: string): boolean {
+  return (
+    /^(?:null|none|true|false|undefined|password|pass|passwd|pwd|secret|changeme|xxx+|\*+|\.+)$/i.test(value) ||
+    /^[[<{$%]|\$\{|\{\{|:\/\//.test(value)
+  );
+}
+
+/**
  * The value of an environment assignment (`POSTGRES_PASSWORD=mysecretpassword`): any word counts,
  * lower case too, since no prose reads `NAME_PASSWORD=`; placeholders and references do not.
  */
 export function isAssignedSecretValue(value: string): boolean {
-  if (value.length < 4) return false;
-  if (/^(?:null|none|true|false|undefined|password|secret|changeme|xxx+|\*+|\.+)$/i.test(value)) return false;
-  return !/^[[<{$%]|\$\{|:\/\//.test(value);
+  return value.length >= 4 && !isPlaceholderValue(value);
 }
 
 /**
  * A password whose place says what it is: a URL's user part (`redis://:pw9@host`), the MySQL
  * client's `-p`, a Terraform password variable's `default`. Any value counts, however short or
- * plain, but placeholders and references (`${DB_PASSWORD}`, `<password>`, `****`) do not.
+ * plain, but placeholders and references do not.
  */
 export function isPasswordByPlace(value: string): boolean {
-  if (/^(?:null|none|undefined|password|pass|passwd|pwd|secret|xxx+|\*+|\.+)$/i.test(value)) return false;
-  return !/^[[<{$%]|\$\{|\{\{|:\/\//.test(value);
+  return !isPlaceholderValue(value);
 }
 
 /**
