@@ -8,6 +8,7 @@ import {
   isIpv6Valid,
   isLuhnValid,
   isNhsNumberValid,
+  isInternationalPhoneValid,
   isPhoneNotDate,
   isPhoneValid,
   isPlaceholderToken,
@@ -238,7 +239,7 @@ const BORN_LABEL =
 /** Markup between a label and its value: `<td>DOB</td><td>…`, `**DOB:** …`. */
 const MARKUP_GAP = '(?:\\s{0,4}(?:</?[A-Za-z][A-Za-z0-9]{0,8}>|\\*{1,2}|_{2})){0,4}';
 /** The punctuation between a label and its value: a closing quote, `:`, `=`, `|`, `->`, `–`, `^` (HL7-like), `?`. */
-const VALUE_SEPARATOR = `["'\\]]?${MARKUP_GAP}\\s{0,16}(?:[:=|#>^~?]{1,2}|=>|->|-{1,2}|[–—])?${MARKUP_GAP}\\s{0,16}`;
+const VALUE_SEPARATOR = `["'\\]]?${MARKUP_GAP}\\s{0,16}(?:(?:\\.{2,40}|…{1,20})\\s{0,4})?(?:[:=|#>^~?]{1,2}|=>|->|-{1,2}|[–—])?${MARKUP_GAP}\\s{0,16}`;
 /** An opening quote or bracket before a value. */
 const VALUE_OPENING = '["\'(<\\[#]?\\s{0,2}';
 /** Linking words: `DOB is`, `date of birth was`, `birthday is on the`, `birth date as`, `date of birth to` (an update). */
@@ -889,7 +890,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     source: '(?:\\(\\+[1-9]\\d{0,2}\\)|(?:\\+|\\b00)[1-9]\\d{0,2})(?: ?\\(0\\))?(?:[ .-]?\\(?\\d{1,5}\\)?){1,5}\\b',
     priority: 44,
     confidence: 0.75,
-    accept: whole(isPhoneValid),
+    accept: whole(isInternationalPhoneValid),
   },
   {
     id: 'phone-trunk',

@@ -28,6 +28,9 @@ export const NAME_BOUNDARY_WORDS: ReadonlySet<string> = new Set(
     // Possessives and pronouns that start a sentence (`Mi correo es …`, `Meine Adresse …`); not those
     // that are also names (`Su`, `Ma`, `Lo`, `Son`, `Elle`).
     'Mi Mis Nuestro Nuestra Nuestros Nuestras Yo Soy Mein Meine Meinen Meinem Unser Unsere Je Meu Minha Eu ' +
+    // Abbreviations and section headings of clinical and office records, some of them rare surnames
+    // (`Hosp #: 445566`, `Med Rec No:`, `Vitals: BP 142/88`).
+    'Pt Pts Hosp Med Meds Rec Vitals Labs Dx Ddx Hx Rx Tx Sx Fx Dept Acct Ref Encl ' +
     // Roles in chat transcripts, where a speaker label is otherwise a name.
     'Bot Chatbot Assistant System Agent Human AI Admin Moderator Operator Host Guest Caller Interviewer ' +
     "I'm I'll I've I'd"
@@ -73,6 +76,11 @@ export const PLACE_OR_ORGANISATION_WORDS: ReadonlySet<string> = new Set(
     // Programming languages and frameworks that are surnames too (`in Python and Scala`); not those
     // that are common given names or surnames (`Ruby`, `Julia`, `Django`, `Haskell`).
     'Scala Kotlin Erlang Elixir Clojure Golang TypeScript JavaScript Terraform Ansible ' +
+    // Hospital departments and wards, where a patient is referred (`Follow up with Cardiology`).
+    'Cardiology Radiology Oncology Neurology Pediatrics Paediatrics Orthopedics Orthopaedics Dermatology ' +
+    'Gastroenterology Urology Nephrology Psychiatry Obstetrics Gynecology Gynaecology Pathology Pulmonology ' +
+    'Endocrinology Hematology Haematology Rheumatology Ophthalmology Anesthesiology Anaesthesiology ' +
+    'Neurosurgery Cardiothoracic Geriatrics Podiatry Audiology Physiotherapy Hospice Triage ' +
     // Continents and regions (`Bank of America`, `offices in Europe and Asia`).
     'America Americas Europe Asia Africa Oceania Antarctica Arctic Scandinavia Caribbean Balkans ' +
     // Street kinds in other languages, written before or after the name (`Avenida Paulista`).

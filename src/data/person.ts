@@ -831,12 +831,20 @@ class NameScan {
   }
 
   private closeRun(): void {
-    const length = this.runLength;
+    let length = this.runLength;
     if (length === 0) return;
     const { text, run } = this;
     const overflow = this.runOverflowEnd;
     this.runLength = 0;
     this.runOverflowEnd = -1;
+    // `Name: Li Wei Sex: M`: a common word before `:` is the next field's label, not a part of the name.
+    if (
+      length > 1 &&
+      overflow < 0 &&
+      text.charCodeAt((run[length - 1] as Word).end) === 58 &&
+      this.isCommonOnly(run[length - 1] as Word)
+    )
+      length--;
     const runStart = (run[0] as Word).start;
     const runEnd = overflow >= 0 ? overflow : (run[length - 1] as Word).end;
     // A run longer than any name (a title-case heading, a line of initials) or without a
@@ -848,7 +856,11 @@ class NameScan {
     // A value in a record: `"city": "Madison"` is a place, `first_name=Ubul` a name.
     const field = fieldBefore(text, runStart);
     if (field === Field.NotPerson) return this.reject(runStart, runEnd);
-    if (field === Field.Person) return this.addItem(this.judge(0, length, Label.Strong));
+    if (field === Field.Person) {
+      // `Physician: Dr. Susan Park`: the honorific alone is a run of its own, before the name.
+      if (length === 1 && this.isIn(run[0] as Word, In.Boundary)) return this.reject(runStart, runEnd);
+      return this.addItem(this.judge(0, length, Label.Strong));
+    }
     // `Name:`, `Cardholder:`, `City:`: a label or record key before its value is no name.
     if (
       length === 1 &&
@@ -968,7 +980,8 @@ class NameScan {
       count++;
     }
     if (label !== Label.None) {
-      if ((label === Label.Weak && this.isCommonOnly(firstName)) || count > MAX_RUN_WORDS)
+      const commonFirst = this.isCommonOnly(firstName);
+      if ((commonFirst && (label === Label.Weak || afterCapitalsHonorific(this.text, start))) || count > MAX_RUN_WORDS)
         return item(start, end, Status.Rejected, 0);
       return item(start, end, Status.Name, label === Label.Strong ? 0.75 : 0.6);
     }
@@ -1393,6 +1406,20 @@ function isLabelLastWord(text: string, start: number, end: number, hash: number)
   for (const { lastWord } of LABELS_BY_LAST_WORD.get(hash) ?? [])
     if (isLabelWord(text, start, end, lastWord)) return true;
   return false;
+}
+
+/**
+ * Whether an honorific in capitals stands right before `start` (`MR Number`, `DR. Bridge`): in
+ * capitals it may be an abbreviation (`MR` for medical record), so a common word after it is none.
+ */
+function afterCapitalsHonorific(text: string, start: number): boolean {
+  let end = start;
+  while (end > 0 && isSpace(text.charCodeAt(end - 1)) && start - end < 3) end--;
+  if (text.charCodeAt(end - 1) === 46) end--;
+  let wordStart = end;
+  while (wordStart > 0 && isAsciiUpper(text.charCodeAt(wordStart - 1))) wordStart--;
+  if (end - wordStart < 2 || (wordStart > 0 && isWordCharacter(text.charCodeAt(wordStart - 1)))) return false;
+  return HONORIFIC_WORDS.getLowerCased(text, wordStart, end) !== 0;
 }
 
 /** `value` with `’` as `'`; most values have none, and no replace runs. */

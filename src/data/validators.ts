@@ -116,6 +116,17 @@ export function isPhoneValid(value: string): boolean {
   return digits.length >= 7 && digits.length <= 15 && !/^(\d)\1+$/.test(digits);
 }
 
+/**
+ * An international number: `+` and a country code stand for themselves, but `00` may start any
+ * reference (`MR-0045892`), so after `00` at least eight digits must follow, as every country's
+ * numbers but a few Pacific islands' have with their country code.
+ */
+export function isInternationalPhoneValid(value: string): boolean {
+  if (!isPhoneValid(value)) return false;
+  const digits = value.replace(/\D/g, '');
+  return !digits.startsWith('00') || digits.length - 2 >= 8;
+}
+
 /** `05-11-2023`, `03.02.24`: a day, a month and a year with one separator, which a trunk number may look like. */
 const NUMERIC_DATE = /^(?:0?[1-9]|[12]\d|3[01])([-./])(?:0?[1-9]|[12]\d|3[01])\1(?:(?:19|20)\d{2}|\d{2})$/;
 

@@ -215,6 +215,7 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'Rua Augusta 100, 2º esq., 1100-053 Lisboa', 'Rua Augusta 100, 2º esq., 1100-053 Lisboa'],
     ['PHONE', 'Hola, mi teléfono es 612 345 678.', '612 345 678'],
     ['PHONE', 'London office (+44) 20 7946 0958', '(+44) 20 7946 0958'],
+    ['PHONE', 'from abroad dial 00441234567890', '00441234567890'],
     ['ADDRESS', 'HQ: One Microsoft Way, Redmond, WA 98052', 'One Microsoft Way, Redmond, WA 98052'],
     ['PASSWORD', 'mysql -u root -pS3cr3tRoot! -h localhost', 'S3cr3tRoot!'],
     ['PASSWORD', 'variable "db_password" {\n  type    = string\n  default = "Tf$ecret2024"\n}', 'Tf$ecret2024'],
@@ -328,6 +329,8 @@ describe('detectSensitiveData per type', () => {
     ['JWT', 'eyJhbGciOiJIUzI1NiJ9 alone'],
     ['DATE_OF_BIRTH', 'the meeting is on 03/14/1987'],
     ['MEDICAL_RECORD_NUMBER', 'order number 00473921'],
+    // `00` and a country code need eight digits more: a reference may start with `00`.
+    ['PHONE', 'Record number: MR-0045892, case 0044123'],
     ['PASSWORD', 'password = [REDACTED:PASSWORD] and password: ${DB_PASSWORD} and password=null'],
     ['API_KEY', 'the token is ready and the secret key is hidden'],
     ['PASSWORD', "ALTER USER 'u'@'%' PASSWORD EXPIRE INTERVAL 90 DAY"],

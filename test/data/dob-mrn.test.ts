@@ -61,6 +61,9 @@ describe('DATE_OF_BIRTH', () => {
     ['nata il 21-06-1990 a Roma', '21-06-1990'],
     ['fecha nac.: 14/03/1987', '14/03/1987'],
     ['Geb.-Datum: 14.03.1987', '14.03.1987'],
+    // Dot leaders of a printed form.
+    ['Date of birth........ 1987-03-14', '1987-03-14'],
+    ['DOB....: 14/03/1987', '14/03/1987'],
   ];
   it.each(positives)('finds the birth date in %j', (text, value) => {
     expect(valuesOf(text, 'DATE_OF_BIRTH')).toEqual([value]);

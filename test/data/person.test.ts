@@ -125,6 +125,11 @@ describe('PERSON by lexicon', () => {
       ['Zorblax Quux', 'Ubul Ede', 'Jakub Nowak', 'Tadzio Wu'],
     ],
     [
+      'a name after a field whose value starts with an honorific, or before the next field',
+      'Attending Physician: Dr. Susan Park, MD\nName: Li Wei Sex: M\nPatient: Ana Lee  DOB: 1987-03-14',
+      ['Susan Park', 'Li Wei', 'Ana Lee'],
+    ],
+    [
       'a full name before a place noun, and a name before a noun a person owns',
       'Kevin Brown office hours; the Garcia account',
       ['Kevin Brown', 'Garcia'],
@@ -148,6 +153,11 @@ describe('PERSON by lexicon', () => {
     ['chat roles and form labels', 'Bot: What is the name on the account?\nName: see below\nFax:\n555 0100'],
     ['a list of unknown words', 'we use Confluence, Bitbucket and Grafana'],
     ['record abbreviations', 'Med. Rec. #: 556677'],
+    [
+      'abbreviations and section headings of clinical records',
+      'Hosp #: 445566\nMed Rec No: 123-45-678\nMR Number: 7654321\nVitals: BP 142/88\nMeds: Lisinopril 10 mg',
+    ],
+    ['a department a patient is referred to', 'Follow up with Cardiology in 2 weeks, then Oncology.'],
     ['a place after `in`', 'She was born in Leeds and lives in Mora de Rubielos'],
     ['a saint that names a place', "The clinic is at St. Mary's Hospital; The St. Louis office; we visited Ste. Anne"],
     ['field names listed after `name,`', 'INSERT INTO patients (name, mrn, dob) VALUES (1, 2, 3)'],
