@@ -174,6 +174,8 @@ function streetNameLength(words: ReadonlySet<string>): (value: string) => number
 
 /** A British postcode: `SW1A 2AA`, `M1 1AE`, `EC1A 1BB`. */
 const UK_POSTCODE = '[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2}';
+/** A Canadian postal code: `M5H 2S6`, `K1A0B1`. */
+const CA_POSTCODE = '[A-Z]\\d[A-Z] ?\\d[A-Z]\\d';
 
 const COUNTRIES =
   'United States|United Kingdom|Canada|Mexico|Brazil|Argentina|Chile|Colombia|Peru|Germany|France|Italy|Spain|Portugal|Netherlands|Belgium|Luxembourg|Switzerland|Austria|Denmark|Sweden|Norway|Finland|Iceland|Ireland|Poland|Czech Republic|Czechia|Slovakia|Hungary|Romania|Bulgaria|Greece|Cyprus|Croatia|Slovenia|Serbia|Estonia|Latvia|Lithuania|Ukraine|Turkey|Israel|Egypt|Morocco|Tunisia|South Africa|Nigeria|Kenya|India|Pakistan|China|Japan|South Korea|Taiwan|Singapore|Malaysia|Indonesia|Philippines|Thailand|Vietnam|Australia|New Zealand|Greenland';
@@ -1139,10 +1141,11 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'address-town-postcode',
     type: 'ADDRESS',
-    prefilter: `${UK_POSTCODE}|[A-Z]{2},? {1,2}\\d{5}|[A-Z]{2,3} \\d{4}\\b|[a-z],? {1,2}\\d{6}\\b`,
-    // British, American and Australian: `London SW1A 2AA`, `Austin, TX 78701`, `Sydney NSW 2000`; a town
-    // before six digits: `Moscow 125009`.
-    source: `\\b${UPPER}${LOWER}{2,20}(?: ${UPPER}${LOWER}{2,20}){0,2},? {1,2}(?:${UK_POSTCODE}|[A-Z]{2},? {1,2}\\d{5}(?:-\\d{4})?|[A-Z]{2,3} \\d{4}|\\d{6})\\b`,
+    prefilter: `${UK_POSTCODE}|[A-Z]{2},? {1,2}(?:\\d{5}|${CA_POSTCODE})|[A-Z]{2,3} \\d{4}\\b|[a-z],? {1,2}(?:\\d{6}|\\d{3} \\d{2})\\b`,
+    // British, American, Canadian and Australian: `London SW1A 2AA`, `Austin, TX 78701`, `Toronto, ON
+    // M5H 2S6`, `Sydney NSW 2000`; a town before six digits (`Moscow 125009`) or a Greek or Swedish
+    // postcode (`Athens 115 26`).
+    source: `\\b${UPPER}${LOWER}{2,20}(?: ${UPPER}${LOWER}{2,20}){0,2},? {1,2}(?:${UK_POSTCODE}|[A-Z]{2},? {1,2}(?:\\d{5}(?:-\\d{4})?|${CA_POSTCODE})|[A-Z]{2,3} \\d{4}|\\d{6}|\\d{3} \\d{2})\\b`,
     priority: 27,
     confidence: 0.5,
   },
@@ -1347,6 +1350,33 @@ const COLUMNS: readonly ColumnDefinition[] = [
     ],
     value: '\\d{3}-?\\d{2}-?\\d{4}',
     accept: isSsnValid,
+  },
+  {
+    type: 'PHONE',
+    headers: [
+      'phone',
+      'phone number',
+      'phone no',
+      'phone #',
+      'telephone',
+      'telephone number',
+      'tel',
+      'tel no',
+      'mobile',
+      'mobile number',
+      'mobile phone',
+      'cell',
+      'cell phone',
+      'cellphone',
+      'contact number',
+      'home phone',
+      'work phone',
+      'fax',
+      'fax number',
+    ],
+    // A whole cell of digits under a phone header: `08031234567`, `+234 803 123 4567`, `(212) 555-0198`.
+    value: '\\+?\\(?\\d[\\d ().-]{5,18}\\d',
+    accept: isPhoneValid,
   },
   {
     type: 'PERSON',

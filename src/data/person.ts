@@ -940,8 +940,10 @@ class NameScan {
   private judgeInContext(from: number, to: number): Item {
     let firstName = from;
     while (firstName < to && !this.isNameWord(this.run[firstName] as Word)) firstName++;
+    // A label before leading initials labels the name they start (`Regards,\nJ. R. R. Tolkien`).
+    const labelled = firstName - this.leadingInitials(from, firstName);
     const label =
-      firstName === to ? Label.None : nameLabelBefore(this.text, this.units, (this.run[firstName] as Word).start);
+      firstName === to ? Label.None : nameLabelBefore(this.text, this.units, (this.run[labelled] as Word).start);
     // After a strong label the whole piece is the name (`Mr. Graves Anna`), never a part of it:
     // judged without the label, `Graves` would be dropped and, once `Anna` is redacted, found alone.
     if (label === Label.Strong) return this.judge(from, to, label);
@@ -963,7 +965,9 @@ class NameScan {
     while (last >= first && !this.isNameWord(words[last] as Word)) last--;
     // A capitalized common word before the name is a role or a sentence start (`Guitarist John Smith`).
     if (label === Label.None) while (first < last && this.isCommonOnly(words[first] as Word)) first++;
-    const start = (words[Math.min(first, to - 1)] as Word).start;
+    // Initials with full stops before the name are a part of it (`J. R. Thompson`).
+    const initials = first <= last ? this.leadingInitials(from, first) : 0;
+    const start = (words[Math.min(first - initials, to - 1)] as Word).start;
     const end = (words[Math.max(last, from)] as Word).end;
     if (first > last) return item(start, end, Status.Rejected, 0);
     // The name words from `first` to `last`: how many, the first of them, and what the others are.
@@ -987,6 +991,8 @@ class NameScan {
     }
     if (count === 1) {
       if (this.isCommonOnly(firstName)) return item(start, end, Status.Rejected, 0);
+      // An initial before a word that is no common word makes it a surname: `J. R. Zorblax`.
+      if (initials > 0) return item(start, end, Status.Name, 0.5);
       const known = this.isIn(firstName, In.Known);
       const status = known && !this.isIn(firstName, In.Common) ? Status.Name : Status.Possible;
       return item(start, end, status, 0.5, known);
@@ -997,6 +1003,17 @@ class NameScan {
       return item(start, end, Status.Name, 0.6);
     if (!restCommonOnly && !this.isCommonOnly(firstName)) return item(start, end, Status.Name, anyKnown ? 0.55 : 0.4);
     return item(start, end, Status.Rejected, 0);
+  }
+
+  /** How many initials with a full stop (`J.`) stand right before `run[index]`, from `run[from]` on. */
+  private leadingInitials(from: number, index: number): number {
+    let count = 0;
+    while (index - count > from) {
+      const word = this.run[index - count - 1] as Word;
+      if (word.shape !== Shape.Initial || this.text.charCodeAt(word.end - 1) !== 46) break;
+      count++;
+    }
+    return count;
   }
 
   private closeLowerName(): void {

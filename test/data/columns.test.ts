@@ -70,6 +70,15 @@ describe('table columns', () => {
     ]);
   });
 
+  it('reads a phone column, digits only as the cells give them', () => {
+    const text = 'name,email,phone\nEmeka Obi,emeka@example.ng,08031234567\nAda Eze,ada@example.ng,ext. 12\n';
+    expect(cells(text)).toEqual([
+      ['PERSON', 'Emeka Obi'],
+      ['PHONE', '08031234567'],
+      ['PERSON', 'Ada Eze'],
+    ]);
+  });
+
   it('a bare Name column is people only beside personal data', () => {
     expect(cells('Name,Price,Qty\nWidget Pro,10,2\nGizmo,3,1\n')).toEqual([]);
     expect(cells('Name,Email\nKarl Ove,k@example.com\n')).toEqual([['PERSON', 'Karl Ove']]);

@@ -197,6 +197,8 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'Zofia Nowak, ul. Długa 12/4, 80-827 Gdańsk, Poland', 'ul. Długa 12/4, 80-827 Gdańsk, Poland'],
     ['ADDRESS', 'lives at Tverskaya ulitsa 7, Moscow 125009', 'Tverskaya ulitsa 7, Moscow 125009'],
     ['ADDRESS', 'Home address: 88 Harbour St, Sydney NSW 2000; Mobile', '88 Harbour St, Sydney NSW 2000'],
+    ['ADDRESS', 'Ship to 350 Bay St\nToronto, ON M5H 2S6 by Friday', '350 Bay St\nToronto, ON M5H 2S6'],
+    ['ADDRESS', 'Attn: 12 Kifisias Ave, Athens 115 26.', '12 Kifisias Ave, Athens 115 26'],
     ['ADDRESS', 'He lives on Maple Drive near the school.', 'Maple Drive'],
     ['ADDRESS', 'these early shows on Berg Hills Street were important', 'Berg Hills Street'],
     [

@@ -125,6 +125,11 @@ describe('PERSON by lexicon', () => {
       ['Zorblax Quux', 'Ubul Ede', 'Jakub Nowak', 'Tadzio Wu'],
     ],
     [
+      'initials before a surname, known or not, after a closing or an honorific or alone',
+      'Regards,\nJ. R. R. Tolkien\nMr. J. Smith met A. Zorblax',
+      ['J. R. R. Tolkien', 'J. Smith', 'A. Zorblax'],
+    ],
+    [
       'a name after a field whose value starts with an honorific, or before the next field',
       'Attending Physician: Dr. Susan Park, MD\nName: Li Wei Sex: M\nPatient: Ana Lee  DOB: 1987-03-14',
       ['Susan Park', 'Li Wei', 'Ana Lee'],
@@ -153,6 +158,7 @@ describe('PERSON by lexicon', () => {
     ['chat roles and form labels', 'Bot: What is the name on the account?\nName: see below\nFax:\n555 0100'],
     ['a list of unknown words', 'we use Confluence, Bitbucket and Grafana'],
     ['record abbreviations', 'Med. Rec. #: 556677'],
+    ['an outline letter before a common word', 'A. Introduction\nB. Methods and Plan B. Review'],
     [
       'abbreviations and section headings of clinical records',
       'Hosp #: 445566\nMed Rec No: 123-45-678\nMR Number: 7654321\nVitals: BP 142/88\nMeds: Lisinopril 10 mg',
