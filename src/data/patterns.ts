@@ -274,7 +274,8 @@ function hasNoUnrelatedContext(words: RegExp) {
  * alone; `patient`, `pt`, `chart`, `hospital`, `EMR` and `EHR` need `ID`, `number`, `no.` or `#`, and
  * `MR` must be capitalized and numbered (`MR#`, `MR No.`) so that `Mr` the honorific never is.
  */
-const RECORD_ID_SUFFIX = '(?:\\.?[ _-]{0,2}(?:(?i:id(?:entifier)?|number|num|nbr|no)\\b\\.?|#))';
+const RECORD_ID_SUFFIX =
+  '(?:\\.?[ _-]{0,2}(?:(?i:id(?:entifier)?(?:[ _-]?(?:number|num|nbr|no)\\b\\.?)?|number|num|nbr|no)\\b\\.?|#))';
 const MEDICAL_RECORD_LABEL = `(?:(?:\\b|_)(?i:mrn|(?:medical|hospital|patient)[ _-]?rec(?:ord)?s?|med\\.?[ _-]?rec(?:ord)?|health[ _-]?(?:care[ _-]?)?records?)(?:${RECORD_ID_SUFFIX}|\\b\\.?)|\\b(?i:m\\.r\\.n)\\b\\.?|(?:\\b|_)(?i:patient|pt\\.?|chart|hospital|hosp\\.?|emr|ehr)${RECORD_ID_SUFFIX}|\\bM\\.?R\\.? ?(?:#|[Nn][Oo]\\b\\.?|[Nn]um(?:ber)?\\b|NUMBER\\b)|[a-z](?:Mrn|MRN)\\b)`;
 /** A record number: digits, optionally dashed, after an optional short prefix (`H1234567`, `MRN-00473921`), with an optional check letter (`000-11-2233-X`). */
 const MEDICAL_RECORD_VALUE = '(?:[A-Za-z]{1,4}[-#]?)?\\d{2,15}(?:-\\d{1,10}){0,3}(?:-?[A-Z])?';
@@ -661,6 +662,16 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     accept: whole(isPasswordByPlace),
   },
   {
+    id: 'url-user-key',
+    type: 'API_KEY',
+    prefilter: '://[0-9a-f]{32}',
+    // A key as a URL's user part: a Sentry DSN (`https://3f9a…@o1.ingest.sentry.io/1`), with the
+    // secret after it in the older form (`https://key:secret@…`).
+    source: '\\b[A-Za-z][A-Za-z0-9+.-]{1,15}://([0-9a-f]{32,64})(?::[0-9a-f]{32,64})?@',
+    priority: 86,
+    confidence: 0.85,
+  },
+  {
     id: 'password-assignment',
     type: 'PASSWORD',
     prefilter: '(?i:pass|pa?s{1,2}w|pw|contrase)',
@@ -673,6 +684,17 @@ const DEFINITIONS: readonly PatternDefinition[] = [
       PASSWORD_SEPARATOR +
       ')' +
       '(?:"([^"\\s\\[][^"\\s]{0,99})"|\'([^\'\\s\\[][^\'\\s]{0,99})\'|&quot;([^&\\s]{1,99})&quot;|([^\\s"\'\\[,;<>(){}&](?:[^\\s"\',;<>()&]|&[^\\s"\',;<>()&A-Za-z]){0,99}))',
+    priority: 80,
+    confidence: 0.8,
+    accept: whole(isSecretValueLikely),
+  },
+  {
+    id: 'xml-password',
+    type: 'PASSWORD',
+    prefilter: '(?i:pass|pwd)[A-Za-z_.-]{0,16}>',
+    // An element of an XML configuration: `<password>Tr0ub4dor</password>`, `<db.pwd>…</db.pwd>`.
+    source:
+      '<(?i:[a-z0-9_.:-]{0,24}(?:password|passwd|passphrase|pwd|pass)[a-z0-9_.-]{0,16})>\\s{0,2}([^<\\s]{1,99})\\s{0,2}</',
     priority: 80,
     confidence: 0.8,
     accept: whole(isSecretValueLikely),
@@ -841,10 +863,11 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     prefilter: '@|%40',
     // One apostrophe inside the local part (`john.o'reilly@…`), never at its ends (`'bob@x.io'`).
     // The password and host of a URL (`postgres://app:s3cret@db.example.com`) are no address, nor
-    // is an SSH remote (`git@github.com:acme/app.git`): the scheme and user before, and the path
+    // is a key and host (`https://3f9a…@o1.ingest.sentry.io/1`: the prefix takes all of the key's
+    // hex digits but the last, which the address part needs), nor is an SSH remote (`git@github.com:acme/app.git`): the scheme and user before, and the path
     // after, are matched only to reject the match.
     source:
-      "(?:://[^\\s/@:]{0,64}:[^\\s/@]{0,64})?([A-Za-z0-9._%+-]{1,64}(?:'[A-Za-z0-9._%+-]{1,64})?(?:@|%40)[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,6}\\.[A-Za-z]{2,24}\\b)(?::[A-Za-z0-9_~./-])?",
+      "(?:://[^\\s/@:]{0,64}:[^\\s/@]{0,64}|://[0-9a-f]{31,63})?([A-Za-z0-9._%+-]{1,64}(?:'[A-Za-z0-9._%+-]{1,64})?(?:@|%40)[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,6}\\.[A-Za-z]{2,24}\\b)(?::[A-Za-z0-9_~./-])?",
     priority: 55,
     confidence: 0.95,
     acceptMatch: (match, value) => match === value,

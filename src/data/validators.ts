@@ -148,6 +148,10 @@ export function isSecretValueLikely(value: string): boolean {
   // SQL keywords (`PASSWORD EXPIRE`), capitalized words (`"PW": "Palau"`) and attribute names (`name=`).
   if (/^[A-Z]+$|^[A-Z][a-z]+$|^[A-Za-z_-]+=$/.test(value)) return false;
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) && !/\d/.test(value)) return false;
+  // More code: a subscript (`request.form[`), a snake_case name (`confirm_password:`,
+  // `generate_password`), a named SQL parameter or symbol (`:password`), a YAML tag (`!vault`).
+  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\[$|^[a-z]+(?:_[a-z]+)+:?$|^:[A-Za-z_]\w*$|^![A-Za-z]+$/.test(value))
+    return false;
   return !/getenv|environ|process\.env|\$\{/i.test(value);
 }
 

@@ -53,6 +53,7 @@ describe('detectSensitiveData per type', () => {
     ['PASSWORD', 'password = "hunter2!x"', 'hunter2!x'],
     ['PASSWORD', '{"password": "Tr0ub4dor&3"}', 'Tr0ub4dor&3'],
     ['PASSWORD', 'DB_PASSWORD=Xy9!kLm2', 'Xy9!kLm2'],
+    ['PASSWORD', '<datasource><password>Tr0ub4dor</password></datasource>', 'Tr0ub4dor'],
   ];
   it.each(valid)('%s: finds %j', (type, text, value) => {
     expect(found(text)).toContainEqual([type, value]);
@@ -264,6 +265,10 @@ describe('detectSensitiveData per type', () => {
 
   it.each([
     ['git clone git@github.com:acme/widgets.git', []],
+    [
+      'SENTRY_DSN=https://3f9a2b1c4d5e6f7a8b9c0d1e2f3a4b5c@o1.ingest.sentry.io/2',
+      [['API_KEY', '3f9a2b1c4d5e6f7a8b9c0d1e2f3a4b5c']],
+    ],
     ['mail bob@example.com: he knows', [['EMAIL', 'bob@example.com']]],
     ['node 20.11.1, release 1.2.3.4', []],
     ['12-03-24 Meeting notes; final score 3-1 Arsenal', []],
@@ -337,6 +342,10 @@ describe('detectSensitiveData per type', () => {
     ['API_KEY', 'the token is ready and the secret key is hidden'],
     ['PASSWORD', "ALTER USER 'u'@'%' PASSWORD EXPIRE INTERVAL 90 DAY"],
     ['PASSWORD', 'bypass = "cackle!"'],
+    // Code that names a password rather than holding one.
+    ['PASSWORD', "password = request.form['password']; password = config['db']['password']"],
+    ['PASSWORD', 'if password == confirm_password:\n    password = generate_password(length=12)'],
+    ['PASSWORD', 'UPDATE users SET password = :password;\npassword: !vault |'],
     // A day and a month read like a house number and a numbered street; they are dates.
     ['ADDRESS', 'The invoice of 12 February 2025 was paid'],
     ['ADDRESS', 'Deadline moved to 3 Sept. 2025, and the review is on January 13'],

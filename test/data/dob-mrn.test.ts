@@ -135,6 +135,8 @@ describe('MEDICAL_RECORD_NUMBER', () => {
     ['Patient MRN: 000-11-2233-X', '000-11-2233-X'],
     ['Hosp #: 445566', '445566'],
     ['Hi, I need to reschedule. My DOB is 4/5/1962 and my patient ID is 7734201.', '7734201'],
+    ['patient ID number 55-88231', '55-88231'],
+    ['Patient ID No. 5588231', '5588231'],
   ];
   it.each(positives)('finds the record number in %j', (text, value) => {
     expect(valuesOf(text, 'MEDICAL_RECORD_NUMBER')).toEqual([value]);
