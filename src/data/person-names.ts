@@ -73,6 +73,8 @@ export const PLACE_OR_ORGANISATION_WORDS: ReadonlySet<string> = new Set(
     'Motors Networks Dynamics Robotics Security Insurance Finance Financial LLC GmbH AG PLC Co ' +
     // Landmarks, prizes and laws named after people (`Lincoln Memorial`, `Nobel Prize`, `Sarbanes-Oxley Act`).
     'Memorial Monument Prize Award Awards Act ' +
+    // Storms are named like people (`Hurricane Milton`, `Typhoon Haiyan`).
+    'Hurricane Typhoon Cyclone ' +
     // Programming languages and frameworks that are surnames too (`in Python and Scala`); not those
     // that are common given names or surnames (`Ruby`, `Julia`, `Django`, `Haskell`).
     'Scala Kotlin Erlang Elixir Clojure Golang TypeScript JavaScript Terraform Ansible ' +

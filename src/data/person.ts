@@ -364,6 +364,10 @@ const PLACE_PREFIXES = [
   'mount',
   'lake',
   'port',
+  // Storms are named like people: the name after the word is the storm's.
+  'hurricane',
+  'typhoon',
+  'cyclone',
 ];
 
 /** Lower-case words that may sit inside a name: `Ludwig van Beethoven`, `Maria de la Cruz`. */

@@ -168,7 +168,7 @@ describe('PERSON by lexicon', () => {
     ['a saint that names a place', "The clinic is at St. Mary's Hospital; The St. Louis office; we visited Ste. Anne"],
     ['field names listed after `name,`', 'INSERT INTO patients (name, mrn, dob) VALUES (1, 2, 3)'],
     ['a place or brand before its noun', 'Ship 20 Dell laptops from our Austin office and the Clinton warehouse'],
-    ['landmarks and prizes', 'the Lincoln Memorial and the Nobel Prize'],
+    ['landmarks, prizes and storms', 'the Lincoln Memorial and the Nobel Prize; Hurricane Milton, Typhoon Haiyan'],
     ['continents and a town before its postal code', 'Bank of America has offices in Europe and Asia; Moscow 125009'],
     ['a place after Spanish or Portuguese `en`, `em`', 'nacido en Sevilla, nascido em Lisboa'],
     ['programming languages that are surnames too', 'She mentored juniors in Python and Scala, then Kotlin'],
