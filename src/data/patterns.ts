@@ -683,7 +683,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
       '|(?i:\\b(?:[a-z0-9_.-]{0,23}[_.-])?(?:pwd|pass|pw)\\b[a-z0-9_]{0,16})' +
       PASSWORD_SEPARATOR +
       ')' +
-      '(?:"([^"\\s\\[][^"\\s]{0,99})"|\'([^\'\\s\\[][^\'\\s]{0,99})\'|&quot;([^&\\s]{1,99})&quot;|([^\\s"\'\\[,;<>(){}&](?:[^\\s"\',;<>()&]|&[^\\s"\',;<>()&A-Za-z]){0,99}))',
+      // An unquoted value does not end in a full stop, which ends the sentence (`password is X9kL2mP7.`).
+      '(?:"([^"\\s\\[][^"\\s]{0,99})"|\'([^\'\\s\\[][^\'\\s]{0,99})\'|&quot;([^&\\s]{1,99})&quot;|([^\\s"\'\\[,;<>(){}&](?:(?:[^\\s"\',;<>()&]|&[^\\s"\',;<>()&A-Za-z]){0,98}(?:[^\\s"\',;<>()&.]|&[^\\s"\',;<>()&A-Za-z.]))?))',
     priority: 80,
     confidence: 0.8,
     accept: whole(isSecretValueLikely),

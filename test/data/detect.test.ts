@@ -54,6 +54,8 @@ describe('detectSensitiveData per type', () => {
     ['PASSWORD', '{"password": "Tr0ub4dor&3"}', 'Tr0ub4dor&3'],
     ['PASSWORD', 'DB_PASSWORD=Xy9!kLm2', 'Xy9!kLm2'],
     ['PASSWORD', '<datasource><password>Tr0ub4dor</password></datasource>', 'Tr0ub4dor'],
+    ['PASSWORD', 'Your new password is X9kL2mP7qR. Please change it.', 'X9kL2mP7qR'],
+    ['PASSWORD', 'password: Tr0ub4dor&3.', 'Tr0ub4dor&3'],
   ];
   it.each(valid)('%s: finds %j', (type, text, value) => {
     expect(found(text)).toContainEqual([type, value]);
