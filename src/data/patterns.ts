@@ -987,6 +987,23 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     accept: whole(isMedicalRecordNumberLikely),
   },
   {
+    id: 'person-cjk-labelled',
+    type: 'PERSON',
+    prefilter: '[\\p{Han}\\p{Hangul}]{2}',
+    // A Chinese, Japanese or Korean name, written without capitals or spaces, which the name pass
+    // does not read: after a name label and its colon (`Contact: 王伟`, `姓名：李娜`, `氏名: 山田 太郎`,
+    // `이름: 김민준`) or after a greeting or an honorific (`Dear 王伟`). Two to four characters, or a
+    // family and a given name with a space between, and an optional honorific after it (`先生`, `さん`).
+    source:
+      `(?:(?:\\b(?:${capitalizedFirst(['name', 'full name', 'contact', 'customer', 'patient', 'employee', 'applicant', 'client', 'attn', 'from'])})|` +
+      '姓名|名字|联系人|聯絡人|客户|客戶|患者|病人|申请人|收件人|氏名|名前|お名前|担当者|이름|성명|담당자)\\s{0,3}[:：]' +
+      `|\\b(?:${capitalizedFirst(['dear', 'mr.', 'ms.', 'mrs.', 'dr.', 'mr', 'ms', 'mrs', 'dr', 'my name is'])}))` +
+      '\\s{0,3}((?:\\p{Han}{1,3}[ 　]\\p{Han}{1,3}|\\p{Han}{2,4}|\\p{Hangul}{2,4}))' +
+      '(?:先生|女士|小姐|老师|老師|医生|醫生|さん|様|씨|님)?(?:[^\\p{Han}\\p{Hangul}\\p{Hiragana}\\p{Katakana}]|$)',
+    priority: 18,
+    confidence: 0.6,
+  },
+  {
     id: 'date-of-birth',
     type: 'DATE_OF_BIRTH',
     prefilter: `${BIRTH_LABEL}|${BORN_LABEL}`,

@@ -172,6 +172,15 @@ export const nameContext = fc.oneof(
     'London SW1A 2AA',
     'Austin, TX 78701',
     '1980 Anna',
+    // Names without capitals: Chinese, Japanese and Korean after a label or an honorific.
+    'Contact: 王伟',
+    '联系人：张三丰先生',
+    '氏名: 山田 太郎',
+    '이름: 김민준',
+    '伟',
+    // Initials before a surname, and the next field's label after a name.
+    'J. R. Thompson',
+    'Name: Li Wei Sex: M',
   ),
 );
 
@@ -184,6 +193,7 @@ const TABLE_HEADERS = [
   'SSN',
   'Address',
   'Email',
+  'Phone',
   'Price',
   'Qty',
   'Notes',
@@ -198,6 +208,7 @@ const TABLE_VALUES = [
   'Jane Doe',
   'Smith, John',
   '123-45-6789',
+  '08031234567',
   '12 Main St',
   'n/a',
   '',

@@ -55,6 +55,11 @@ describe('detectSensitiveData per type', () => {
     ['PASSWORD', 'DB_PASSWORD=Xy9!kLm2', 'Xy9!kLm2'],
     ['PASSWORD', '<datasource><password>Tr0ub4dor</password></datasource>', 'Tr0ub4dor'],
     ['PASSWORD', 'Your new password is X9kL2mP7qR. Please change it.', 'X9kL2mP7qR'],
+    ['PERSON', 'Contact: 王伟, phone 138 0013 8000', '王伟'],
+    ['PERSON', '联系人：张三丰先生', '张三丰'],
+    ['PERSON', '氏名: 山田 太郎', '山田 太郎'],
+    ['PERSON', '이름: 김민준', '김민준'],
+    ['PERSON', 'Dear 李娜,', '李娜'],
     ['PASSWORD', 'password: Tr0ub4dor&3.', 'Tr0ub4dor&3'],
   ];
   it.each(valid)('%s: finds %j', (type, text, value) => {
@@ -344,6 +349,8 @@ describe('detectSensitiveData per type', () => {
     ['API_KEY', 'the token is ready and the secret key is hidden'],
     ['PASSWORD', "ALTER USER 'u'@'%' PASSWORD EXPIRE INTERVAL 90 DAY"],
     ['PASSWORD', 'bypass = "cackle!"'],
+    // Chinese words after a label with no colon, a long run of characters, a label of a thing.
+    ['PERSON', 'The name 北京大学 is long; Name: 王伟伟伟伟; Status: 已完成; Title: 项目计划'],
     // Code that names a password rather than holding one.
     ['PASSWORD', "password = request.form['password']; password = config['db']['password']"],
     ['PASSWORD', 'if password == confirm_password:\n    password = generate_password(length=12)'],

@@ -26,6 +26,7 @@ const ADVERSARIAL: Record<string, string> = {
   'block numbers without a ward': '1-2-3 Ab, '.repeat(104_858),
   'Terraform variables without a default': 'variable "db_password" { '.repeat(40_330),
   'MySQL commands without a password': 'mysql -u x '.repeat(95_326),
+  'Han characters after name labels': '姓名：王伟伟伟伟 '.repeat(58_255),
   'XML password elements never closed': '<password>Xy9#k '.repeat(65_536),
   'URL users of hex digits without a host': 'https://0123456789abcdef0123456789abcdef'.repeat(26_215),
 };
