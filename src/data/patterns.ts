@@ -134,7 +134,9 @@ const STREET_KIND_WORDS =
  * any case (`36 rue de Pologne`); the others (`Via`, `Place`, `Avenue`) only capitalized.
  */
 const STREET_PREFIXES =
-  'Via|Piazza|Largo|Avenue|Av\\.?|Plaza|Place|Boulevard|C/|Οδός|Πλατεία|(?i:rue|rua|rúa|calle|avenida|avda\\.?|travessa|chemin|ulica|ul\\.|viale|corso|paseo|plac|aleja|odos)';
+  'Via|Piazza|Largo|Avenue|Av\\.?|Plaza|Place|Boulevard|C/|Οδός|Πλατεία|(?i:rue|rua|rúa|calle|avenida|avda\\.?|travessa|chemin|ulica|ul\\.|viale|corso|paseo|plac|aleja|odos)|' +
+  // French streets in lower case, where `de` says they are named: `33 avenue de Provence`.
+  '(?:avenue|boulevard) d(?:e|u|es)';
 
 /** English words that end a street name read word by word: `69 Av Sidi Lakhmi street.` */
 const NOT_IN_STREET_NAMES = new Set(
@@ -174,6 +176,13 @@ function streetNameLength(words: ReadonlySet<string>): (value: string) => number
 
 /** A British postcode: `SW1A 2AA`, `M1 1AE`, `EC1A 1BB`. */
 const UK_POSTCODE = '[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2}';
+/** The states of the USA in full, which an address may write instead of their codes (`Palo Alto, California 94304`). */
+const US_STATE_NAMES =
+  '(?:Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|Illinois|' +
+  'Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|' +
+  'Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|' +
+  'Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|' +
+  'West Virginia|Wisconsin|Wyoming|District of Columbia)';
 /** A Canadian postal code: `M5H 2S6`, `K1A0B1`. */
 const CA_POSTCODE = '[A-Z]\\d[A-Z] ?\\d[A-Z]\\d';
 
@@ -1030,7 +1039,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     source:
       `\\b\\d{1,6}[A-Za-z]?(?: {1,2}[NSEW]\\.?)?(?: {1,2}(?:(?:${UPPER}|\\d)(?:${LETTER}|['.-]){0,20}|\\d{1,4}(?:st|nd|rd|th))){1,4} {1,2}(?:${STREET_SUFFIXES})\\b\\.?(?: {1,2}(?:[NS][EW]?|[EW])\\b\\.?)?` +
       `(?:,? {1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Room|#)\\.? {0,2}[A-Za-z0-9-]{1,6})?` +
-      `(?:,?\\s{1,3}${UPPER}(?:${LETTER}|[.' -]){1,30},? {1,2}[A-Z]{2},? {1,2}\\d{5}(?:-\\d{4})?)?`,
+      `(?:,?\\s{1,3}${UPPER}(?:${LETTER}|[.' -]){1,30},? {1,2}(?:[A-Z]{2}|${US_STATE_NAMES}),? {1,2}\\d{5}(?:-\\d{4})?)?`,
     priority: 30,
     confidence: 0.7,
   },
@@ -1182,11 +1191,11 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'address-town-postcode',
     type: 'ADDRESS',
-    prefilter: `${UK_POSTCODE}|[A-Z]{2},? {1,2}(?:\\d{5}|${CA_POSTCODE})|[A-Z]{2,3} \\d{4}\\b|[a-z],? {1,2}(?:\\d{6}|\\d{3} \\d{2})\\b`,
+    prefilter: `${UK_POSTCODE}|[A-Z]{2},? {1,2}(?:\\d{5}|${CA_POSTCODE})|[a-z],? {1,2}\\d{5}\\b|[A-Z]{2,3} \\d{4}\\b|[a-z],? {1,2}(?:\\d{6}|\\d{3} \\d{2})\\b`,
     // British, American, Canadian and Australian: `London SW1A 2AA`, `Austin, TX 78701`, `Toronto, ON
     // M5H 2S6`, `Sydney NSW 2000`; a town before six digits (`Moscow 125009`) or a Greek or Swedish
     // postcode (`Athens 115 26`).
-    source: `\\b${UPPER}${LOWER}{2,20}(?: ${UPPER}${LOWER}{2,20}){0,2},? {1,2}(?:${UK_POSTCODE}|[A-Z]{2},? {1,2}(?:\\d{5}(?:-\\d{4})?|${CA_POSTCODE})|[A-Z]{2,3} \\d{4}|\\d{6}|\\d{3} \\d{2})\\b`,
+    source: `\\b${UPPER}${LOWER}{2,20}(?: ${UPPER}${LOWER}{2,20}){0,2},? {1,2}(?:${UK_POSTCODE}|[A-Z]{2},? {1,2}(?:\\d{5}(?:-\\d{4})?|${CA_POSTCODE})|${US_STATE_NAMES},? {1,2}\\d{5}(?:-\\d{4})?|[A-Z]{2,3} \\d{4}|\\d{6}|\\d{3} \\d{2})\\b`,
     priority: 27,
     confidence: 0.5,
   },

@@ -207,6 +207,12 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'Home address: 88 Harbour St, Sydney NSW 2000; Mobile', '88 Harbour St, Sydney NSW 2000'],
     ['ADDRESS', 'Ship to 350 Bay St\nToronto, ON M5H 2S6 by Friday', '350 Bay St\nToronto, ON M5H 2S6'],
     ['ADDRESS', 'Attn: 12 Kifisias Ave, Athens 115 26.', '12 Kifisias Ave, Athens 115 26'],
+    ['ADDRESS', 'Verda lives on 33 avenue de Provence street.', '33 avenue de Provence'],
+    [
+      'ADDRESS',
+      'HQ: 3500 Deer Creek Road\nPalo Alto, California 94304',
+      '3500 Deer Creek Road\nPalo Alto, California 94304',
+    ],
     ['ADDRESS', 'He lives on Maple Drive near the school.', 'Maple Drive'],
     ['ADDRESS', 'these early shows on Berg Hills Street were important', 'Berg Hills Street'],
     [
@@ -357,6 +363,7 @@ describe('detectSensitiveData per type', () => {
     ['PASSWORD', 'UPDATE users SET password = :password;\npassword: !vault |'],
     // A day and a month read like a house number and a numbered street; they are dates.
     ['ADDRESS', 'The invoice of 12 February 2025 was paid'],
+    ['ADDRESS', 'we have 3 avenue options and 5 boulevard cafes'],
     ['ADDRESS', 'Deadline moved to 3 Sept. 2025, and the review is on January 13'],
   ];
   it.each(invalid)('%s: ignores %j', (type, text) => {
