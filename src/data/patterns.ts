@@ -176,6 +176,8 @@ function streetNameLength(words: ReadonlySet<string>): (value: string) => number
 
 /** A British postcode: `SW1A 2AA`, `M1 1AE`, `EC1A 1BB`. */
 const UK_POSTCODE = '[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2}';
+/** 32 to 64 hex digits and an `@`: a key as a URL's user part (`https://3f9a…@o1.ingest.sentry.io/1`). */
+const HEX_KEY_AT = /^[0-9a-f]{32,64}@/;
 /** The states of the USA in full, which an address may write instead of their codes (`Palo Alto, California 94304`). */
 const US_STATE_NAMES =
   '(?:Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|Illinois|' +
@@ -873,14 +875,15 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     prefilter: '@|%40',
     // One apostrophe inside the local part (`john.o'reilly@…`), never at its ends (`'bob@x.io'`).
     // The password and host of a URL (`postgres://app:s3cret@db.example.com`) are no address, nor
-    // is a key and host (`https://3f9a…@o1.ingest.sentry.io/1`: the prefix takes all of the key's
-    // hex digits but the last, which the address part needs), nor is an SSH remote (`git@github.com:acme/app.git`): the scheme and user before, and the path
+    // is an SSH remote (`git@github.com:acme/app.git`): the scheme and user before, and the path
     // after, are matched only to reject the match.
     source:
-      "(?:://[^\\s/@:]{0,64}:[^\\s/@]{0,64}|://[0-9a-f]{31,63})?([A-Za-z0-9._%+-]{1,64}(?:'[A-Za-z0-9._%+-]{1,64})?(?:@|%40)[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,6}\\.[A-Za-z]{2,24}\\b)(?::[A-Za-z0-9_~./-])?",
+      "(?:://[^\\s/@:]{0,64}:[^\\s/@]{0,64})?([A-Za-z0-9._%+-]{1,64}(?:'[A-Za-z0-9._%+-]{1,64})?(?:@|%40)[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,6}\\.[A-Za-z]{2,24}\\b)(?::[A-Za-z0-9_~./-])?",
     priority: 55,
     confidence: 0.95,
-    acceptMatch: (match, value) => match === value,
+    // A key of hex digits before the `@` is a URL's user part (a Sentry DSN, url-user-key), not a
+    // mailbox; rejected as context, so the scan resumes after the whole address, not inside the key.
+    acceptMatch: (match, value) => match === value && !HEX_KEY_AT.test(value),
   },
   {
     id: 'ipv4',
@@ -998,7 +1001,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'person-cjk-labelled',
     type: 'PERSON',
-    prefilter: '[\\p{Han}\\p{Hangul}]{2}',
+    prefilter: '[\\x{3400}-\\x{9FFF}\\x{AC00}-\\x{D7AF}]',
     // A Chinese, Japanese or Korean name, written without capitals or spaces, which the name pass
     // does not read: after a name label and its colon (`Contact: 王伟`, `姓名：李娜`, `氏名: 山田 太郎`,
     // `이름: 김민준`) or after a greeting or an honorific (`Dear 王伟`). Two to four characters, or a
@@ -1039,7 +1042,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     source:
       `\\b\\d{1,6}[A-Za-z]?(?: {1,2}[NSEW]\\.?)?(?: {1,2}(?:(?:${UPPER}|\\d)(?:${LETTER}|['.-]){0,20}|\\d{1,4}(?:st|nd|rd|th))){1,4} {1,2}(?:${STREET_SUFFIXES})\\b\\.?(?: {1,2}(?:[NS][EW]?|[EW])\\b\\.?)?` +
       `(?:,? {1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Room|#)\\.? {0,2}[A-Za-z0-9-]{1,6})?` +
-      `(?:,?\\s{1,3}${UPPER}(?:${LETTER}|[.' -]){1,30},? {1,2}(?:[A-Z]{2}|${US_STATE_NAMES}),? {1,2}\\d{5}(?:-\\d{4})?)?`,
+      `(?:,?\\s{1,3}${UPPER}(?:${LETTER}|[.' -]){1,30},? {1,2}[A-Z]{2},? {1,2}\\d{5}(?:-\\d{4})?)?`,
     priority: 30,
     confidence: 0.7,
   },
