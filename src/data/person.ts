@@ -788,6 +788,22 @@ class NameScan {
     return !(given(start, end) && given(partnerStart, partnerEnd));
   }
 
+  /**
+   * Whether `run[index]`, a place word that is also a common surname (`Park`, `Hill`, `Lane`), ends
+   * a two-word piece after a given name that is no English word: `Susan Park`, `Damon Hill`, not
+   * `Central Park` or `Forest Hill`; and no place preposition stands before it (`at Victoria Park`).
+   */
+  private isSurnameAfterGivenName(pieceStart: number, index: number, length: number): boolean {
+    if (index !== pieceStart + 1 || index !== length - 1) return false;
+    const { text } = this;
+    const word = this.run[index] as Word;
+    if (!PLACE_SURNAMES.has(text.slice(word.start, word.end).toLowerCase())) return false;
+    const given = this.run[pieceStart] as Word;
+    if (given.shape !== Shape.Capitalized || (this.listsOf(given) & (In.Given | In.Common | In.Rarer)) !== In.Given)
+      return false;
+    return !PLACE_PREPOSITION_BEFORE.test(text.slice(Math.max(0, given.start - 8), given.start));
+  }
+
   private isCommonOnly(word: Word): boolean {
     return (this.listsOf(word) & (In.Common | In.Known)) === In.Common;
   }
@@ -921,7 +937,7 @@ class NameScan {
         this.reject(word.start, word.end);
         pieceStart = index + 1;
         labelled = false;
-      } else if (this.isMarker(word) && !labelled) {
+      } else if (this.isMarker(word) && !labelled && !this.isSurnameAfterGivenName(pieceStart, index, length)) {
         if (this.isIn(word, In.PlacePrefix)) {
           if (index > pieceStart) this.addItem(this.judgeInContext(pieceStart, index));
           const next = index + 1 < length ? (run[index + 1] as Word) : undefined;
@@ -1500,6 +1516,11 @@ function stickyTest(pattern: RegExp, text: string, index: number): boolean {
   pattern.lastIndex = index;
   return pattern.test(text);
 }
+
+/** Place words that are common surnames too (`Susan Park`, `Damon Hill`, `Jane Lane`). */
+const PLACE_SURNAMES = new Set(['park', 'hill', 'lane', 'dale', 'court', 'bay']);
+/** A preposition that puts the words after it in a place: `at Victoria Park`. Tested on the 8 characters before. */
+const PLACE_PREPOSITION_BEFORE = /(?:^|[^\p{L}])(?:at|near|around|across|through|inside|outside|opposite) $/iu;
 
 /** Five or six digits after a run: a postal code, which makes the run a town (`Moscow 125009`); not a year (`Smith 2019`). */
 const POSTAL_CODE_AFTER = / \d{5,6}\b/y;

@@ -125,6 +125,11 @@ describe('PERSON by lexicon', () => {
       ['Zorblax Quux', 'Ubul Ede', 'Jakub Nowak', 'Tadzio Wu'],
     ],
     [
+      'a given name before a place word that is a common surname too',
+      'I met Susan Park and Damon Hill; Jane Lane called',
+      ['Susan Park', 'Damon Hill', 'Jane Lane'],
+    ],
+    [
       'initials before a surname, known or not, after a closing or an honorific or alone',
       'Regards,\nJ. R. R. Tolkien\nMr. J. Smith met A. Zorblax',
       ['J. R. R. Tolkien', 'J. Smith', 'A. Zorblax'],
@@ -158,6 +163,10 @@ describe('PERSON by lexicon', () => {
     ['chat roles and form labels', 'Bot: What is the name on the account?\nName: see below\nFax:\n555 0100'],
     ['a list of unknown words', 'we use Confluence, Bitbucket and Grafana'],
     ['record abbreviations', 'Med. Rec. #: 556677'],
+    [
+      'a place word after a word that is no given name, or after `at`',
+      'Central Park, Forest Hill station, we met at Victoria Park',
+    ],
     ['an outline letter before a common word', 'A. Introduction\nB. Methods and Plan B. Review'],
     [
       'abbreviations and section headings of clinical records',
