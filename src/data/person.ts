@@ -617,7 +617,8 @@ class NameScan {
       this.closeUpperName();
       if (word.shape === Shape.Capitalized || word.shape === Shape.Initial) {
         this.closeLowerName();
-        if (!joinedBySpaces(units, endBefore, word.start)) this.closeRun();
+        if (!joinedBySpaces(units, endBefore, word.start) && !this.isSurnameCommaGiven(word, endBefore))
+          this.closeRun();
         this.extendRun(word);
         continue;
       }
@@ -786,6 +787,26 @@ class NameScan {
     // `Johnson & Johnson`: one word twice is a firm's name, whatever lists hold it.
     if (text.slice(start, end) === text.slice(partnerStart, partnerEnd)) return true;
     return !(given(start, end) && given(partnerStart, partnerEnd));
+  }
+
+  /**
+   * Whether `word`, a name the lists know that is no English word, follows a comma after a lone
+   * capitalized word after a person's record key or a strong label: `Patient: O'Connor, Siobhan`
+   * is one name, written surname first; not an item of a list (`Patient: Smith, Jones and Brown`).
+   */
+  private isSurnameCommaGiven(word: Word, endBefore: number): boolean {
+    if (this.runLength !== 1 || word.shape !== Shape.Capitalized || !isCommaJoin(this.units, endBefore, word.start))
+      return false;
+    const surname = this.run[0] as Word;
+    const lists = this.listsOf(word);
+    if (surname.shape !== Shape.Capitalized || (lists & In.Known) === 0 || (lists & In.Common) !== 0) return false;
+    const { text } = this;
+    // `Patient: Smith, Jones and Brown` lists three people.
+    if (LIST_GOES_ON.test(text.slice(word.end, word.end + 5))) return false;
+    return (
+      fieldBefore(text, surname.start) === Field.Person ||
+      nameLabelBefore(text, this.units, surname.start) === Label.Strong
+    );
   }
 
   /**
@@ -1517,6 +1538,8 @@ function stickyTest(pattern: RegExp, text: string, index: number): boolean {
   return pattern.test(text);
 }
 
+/** A list separator after a word: the word is an item of a list. */
+const LIST_GOES_ON = /^(?:,| and | & | or )/;
 /** Place words that are common surnames too (`Susan Park`, `Damon Hill`, `Jane Lane`). */
 const PLACE_SURNAMES = new Set(['park', 'hill', 'lane', 'dale', 'court', 'bay']);
 /** A preposition that puts the words after it in a place: `at Victoria Park`. Tested on the 8 characters before. */

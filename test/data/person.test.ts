@@ -125,6 +125,11 @@ describe('PERSON by lexicon', () => {
       ['Zorblax Quux', 'Ubul Ede', 'Jakub Nowak', 'Tadzio Wu'],
     ],
     [
+      'a surname, a comma and a name after a person field or a strong label, but not a list',
+      "Patient: O'Connor, Siobhan\nName: Doe, Jane\nPatient: Smith, Jones and Brown",
+      ["O'Connor, Siobhan", 'Doe, Jane', 'Smith', 'Jones', 'Brown'],
+    ],
+    [
       'a given name before a place word that is a common surname too',
       'I met Susan Park and Damon Hill; Jane Lane called',
       ['Susan Park', 'Damon Hill', 'Jane Lane'],
