@@ -1704,7 +1704,11 @@ function nextWord(units: Uint16Array, length: number, from: number, out: Word): 
   const wordLength = end - start;
   const tooLong = wordLength > MAX_WORD_CHARACTERS;
   const single = wordLength === 1;
-  const glued = ((IDENTIFIER_GLUE[before] as number) | (IDENTIFIER_GLUE[after] as number)) !== 0;
+  const beforeBefore = start > 1 ? (units[start - 2] as number) : 32;
+  // `@Rahul`: a chat mention names a person, where `x@Rahul` is an address.
+  const mention =
+    before === 64 && letterClass(beforeBefore) === 0 && (IDENTIFIER_GLUE[beforeBefore] as number) === 0 ? 1 : 0;
+  const glued = (((IDENTIFIER_GLUE[before] as number) & (mention ^ 1)) | (IDENTIFIER_GLUE[after] as number)) !== 0;
   const fullStopBefore = before === 46; // `.Name`: a member access or a file extension
   const fullStopAfter = after === 46;
   const letterNext = end + 1 < length && letterAt(units, end + 1) !== 0;

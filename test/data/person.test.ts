@@ -129,6 +129,7 @@ describe('PERSON by lexicon', () => {
       "Patient: O'Connor, Siobhan\nName: Doe, Jane\nPatient: Smith, Jones and Brown",
       ["O'Connor, Siobhan", 'Doe, Jane', 'Smith', 'Jones', 'Brown'],
     ],
+    ['a chat mention', '@Rahul can you review this?', ['Rahul']],
     [
       'a given name before a place word that is a common surname too',
       'I met Susan Park and Damon Hill; Jane Lane called',
@@ -172,6 +173,7 @@ describe('PERSON by lexicon', () => {
       'a place word after a word that is no given name, or after `at`',
       'Central Park, Forest Hill station, we met at Victoria Park',
     ],
+    ['a name glued to an address or a handle in lower case', 'write to x@Anna or user@Kevin; @channel and @Here'],
     ['an outline letter before a common word', 'A. Introduction\nB. Methods and Plan B. Review'],
     [
       'abbreviations and section headings of clinical records',
