@@ -1520,7 +1520,7 @@ const isWordCharacter = (code: number) => letterClass(code) !== 0 || isApostroph
  * (`y`): tested where a name ends, with no string cut out of the text.
  */
 const PERSON_VERBS =
-  / (?:said|says|asked|asks|told|tells|replied|shouted|whispered|screamed|yelled|wrote|writes|began|sang|sings|smiled|laughed|cried|nodded|spent|lives|lived|works|worked|married|died|thinks|thought|wants|wanted|loves|loved|knows|knew|met|agreed|explained|emailed|texted|(?:is|was) from|was born|had (?:given|told|said|been))\b/y;
+  / (?:said|says|asked|asks|told|tells|replied|shouted|whispered|screamed|yelled|wrote|writes|began|sang|sings|smiled|laughed|cried|nodded|spent|lives|lived|works|worked|married|died|thinks|thought|wants|wanted|loves|loved|knows|knew|met|agreed|explained|emailed|texted|(?:is|was) from|was born|had (?:given|told|said|been)|to (?:send|share|follow up|review|check|draft|schedule|update|prepare|confirm|circulate|investigate|reach out|contact|book|arrange|write|fix|own|lead|present|ping))\b/y;
 /**
  * What stands right before a person: a reporting verb after the words it reports (`," says Zorblax`)
  * or a verb whose object is a person (`had given Angel his address`, `I met Tadzio`). Tested on the
@@ -1558,10 +1558,10 @@ const PLACE_OR_PRODUCT_AFTER =
 
 /**
  * Whether a capitalized word no list knows stands where a person does: before a verb people do
- * (`Tomomi is from`, `Alvir spent`), addressed at the start of a sentence (`Warrane, can I`) or at
- * the end of one (`Don't go, Mark!`), or as the speaker of a line (`Halldór: What a wife.`). Looks
- * at most 11 characters ahead, the longest verb and the character after it: within
- * LIST_LOOKAHEAD_CHARACTERS.
+ * (`Tomomi is from`, `Alvir spent`) or a task given to them (`Bongani to send`), addressed at the
+ * start of a sentence (`Warrane, can I`) or at the end of one (`Don't go, Mark!`), or as the speaker
+ * of a line (`Halldór: What a wife.`). Looks at most 16 characters ahead, the longest verb
+ * (` to investigate`) and the character after it: within LIST_LOOKAHEAD_CHARACTERS.
  */
 function hasPersonContext(text: string, item: Item, fromIndex: number): boolean {
   if (PERSON_BEFORE.test(text.slice(Math.max(0, item.start - PERSON_BEFORE_CHARACTERS), item.start))) return true;

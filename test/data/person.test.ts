@@ -131,6 +131,11 @@ describe('PERSON by lexicon', () => {
     ],
     ['a chat mention', '@Rahul can you review this?', ['Rahul']],
     [
+      'names given a task in meeting notes',
+      'Action items: Bongani to send the deck; Oyelaran to review',
+      ['Bongani', 'Oyelaran'],
+    ],
+    [
       'a given name before a place word that is a common surname too',
       'I met Susan Park and Damon Hill; Jane Lane called',
       ['Susan Park', 'Damon Hill', 'Jane Lane'],
@@ -174,6 +179,7 @@ describe('PERSON by lexicon', () => {
       'Central Park, Forest Hill station, we met at Victoria Park',
     ],
     ['a name glued to an address or a handle in lower case', 'write to x@Anna or user@Kevin; @channel and @Here'],
+    ['a team or a tool given a task', 'Finance to review the budget; Python to write scripts'],
     ['an outline letter before a common word', 'A. Introduction\nB. Methods and Plan B. Review'],
     [
       'abbreviations and section headings of clinical records',
