@@ -598,17 +598,19 @@ const CONTINUATION_RULES = new Set([
   'address-postcode-town',
   'address-town-postcode',
   'address-country',
+  'address-region',
 ]);
 /** Continuation lines that are no address on their own (`10115 Berlin`, `Germany`): kept only in a block. */
 const CONTINUATION_ONLY_RULES = new Set([
   'address-postcode-town',
   'address-town-postcode',
   'address-country',
+  'address-region',
   'address-floor',
 ]);
 /**
  * Widest gap between two parts of one address block: separators, a town line, a region code. With
- * the widest continuation (a country and postal code, 25 characters) it stays within the 96
+ * the widest continuation (a country and postal code, or a region in full, 28 characters) it stays within the 96
  * characters a stream always holds back, so a part is never released before what joins it is seen.
  */
 const ADDRESS_GAP_CHARACTERS = 40;

@@ -185,6 +185,11 @@ const US_STATE_NAMES =
   'Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|' +
   'Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|' +
   'West Virginia|Wisconsin|Wyoming|District of Columbia)';
+/** Canadian provinces and territories, and Australian states and territories, in full. */
+const REGION_NAMES =
+  '(?:Ontario|Quebec|Québec|British Columbia|Alberta|Manitoba|Saskatchewan|Nova Scotia|New Brunswick|' +
+  'Newfoundland and Labrador|Prince Edward Island|Yukon|Nunavut|Northwest Territories|New South Wales|Victoria|' +
+  'Queensland|South Australia|Western Australia|Tasmania|Northern Territory|Australian Capital Territory)';
 /** A Canadian postal code: `M5H 2S6`, `K1A0B1`. */
 const CA_POSTCODE = '[A-Z]\\d[A-Z] ?\\d[A-Z]\\d';
 
@@ -1096,7 +1101,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'po-box',
     type: 'ADDRESS',
     source:
-      '\\b(?i:P\\.? ?O\\.? Box \\d{1,6}|(?:PSC|Unit) \\d{1,5},? Box \\d{1,5}(?:\\s{1,3}[AD]P[OE] A[AEP] \\d{5})?|(?:USNS|USS|USNV|USCGC) [A-Z][a-z]{1,20}(?:\\s{1,3}FPO A[AEP] \\d{5})?)\\b',
+      '\\b(?i:P\\.? ?O\\.? Box \\d{1,6}|(?:PSC|Unit) \\d{1,5},? Box \\d{1,5}(?:\\s{1,3}[AD]P[OE] A[AEP] \\d{5})?|(?:USNS|USS|USNV|USCGC) \\p{Lu}\\p{Ll}{1,20}(?:\\s{1,3}FPO A[AEP] \\d{5})?)\\b',
     priority: 30,
     confidence: 0.75,
   },
@@ -1215,6 +1220,16 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'address-country',
     type: 'ADDRESS',
     source: `\\b(?:${COUNTRIES})\\b`,
+    priority: 27,
+    confidence: 0.4,
+  },
+  {
+    id: 'address-region',
+    type: 'ADDRESS',
+    // A state or province in full after a town (`Toronto, Ontario`, `CHARLEROI Victoria`): like a
+    // country, a finding only inside an address block.
+    prefilter: `${US_STATE_NAMES}|${REGION_NAMES}`,
+    source: `\\b(?:${US_STATE_NAMES}|${REGION_NAMES})\\b`,
     priority: 27,
     confidence: 0.4,
   },

@@ -169,6 +169,8 @@ export const nameContext = fc.oneof(
     // Continuation lines, which are findings only inside a block.
     '10115 Berlin',
     'Germany',
+    'Ontario',
+    ', Victoria',
     'London SW1A 2AA',
     'Austin, TX 78701',
     '1980 Anna',

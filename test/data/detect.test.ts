@@ -195,7 +195,7 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'send it to 20789 Allika 46 please', 'Allika 46'],
     ['ADDRESS', 'we moved to 14 Mayfield 2 last year', 'Mayfield 2'],
     ['ADDRESS', 'they moved to 14 Mayfield Road', '14 Mayfield Road'],
-    ['ADDRESS', 'Deliver to Apt 4B, 125 West 55th Street, New York', 'Apt 4B, 125 West 55th Street'],
+    ['ADDRESS', 'Deliver to Apt 4B, 125 West 55th Street, New York', 'Apt 4B, 125 West 55th Street, New York'],
     ['ADDRESS', 'Flat 3, 17 Leith Walk, Edinburgh EH6 8LN', 'Flat 3, 17 Leith Walk, Edinburgh EH6 8LN'],
     ['ADDRESS', 'Adress: Drottninggatan 53, 111 21 Stockholm', 'Drottninggatan 53, 111 21 Stockholm'],
     ['ADDRESS', 'ul. Marszałkowska 84, 00-514 Warszawa', 'ul. Marszałkowska 84, 00-514 Warszawa'],
@@ -208,6 +208,8 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'Ship to 350 Bay St\nToronto, ON M5H 2S6 by Friday', '350 Bay St\nToronto, ON M5H 2S6'],
     ['ADDRESS', 'Attn: 12 Kifisias Ave, Athens 115 26.', '12 Kifisias Ave, Athens 115 26'],
     ['ADDRESS', 'Verda lives on 33 avenue de Provence street.', '33 avenue de Provence'],
+    ['ADDRESS', 'Our offices are at USNS Møller\nFPO AA 85844', 'USNS Møller\nFPO AA 85844'],
+    ['ADDRESS', 'Ship to 350 Bay St\nToronto, Ontario by Friday', '350 Bay St\nToronto, Ontario'],
     [
       'ADDRESS',
       'HQ: 3500 Deer Creek Road\nPalo Alto, California 94304',
