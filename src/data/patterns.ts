@@ -940,10 +940,15 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'PHONE',
     // A trunk `0` and an area code, then groups (`020 7946 0000`), one long group (`07700 900123`,
     // `0171 2345678`), or an area code in parentheses (`(11) 98765-4321`, `(030) 901820-0`).
-    source: '\\b0\\d{1,4}(?:(?:[ .-]\\d{2,4}){2,4}|[ -]\\d{5,8})\\b|\\(0?\\d{2,4}\\) ?\\d{3,5}[ .-]\\d{1,4}\\b',
+    // `00` starts an international number, never a trunk code (`Serial: 00-11-22-33`); after a
+    // digit and a full stop it is the rest of a version or date (`Build 2024.05.01.1234`): the digit
+    // and stop are matched only to reject the match.
+    source:
+      '(?:\\d\\.)?(\\b0[1-9]\\d{0,3}(?:(?:[ .-]\\d{2,4}){2,4}|[ -]\\d{5,8})\\b|\\(0?\\d{2,4}\\) ?\\d{3,5}[ .-]\\d{1,4}\\b)',
     priority: 43,
     confidence: 0.6,
     accept: whole(isPhoneNotDate),
+    acceptMatch: (match, value) => match === value,
   },
   {
     id: 'phone-labelled',

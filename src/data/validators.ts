@@ -118,13 +118,13 @@ export function isPhoneValid(value: string): boolean {
 
 /**
  * An international number: `+` and a country code stand for themselves, but `00` may start any
- * reference (`MR-0045892`), so after `00` at least eight digits must follow, as every country's
- * numbers but a few Pacific islands' have with their country code.
+ * reference (`MR-0045892`, `Account 0012345678`), so after `00` at least nine digits must follow,
+ * as every country's numbers but a few small islands' have with their country code.
  */
 export function isInternationalPhoneValid(value: string): boolean {
   if (!isPhoneValid(value)) return false;
   const digits = value.replace(/\D/g, '');
-  return !digits.startsWith('00') || digits.length - 2 >= 8;
+  return !digits.startsWith('00') || digits.length - 2 >= 9;
 }
 
 /** `05-11-2023`, `03.02.24`: a day, a month and a year with one separator, which a trunk number may look like. */

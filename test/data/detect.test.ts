@@ -353,6 +353,8 @@ describe('detectSensitiveData per type', () => {
     ['MEDICAL_RECORD_NUMBER', 'order number 00473921'],
     // `00` and a country code need eight digits more: a reference may start with `00`.
     ['PHONE', 'Record number: MR-0045892, case 0044123'],
+    // `00` is no trunk code, and a version or date goes on after a digit and a full stop.
+    ['PHONE', 'Account 0012345678; Serial: 00-11-22-33-44-55; Build 2024.05.01.1234'],
     ['PASSWORD', 'password = [REDACTED:PASSWORD] and password: ${DB_PASSWORD} and password=null'],
     ['API_KEY', 'the token is ready and the secret key is hidden'],
     ['PASSWORD', "ALTER USER 'u'@'%' PASSWORD EXPIRE INTERVAL 90 DAY"],
