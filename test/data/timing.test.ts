@@ -26,6 +26,7 @@ const ADVERSARIAL: Record<string, string> = {
   'block numbers without a ward': '1-2-3 Ab, '.repeat(104_858),
   'Terraform variables without a default': 'variable "db_password" { '.repeat(40_330),
   'MySQL commands without a password': 'mysql -u x '.repeat(95_326),
+  'dot leaders after labels without a value': 'Date of birth........ MRN....: '.repeat(33_825),
   'Han characters after name labels': '姓名：王伟伟伟伟 '.repeat(58_255),
   'XML password elements never closed': '<password>Xy9#k '.repeat(65_536),
   'URL users of hex digits without a host': 'https://0123456789abcdef0123456789abcdef'.repeat(26_215),
@@ -98,11 +99,11 @@ describe('D8: 1 MB adversarial inputs run in linear time', () => {
     // bound is about 3x what a loaded 2-core machine measures.
     expect(elapsed).toBeLessThan(6000);
     // Linear work on an eighth of the input takes an eighth of the time; a quadratic path would take a
-    // sixty-fourth. The 24x bound sits between the two, about 3x from each, so the noise of a loaded
-    // machine (other test files run in parallel) cannot decide it.
-    // The eighth runs in 20-40 ms, where one stall of a loaded machine is a large share: best of nine.
+    // sixty-fourth. Measured alone the ratio is 11-13 (the whole input allocates more and collects
+    // more garbage); with the file's other tests loading the machine it reached 20-31. The 40x bound
+    // sits between that and the quadratic 64x, so noise cannot decide it and a quadratic path still fails.
     const eighth = timed(() => everything.redact(text.slice(0, Math.floor(text.length / 8))), 9);
-    expect(elapsed / Math.max(eighth, 2)).toBeLessThan(24);
+    expect(elapsed / Math.max(eighth, 2)).toBeLessThan(40);
   });
 
   it('streaming 1 MB of prose with PII in 100k tiny deltas stays linear (D9)', () => {
