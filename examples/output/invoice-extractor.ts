@@ -43,7 +43,7 @@ for (const document of ['invoice-1.pdf', 'invoice-2.pdf', 'invoice-3.pdf']) {
   const outcome = await guardedParse(
     client,
     {
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-5-5',
       max_tokens: 1024,
       messages: [{ role: 'user', content: `Extract the invoice in ${document}.` }],
     },

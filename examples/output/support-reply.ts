@@ -30,7 +30,7 @@ const client = new SecureClaudeClient({
 const draft =
   'Dear Jane, we have refunded order A-17 to the card on file. Our records show jane.doe@example.com and SSN 123-45-6789.';
 const params = {
-  model: 'claude-sonnet-4-5',
+  model: 'claude-sonnet-5-5',
   max_tokens: 512,
   messages: [{ role: 'user' as const, content: 'Draft a reply to ticket 17.' }],
 };

@@ -471,7 +471,7 @@ function buildMessage(script: ReplyScript, requestBody: Record<string, unknown>)
   );
   const stopReason =
     script.stop_reason ?? (content.some((block) => block.type === 'tool_use') ? 'tool_use' : 'end_turn');
-  const requestModel = typeof requestBody['model'] === 'string' ? requestBody['model'] : 'claude-sonnet-4-5';
+  const requestModel = typeof requestBody['model'] === 'string' ? requestBody['model'] : 'claude-sonnet-5-5';
   return {
     id: `msg_01${randomBase62(22)}`,
     type: 'message',

@@ -54,7 +54,7 @@ describe('redactionMiddleware', () => {
     const middleware = redactionMiddleware();
     const ctx = createContext();
     const params = {
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-5-5',
       max_tokens: 100,
       system: `use ${KEY}`,
       messages: [
@@ -86,7 +86,7 @@ describe('redactionMiddleware', () => {
   it('transformParams redacts the beta MCP blocks: a server result and the input of a call', () => {
     const middleware = redactionMiddleware();
     const params = {
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-5-5',
       max_tokens: 100,
       messages: [
         { role: 'user', content: 'look it up' },

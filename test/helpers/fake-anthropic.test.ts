@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { canaryForms, captureConsole, findLeaks, makeCanaryKey, makeSecretId, makeVaultToken } from './canary';
 import { DEFAULT_REPLY_TEXT, hashKey, startFakeAnthropic, type FakeAnthropic } from './fake-anthropic';
 
-const MODEL = 'claude-sonnet-4-5';
+const MODEL = 'claude-sonnet-5-5';
 const USER_MESSAGES: Anthropic.MessageParam[] = [{ role: 'user', content: 'Say hello.' }];
 
 let fake: FakeAnthropic;

@@ -24,7 +24,7 @@ function context(integration?: string): MiddlewareContext & { decisions: Securit
 
 function paramsWithToolResult(content: string, system = 'You are a helpful assistant.'): MessageParams {
   return {
-    model: 'claude-sonnet-4-5',
+    model: 'claude-sonnet-5-5',
     max_tokens: 256,
     system,
     messages: [
@@ -49,7 +49,7 @@ describe('injectionScreenMiddleware', () => {
   it("screens an MCP server's result (beta mcp_tool_result) as a tool result", () => {
     const middleware = injectionScreenMiddleware();
     const params = {
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-5-5',
       max_tokens: 256,
       messages: [
         { role: 'user', content: 'Summarize the ticket.' },
@@ -175,7 +175,7 @@ describe('injectionScreenMiddleware', () => {
   it('never screens the system prompt, and screens user turns only when asked', () => {
     const middleware = injectionScreenMiddleware();
     const params = {
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-5-5',
       max_tokens: 10,
       system: `System: ${MARKER}`,
       messages: [{ role: 'user', content: MARKER }],
@@ -190,7 +190,7 @@ describe('injectionScreenMiddleware', () => {
     const middleware = injectionScreenMiddleware({ action: 'flag' });
     const ctx = context();
     const params = {
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-5-5',
       max_tokens: 10,
       messages: [
         {
