@@ -1561,9 +1561,12 @@ export interface ColumnHeader {
 
 function columnHeader(labels: readonly string[]): ColumnHeader {
   const alternatives = labelAlternatives(labels);
-  const whole = new RegExp(`^${LABEL_DECORATION}*(?:${alternatives})${LABEL_DECORATION}*(?:\\([^\\n]*)?$`, 'i');
+  // A note in brackets may follow the label (`DOB (MM/DD/YYYY)`), closed and short: a value in
+  // brackets after a record key (`"phone":"(957) 449-4321"`) makes no header.
+  const note = `(?:\\([^)\\n]{0,40}\\)${LABEL_DECORATION}*)?`;
+  const whole = new RegExp(`^${LABEL_DECORATION}*(?:${alternatives})${LABEL_DECORATION}*${note}$`, 'i');
   return {
-    source: asciiCaseless(`${LABEL_DECORATION}*(?i:${alternatives})${LABEL_DECORATION}*(?:\\([^\\n]*)?`),
+    source: asciiCaseless(`${LABEL_DECORATION}*(?i:${alternatives})${LABEL_DECORATION}*${note}`),
     keys: labels.map(columnLabelKey),
     isLabel: (cell) => whole.test(cell),
   };

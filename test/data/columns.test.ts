@@ -1,5 +1,6 @@
 import { test as propertyTest } from '@fast-check/vitest';
 import fc from 'fast-check';
+import RE2 from 're2';
 import { describe, expect, it } from 'vitest';
 import { compileColumnPass, TABLE_REACH_CHARACTERS } from '../../src/data/columns';
 import { createDetector, createRedactor, createStreamRedactor, SENSITIVE_TYPES } from '../../src/data/index';
@@ -76,6 +77,19 @@ describe('table columns', () => {
       ['PERSON', 'Emeka Obi'],
       ['PHONE', '08031234567'],
       ['PERSON', 'Ada Eze'],
+    ]);
+  });
+
+  it('a note in brackets after a label is short and closed; a record value in brackets makes no header', () => {
+    const pass = compileColumnPass(new Set(SENSITIVE_TYPES));
+    if (pass === undefined) throw new Error('every type includes the column types');
+    const prefilter = new RE2(pass.prefilter);
+    // The prefilter decides whether the pass runs at all: JSON with a phone in brackets is no table.
+    expect(prefilter.test('{"id":1,"phone":"(957) 449-4321","dob":"(n/a)"}')).toBe(false);
+    expect(prefilter.test('Name,DOB (MM/DD/YYYY),Phone\n')).toBe(true);
+    expect(cells('Name,DOB (MM/DD/YYYY)\nAna Lima,03/14/1987\n')).toEqual([
+      ['PERSON', 'Ana Lima'],
+      ['DATE_OF_BIRTH', '03/14/1987'],
     ]);
   });
 
