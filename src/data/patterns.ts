@@ -710,8 +710,10 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'PASSWORD',
     prefilter: '(?i:pass|pwd)[A-Za-z_.-]{0,16}>',
     // An element of an XML configuration: `<password>Tr0ub4dor</password>`, `<db.pwd>…</db.pwd>`.
+    // `pass` and `pwd` only as whole parts of the name: `<passport>` and `<bypass>` are none.
     source:
-      '<(?i:[a-z0-9_.:-]{0,24}(?:password|passwd|passphrase|pwd|pass)[a-z0-9_.-]{0,16})>\\s{0,2}([^<\\s]{1,99})\\s{0,2}</',
+      '<(?i:[a-z0-9_.:-]{0,24}(?:password|passwd|passphrase)[a-z0-9_.-]{0,16}|(?:[a-z0-9_.:-]{0,23}[_.:-])?(?:pwd|pass)(?:[_.-][a-z0-9_.-]{0,15})?)>' +
+      '\\s{0,2}([^<\\s]{1,99})\\s{0,2}</',
     priority: 80,
     confidence: 0.8,
     accept: whole(isSecretValueLikely),

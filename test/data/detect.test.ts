@@ -365,6 +365,7 @@ describe('detectSensitiveData per type', () => {
     ['PASSWORD', "password = request.form['password']; password = config['db']['password']"],
     ['PASSWORD', 'if password == confirm_password:\n    password = generate_password(length=12)'],
     ['PASSWORD', 'UPDATE users SET password = :password;\npassword: !vault |'],
+    ['PASSWORD', '<passport>X1234567</passport><bypass>Yes123</bypass>'],
     // A day and a month read like a house number and a numbered street; they are dates.
     ['ADDRESS', 'The invoice of 12 February 2025 was paid'],
     ['ADDRESS', 'we have 3 avenue options and 5 boulevard cafes'],
