@@ -176,8 +176,10 @@ function streetNameLength(words: ReadonlySet<string>): (value: string) => number
 
 /** A British postcode: `SW1A 2AA`, `M1 1AE`, `EC1A 1BB`. */
 const UK_POSTCODE = '[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2}';
-/** 32 to 64 hex digits and an `@`: a key as a URL's user part (`https://3f9a…@o1.ingest.sentry.io/1`). */
-const HEX_KEY_AT = /^[0-9a-f]{32,64}@/;
+/** A key as a URL's user part: 32 to 64 hex digits (`https://3f9a…@o1.ingest.sentry.io/1`). */
+const URL_USER_KEY = '[0-9a-f]{32,64}';
+/** The same key before an `@`, which the e-mail rule rejects. */
+const HEX_KEY_AT = new RegExp(`^${URL_USER_KEY}@`);
 /** The states of the USA in full, which an address may write instead of their codes (`Palo Alto, California 94304`). */
 const US_STATE_NAMES =
   '(?:Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|Illinois|' +
@@ -343,6 +345,15 @@ const TYPED_OR_COMPARED = ':\\s{0,2}[A-Za-z][A-Za-z0-9_.<>?]{0,20}\\s{0,3}=|[!=]
 // Without a separator, only spaces: `my password\nAgent: …` is a line of a chat, not a value.
 const PASSWORD_GAP = `["']?(?:\\s{0,3}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=|\\bis\\b|\\bof\\b)\\s{0,3}|[ \\t]{1,3})`;
 const PASSWORD_SEPARATOR = `["']?\\s{0,3}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=)\\s{0,3}`;
+
+/**
+ * One character of an unquoted password value, other than the characters in `excluded`: not a
+ * space, quote, comma, semicolon or bracket, and an `&` only before a digit or symbol (`Tr0ub4dor&3`,
+ * not `&page=2`).
+ */
+function unquotedValueCharacter(excluded: string): string {
+  return `[^\\s"',;<>()&${excluded}]|&[^\\s"',;<>()&A-Za-z${excluded}]`;
+}
 
 /**
  * Rewrites `(?i:…)` groups as explicit ASCII case classes (`[Mm][Yy]`). RE2's case folding in UTF-8
@@ -683,7 +694,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     prefilter: '://[0-9a-f]{32}',
     // A key as a URL's user part: a Sentry DSN (`https://3f9a…@o1.ingest.sentry.io/1`), with the
     // secret after it in the older form (`https://key:secret@…`).
-    source: '\\b[A-Za-z][A-Za-z0-9+.-]{1,15}://([0-9a-f]{32,64})(?::[0-9a-f]{32,64})?@',
+    source: `\\b[A-Za-z][A-Za-z0-9+.-]{1,15}://(${URL_USER_KEY})(?::${URL_USER_KEY})?@`,
     priority: 86,
     confidence: 0.85,
   },
@@ -700,7 +711,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
       PASSWORD_SEPARATOR +
       ')' +
       // An unquoted value does not end in a full stop, which ends the sentence (`password is X9kL2mP7.`).
-      '(?:"([^"\\s\\[][^"\\s]{0,99})"|\'([^\'\\s\\[][^\'\\s]{0,99})\'|&quot;([^&\\s]{1,99})&quot;|([^\\s"\'\\[,;<>(){}&](?:(?:[^\\s"\',;<>()&]|&[^\\s"\',;<>()&A-Za-z]){0,98}(?:[^\\s"\',;<>()&.]|&[^\\s"\',;<>()&A-Za-z.]))?))',
+      `(?:"([^"\\s\\[][^"\\s]{0,99})"|'([^'\\s\\[][^'\\s]{0,99})'|&quot;([^&\\s]{1,99})&quot;|([^\\s"'\\[,;<>(){}&](?:(?:${unquotedValueCharacter('')}){0,98}(?:${unquotedValueCharacter('.')}))?))`,
     priority: 80,
     confidence: 0.8,
     accept: whole(isSecretValueLikely),

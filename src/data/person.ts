@@ -802,7 +802,7 @@ class NameScan {
     if (surname.shape !== Shape.Capitalized || (lists & In.Known) === 0 || (lists & In.Common) !== 0) return false;
     const { text } = this;
     // `Patient: Smith, Jones and Brown` lists three people.
-    if (LIST_GOES_ON.test(text.slice(word.end, word.end + 5))) return false;
+    if (LISTED_AFTER.test(text.slice(word.end, word.end + 6))) return false;
     return (
       fieldBefore(text, surname.start) === Field.Person ||
       nameLabelBefore(text, this.units, surname.start) === Label.Strong
@@ -1538,8 +1538,6 @@ function stickyTest(pattern: RegExp, text: string, index: number): boolean {
   return pattern.test(text);
 }
 
-/** A list separator after a word: the word is an item of a list. */
-const LIST_GOES_ON = /^(?:,| and | & | or )/;
 /** Place words that are common surnames too (`Susan Park`, `Damon Hill`, `Jane Lane`). */
 const PLACE_SURNAMES = new Set(['park', 'hill', 'lane', 'dale', 'court', 'bay']);
 /** A preposition that puts the words after it in a place: `at Victoria Park`. Tested on the 8 characters before. */
