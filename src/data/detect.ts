@@ -289,12 +289,15 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
       const streets = accepted
         .filter((candidate) => STREET_RULES.has(candidate.detector))
         .sort((left, right) => left.end - right.end);
-      for (const name of persons.matches) {
-        const street = streets.length === 0 ? undefined : streetBefore(streets, text, name.start);
+      const { names, confidences } = persons;
+      for (let index = 0; index < confidences.length; index++) {
+        const start = names[2 * index] as number;
+        const end = names[2 * index + 1] as number;
+        const street = streets.length === 0 ? undefined : streetBefore(streets, text, start);
         accepted.push(
           street === undefined
-            ? passCandidate(name, 'PERSON', name.confidence, PERSON_DETECTOR, PERSON_PRIORITY)
-            : localityCandidate(street, name),
+            ? candidateAt(start, end, 'PERSON', confidences[index] as number, PERSON_DETECTOR, PERSON_PRIORITY)
+            : localityCandidate(street, end),
         );
       }
       // Open runs and lists: the pass keeps 40 characters open, within the 96 bytes asked for.
@@ -530,7 +533,17 @@ function passCandidate(
   detector: string,
   priority: number,
 ): Candidate {
-  const { start, end } = extent;
+  return candidateAt(extent.start, extent.end, type, confidence, detector, priority);
+}
+
+function candidateAt(
+  start: number,
+  end: number,
+  type: string,
+  confidence: number,
+  detector: string,
+  priority: number,
+): Candidate {
   return { start, end, type, confidence, detector, matchStart: start, matchEnd: end, priority };
 }
 
@@ -731,15 +744,15 @@ function continuesBlock(start: number, end: number, next: Candidate, text: strin
  * "Suite 100\n Dolores") is the town, not a person: one ADDRESS candidate from the street's start,
  * which overlap resolution merges with the street into one finding.
  */
-function localityCandidate(street: Candidate, name: Extent): Candidate {
+function localityCandidate(street: Candidate, end: number): Candidate {
   return {
     start: street.start,
-    end: name.end,
+    end,
     type: 'ADDRESS',
     confidence: street.confidence,
     detector: street.detector,
     matchStart: street.matchStart,
-    matchEnd: name.end,
+    matchEnd: end,
     priority: street.priority,
     parts: partsOf(street),
   };

@@ -7,12 +7,20 @@ import {
   redactText,
   SENSITIVE_TYPES,
 } from '../../src/data/index';
-import { decodeFrontCoded, findPersonNames } from '../../src/data/person';
+import { decodeFrontCoded, findPersonNames, type PersonScan } from '../../src/data/person';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { buildLexicon } from '../../scripts/build-lexicon.mjs';
 
 const names = (text: string) =>
   detectSensitiveData(text, { types: ['PERSON'] }).map((finding) => text.slice(finding.start, finding.end));
+
+/** A scan's names as objects, in order. */
+const matchesOf = ({ names: extents, confidences }: PersonScan) =>
+  [...confidences].map((confidence, index) => ({
+    start: extents[2 * index] as number,
+    end: extents[2 * index + 1] as number,
+    confidence,
+  }));
 
 describe('PERSON by lexicon', () => {
   it.each([
@@ -219,7 +227,7 @@ describe('PERSON by lexicon', () => {
   it('reports names only from the scan start, judging a run from its own start', () => {
     const text = 'Today Barbara Harris met Kevin.';
     const fromInsideRun = findPersonNames(text, text.indexOf('Harris'));
-    expect(fromInsideRun.matches).toEqual([
+    expect(matchesOf(fromInsideRun)).toEqual([
       { start: text.indexOf('Kevin'), end: text.indexOf('Kevin') + 5, confidence: 0.5 },
     ]);
   });
@@ -230,7 +238,7 @@ describe('PERSON by lexicon', () => {
     const opaque = [{ start: 11, end: 15 }];
     const redacted = 'password = [REDACTED:PASSWORD] Baker Anna Anna Anna Anna the the';
     const namesIn = (value: string, extents: typeof opaque) =>
-      findPersonNames(value, 0, 0, extents).matches.map((match) => value.slice(match.start, match.end));
+      matchesOf(findPersonNames(value, 0, 0, extents)).map((match) => value.slice(match.start, match.end));
     expect(namesIn(text, opaque)).toEqual(namesIn(redacted, []));
     expect(namesIn(text, opaque)).toEqual(['Anna Anna Anna Anna']);
     const fuzzed = 'password =  Mrs. Baker Anna Anna Anna Anna the the the  the the the  Anna password = ';
@@ -324,7 +332,7 @@ describe('PERSON by lexicon', () => {
     findPersonNames('Anna Berta Zorblax, Mrs. Baker '.repeat(10_000));
     findPersonNames('x');
     expect(findPersonNames(text)).toEqual(alone);
-    expect(alone.matches.map(({ start, end }) => text.slice(start, end))).toEqual([
+    expect(matchesOf(alone).map(({ start, end }) => text.slice(start, end))).toEqual([
       'Ubul',
       'Barbara Harris',
       'Katrine',
@@ -339,7 +347,7 @@ describe('PERSON by lexicon', () => {
   ])('a scan that starts after a strong label still reads it: %j', (text, name) => {
     const start = text.indexOf(name);
     const names = (from: number) =>
-      findPersonNames(text, from).matches.map((match) => text.slice(match.start, match.end));
+      matchesOf(findPersonNames(text, from)).map((match) => text.slice(match.start, match.end));
     expect(names(0)).toEqual([name]);
     expect(names(start)).toEqual([name]);
   });
