@@ -249,6 +249,11 @@ const BIRTH_LABEL =
 /** A note after the label: `DOB/Age:`, `Date of birth (MM/DD/YYYY):`. */
 const BIRTH_LABEL_NOTE = '(?:\\s{0,2}/\\s{0,2}(?i:age|sex|gender)|\\s{0,2}\\([A-Za-z/ .-]{1,16}\\))?';
 /**
+ * An age before the date, for a label that names both (`Age/DOB: 72 / 03-02-1951`, `DOB: 45 y / …`):
+ * a space before the slash, so the month of `03/12/1987` is never taken for an age.
+ */
+const AGE_BEFORE_DATE = '(?:\\d{1,3}(?:\\s{0,2}(?i:y\\.?o\\.?|yrs?\\.?|years?(?: old)?|y))?\\s{1,2}/\\s{1,3})?';
+/**
  * A narrative birth: `born`, `born on`, `born in Ohio on`, and the genealogical `(b. 1987-03-14)`;
  * in other languages `geb.`, `geboren am`, `né le`, `nacido el`, `nato il`, `nascido em`.
  * Only after `(` or a comma is `b.` an abbreviation of born rather than an item of a list.
@@ -295,6 +300,8 @@ function hasNoUnrelatedContext(words: RegExp) {
 const RECORD_ID_SUFFIX =
   '(?:\\.?[ _-]{0,2}(?:(?i:id(?:entifier)?(?:[ _-]?(?:number|num|nbr|no)\\b\\.?)?|number|num|nbr|no)\\b\\.?|#))';
 const MEDICAL_RECORD_LABEL = `(?:(?:\\b|_)(?i:mrn|(?:medical|hospital|patient)[ _-]?rec(?:ord)?s?|med\\.?[ _-]?rec(?:ord)?|health[ _-]?(?:care[ _-]?)?records?)(?:${RECORD_ID_SUFFIX}|\\b\\.?)|\\b(?i:m\\.r\\.n)\\b\\.?|(?:\\b|_)(?i:patient|pt\\.?|chart|hospital|hosp\\.?|emr|ehr)${RECORD_ID_SUFFIX}|\\bM\\.?R\\.? ?(?:#|[Nn][Oo]\\b\\.?|[Nn]um(?:ber)?\\b|NUMBER\\b)|[a-z](?:Mrn|MRN)\\b)`;
+/** `No.`, `Nr.` or `number` between a record label and its value: `medical record (no. 5567123)`, `MRN: No 4471`. */
+const NUMBER_WORD = '(?:(?i:no|nr|num|number)\\.?\\s{1,2})?';
 /** A record number: digits, optionally dashed, after an optional short prefix (`H1234567`, `MRN-00473921`), with an optional check letter (`000-11-2233-X`). */
 const MEDICAL_RECORD_VALUE = '(?:[A-Za-z]{1,4}[-#]?)?\\d{2,15}(?:-\\d{1,10}){0,3}(?:-?[A-Z])?';
 /** Words between a record label and its number that make it some other number: `chart and phone: …`. */
@@ -995,7 +1002,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     // `MRN-00473921` written as one token is the number itself; otherwise the value after a label.
     source:
       `\\b(MRN-?\\d{4,15})\\b|${MEDICAL_RECORD_LABEL}(?:${VALUE_SEPARATOR}(?:(?i:is|was|of)\\s{1,3})?|${LABEL_WORDS})` +
-      `${VALUE_OPENING}(${MEDICAL_RECORD_VALUE})\\b`,
+      `${VALUE_OPENING}${NUMBER_WORD}(${MEDICAL_RECORD_VALUE})\\b`,
     priority: 47,
     confidence: 0.85,
     accept: whole(isMedicalRecordNumberLikely),
@@ -1044,7 +1051,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     prefilter: `${BIRTH_LABEL}|${BORN_LABEL}`,
     source:
       `(?:(?:${BIRTH_LABEL})${BIRTH_LABEL_NOTE}(?:${VALUE_SEPARATOR}${BIRTH_LINKING}|${ANSWER_BRIDGE}|${LABEL_WORDS})` +
-      `|${BORN_LABEL}${BORN_GAP})${VALUE_OPENING}(${DATE})`,
+      `${AGE_BEFORE_DATE}|${BORN_LABEL}${BORN_GAP})${VALUE_OPENING}(${DATE})`,
     priority: 46,
     confidence: 0.85,
     acceptMatch: hasNoUnrelatedContext(UNRELATED_DATE_CONTEXT),

@@ -64,6 +64,10 @@ describe('DATE_OF_BIRTH', () => {
     // Dot leaders of a printed form.
     ['Date of birth........ 1987-03-14', '1987-03-14'],
     ['DOB....: 14/03/1987', '14/03/1987'],
+    // An age before the date, when the label names both.
+    ['Age/DOB: 72 / 03-02-1951', '03-02-1951'],
+    ['Age / DOB: 45 yrs / 1979-01-02, Sex: M', '1979-01-02'],
+    ['DOB: 03/12/1987', '03/12/1987'],
   ];
   it.each(positives)('finds the birth date in %j', (text, value) => {
     expect(valuesOf(text, 'DATE_OF_BIRTH')).toEqual([value]);
@@ -137,6 +141,8 @@ describe('MEDICAL_RECORD_NUMBER', () => {
     ['Hi, I need to reschedule. My DOB is 4/5/1962 and my patient ID is 7734201.', '7734201'],
     ['patient ID number 55-88231', '55-88231'],
     ['Patient ID No. 5588231', '5588231'],
+    ['His medical record (no. 5567123) shows a penicillin allergy.', '5567123'],
+    ['MRN: No 44712', '44712'],
   ];
   it.each(positives)('finds the record number in %j', (text, value) => {
     expect(valuesOf(text, 'MEDICAL_RECORD_NUMBER')).toEqual([value]);
@@ -162,6 +168,8 @@ describe('MEDICAL_RECORD_NUMBER', () => {
     'case number 2023-00012',
     'PO #: 4500012345',
     'patient id: null',
+    'Medical records no longer kept on paper: 2019 onwards.',
+    'MRN: 03/12/1987',
   ];
   it.each(negatives)('finds no record number in %j', (text) => {
     expect(valuesOf(text, 'MEDICAL_RECORD_NUMBER')).toEqual([]);
