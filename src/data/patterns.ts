@@ -300,6 +300,8 @@ function hasNoUnrelatedContext(words: RegExp) {
 const RECORD_ID_SUFFIX =
   '(?:\\.?[ _-]{0,2}(?:(?i:id(?:entifier)?(?:[ _-]?(?:number|num|nbr|no)\\b\\.?)?|number|num|nbr|no)\\b\\.?|#))';
 const MEDICAL_RECORD_LABEL = `(?:(?:\\b|_)(?i:mrn|(?:medical|hospital|patient)[ _-]?rec(?:ord)?s?|med\\.?[ _-]?rec(?:ord)?|health[ _-]?(?:care[ _-]?)?records?)(?:${RECORD_ID_SUFFIX}|\\b\\.?)|\\b(?i:m\\.r\\.n)\\b\\.?|(?:\\b|_)(?i:patient|pt\\.?|chart|hospital|hosp\\.?|emr|ehr)${RECORD_ID_SUFFIX}|\\bM\\.?R\\.? ?(?:#|[Nn][Oo]\\b\\.?|[Nn]um(?:ber)?\\b|NUMBER\\b)|[a-z](?:Mrn|MRN)\\b)`;
+/** One component of an HL7 person name (XPN): `DOE`, `García López`, `O'BRIEN`, `A`. */
+const HL7_NAME = `${UPPER}(?:${LETTER}|['.-]| ${UPPER}){0,40}`;
 /** `No.`, `Nr.` or `number` between a record label and its value: `medical record (no. 5567123)`, `MRN: No 4471`. */
 const NUMBER_WORD = '(?:(?i:no|nr|num|number)\\.?\\s{1,2})?';
 /** A record number: digits, optionally dashed, after an optional short prefix (`H1234567`, `MRN-00473921`), with an optional check letter (`000-11-2233-X`). */
@@ -1063,6 +1065,26 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     // PID-7 of an HL7 v2 segment, a timestamp that starts with the date: `PID|1||…||DOE^JANE||19870314|F`.
     source: `\\bPID(?:\\|[^|\\r\\n]{0,120}){6}\\|(${YEAR}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])(?:\\d{2,6})?)(?:[+-]\\d{4})?(?:[|^\\r\\n]|$)`,
     priority: 46,
+    confidence: 0.8,
+  },
+  {
+    id: 'person-hl7',
+    type: 'PERSON',
+    prefilter: '\\b(?:PID|NK1)\\|',
+    // The patient's name in PID-5 of an HL7 v2 segment, and the next of kin's in NK1-2: family,
+    // given and middle name between carets, `DOE^JANE^A`.
+    source: `\\b(?:PID(?:\\|[^|\\r\\n]{0,120}){4}|NK1\\|[^|\\r\\n]{0,8})\\|(${HL7_NAME}(?:\\^${HL7_NAME}){1,2})(?:[~^|\\r\\n]|$)`,
+    priority: 18,
+    confidence: 0.8,
+  },
+  {
+    id: 'address-hl7',
+    type: 'ADDRESS',
+    prefilter: '\\b(?:PID|NK1)\\|',
+    // The address in PID-11 or NK1-4: street, other line, city, state, postcode and country between
+    // carets, `12 MAIN ST^^BOSTON^MA^02115`.
+    source: `\\b(?:PID(?:\\|[^|\\r\\n]{0,80}){10}|NK1(?:\\|[^|\\r\\n]{0,120}){3})\\|(\\d[^|^~\\r\\n]{1,60}(?:\\^[^|^~\\r\\n]{0,40}){1,4}\\^[^|^~\\r\\n]{1,40})`,
+    priority: 30,
     confidence: 0.8,
   },
   {

@@ -184,6 +184,31 @@ describe('MEDICAL_RECORD_NUMBER', () => {
   });
 });
 
+describe('an HL7 v2 message', () => {
+  it('yields the patient and next of kin: names, record number, birth date and addresses', () => {
+    const message = [
+      'MSH|^~\\&|EPIC|HOSP|||20240314||ADT^A01|123|P|2.5',
+      'PID|1||4455123^^^H^MR||García López^María^José^^Sra.||19870314|F|||5 Oak Ave^Apt 2^Springfield^IL^62701^USA',
+      'NK1|1|DOE^JOHN^^^^|SPO|44 Elm St^^Boston^MA^02115',
+      'OBX|1|NM|NA^Sodium||138|mmol/L',
+    ].join('\r');
+    expect(
+      detectSensitiveData(message).map((finding) => [finding.type, message.slice(finding.start, finding.end)]),
+    ).toEqual([
+      ['MEDICAL_RECORD_NUMBER', '4455123'],
+      ['PERSON', 'García López^María^José'],
+      ['DATE_OF_BIRTH', '19870314'],
+      ['ADDRESS', '5 Oak Ave^Apt 2^Springfield^IL^62701^USA'],
+      ['PERSON', 'DOE^JOHN'],
+      ['ADDRESS', '44 Elm St^^Boston^MA^02115'],
+    ]);
+  });
+
+  it('finds nothing in empty or coded fields', () => {
+    expect(detectSensitiveData('PID|1||||^^||\rOBX|1|NM|NA^Sodium||138|mmol/L\rNK1|1|^^|SPO')).toEqual([]);
+  });
+});
+
 const MONTHS = [
   'January',
   'February',

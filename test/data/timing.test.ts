@@ -30,6 +30,7 @@ const ADVERSARIAL: Record<string, string> = {
   'Han characters after name labels': '姓名：王伟伟伟伟 '.repeat(58_255),
   'XML password elements never closed': '<password>Xy9#k '.repeat(65_536),
   'URL users of hex digits without a host': 'https://0123456789abcdef0123456789abcdef'.repeat(26_215),
+  'HL7 segments of empty fields': 'PID|||||NK1||| '.repeat(69_906),
 };
 
 /**
