@@ -1115,7 +1115,9 @@ class NameScan {
       }
       this.closeUpperName();
     }
-    if (!fits) return;
+    // A first word may be a word too, as surnames are (`PATIENT NAME: DOE, JANE`): the name still
+    // needs a word the lists know (see closeUpperName), so `NAME: NOT GIVEN` stays none.
+    if ((lists & (In.PlaceOrOrganisation | In.Boundary)) !== 0) return;
     const labelled =
       nameLabelBefore(this.text, this.units, word.start) !== Label.None ||
       fieldBefore(this.text, word.start) === Field.Person;

@@ -53,6 +53,7 @@ describe('PERSON by lexicon', () => {
     ['a name in capitals after a label', 'Customer name: JOHN DOE\nStatus: OPEN', ['JOHN DOE']],
     ['a family name first, in capitals', 'Patient: SMITH, JOHN A. was seen', ['SMITH, JOHN A.']],
     ['a name in capitals in a record field', '{"name": "MARIA GARCIA"}', ['MARIA GARCIA']],
+    ['a surname in capitals that is a word too', 'PATIENT NAME: DOE, JANE\nDOB: 03/14/1987', ['DOE, JANE']],
     ['Vietnamese letters', 'The account holder is Nguyễn Văn An.', ['Nguyễn Văn An']],
     [
       'greetings and honorifics of other European languages',
@@ -216,7 +217,10 @@ describe('PERSON by lexicon', () => {
     ['a list of unknown capitalized words with no name in it', 'we sell Apples, Oranges and Zorblax'],
     ['a lone unknown capitalized word', 'the Zorblax engine'],
     ['a common word after a relative', 'my friend Apple and her boss Monday'],
-    ['capitals with no label, or no name', 'READ THE MANUAL. Customer: THE HOME DEPOT. Name: TBD. NAME: ACME CORP'],
+    [
+      'capitals with no label, or no name',
+      'READ THE MANUAL. Customer: THE HOME DEPOT. Name: TBD. NAME: ACME CORP. NAME: NOT GIVEN. Name: TEST USER',
+    ],
     ['a city before a state code', 'Emily Carter, MD'],
     ['abbreviated days and months', 'Date:   Mon Apr 3 10:00:00 2023, due Fri Sept 1'],
     ['streets and cities named by their kind', 'Avenida Paulista, 1578 - Bela Vista, São Paulo'],
