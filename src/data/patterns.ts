@@ -205,10 +205,24 @@ export const COUNTRY_NAMES: readonly string[] = COUNTRIES.split('|');
 // rule here is anchored on its label (or on the HL7 segment field that holds it), and a
 // date or number without one is left alone: a meeting date is not a date of birth.
 
-const MONTH_NAME =
-  '(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+/**
+ * Month names in English, abbreviated or not, and in full in German, French, Spanish, Italian,
+ * Portuguese and Dutch (`29. Januar 1996`, `7 octobre 1960`, `9 de junio de 1936`).
+ */
+const MONTH_NAME = `(?i:${[
+  'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?',
+  'j[äa]nner|januar|februar|m[äa]rz|mai|juni|juli|oktober|dezember',
+  'janvier|f[ée]vrier|mars|avril|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre',
+  'enero|febrero|marzo|abril|mayo|junio|julio|agosto|se?ptiembre|octubre|noviembre|diciembre',
+  'gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre',
+  'janeiro|fevereiro|mar[çc]o|maio|junho|julho|setembro|outubro|novembro|dezembro',
+  'januari|februari|maart|mei|augustus',
+].join('|')})\\.?`;
 const DAY = '(?:0?[1-9]|[12]\\d|3[01])';
-const ORDINAL_DAY = `${DAY}(?i:st|nd|rd|th)?`;
+/** A day with an ordinal ending or the full stop of German ordinals: `14th`, `1er`, `1º`, `29.`. */
+const ORDINAL_DAY = `${DAY}(?:(?i:st|nd|rd|th|er)|[º°]|\\.)?`;
+/** `of`, `de` or `del` between day, month and year (`14th of March`, `9 de junio de 1936`). */
+const DATE_OF = '(?:(?i:of|de|del)\\s{1,2})?';
 const MONTH_NUMBER = '(?:0?[1-9]|1[0-2])';
 const YEAR = '(?:1[89]|20)\\d{2}';
 /** A time after an ISO date (`1987-03-14T00:00:00Z`) belongs to the same value. */
@@ -231,13 +245,13 @@ const DATE = `\\b(?:${[
   `(?:${MONTH_NUMBER}[/.-]${DAY}|${DAY}[/.-]${MONTH_NUMBER})[/.-](?:${YEAR}|\\d{2})`,
   `${MONTH_NAME}\\s{0,2}${ORDINAL_DAY},?\\s{1,2}${YEAR}`,
   `${MONTH_NAME}[-/]${DAY}[-/](?:${YEAR}|\\d{2})`,
-  `${ORDINAL_DAY}\\s{1,2}(?:(?i:of)\\s{1,2})?${MONTH_NAME},?\\s{1,2}${YEAR}`,
+  `${ORDINAL_DAY}\\s{1,2}${DATE_OF}${MONTH_NAME},?\\s{1,2}${DATE_OF}${YEAR}`,
   `${DAY}[-/. ]?${MONTH_NAME}[-/. ]?(?:${YEAR}|\\d{2})`,
   `${YEAR}[-/ ]${MONTH_NAME}[-/ ]${DAY}`,
   `${MONTH_NAME},?\\s{1,2}${YEAR}`,
   `${MONTH_NUMBER}/${YEAR}`,
   `${MONTH_NAME}\\s{1,2}${ORDINAL_DAY}`,
-  `${ORDINAL_DAY}\\s{1,2}(?:(?i:of)\\s{1,2})?${MONTH_NAME}`,
+  `${ORDINAL_DAY}\\s{1,2}${DATE_OF}${MONTH_NAME}`,
 ].join('|')})\\b`;
 
 /**
@@ -270,7 +284,10 @@ const VALUE_OPENING = '["\'(<\\[#]?\\s{0,2}';
 /** Linking words: `DOB is`, `date of birth was`, `birthday is on the`, `birth date as`, `date of birth to` (an update). */
 const BIRTH_LINKING = '(?:(?i:is|was|reads|as|to)\\s{1,3}(?:(?i:on)\\s{1,3})?|(?i:of)\\s{1,3})?(?:(?i:the)\\s{1,2})?';
 /** A reply in the next sentence: `What is your date of birth? It's 6/24/1991`. */
-const ANSWER_BRIDGE = "[.;,?!]?\\s{1,3}(?i:it's|it’s|its|it is|that's|that is|which is|mine is)\\s{1,3}";
+const ANSWER_BRIDGE =
+  "(?:[.;,?!]?\\s{1,3}(?i:it's|it’s|its|it is|that's|that is|which is|mine is)\\s{1,3}" +
+  // or on the next line of a transcript, after the speaker: `date of birth?\nCaller: May 16th, 1995`.
+  "|\\?[ \\t]{0,3}\\r?\\n[ \\t]{0,3}[A-Z][A-Za-z]{1,15}(?: [A-Z][A-Za-z]{1,15})?[ \\t]{0,2}:[ \\t]{1,3}(?:(?i:it's|it’s|its|it is|sure,?|yes,?)[ \\t]{1,3})?)";
 /**
  * A few words, then `:`, `=`, `is` or `as`: `DOB on file: …`, `date of birth of the patient is …`.
  * {@link hasNoUnrelatedContext} rejects the words that make the date another one (`DOB and visit date:`).
@@ -297,13 +314,20 @@ function hasNoUnrelatedContext(words: RegExp) {
  * alone; `patient`, `pt`, `chart`, `hospital`, `EMR` and `EHR` need `ID`, `number`, `no.` or `#`, and
  * `MR` must be capitalized and numbered (`MR#`, `MR No.`) so that `Mr` the honorific never is.
  */
+/**
+ * Record labels of other languages, which stand alone as `MRN` does: Spanish `historia clínica`
+ * (`Nº historia clínica`, `NHC`), German `Patienten-Nr.`, French `IPP`, `dossier médical` and `N° de
+ * dossier`, Italian `cartella clinica`, Portuguese `prontuário`, Dutch `patiëntnummer`.
+ */
+const FOREIGN_RECORD_LABELS =
+  'historia[ _-]cl[íi]nica|nhc|patienten[ _-]?(?:nr|nummer|id)|ipp|dossier[ _-]m[ée]dical|n[°º][ ]?de[ ]dossier|cartella[ _-]clinica|prontu[áa]rio|pati[ëe]nt[ _-]?nummer';
 const RECORD_ID_SUFFIX =
   '(?:\\.?[ _-]{0,2}(?:(?i:id(?:entifier)?(?:[ _-]?(?:number|num|nbr|no)\\b\\.?)?|number|num|nbr|no)\\b\\.?|#))';
-const MEDICAL_RECORD_LABEL = `(?:(?:\\b|_)(?i:mrn|(?:medical|hospital|patient)[ _-]?rec(?:ord)?s?|med\\.?[ _-]?rec(?:ord)?|health[ _-]?(?:care[ _-]?)?records?)(?:${RECORD_ID_SUFFIX}|\\b\\.?)|\\b(?i:m\\.r\\.n)\\b\\.?|(?:\\b|_)(?i:patient|pt\\.?|chart|hospital|hosp\\.?|emr|ehr)${RECORD_ID_SUFFIX}|\\bM\\.?R\\.? ?(?:#|[Nn][Oo]\\b\\.?|[Nn]um(?:ber)?\\b|NUMBER\\b)|[a-z](?:Mrn|MRN)\\b)`;
+const MEDICAL_RECORD_LABEL = `(?:(?:\\b|_)(?i:mrn|(?:medical|hospital|patient)[ _-]?rec(?:ord)?s?|med\\.?[ _-]?rec(?:ord)?|health[ _-]?(?:care[ _-]?)?records?|${FOREIGN_RECORD_LABELS})(?:${RECORD_ID_SUFFIX}|\\b\\.?)|\\b(?i:m\\.r\\.n)\\b\\.?|(?:\\b|_)(?i:patient|pt\\.?|chart|(?:hospital|hosp\\.?)(?:[ _-]unit)?|emr|ehr)${RECORD_ID_SUFFIX}|\\bM\\.?R\\.? ?(?:#|[Nn][Oo]\\b\\.?|[Nn]um(?:ber)?\\b|NUMBER\\b)|[a-z](?:Mrn|MRN)\\b)`;
 /** One component of an HL7 person name (XPN): `DOE`, `García López`, `O'BRIEN`, `A`. */
 const HL7_NAME = `${UPPER}(?:${LETTER}|['.-]| ${UPPER}){0,40}`;
-/** `No.`, `Nr.` or `number` between a record label and its value: `medical record (no. 5567123)`, `MRN: No 4471`. */
-const NUMBER_WORD = '(?:(?i:no|nr|num|number)\\.?\\s{1,2})?';
+/** `No.`, `Nr.`, `N°` or `number` between a record label and its value: `medical record (no. 5567123)`, `MRN: No 4471`. */
+const NUMBER_WORD = '(?:(?:(?i:no|nr|num|number)\\.?|[Nn][°º])\\s{1,2})?';
 /** A record number: digits, optionally dashed, after an optional short prefix (`H1234567`, `MRN-00473921`), with an optional check letter (`000-11-2233-X`). */
 const MEDICAL_RECORD_VALUE = '(?:[A-Za-z]{1,4}[-#]?)?\\d{2,15}(?:-\\d{1,10}){0,3}(?:-?[A-Z])?';
 /** Words between a record label and its number that make it some other number: `chart and phone: …`. */

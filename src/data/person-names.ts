@@ -14,6 +14,12 @@ export const NAME_BOUNDARY_WORDS: ReadonlySet<string> = new Set(
     'October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Christmas Easter ' +
     // Abbreviated days and months that are no name (`Date: Mon Apr 3`); `Jan`, `Jun` and `Sun` are.
     'Mon Tue Tues Wed Thu Thur Thurs Fri Sat Feb Apr Aug Sep Sept Oct Nov Dec ' +
+    // Months of other European languages (`29. Januar 1996`, `7 Octobre`); not those that are names
+    // too (`Juli`, `Mai`, `Julio`, `Abril`, `Mayo`).
+    'Januar Februar März Oktober Dezember Janvier Février Avril Juin Juillet Août Septembre Octobre ' +
+    'Novembre Décembre Enero Febrero Marzo Junio Septiembre Octubre Noviembre Diciembre Gennaio Febbraio ' +
+    'Aprile Maggio Giugno Luglio Settembre Ottobre Dicembre Janeiro Fevereiro Março Junho Julho Setembro ' +
+    'Outubro Novembro Dezembro Januari Februari Maart Augustus ' +
     'Summer Winter Spring Autumn Fall English French German Spanish Italian American British European ' +
     'Asian African Mr Mrs Ms Miss Dr Prof Sir Madam Lord Lady Suite Apt Unit Box Floor Room ' +
     // Greetings, closings, honorifics and pronouns of other European languages, which start a letter

@@ -68,6 +68,15 @@ describe('DATE_OF_BIRTH', () => {
     ['Age/DOB: 72 / 03-02-1951', '03-02-1951'],
     ['Age / DOB: 45 yrs / 1979-01-02, Sex: M', '1979-01-02'],
     ['DOB: 03/12/1987', '03/12/1987'],
+    // Month names of other European languages.
+    ['Fecha de nacimiento: 9 de junio de 1936', '9 de junio de 1936'],
+    ['Geburtsdatum: 29. Januar 1996', '29. Januar 1996'],
+    ['Patiente : VŨ VĂN ANH, née le 7 octobre 1960', '7 octobre 1960'],
+    ['data di nascita: 3 maggio 1950', '3 maggio 1950'],
+    ['Date de naissance : 1er janvier 1990', '1er janvier 1990'],
+    ['data de nascimento: 9 de março de 1970', '9 de março de 1970'],
+    // The answer on the next line of a transcript.
+    ['Agent: can I get your date of birth?\nCaller: February 10th, 2002.\nAgent: thanks', 'February 10th, 2002'],
   ];
   it.each(positives)('finds the birth date in %j', (text, value) => {
     expect(valuesOf(text, 'DATE_OF_BIRTH')).toEqual([value]);
@@ -98,6 +107,8 @@ describe('DATE_OF_BIRTH', () => {
     'Card expires: 03/14/2027',
     'Maria Müller geb. Schmidt, seit 12.04.2001 verheiratet',
     'la fecha nacional es 14/03/2024',
+    'Agent: can I get your date of birth?\nCaller: Thanks, I have it here. The visit is on 03/14/2024.',
+    'Geburtstag der Firma: 29. Januar',
   ];
   it.each(negatives)('finds no birth date in %j', (text) => {
     expect(valuesOf(text, 'DATE_OF_BIRTH')).toEqual([]);
@@ -143,6 +154,14 @@ describe('MEDICAL_RECORD_NUMBER', () => {
     ['Patient ID No. 5588231', '5588231'],
     ['His medical record (no. 5567123) shows a penicillin allergy.', '5567123'],
     ['MRN: No 44712', '44712'],
+    // Labels of other languages, and a hospital's unit number.
+    ['Nº historia clínica: 9062761', '9062761'],
+    ['Patienten-Nr.: 18432648', '18432648'],
+    ['N° de dossier : HC990453', 'HC990453'],
+    ['dossier médical n° 5512093', '5512093'],
+    ['IPP : 4456123', '4456123'],
+    ['Número de prontuário: 445612', '445612'],
+    ['HOSP. UNIT NO. U803132   DOB: 10/19/1975', 'U803132'],
   ];
   it.each(positives)('finds the record number in %j', (text, value) => {
     expect(valuesOf(text, 'MEDICAL_RECORD_NUMBER')).toEqual([value]);
@@ -170,6 +189,8 @@ describe('MEDICAL_RECORD_NUMBER', () => {
     'patient id: null',
     'Medical records no longer kept on paper: 2019 onwards.',
     'MRN: 03/12/1987',
+    'Unit no. 4412, Building C',
+    'Lieferschein Nr. 44120983',
   ];
   it.each(negatives)('finds no record number in %j', (text) => {
     expect(valuesOf(text, 'MEDICAL_RECORD_NUMBER')).toEqual([]);
