@@ -661,12 +661,13 @@ class NameScan {
       if (!reading && !afterLabelEnd && !hasBit(lowerCaseNameBits, keyHash)) continue;
       const inLists = lists.getWord(units, word.start, keyEnd, keyHash, false);
       // `my name is vitoria`, `call me višeslav`: after a strong label a lower-case given name or
-      // non-word is a name; not after a comma, in a list of field names (`(name, mrn, dob)`).
+      // non-word is a name; not after a comma, in a list of field names (`(name, mrn, dob)`), nor a
+      // non-word after a key that starts a line of configuration (`name: deploy`, `- name: api`).
       if (
         afterLabelEnd &&
         !reading &&
         !afterComma(units, word.start) &&
-        ((inLists & In.Given) !== 0 || (inLists & (In.Common | In.Rarer)) === 0) &&
+        ((inLists & In.Given) !== 0 || ((inLists & (In.Common | In.Rarer)) === 0 && !afterLineKey(text, word.start))) &&
         nameLabelBefore(text, units, word.start) === Label.Strong
       ) {
         this.lowerNameStart = word.start;
@@ -1301,7 +1302,15 @@ const PERSON_FIELDS = (
   // Who took part (`Attendees: Priya Raman, …`) and commit trailers (`Reviewed-by: Jakub Nowak`).
   'attendee attendees participants invitee invitees presenter presenters speaker speakers panelist panelists ' +
   'organizer organizers organiser organisers host hosts reviewer reviewers approvers authors owners assignees ' +
-  'recipients reviewedby signedoffby coauthoredby ackedby testedby reportedby suggestedby helpedby'
+  'recipients reviewedby signedoffby coauthoredby ackedby testedby reportedby suggestedby helpedby ' +
+  // Roles on forms, claims, prescriptions and shipping papers (`Prescriber: Efua Appiah, NP`).
+  'prescriber adjuster claimant consignee borrower coborrower cosigner referrer surgeon ' +
+  'therapist pharmacist dentist caregiver carer technician inspector ' +
+  'representative advisor adviser consultant referringphysician attendingphysician ' +
+  // The same in other languages, as far as ASCII spells them (`Paciente: CARMEN GARCÍA`, `Nom: Dupont`).
+  'paciente patientin paziente nombre apellido apellidos nom prenom nome cognome naam voornaam achternaam ' +
+  'nazwisko imie titular beneficiario cliente destinatario remitente destinataire facultativo medico ' +
+  'medecin arzt kunde absender auftraggeber klant ontvanger afzender'
 ).split(' ');
 /**
  * Record keys whose values are places, organisations or things, never a person. Not `address`:
@@ -1527,6 +1536,37 @@ function afterIn(text: string, start: number): boolean {
   return preposition && (start === 3 || letterClass(text.charCodeAt(start - 4)) === 0);
 }
 
+/** How far back {@link afterLineKey} reads: a key and its indentation. */
+const LINE_KEY_CHARACTERS = 40;
+
+/**
+ * Whether the word at `start` is the value of a lower-case key that starts its line (after
+ * indentation and a list's `-`) or follows a mapping's `{` or `,` (`name: deploy`, `  - name: api`,
+ * `{ name: api-tls`): a line of configuration, where a lower-case word is an identifier.
+ */
+function afterLineKey(text: string, start: number): boolean {
+  const limit = Math.max(0, start - LINE_KEY_CHARACTERS);
+  let position = start;
+  while (position > limit && text.charCodeAt(position - 1) === 32) position--;
+  const separator = text.charCodeAt(position - 1);
+  if (position === limit || (separator !== 58 && separator !== 61)) return false;
+  position--;
+  while (position > limit && text.charCodeAt(position - 1) === 32) position--;
+  const keyEnd = position;
+  while (position > limit && isKeyCharacter(text.charCodeAt(position - 1))) position--;
+  // A key in lower case: `Name: anna-lee` is a form's field, `name: anna-lee` a line of YAML.
+  const first = text.charCodeAt(position);
+  if (position === keyEnd || first < 97 || first > 122) return false;
+  while (position > limit && isIndentation(text.charCodeAt(position - 1))) position--;
+  const before = text.charCodeAt(position - 1);
+  if (before === 123 || before === 44) return true;
+  if (before === 45) position--;
+  while (position > limit && isIndentation(text.charCodeAt(position - 1))) position--;
+  return position === 0 || text.charCodeAt(position - 1) === 10;
+}
+
+const isIndentation = (code: number) => code === 32 || code === 9;
+
 /** Whether a comma stands before `start`, spaces aside. */
 function afterComma(units: Uint16Array, start: number): boolean {
   let position = start;
@@ -1646,7 +1686,35 @@ function hasPersonContext(text: string, item: Item, fromIndex: number): boolean 
   if (after === 58 && !item.known && atSentenceStart && startsLine(text, item.start, fromIndex)) {
     // A speaker says something on the same line: `Koppány: "Who are you?"`, not `Fax:` and a number below.
     const next = text.charCodeAt(item.end + 1) === 32 ? text.charCodeAt(item.end + 2) : text.charCodeAt(item.end + 1);
-    return next === 34 || next === 0x201c || letterClass(next) === LETTER_UPPER;
+    return next === 34 || next === 0x201c || (letterClass(next) === LETTER_UPPER && isSpeech(text, item.end + 1));
+  }
+  return false;
+}
+
+/** How far after a speaker's colon {@link isSpeech} reads: within LIST_LOOKAHEAD_CHARACTERS. */
+const SPEECH_LOOKAHEAD_CHARACTERS = 30;
+
+/**
+ * Whether the line from `from` reads as something said (`What a wife.`, `Yes, thanks`) rather
+ * than a form's value (`Efua Appiah, NP`, `Av. Paulista, 1195`, `CARMEN GARCÍA`): a word in lower case
+ * among the first three, or a first word that a `.`, `,`, `!` or `?` ends.
+ */
+function isSpeech(text: string, from: number): boolean {
+  const limit = Math.min(text.length, from + SPEECH_LOOKAHEAD_CHARACTERS);
+  let position = from;
+  for (let word = 0; word < 3; word++) {
+    while (position < limit && text.charCodeAt(position) === 32) position++;
+    if (position >= limit) return false;
+    const kind = letterClass(text.charCodeAt(position));
+    if (kind === 0) return false;
+    if (kind !== LETTER_UPPER) return true;
+    const start = position;
+    while (position < limit && isWordCharacter(text.charCodeAt(position))) position++;
+    const mark = text.charCodeAt(position);
+    if (word === 0 && (mark === 44 || mark === 33 || mark === 63)) return true;
+    // `Yes.`, not `Dr.` or `Av.`: a capital and at most two letters before a full stop abbreviate a title or a street.
+    if (word === 0 && mark === 46 && position - start > 3) return true;
+    if (mark !== 32) return false;
   }
   return false;
 }

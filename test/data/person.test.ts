@@ -91,6 +91,18 @@ describe('PERSON by lexicon', () => {
     ],
     ['someone addressed', 'Warrane, can I please speak to your boss? Go to town, Zorblax!', ['Warrane', 'Zorblax']],
     ['the speaker of a chat line', 'Halldór: What a wife.\nKoppány: "Who are you?"', ['Halldór', 'Koppány']],
+    ['a speaker who answers in one word', 'Zorblax: Thanks. See you then.', ['Zorblax']],
+    [
+      'names after roles on forms, claims and prescriptions',
+      'Prescriber: Efua Appiah, NP\nAdjuster: Ifeoma Eze\nConsignee: VENKATESH NAIR\nCo-borrower: Lorenzo Lo Russo',
+      ['Efua Appiah', 'Ifeoma Eze', 'VENKATESH NAIR', 'Lorenzo Lo Russo'],
+    ],
+    [
+      'a name after a label of another language',
+      'Paciente: CARMEN GARCÍA LÓPEZ\nNom: Dupont',
+      ['CARMEN GARCÍA LÓPEZ', 'Dupont'],
+    ],
+    ['a lower-case name in a form field', 'Name: anna-lee\nAge: 4', ['anna-lee']],
     ['a list of three with a known word', 'our founders: Šušulić, Bowman and White.', ['Šušulić', 'Bowman', 'White']],
     [
       'lower-case names after a strong label',
@@ -224,6 +236,14 @@ describe('PERSON by lexicon', () => {
     ['a city before a state code', 'Emily Carter, MD'],
     ['abbreviated days and months', 'Date:   Mon Apr 3 10:00:00 2023, due Fri Sept 1'],
     ['streets and cities named by their kind', 'Avenida Paulista, 1578 - Bela Vista, São Paulo'],
+    [
+      'a field label before its value, which is no speech',
+      'Wifi: Livebox-42C1 / PepperCopper2\nZorblax: Av. Paulista, 1195',
+    ],
+    [
+      'identifiers after lower-case keys of configuration',
+      'name: deploy\njobs:\n  - name: api\nmetadata: { name: ingress-cert, namespace: prod }',
+    ],
   ])('ignores %s', (_case, text) => {
     expect(names(text)).toEqual([]);
   });
