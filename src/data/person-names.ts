@@ -25,7 +25,7 @@ export const NAME_BOUNDARY_WORDS: ReadonlySet<string> = new Set(
     // Greetings, closings, honorifics and pronouns of other European languages, which start a letter
     // or a sentence before a name (`Sehr geehrter Herr Schneider`, `Bonjour Mme Lefèvre`, `Hej Anders`).
     'Sehr Geehrter Geehrte Liebe Hallo Guten Ihre Ihr Ihnen Sie Wir Ich Vielen Dank Bitte Grüße Freundlichen ' +
-    'Herzliche Herr Herrn Frau Hr Bonjour Bonsoir Chère Chers Madame Monsieur Mme Mlle Merci Cordialement Salut ' +
+    'Herzliche Ihren Ihrem Ihrer Kollege Kollegin Kollegen Herr Herrn Frau Hr Bonjour Bonsoir Chère Chers Madame Monsieur Mme Mlle Merci Cordialement Salut ' +
     'Votre Vos Notre Nous Vous Hola Estimado Estimada Estimados Querido Querida Señor Señora Señorita Sr Sra ' +
     'Srta Gracias Saludos Atentamente Usted Caro Cari Gentilissimo Egregio Buongiorno Buonasera Ciao Grazie ' +
     'Cordiali Saluti Dott Dottor Dottoressa Signor Signora Signorina Geachte Beste Heer Mevrouw Dhr Mevr ' +
@@ -93,6 +93,9 @@ export const PLACE_OR_ORGANISATION_WORDS: ReadonlySet<string> = new Set(
     'America Americas Europe Asia Africa Oceania Antarctica Arctic Scandinavia Caribbean Balkans ' +
     // Street kinds in other languages, written before or after the name (`Avenida Paulista`).
     'Avenida Avda Rua Rúa Travessa Largo Praça Piazza Piazzale Viale Corso Vicolo Paseo Plaza Carrer ' +
-    'Chemin Allée Quai Ulica Aleja Plac Straße Strasse Gasse Allee Weg Platz Utca Tér Vej Gade Gata Gatan'
+    'Chemin Allée Quai Ulica Aleja Plac Straße Strasse Gasse Allee Weg Platz Utca Tér Vej Gade Gata Gatan Laan ' +
+    // Clinics, restaurants and company forms of other languages (`Klinikum Nord`, `Maison Verdier SARL`).
+    'Klinikum Krankenhaus Klinik Praxis Trattoria Ristorante Osteria Pizzeria Brasserie Bistro Casa Maison ' +
+    'SARL SAS SpA Srl BV NV Oy KG'
   ).split(' '),
 );

@@ -370,6 +370,33 @@ const PLACE_PREFIXES = [
   'hurricane',
   'typhoon',
   'cyclone',
+  // Hotels, clinics and restaurants named after a person or place (`Hotel Victoria`, `Trattoria Da Enzo`).
+  'hotel',
+  'klinikum',
+  'trattoria',
+  'ristorante',
+  'osteria',
+  'casa',
+  'maison',
+  // Street kinds written before the street's name, which may be a person's (`Rua Augusta`, `Laan van Meerdervoort`).
+  'avenida',
+  'rua',
+  'rúa',
+  'travessa',
+  'praça',
+  'piazza',
+  'viale',
+  'corso',
+  'paseo',
+  'calle',
+  'carrer',
+  'rue',
+  'chemin',
+  'allée',
+  'quai',
+  'ulica',
+  'aleja',
+  'laan',
 ];
 
 /** Lower-case words that may sit inside a name: `Ludwig van Beethoven`, `Maria de la Cruz`. */
@@ -1666,7 +1693,7 @@ const POSTAL_CODE_AFTER = / \d{5,6}\b/y;
  * Sticky (`y`), tested where a run ends; the longest is within LIST_LOOKAHEAD_CHARACTERS.
  */
 const PLACE_OR_PRODUCT_AFTER =
-  / (?:office|offices|branch|branches|store|stores|shop|shops|warehouse|warehouses|plant|plants|factory|factories|campus|headquarters|airport|station|hospital|clinic|university|college|school|church|bridge|river|county|laptop|laptops|printer|printers|server|servers|car|cars|truck|trucks|phone|phones|tablet|tablets|sedan|sedans)\b/y;
+  / (?:disease|syndrome|sign|score|scores|scale|reflex|maneuver|manoeuvre|criteria|classification|procedure|theorem|equation|algorithm|effect|principle|distribution|office|offices|branch|branches|store|stores|shop|shops|warehouse|warehouses|plant|plants|factory|factories|campus|headquarters|airport|station|hospital|clinic|university|college|school|church|bridge|river|county|laptop|laptops|printer|printers|server|servers|car|cars|truck|trucks|phone|phones|tablet|tablets|sedan|sedans)\b/y;
 
 /**
  * Whether a capitalized word no list knows stands where a person does: before a verb people do

@@ -241,6 +241,18 @@ describe('PERSON by lexicon', () => {
       'Wifi: Livebox-42C1 / PepperCopper2\nZorblax: Av. Paulista, 1195',
     ],
     [
+      'eponyms of medicine and science',
+      "Parkinson's disease; a positive Babinski sign; Apgar scores at 1 and 5 minutes; the Fourier transform",
+    ],
+    [
+      'hotels, restaurants and streets named after a person',
+      'check in at the Hotel Victoria; Reply from Casa Lucia Trattoria: Thanks; I moved to Rua Augusta, 1999',
+    ],
+    [
+      'German letter salutations',
+      'Sehr geehrte Frau Kollegin, sehr geehrter Herr Kollege, wir berichten über Ihren Patienten',
+    ],
+    [
       'identifiers after lower-case keys of configuration',
       'name: deploy\njobs:\n  - name: api\nmetadata: { name: ingress-cert, namespace: prod }',
     ],
