@@ -966,6 +966,9 @@ class NameScan {
     if (beforeRegionCode(text, runEnd) && !this.titled(length)) return this.reject(runStart, runEnd);
     // `born in Leeds`, `in Mora de Rubielos`: after `in`, a place (`in Maria's view` aside).
     if (afterIn(text, runStart) && !endsWithPossessive(text, runEnd)) return this.reject(runStart, runEnd);
+    // `drive from Jackson to Madison`, `the ferry to Victoria`: the end of a trip is a place.
+    if (afterTrip(text, runStart) && !endsWithPossessive(text, runEnd) && !this.titled(length))
+      return this.reject(runStart, runEnd);
     // `St. Mary's Hospital`: a saint names a place.
     if (this.afterSaint(runStart)) return this.reject(runStart, runEnd);
     // `Ernst & Young`, `Procter & Gamble`: two single words joined by `&` name a firm, unless both
@@ -1561,6 +1564,58 @@ function afterIn(text: string, start: number): boolean {
   const first = text.charCodeAt(start - 3) | 0x20;
   const preposition = (first === 105 || first === 101) && (second === 110 || (first === 101 && second === 109));
   return preposition && (start === 3 || letterClass(text.charCodeAt(start - 4)) === 0);
+}
+
+/**
+ * A trip before `to`, `from`, `via` or `into`: a word of travel, then at most four words that
+ * belong to the trip (`the`, `back`, a flight number `LH 625`, the place it starts from `Charlotte
+ * (CLT)`): `the train from`, `Flight LH 625 to`, `fly Charlotte (CLT) to`, `drive from Jackson to`.
+ * Not `the flight details to Anna`, nor `moved to` or `transferred to`, which a ticket or a call is,
+ * to a person.
+ */
+const TRIP_WORDS = [
+  'fly',
+  'flying',
+  'flies',
+  'flew',
+  'flight',
+  'flights',
+  'drive',
+  'driving',
+  'drives',
+  'drove',
+  'train',
+  'trains',
+  'ferry',
+  'ferries',
+  'bus',
+  'buses',
+  'coach',
+  'travel\\w*',
+  'trip',
+  'trips',
+  'journey',
+  'road',
+  'route',
+  'commut\\w*',
+  'depart\\w*',
+  'relocat\\w*',
+  'sail\\w*',
+  'cruise',
+];
+const TRIP_BEFORE = new RegExp(
+  `\\b(?:${TRIP_WORDS.map((word) => `[${word[0]}${word[0]?.toUpperCase()}]${word.slice(1)}`).join('|')})` +
+    '(?: (?:the|a|an|my|our|your|their|back|home|direct|nonstop|straight|on|out|down|up|north|south|east|west|from|' +
+    '[A-Z]{2} ?\\d{1,5}|\\d{1,5}|[A-Z][a-z]+(?: \\([A-Z]{3}\\))?)){0,4} (?:to|from|via|into) $',
+);
+const TRIP_BEFORE_CHARACTERS = 48;
+
+/** Whether {@link TRIP_BEFORE} stands right before `start`; most words before a run are ruled out by their last letter. */
+function afterTrip(text: string, start: number): boolean {
+  if (start < 4 || text.charCodeAt(start - 1) !== 32) return false;
+  const last = text.charCodeAt(start - 2) | 0x20;
+  if (last !== 111 && last !== 109 && last !== 97) return false;
+  return TRIP_BEFORE.test(text.slice(Math.max(0, start - TRIP_BEFORE_CHARACTERS), start));
 }
 
 /** How far back {@link afterLineKey} reads: a key and its indentation. */

@@ -93,6 +93,11 @@ describe('PERSON by lexicon', () => {
     ['the speaker of a chat line', 'Halldór: What a wife.\nKoppány: "Who are you?"', ['Halldór', 'Koppány']],
     ['a speaker who answers in one word', 'Zorblax: Thanks. See you then.', ['Zorblax']],
     [
+      "a person a trip's details go to",
+      "I sent the flight details to Anna; forward the trip report to Zorblax Quux; driving home from Kevin's",
+      ['Anna', 'Zorblax Quux', "Kevin's"],
+    ],
+    [
       'names after roles on forms, claims and prescriptions',
       'Prescriber: Efua Appiah, NP\nAdjuster: Ifeoma Eze\nConsignee: VENKATESH NAIR\nCo-borrower: Lorenzo Lo Russo',
       ['Efua Appiah', 'Ifeoma Eze', 'VENKATESH NAIR', 'Lorenzo Lo Russo'],
@@ -247,6 +252,10 @@ describe('PERSON by lexicon', () => {
     [
       'hotels, restaurants and streets named after a person',
       'check in at the Hotel Victoria; Reply from Casa Lucia Trattoria: Thanks; I moved to Rua Augusta, 1999',
+    ],
+    [
+      'the places a trip goes to or from',
+      'Day 6: drive from Jackson to Madison; the train from Florence to Alexandria; Flight QF 495 to Adelaide departs',
     ],
     [
       'German letter salutations',
