@@ -357,7 +357,12 @@ function capitalizedFirst(labels: readonly string[]): string {
     .join('|');
 }
 
-const LABEL_GAP = '["\']?\\s{0,3}(?:[:=]|=>|:=|\\bis\\b|\\bof\\b)?\\s{0,3}';
+/**
+ * Between a label and its value: a separator after spaces that align a column (`api_key        = …`,
+ * as `terraform fmt` writes it) and before any white space, or a few spaces without one, which
+ * never cross a line: `ACCESS_KEY_ID\nSMTP_PASSWORD=…` holds no value of `ACCESS_KEY_ID`.
+ */
+const LABEL_GAP = '["\']?(?:[ \\t]{0,24}(?:[:=]|=>|:=|\\bis\\b|\\bof\\b)\\s{0,3}|[ \\t]{0,3})';
 /** As {@link LABEL_GAP}, also across a URL-encoded `=` (`token%3D…` in a query string). */
 const URL_LABEL_GAP = LABEL_GAP.replace('(?:[:=]|', '(?:[:=]|%3[Dd]|');
 /** A token's label (`api_key`, `client_secret`, `token_value`) and what may stand before its value. */
@@ -371,13 +376,16 @@ const TOKEN_LABEL =
  */
 const TOKEN_LABEL_PREFILTER =
   '(?i:(?:key|token|secret|credential|api|auth|pat|srt|sig|signature)s?(?:[_.-][a-z0-9]+)?\\b)' +
-  '["\'`]?\\s{0,3}(?:[:=]|%3[Dd]|=>|:=|\\b(?i:is|of)\\b)?\\s{0,3}(?:&quot;|["\'`])?[A-Za-z0-9][A-Za-z0-9_\\-./+=~]{9}';
+  '["\'`]?[ \\t]{0,24}(?:[:=]|%3[Dd]|=>|:=|\\b(?i:is|of)\\b)?\\s{0,3}(?:&quot;|["\'`])?[A-Za-z0-9][A-Za-z0-9_\\-./+=~]{9}';
+
+/** A password on a command line: quoted, or unquoted up to the next space (not a flag). */
+const CLI_PASSWORD_VALUE = `(?:'([^'\\s]{1,99})'|"([^"\\s]{1,99})"|([^\\s"'/*-][^\\s"']{0,99}))`;
 
 /** A typed declaration (`password: String = `) or a comparison (`== "`, `!== '`). */
 const TYPED_OR_COMPARED = ':\\s{0,2}[A-Za-z][A-Za-z0-9_.<>?]{0,20}\\s{0,3}=|[!=]==?';
 // Without a separator, only spaces: `my password\nAgent: …` is a line of a chat, not a value.
-const PASSWORD_GAP = `["']?(?:\\s{0,3}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=|\\bis\\b|\\bof\\b)\\s{0,3}|[ \\t]{1,3})`;
-const PASSWORD_SEPARATOR = `["']?\\s{0,3}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=)\\s{0,3}`;
+const PASSWORD_GAP = `["']?(?:[ \\t]{0,24}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=|\\bis\\b|\\bof\\b)\\s{0,3}|[ \\t]{1,3})`;
+const PASSWORD_SEPARATOR = `["']?[ \\t]{0,24}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=)\\s{0,3}`;
 
 /**
  * One character of an unquoted password value, other than the characters in `excluded`: not a
@@ -476,6 +484,7 @@ const PROVIDER_TOKENS: ReadonlyArray<readonly [provider: string, source: string,
     '\\.apps\\.googleusercontent\\.com',
   ],
   ['google-oauth-client-secret', 'GOCSPX-[A-Za-z0-9_-]{28}'],
+  ['google-oauth-refresh-token', '1//0[A-Za-z0-9_-]{40,}', '1//0'],
   ['grafana-cloud', 'glc_[A-Za-z0-9+/]{32,}={0,2}'],
   ['grafana-service-account', 'glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}'],
   ['grafana-api-key', 'eyJrIjoi[A-Za-z0-9+/]{40,}={0,2}'],
@@ -681,12 +690,12 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'provider-token-prefixed',
     type: 'API_KEY',
     prefilter:
-      'ATATT3|BBDC-|xkeysib-|CLOJARS_|cf(?:at|ut|k)_|dapi|do[opr]_v1_|LTAI|akab-|ABSK|bedrock-api-key-|gl(?:agent|rt|dt|ft|soat|cbt|imt|ptt|pat)-|\\dQ~|dp\\.|PMAK-|pypi-',
+      'ATATT3|BBDC-|xkeysib-|CLOJARS_|cf(?:at|ut|k)_|dapi|do[opr]_v1_|LTAI|akab-|ABSK|bedrock-api-key-|gl(?:agent|rtr?|dt|ft|soat|cbt|imt|ptt|pat|oas|ffct|wt)-|GR1348941|\\dQ~|dp\\.|PMAK-|pypi-',
     // Atlassian, Bitbucket, Brevo, Clojars, Cloudflare, Databricks, DigitalOcean, Alibaba, Akamai,
-    // AWS Bedrock, GitLab agent/runner/deploy tokens, Azure AD client secrets, Doppler, Postman, PyPI.
+    // AWS Bedrock, GitLab agent/runner/deploy/OAuth/feature-flag/workspace tokens and runner registration tokens, Azure AD client secrets, Doppler, Postman, PyPI.
     source:
       TOKEN_START +
-      '(ATATT3[A-Za-z0-9_=-]{20,}|BBDC-[A-Za-z0-9+/=_-]{20,}|xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}|CLOJARS_[a-f0-9]{60}|cf(?:at|ut|k)_[A-Za-z0-9]{40,}|dapi[a-f0-9]{32}(?:-\\d)?|do[opr]_v1_[a-f0-9]{64}|LTAI[A-Za-z0-9]{12,20}|akab-[a-z0-9]{16}-[a-z0-9]{16}|ABSK[A-Za-z0-9+/]{60,}={0,2}|bedrock-api-key-[A-Za-z0-9+/=]{20,}|gl(?:agent|rt|dt|ft|soat|cbt|imt|ptt|pat)-[A-Za-z0-9_-]{20,}|[A-Za-z0-9_~.-]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}|dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,}|PMAK-[a-f0-9]{24}-[a-f0-9]{34}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})',
+      '(ATATT3[A-Za-z0-9_=-]{20,}|BBDC-[A-Za-z0-9+/=_-]{20,}|xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}|CLOJARS_[a-f0-9]{60}|cf(?:at|ut|k)_[A-Za-z0-9]{40,}|dapi[a-f0-9]{32}(?:-\\d)?|do[opr]_v1_[a-f0-9]{64}|LTAI[A-Za-z0-9]{12,20}|akab-[a-z0-9]{16}-[a-z0-9]{16}|ABSK[A-Za-z0-9+/]{60,}={0,2}|bedrock-api-key-[A-Za-z0-9+/=]{20,}|(?:gl(?:agent|rtr?|dt|ft|soat|cbt|imt|ptt|pat|oas|ffct|wt)-|GR1348941)[A-Za-z0-9_-]{20,}|[A-Za-z0-9_~.-]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}|dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,}|PMAK-[a-f0-9]{24}-[a-f0-9]{34}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})',
     priority: 88,
     confidence: 0.9,
     placeholder: isPlaceholderToken,
@@ -800,8 +809,24 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'mysql-client-password',
     type: 'PASSWORD',
     prefilter: '(?i:mysql|mariadb)',
-    // The MySQL and MariaDB clients take the password glued to `-p`: `mysql -u root -pS3cr3t! -h db`.
-    source: '\\b(?i:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\\b[^\\n]{0,80}?\\s-p([^\\s"\'-][^\\s"\']{0,99})',
+    // The MySQL and MariaDB clients take the password glued to `-p`: `mysql -u root -pS3cr3t! -h db`,
+    // `-p'S3cr3t!'`.
+    source: `\\b(?i:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\\b[^\\n]{0,80}?\\s-p${CLI_PASSWORD_VALUE}`,
+    priority: 80,
+    confidence: 0.8,
+    accept: whole(isPasswordByPlace),
+  },
+  {
+    id: 'cli-password',
+    type: 'PASSWORD',
+    prefilter: '(?i:redis-cli|htpasswd|net user| login)',
+    // Command lines that take a password by position or flag: `redis-cli -a 'pw'`, `docker login -u
+    // ci -p pw` (and podman, helm registry, oras, skopeo, buildah, nerdctl), `htpasswd -b file user
+    // pw`, Windows' `net user name pw /add`.
+    source:
+      '(?:\\bredis-cli\\b[^\\n]{0,60}?\\s-a|\\b(?:docker|podman|helm registry|oras|skopeo|buildah|nerdctl) login\\b[^\\n]{0,80}?\\s(?:-p|--password)' +
+      '|\\bhtpasswd(?: -[A-Za-z]{1,4}){0,3} -[A-Za-z]{0,3}b[A-Za-z]{0,3}(?: -[A-Za-z]{1,4}){0,3} [^\\s-]\\S{0,120} [^\\s-]\\S{0,64}|\\b(?i:net user) [^\\s/*]\\S{0,64})' +
+      `[ =]${CLI_PASSWORD_VALUE}(?:\\s|$)`,
     priority: 80,
     confidence: 0.8,
     accept: whole(isPasswordByPlace),
@@ -848,7 +873,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     // The label's word, suffix, gap and opening quote, as bounded classes: an unbounded gap (`.{0,48}`)
     // would blow up the prefilter set's automaton, and every scan with it (2.5x slower on all types).
     prefilter:
-      '(?i:key|token|secret|credential|api|auth|pat|srt|sig)[A-Za-z0-9_.-]{0,26}["\']?\\s{0,3}(?:[:=]|%3[Dd]|=>|:=|(?i:is|of))?\\s{0,3}["\']',
+      '(?i:key|token|secret|credential|api|auth|pat|srt|sig)[A-Za-z0-9_.-]{0,26}["\']?[ \\t]{0,24}(?:[:=]|%3[Dd]|=>|:=|(?i:is|of))?\\s{0,3}["\']',
     // In quotes, any character but a space or a quote: `SECRET_KEY = "django-insecure-8f#k2$l9@pq!x7z&w3"`.
     // One value group, so the fast finder reads it (re2.ts); an unquoted value is labelled-token's.
     source: TOKEN_LABEL + '["\']([A-Za-z0-9][^"\'\\s]{9,199})["\']',
@@ -1027,8 +1052,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     prefilter: `${MEDICAL_RECORD_LABEL}|\\bMRN-?\\d`,
     // `MRN-00473921` written as one token is the number itself; otherwise the value after a label.
     source:
-      `\\b(MRN-?\\d{4,15})\\b|${MEDICAL_RECORD_LABEL}(?:${VALUE_SEPARATOR}(?:(?i:is|was|of)\\s{1,3})?|${LABEL_WORDS})` +
-      `${VALUE_OPENING}${NUMBER_WORD}(${MEDICAL_RECORD_VALUE})\\b`,
+      `(?:\\b(MRN-?\\d{4,15})\\b|${MEDICAL_RECORD_LABEL}(?:${VALUE_SEPARATOR}(?:(?i:is|was|of)\\s{1,3})?|${LABEL_WORDS})` +
+      `${VALUE_OPENING}${NUMBER_WORD}(${MEDICAL_RECORD_VALUE})\\b)`,
     priority: 47,
     confidence: 0.85,
     accept: whole(isMedicalRecordNumberLikely),

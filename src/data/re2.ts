@@ -134,6 +134,162 @@ export function splitAtValueGroup(source: string): ValueGroupSplit | 'whole' | u
   };
 }
 
+/** One alternative of a {@link ValueAlternativesSplit}: `before(value)after`. */
+export interface ValueAlternative {
+  readonly before: string;
+  readonly value: string;
+  readonly after: string;
+}
+
+/** A source whose value groups are the alternatives of one group: `prefix(?:a(x)b|c(y)d)suffix`. */
+export interface ValueAlternativesSplit {
+  readonly prefix: string;
+  readonly alternatives: readonly ValueAlternative[];
+  readonly suffix: string;
+}
+
+interface GroupSpan {
+  readonly open: number;
+  /** Where the group's content starts: after `(`, `(?:` or a name. */
+  readonly content: number;
+  close: number;
+  readonly capturing: boolean;
+  readonly depth: number;
+}
+
+/**
+ * The groups and the `|` of `source`, with their nesting depth, or `undefined` for what the splits
+ * do not read: a bare flag group such as `(?i)`, `\Q…\E`, a flag group with a colon other than `(?:`
+ * when `plainOnly`.
+ */
+function readGroups(source: string): { groups: GroupSpan[]; bars: Array<[index: number, depth: number]> } | undefined {
+  const groups: GroupSpan[] = [];
+  const bars: Array<[number, number]> = [];
+  const open: GroupSpan[] = [];
+  for (let index = 0; index < source.length; index++) {
+    const character = source[index];
+    if (character === '\\') {
+      index = escapeEnd(source, index);
+      if (index < 0) return undefined;
+    } else if (character === '[') {
+      index = classEnd(source, index);
+      if (index < 0) return undefined;
+    } else if (character === '(') {
+      let content = index + 1;
+      let capturing = true;
+      if (source[index + 1] === '?') {
+        if (source[index + 2] === 'P' && source[index + 3] === '<') content = source.indexOf('>', index) + 1;
+        else if (source[index + 2] === '<') content = source.indexOf('>', index) + 1;
+        else {
+          let flags = index + 2;
+          while (/[a-zA-Z-]/.test(source[flags] ?? '')) flags++;
+          if (source[flags] !== ':') return undefined;
+          content = flags + 1;
+          capturing = false;
+        }
+        if (content <= 0) return undefined;
+      }
+      const group: GroupSpan = { open: index, content, close: -1, capturing, depth: open.length };
+      groups.push(group);
+      open.push(group);
+    } else if (character === ')') {
+      const group = open.pop();
+      if (group === undefined) return undefined;
+      group.close = index;
+    } else if (character === '|') {
+      bars.push([index, open.length]);
+    }
+  }
+  return open.length === 0 ? { groups, bars } : undefined;
+}
+
+const isQuantifier = (character: string | undefined) =>
+  character === '*' || character === '+' || character === '?' || character === '{';
+
+/**
+ * Splits a source whose capture groups are the alternatives of one top-level `(?:…)`, one group at
+ * the top of each alternative (`label(?:"(v)"|'(v)'|(v))`): the value is the group of the first
+ * alternative that matches. `undefined` for any other shape, and for what {@link splitAtValueGroup}
+ * reads already.
+ */
+export function splitAtValueAlternatives(source: string): ValueAlternativesSplit | undefined {
+  const read = readGroups(source);
+  if (read === undefined) return undefined;
+  const { groups, bars } = read;
+  const captures = groups.filter((group) => group.capturing);
+  const first = captures[0];
+  if (first === undefined || bars.some(([, depth]) => depth === 0)) return undefined;
+  const container = groups.find(
+    (group) => group.depth === 0 && !group.capturing && group.open < first.open && first.close < group.close,
+  );
+  if (
+    container === undefined ||
+    source.slice(container.open, container.content) !== '(?:' ||
+    isQuantifier(source[container.close + 1]) ||
+    captures.some((group) => group.open < container.open || group.close > container.close)
+  )
+    return undefined;
+  const edges = [
+    container.content - 1,
+    ...bars
+      .filter(([index, depth]) => depth === 1 && index > container.open && index < container.close)
+      .map(([index]) => index),
+    container.close,
+  ];
+  const alternatives: ValueAlternative[] = [];
+  for (let index = 1; index < edges.length; index++) {
+    const from = (edges[index - 1] as number) + 1;
+    const to = edges[index] as number;
+    const inside = captures.filter((group) => group.open >= from && group.close < to);
+    const value = inside[0];
+    if (inside.length === 0 || value === undefined || value.depth !== 1) return undefined;
+    if (inside.some((group) => group !== value && !(group.open > value.open && group.close < value.close)))
+      return undefined;
+    if (isQuantifier(source[value.close + 1])) return undefined;
+    alternatives.push({
+      before: source.slice(from, value.open),
+      value: source.slice(value.content, value.close),
+      after: source.slice(value.close + 1, to),
+    });
+  }
+  return { prefix: source.slice(0, container.open), alternatives, suffix: source.slice(container.close + 1) };
+}
+
+interface CompiledAlternative {
+  /** The alternative and the suffix, for whether it matches at all and where it ends. */
+  readonly whole: RE2;
+  readonly before: RE2 | undefined;
+  readonly value: RE2;
+  readonly after: RE2 | undefined;
+}
+
+interface CompiledAlternatives {
+  readonly prefix: RE2 | undefined;
+  readonly alternatives: readonly CompiledAlternative[];
+  readonly suffix: RE2 | undefined;
+}
+
+/** {@link splitAtValueAlternatives} compiled into sticky parts; `undefined` when a part does not compile. */
+function compileAlternatives(source: string): CompiledAlternatives | undefined {
+  const split = splitAtValueAlternatives(source);
+  if (split === undefined) return undefined;
+  const optional = (part: string): RE2 | undefined | null =>
+    part.length === 0 ? undefined : (stickyPart(part) ?? null);
+  const prefix = optional(split.prefix);
+  const suffix = optional(split.suffix);
+  if (prefix === null || suffix === null) return undefined;
+  const alternatives: CompiledAlternative[] = [];
+  for (const { before, value, after } of split.alternatives) {
+    const whole = stickyPart(`(?:${before}(?:${value})${after})${split.suffix}`);
+    const beforePart = optional(before);
+    const valuePart = stickyPart(value);
+    const afterPart = optional(after);
+    if (whole === undefined || valuePart === undefined || beforePart === null || afterPart === null) return undefined;
+    alternatives.push({ whole, before: beforePart, value: valuePart, after: afterPart });
+  }
+  return { prefix, alternatives, suffix };
+}
+
 /** Sticky (`y`) RE2 for one part of a split source; `undefined` when the part is empty or does not compile. */
 function stickyPart(source: string): RE2 | undefined {
   if (source.length === 0) return undefined;
@@ -181,8 +337,10 @@ export function compilePattern(source: string, what: string): LinearPattern {
   const prefix = typeof split === 'object' ? stickyPart(split.prefix) : undefined;
   const value = typeof split === 'object' ? stickyPart(split.value) : undefined;
   const suffix = typeof split === 'object' ? stickyPart(split.suffix) : undefined;
+  const alternatives = split === undefined ? compileAlternatives(source) : undefined;
   let fast =
     split === 'whole' ||
+    alternatives !== undefined ||
     (split !== undefined &&
       value !== undefined &&
       (split.prefix.length === 0 || prefix !== undefined) &&
@@ -233,6 +391,7 @@ export function compilePattern(source: string, what: string): LinearPattern {
       }
     }
     if (start < 0) return null;
+    if (alternatives !== undefined) return findAlternative(alternatives, input, start, end);
     if (typeof split !== 'object') {
       if (end < 0) end = endAt(whole, input, start);
       return end < 0 ? NEEDS_EXEC : { start, end, valueStart: start, valueEnd: end };
@@ -248,6 +407,37 @@ export function compilePattern(source: string, what: string): LinearPattern {
     if (suffixEnd >= 0 && (end < 0 || suffixEnd === end)) return { start, end: suffixEnd, valueStart, valueEnd };
     // A part's first choice failed, so the whole pattern chose otherwise: exec decides. A source
     // whose parts mostly disagree stops trying them, which keeps it at exec's cost.
+    if (++splitMisses * 2 > splitTries && splitTries >= SPLIT_TRIAL_MATCHES) fast = false;
+    return NEEDS_EXEC;
+  }
+
+  /**
+   * The match at `start` of a source split into alternatives: the prefix's first choice, then the
+   * first alternative that matches after it (with the suffix), read part by part as above. A part
+   * whose first choice fails, or a prefix after which no alternative matches, leaves it to exec.
+   */
+  function findAlternative(
+    split: CompiledAlternatives,
+    input: Buffer,
+    start: number,
+    end: number,
+  ): ByteMatch | typeof NEEDS_EXEC {
+    const at = split.prefix === undefined ? start : endAt(split.prefix, input, start);
+    if (at < 0) return NEEDS_EXEC;
+    splitTries++;
+    for (const alternative of split.alternatives) {
+      const alternativeEnd = endAt(alternative.whole, input, at);
+      if (alternativeEnd < 0) continue;
+      const valueStart = alternative.before === undefined ? at : endAt(alternative.before, input, at);
+      const valueEnd = valueStart < 0 ? -1 : endAt(alternative.value, input, valueStart);
+      const afterEnd =
+        valueEnd < 0 ? -1 : alternative.after === undefined ? valueEnd : endAt(alternative.after, input, valueEnd);
+      const suffixEnd =
+        afterEnd < 0 ? -1 : split.suffix === undefined ? afterEnd : endAt(split.suffix, input, afterEnd);
+      if (suffixEnd === alternativeEnd && (end < 0 || suffixEnd === end))
+        return { start, end: suffixEnd, valueStart, valueEnd };
+      break;
+    }
     if (++splitMisses * 2 > splitTries && splitTries >= SPLIT_TRIAL_MATCHES) fast = false;
     return NEEDS_EXEC;
   }

@@ -141,8 +141,9 @@ export function isPhoneNotDate(value: string): boolean {
  */
 export function isSecretValueLikely(value: string): boolean {
   if (value.length < 4) return false;
-  if (/^[[<{$%]|^(?:null|none|true|false|undefined|string|password|secret|changeme|xxx+|\*+|\.+)$/i.test(value))
+  if (/^[[<{$%?]|^(?:null|none|true|false|undefined|string|password|secret|changeme|xxx+|\*+|\.+)$/i.test(value))
     return false;
+  if (DOCUMENTATION_PLACEHOLDER.test(value)) return false;
   // Prose ("the password is incorrect"), URLs and code (`os.environ.get`, `getenv`) are not values.
   if (/^[a-z]+$/.test(value) || value.includes('://')) return false;
   // SQL keywords (`PASSWORD EXPIRE`), capitalized words (`"PW": "Palau"`) and attribute names (`name=`).
@@ -162,9 +163,18 @@ export function isSecretValueLikely(value: string): boolean {
 function isPlaceholderValue(value: string): boolean {
   return (
     /^(?:null|none|true|false|undefined|password|pass|passwd|pwd|secret|changeme|xxx+|\*+|\.+)$/i.test(value) ||
-    /^[[<{$%]|\$\{|\{\{|:\/\//.test(value)
+    /^[[<{$%?]|\$\{|\{\{|:\/\//.test(value) ||
+    DOCUMENTATION_PLACEHOLDER.test(value)
   );
 }
+
+/**
+ * A placeholder of documentation in capitals: `YOUR_PASSWORD_HERE`, `REPLACE_ME`, `CHANGE_ME`,
+ * `<YOUR-TOKEN>` aside (a bracket is a reference already). `?` starts the message of a shell
+ * default (`${POSTGRES_PASSWORD:?set it in .env}`).
+ */
+const DOCUMENTATION_PLACEHOLDER =
+  /^(?=[A-Z0-9_-]+$)(?:.*[_-])?(?:YOUR|REPLACE|CHANGE_?ME|PLACEHOLDER|INSERT|ENTER)(?:[_-]|$)|^[A-Z0-9_-]+_HERE$/;
 
 /**
  * The value of an environment assignment (`POSTGRES_PASSWORD=mysecretpassword`): any word counts,
@@ -188,7 +198,9 @@ export function isPasswordByPlace(value: string): boolean {
  * keys. 16 characters with two classes, or 12 to 15 with upper case, lower case and digits.
  */
 export function isTokenLikely(value: string): boolean {
-  if (value.length < 12) return false;
+  // A URL (`"auth_uri": "https://accounts.google.com/o/oauth2/auth"`) or an assignment of its own
+  // (`SMTP_PASSWORD=changeme`) is no key.
+  if (value.length < 12 || value.includes('://') || /^[A-Z][A-Z0-9_]*=/.test(value)) return false;
   let classes = 0;
   if (/[a-z]/.test(value)) classes++;
   if (/[A-Z]/.test(value)) classes++;
@@ -249,6 +261,8 @@ export function shannonEntropy(value: string): number {
  */
 export function isHighEntropySecret(value: string): boolean {
   if (value.length < 32 || !isTokenLikely(value) || isPlaceholderToken(value)) return false;
+  // A Subresource Integrity digest (`"integrity": "sha512-…"`, npm lockfiles) is a public hash.
+  if (/^sha(?:1|256|384|512)-/.test(value)) return false;
   if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9]/.test(value)) return false;
   if (/^[A-Za-z]+(?:[_/.-][A-Za-z]+)+$/.test(value)) return false;
   return shannonEntropy(value) >= 4.3;

@@ -31,6 +31,8 @@ const ADVERSARIAL: Record<string, string> = {
   'XML password elements never closed': '<password>Xy9#k '.repeat(65_536),
   'URL users of hex digits without a host': 'https://0123456789abcdef0123456789abcdef'.repeat(26_215),
   'HL7 segments of empty fields': 'PID|||||NK1||| '.repeat(69_906),
+  'command lines without a password': 'redis-cli -h h htpasswd -c f u net user /add docker login -u x '.repeat(15_874),
+  'aligned labels without a value': 'api_key                  = password                  = '.repeat(18_077),
 };
 
 /**
@@ -93,6 +95,7 @@ describe('D8: 1 MB adversarial inputs run in linear time', () => {
     ['address blocks of units and countries', 'Apt. 1 Germany\n'.repeat(70_000)],
     ['streets with their towns', 'Suite 4, Mora de Rubielos\n'.repeat(40_000)],
     ['Japanese addresses', '1-2-3 Ab, Cd-ku, '.repeat(61_681)],
+    ['password assignments, quoted and not', 'password = abc1 pwd: "x9!" '.repeat(37_037)],
   ])('dense legitimate findings (%s) stay linear', (_name, text) => {
     const elapsed = timed(() => everything.redact(text), 3);
     // ~100k IP findings in 1 MB, ~80k name findings in 250 KB, ~140k address lines joined into blocks. Each IP costs node-re2 about 5 µs: its
