@@ -560,6 +560,17 @@ const STREET_RULES = new Set([
   'address-unit',
   'po-box',
 ]);
+/**
+ * Rules that find a street with its town already (`Am Weinberg 155\n10974 Berlin`, a Brazilian
+ * address to its CEP): they start an address block, so a country line after them joins it, but
+ * take no locality from the name pass.
+ */
+const STREET_AND_TOWN_RULES = new Set([
+  'address-street-postcode',
+  'address-brazil',
+  'address-india',
+  'address-japanese-postal',
+]);
 /** Widest gap between a street and its locality: spaces, one comma, one line break. */
 const LOCALITY_GAP_CHARACTERS = 8;
 const LOCALITY_GAP = /^[ \t]{0,3}(?:,[ \t]{0,3})?(?:\r?\n[ \t]{0,3}(?:,[ \t]{0,3})?)?$/;
@@ -698,7 +709,10 @@ function walkAddressBlocks(
       end = candidate.end;
       if (candidate.matchEnd > matchEnd) matchEnd = candidate.matchEnd;
       if (candidate.priority > priority) priority = candidate.priority;
-    } else if (STREET_RULES.has(candidate.detector) && (block === undefined || candidate.end > end)) {
+    } else if (
+      (STREET_RULES.has(candidate.detector) || STREET_AND_TOWN_RULES.has(candidate.detector)) &&
+      (block === undefined || candidate.end > end)
+    ) {
       // Only a street, unit or box starts a block: not a table cell, a custom detector's finding
       // or a bare number, which a stream may judge without the street a batch scan saw before it.
       close();

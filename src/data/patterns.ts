@@ -111,8 +111,10 @@ const UPPER = '[A-Z\\x{C0}-\\x{D6}\\x{D8}-\\x{DE}\\x{100}-\\x{17F}\\x{391}-\\x{3
 const LOWER = '[a-z\\x{DF}-\\x{F6}\\x{F8}-\\x{FF}\\x{100}-\\x{17F}\\x{3AC}-\\x{3CE}\\x{430}-\\x{45F}]';
 const LETTER = '[A-Za-z\\x{C0}-\\x{D6}\\x{D8}-\\x{F6}\\x{F8}-\\x{17F}\\x{386}-\\x{3CE}\\x{410}-\\x{45F}]';
 
-const STREET_SUFFIXES =
+const MIXED_CASE_STREET_SUFFIXES =
   'Street|Str|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Crescent|Close|Row|Gardens|Grove|Hill|Mews|Park|Path|Pike|Plaza|Ridge|Run|Walk|Alley|Loop|Crossing|Heights|Point|Expressway|Freeway';
+/** Street suffixes capitalized or in capitals, as shipping and pharmacy labels print them (`7735 LAKEVIEW DRIVE`). */
+const STREET_SUFFIXES = `${MIXED_CASE_STREET_SUFFIXES}|${MIXED_CASE_STREET_SUFFIXES.toUpperCase()}`;
 
 /** The street words of {@link STREET_WORD_SUFFIXES} that end no English word: a street in lower case (`hersnapvej 18`). */
 const DISTINCT_STREET_WORD_SUFFIXES =
@@ -136,7 +138,7 @@ const STREET_KIND_WORDS =
 const STREET_PREFIXES =
   'Via|Piazza|Largo|Avenue|Av\\.?|Plaza|Place|Boulevard|C/|Οδός|Πλατεία|(?i:rue|rua|rúa|calle|avenida|avda\\.?|travessa|chemin|ulica|ul\\.|viale|corso|paseo|plac|aleja|odos)|' +
   // French streets in lower case, where `de` says they are named: `33 avenue de Provence`.
-  '(?:avenue|boulevard) d(?:e|u|es)';
+  '(?:avenue|boulevard|allée|impasse|cours|passage|square|route|place|sentier) d(?:e|u|es)';
 
 /** English words that end a street name read word by word: `69 Av Sidi Lakhmi street.` */
 const NOT_IN_STREET_NAMES = new Set(
@@ -192,6 +194,13 @@ const REGION_NAMES =
   '(?:Ontario|Quebec|Québec|British Columbia|Alberta|Manitoba|Saskatchewan|Nova Scotia|New Brunswick|' +
   'Newfoundland and Labrador|Prince Edward Island|Yukon|Nunavut|Northwest Territories|New South Wales|Victoria|' +
   'Queensland|South Australia|Western Australia|Tasmania|Northern Territory|Australian Capital Territory)';
+/** A street line of the `address-street-postcode` rule whose number is a year. */
+const STREET_NUMBER_IS_YEAR = / (?:19|20)\d{2},?\s{1,3}\d/;
+/** India's states and union territories, before a PIN code. */
+const INDIAN_STATES =
+  'Andhra Pradesh|Arunachal Pradesh|Assam|Bihar|Chhattisgarh|Goa|Gujarat|Haryana|Himachal Pradesh|Jharkhand|Karnataka|' +
+  'Kerala|Madhya Pradesh|Maharashtra|Manipur|Meghalaya|Mizoram|Nagaland|Odisha|Punjab|Rajasthan|Sikkim|Tamil Nadu|' +
+  'Telangana|Tripura|Uttar Pradesh|Uttarakhand|West Bengal|Delhi|New Delhi|Chandigarh|Puducherry|Jammu and Kashmir|Ladakh';
 /** A Canadian postal code: `M5H 2S6`, `K1A0B1`. */
 const CA_POSTCODE = '[A-Z]\\d[A-Z] ?\\d[A-Z]\\d';
 
@@ -1210,7 +1219,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     // `suite` and `apt.` in any case; `unit`, `flat`, `box` and `room` in lower case are English words.
     // Flats elsewhere: Russian `kv.`, German `Whg.`, Spanish `piso` and `dpto.`.
     source:
-      '\\b(?:(?i:suite|apt\\.?|apartment|piso|dpto\\.?|depto\\.?)|Unit|Flat|Box|Room|kv\\.|Whg\\.)\\s{1,2}#?\\d{1,5}[A-Za-z]?\\b',
+      '\\b(?:(?i:suite|apt\\.?|apartment|piso|dpto\\.?|depto\\.?)|Unit|UNIT|Flat|FLAT|Box|BOX|Room|ROOM|kv\\.|Whg\\.)\\s{1,2}#?\\d{1,5}[A-Za-z]?\\b',
     priority: 29,
     confidence: 0.6,
   },
@@ -1274,6 +1283,53 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     accept: whole((value) => !/^(?:The|A|An|This|That|Our|Your|My|His|Her|Their|Its|Every|Each|Any|No)\s/.test(value)),
   },
   {
+    id: 'address-street-postcode',
+    type: 'ADDRESS',
+    prefilter: '\\d[a-zA-Z]?(?:[-/]\\w{1,4})?,?\\s{1,3}(?:\\d{5}|\\d{4} ?[A-Z]{2}) ',
+    // A street line that no street word marks, by the postal code and town after it: German, Dutch,
+    // French, Spanish or Italian (`Am Weinberg 155\n10974 Berlin`, `Stratumseind 188A, 9992 WP
+    // Amsterdam`, `Friedrich-Ebert-Ring 123b, 04040 Leipzig`). The street is one to three capitalized
+    // words (a German `Am`, `An der`, `Im`, … before them), the number has at most four digits.
+    source:
+      `\\b(?:(?:Am|An der|An den|Auf dem|Auf der|Im|In der|In den|Zum|Zur|Unter den) )?${UPPER}${LOWER}{2,25}(?:-${UPPER}?${LOWER}{1,20}){0,3}(?: ${UPPER}${LOWER}{1,20}| van| de| der| den){0,3}` +
+      ` \\d{1,4}[a-zA-Z]?(?:[-/]\\w{1,4})?,?\\s{1,3}(?:\\d{5}|\\d{4} ?[A-Z]{2}) ${UPPER}${LOWER}{2,20}(?:-${UPPER}${LOWER}{1,20}| (?:am|an der|im|in der|bei|ob der) ${UPPER}${LOWER}{1,20}){0,2}\\b`,
+    priority: 31,
+    confidence: 0.6,
+    // `Invoice 2024, 10115 Berlin`: a year is no house number.
+    acceptMatch: (match) => !STREET_NUMBER_IS_YEAR.test(match),
+  },
+  {
+    id: 'address-brazil',
+    type: 'ADDRESS',
+    prefilter: '\\b\\d{5}-\\d{3}\\b',
+    // A Brazilian address, to its CEP: `Av. Paulista, 1195 - Água Verde, Curitiba - PR, 80074-391`.
+    // The town may follow the CEP (`Rua Augusta 1500, 01304-001 São Paulo`).
+    source: `\\b(?:Rua|R\\.|Avenida|Av\\.|Alameda|Al\\.|Travessa|Praça|Estrada|Rodovia|Largo)(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,5},? {1,2}\\d{1,5}[^\\n]{0,60}?\\b\\d{5}-\\d{3}\\b(?: {1,2}${UPPER}${LOWER}{2,20}(?: ${UPPER}${LOWER}{2,20}){0,2})?`,
+    priority: 31,
+    confidence: 0.7,
+  },
+  {
+    id: 'address-india',
+    type: 'ADDRESS',
+    prefilter: `(?:${INDIAN_STATES}),? {1,2}\\d{3} ?\\d{3}\\b`,
+    // An Indian town, state and PIN code: `Chennai, Tamil Nadu 600096`, `Noida, Uttar Pradesh 201359`,
+    // with the line or part before it when it names a house, flat, plot or sector (`C-247, Sector 36`).
+    source:
+      `\\b(?:(?:(?:H\\.? ?No\\.?|Flat(?: No\\.?)?|Plot(?: No\\.?)?|Door(?: No\\.?)?|#) {0,2})?[A-Z]?-?\\d{1,5}(?:[-/]\\d{1,5}){0,3},? {1,2}(?:${UPPER}${LETTER}{1,25}(?: ${UPPER}${LETTER}{1,25}){0,3}|Sector \\d{1,3})(?:,? {1,2}Sector \\d{1,3})?,?\\s{1,3})?` +
+      `${UPPER}${LOWER}{2,20}(?: ${UPPER}${LOWER}{2,20})?,? {1,2}(?:${INDIAN_STATES}),? {1,2}\\d{3} ?\\d{3}\\b`,
+    priority: 31,
+    confidence: 0.7,
+  },
+  {
+    id: 'address-japanese-postal',
+    type: 'ADDRESS',
+    prefilter: '〒',
+    // A Japanese address after the postal mark, in Japanese script: `〒150-0800 東京都渋谷区渋谷4-23-13`.
+    source: '〒 ?\\d{3}-?\\d{4}[ 　]{0,2}[\\x{3040}-\\x{30FF}\\x{4E00}-\\x{9FFF}0-9０-９\\-－ー−]{2,60}',
+    priority: 31,
+    confidence: 0.8,
+  },
+  {
     id: 'address-country-postcode',
     type: 'ADDRESS',
     // The last line of an international address block: a country, then its postal code.
@@ -1300,9 +1356,9 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'ADDRESS',
     prefilter: `${UK_POSTCODE}|[A-Z]{2},? {1,2}(?:\\d{5}|${CA_POSTCODE})|[a-z],? {1,2}\\d{5}\\b|[A-Z]{2,3} \\d{4}\\b|[a-z],? {1,2}(?:\\d{6}|\\d{3} \\d{2})\\b`,
     // British, American, Canadian and Australian: `London SW1A 2AA`, `Austin, TX 78701`, `Toronto, ON
-    // M5H 2S6`, `Sydney NSW 2000`; a town before six digits (`Moscow 125009`) or a Greek or Swedish
+    // M5H 2S6`, `Sydney NSW 2000`, also in capitals (`SUBIACO WA 6008`); a town before six digits (`Moscow 125009`) or a Greek or Swedish
     // postcode (`Athens 115 26`).
-    source: `\\b${UPPER}${LOWER}{2,20}(?: ${UPPER}${LOWER}{2,20}){0,2},? {1,2}(?:${UK_POSTCODE}|[A-Z]{2},? {1,2}(?:\\d{5}(?:-\\d{4})?|${CA_POSTCODE})|${US_STATE_NAMES},? {1,2}\\d{5}(?:-\\d{4})?|[A-Z]{2,3} \\d{4}|\\d{6}|\\d{3} \\d{2})\\b`,
+    source: `\\b(?:${UPPER}${LOWER}{2,20}(?: ${UPPER}${LOWER}{2,20}){0,2}|${UPPER}{3,20}(?: ${UPPER}{2,20}){0,2}),? {1,2}(?:${UK_POSTCODE}|[A-Z]{2},? {1,2}(?:\\d{5}(?:-\\d{4})?|${CA_POSTCODE})|${US_STATE_NAMES},? {1,2}\\d{5}(?:-\\d{4})?|[A-Z]{2,3} \\d{4}|\\d{6}|\\d{3} \\d{2})\\b`,
     priority: 27,
     confidence: 0.5,
   },
@@ -1318,7 +1374,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'address-country',
     type: 'ADDRESS',
-    source: `\\b(?:${COUNTRIES})\\b`,
+    // In capitals too, as the last line of a shipping label (`AUSTRALIA`).
+    source: `\\b(?:${COUNTRIES}|${COUNTRIES.toUpperCase()})\\b`,
     priority: 27,
     confidence: 0.4,
   },

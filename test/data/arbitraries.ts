@@ -183,6 +183,18 @@ export const nameContext = fc.oneof(
     // Initials before a surname, and the next field's label after a name.
     'J. R. Thompson',
     'Name: Li Wei Sex: M',
+    // Streets with their towns, in capitals and in other countries' forms; roles before names.
+    '7735 LAKEVIEW DRIVE\nATLANTA, GA 30305',
+    'UNIT 27, 117 BRUNSWICK ST\nSUBIACO WA 6008\nAUSTRALIA',
+    'Am Weinberg 155\n10974 Berlin',
+    'Stratumseind 188A, 9992 WP Amsterdam',
+    'Av. Paulista, 1195 - Água Verde, Curitiba - PR, 80074-391',
+    'C-247, Sector 36\nNoida, Uttar Pradesh 201359',
+    '〒150-0800 東京都渋谷区渋谷4-23-13',
+    'PID|1||4455^^^H^MR||DOE^JANE^A||19870314|F',
+    'Prescriber: Efua Appiah, NP',
+    'name: deploy\n',
+    'drive from Jackson to Madison',
   ),
 );
 

@@ -236,6 +236,42 @@ describe('detectSensitiveData per type', () => {
     ['PHONE', 'from abroad dial 00441234567890', '00441234567890'],
     ['ADDRESS', 'HQ: One Microsoft Way, Redmond, WA 98052', 'One Microsoft Way, Redmond, WA 98052'],
     ['PASSWORD', 'mysql -u root -pS3cr3tRoot! -h localhost', 'S3cr3tRoot!'],
+    // Addresses in capitals, as shipping and pharmacy labels print them.
+    [
+      'ADDRESS',
+      'SNEHA SHARMA\n7735 LAKEVIEW DRIVE\nATLANTA, GA 30305\n1 TAB',
+      '7735 LAKEVIEW DRIVE\nATLANTA, GA 30305',
+    ],
+    [
+      'ADDRESS',
+      'TO:\nGRAHAM THOMPSON\nUNIT 27, 117 BRUNSWICK ST\nSUBIACO WA 6008\nAUSTRALIA\nSIGNATURE REQUIRED',
+      'UNIT 27, 117 BRUNSWICK ST\nSUBIACO WA 6008\nAUSTRALIA',
+    ],
+    // A street line that only its postal code and town mark.
+    ['ADDRESS', 'Empfänger:\nELIF ÇELIK\nAm Weinberg 155\n10974 Berlin\nTel.: 0171', 'Am Weinberg 155\n10974 Berlin'],
+    ['ADDRESS', 'Anschrift: Friedrich-Ebert-Ring 123b, 04040 Leipzig', 'Friedrich-Ebert-Ring 123b, 04040 Leipzig'],
+    ['ADDRESS', 'Address: Stratumseind 188A, 9992 WP Amsterdam', 'Stratumseind 188A, 9992 WP Amsterdam'],
+    [
+      'ADDRESS',
+      'Bill to:\nJean Dupont\n103 allée des Tilleuls\n67000 Strasbourg',
+      '103 allée des Tilleuls\n67000 Strasbourg',
+    ],
+    [
+      'ADDRESS',
+      'Endereço: Av. Paulista, 1195 - Água Verde, Curitiba - PR, 80074-391',
+      'Av. Paulista, 1195 - Água Verde, Curitiba - PR, 80074-391',
+    ],
+    [
+      'ADDRESS',
+      'Delivery address:\n2, Nungambakkam High Road\nChennai, Tamil Nadu 600096\nMobile',
+      '2, Nungambakkam High Road\nChennai, Tamil Nadu 600096',
+    ],
+    [
+      'ADDRESS',
+      'address: D-82, Sector 53, Noida, Uttar Pradesh 201323',
+      'D-82, Sector 53, Noida, Uttar Pradesh 201323',
+    ],
+    ['ADDRESS', 'Ship to: 〒150-0800 東京都渋谷区渋谷4-23-13', '〒150-0800 東京都渋谷区渋谷4-23-13'],
     ['PASSWORD', "mysql -u root -p'M4pl3Vi0l3t=78' -h 10.0.0.5 crm", 'M4pl3Vi0l3t=78'],
     ['PASSWORD', "redis-cli -h 10.0.0.5 -p 6379 -a 'Pixel^435' INFO memory", 'Pixel^435'],
     ['PASSWORD', 'docker login registry.gitlab.com -u deploy -p cziMlUGtUZdHlEhMZoB5', 'cziMlUGtUZdHlEhMZoB5'],
@@ -310,6 +346,7 @@ describe('detectSensitiveData per type', () => {
       [],
     ],
     ['Version: 10.2.3.4', []],
+    ['Invoice 2024, 10115 Berlin', []],
     ['server 10.0.0.12:8080 is up', [['IP_ADDRESS', '10.0.0.12']]],
   ])('an SSH remote is no e-mail address, a version no IP address, a score no address: %j', (text, expected) => {
     expect(found(text)).toEqual(expected);
