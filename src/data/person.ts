@@ -963,7 +963,13 @@ class NameScan {
       return this.reject(runStart, runEnd);
     // `Oak Avenue, Madison, NC 47258`: a place before a state or province code, unless an honorific
     // or a strong label says otherwise (`Dr. Emily Carter, MD` holds a degree, not Maryland).
-    if (beforeRegionCode(text, runEnd) && !this.titled(length)) return this.reject(runStart, runEnd);
+    // A full name keeps a credential after it (`Giulia Rossi, MD`); one word stays a town (`Baltimore, MD`).
+    if (
+      beforeRegionCode(text, runEnd) &&
+      !this.titled(length) &&
+      !(length > 1 && stickyTest(CREDENTIAL_AFTER, text, runEnd))
+    )
+      return this.reject(runStart, runEnd);
     // `born in Leeds`, `in Mora de Rubielos`: after `in`, a place (`in Maria's view` aside).
     if (afterIn(text, runStart) && !endsWithPossessive(text, runEnd)) return this.reject(runStart, runEnd);
     // `drive from Jackson to Madison`, `the ferry to Victoria`: the end of a trip is a place.
@@ -1333,6 +1339,8 @@ const PERSON_FIELDS = (
   'attendee attendees participants invitee invitees presenter presenters speaker speakers panelist panelists ' +
   'organizer organizers organiser organisers host hosts reviewer reviewers approvers authors owners assignees ' +
   'recipients reviewedby signedoffby coauthoredby ackedby testedby reportedby suggestedby helpedby ' +
+  // Addressees of mail and shipping papers (`To: Anna Berg`, `SHIP TO:\nGRAHAM THOMPSON`).
+  'to cc bcc shipto billto deliverto soldto ' +
   // Roles on forms, claims, prescriptions and shipping papers (`Prescriber: Efua Appiah, NP`).
   'prescriber adjuster claimant consignee borrower coborrower cosigner referrer surgeon ' +
   'therapist pharmacist dentist caregiver carer technician inspector ' +
@@ -1367,7 +1375,8 @@ function fieldBefore(text: string, start: number): Field {
   let position = start;
   const limit = Math.max(0, start - MAX_FIELD_KEY_CHARACTERS - 8);
   if (position > limit && isQuote(text.charCodeAt(position - 1))) position--;
-  while (position > limit && text.charCodeAt(position - 1) === 32) position--;
+  // Spaces, or the line break of a form whose value sits under its key (`SHIP TO:\nGRAHAM THOMPSON`).
+  while (position > limit && isSpace(text.charCodeAt(position - 1))) position--;
   // The first of a list of values: `"given": ["Chidi", …]` (FHIR's HumanName).
   if (position > limit && text.charCodeAt(position - 1) === 91) {
     position--;
@@ -1387,8 +1396,19 @@ function fieldBefore(text: string, start: number): Field {
   let keyStart = position;
   while (keyStart > limit && isKeyCharacter(text.charCodeAt(keyStart - 1))) keyStart--;
   if (keyStart === position) return Field.None;
-  return fieldOf(text, keyStart, position);
+  const field = fieldOf(text, keyStart, position);
+  // `To:` and `Cc:` name an addressee as a line's first word or after `Ship`, `Bill`, …; `Go to:` names none.
+  if (
+    field === Field.Person &&
+    position - keyStart <= 3 &&
+    !ADDRESSEE_KEY_BEFORE.test(text.slice(Math.max(0, keyStart - 12), keyStart))
+  )
+    return Field.None;
+  return field;
 }
+
+/** What may stand before a short addressee key (`to`, `cc`, `bcc`): the line's start, or `Ship`, `Bill`, `Deliver`, `Sold`. */
+const ADDRESSEE_KEY_BEFORE = /(?:^|\n)[ \t]*(?:(?:ship|bill|deliver|sold|send|mail)[ _-]?)?$/i;
 
 /** What the record key `text[start, end)` says about its value. */
 function fieldOf(text: string, start: number, end: number): Field {
@@ -1410,6 +1430,14 @@ function fieldOf(text: string, start: number, end: number): Field {
   if ((fields & (1 << Field.NotPerson)) !== 0) return Field.NotPerson;
   return Field.None;
 }
+
+/**
+ * A professional credential after a name and its comma (`Giulia Rossi, MD`, `O. Wanjiku, RN`,
+ * `Efua Appiah, PA-C`): a person, not a place before a state code, unless a ZIP code follows
+ * (`Baltimore, MD 21201`). Sticky, tested where a name ends; within LIST_LOOKAHEAD_CHARACTERS.
+ */
+const CREDENTIAL_AFTER =
+  /, (?:MD|DO|RN|NP|PA(?:-C)?|PhD|DDS|DMD|PharmD|LPN|CNA|BSN|MSN|DNP|FNP(?:-[BC])?|MBBS|FRCS|MRCP|Esq|CPA|JD|MBA|MPH|DPM|CRNA|LCSW)\b(?![ ,]*\d)/y;
 
 /** Whether `, XX` follows `end`, two capitals and no more: a US state or Canadian province code. */
 function beforeRegionCode(text: string, end: number): boolean {
@@ -1762,13 +1790,22 @@ function hasPersonContext(text: string, item: Item, fromIndex: number): boolean 
   const after = text.charCodeAt(item.end);
   if (after === 32) return stickyTest(PERSON_VERBS, text, item.end);
   const atSentenceStart = startsSentence(text, item.start, fromIndex);
-  if (after === 44) return atSentenceStart && stickyTest(VOCATIVE_AFTER, text, item.end);
+  if (after === 44)
+    return (
+      (atSentenceStart && stickyTest(VOCATIVE_AFTER, text, item.end)) ||
+      // A full name before a credential (`Zeynep C. Öztürk, MD`); one word may be a town (`Baltimore, MD;`).
+      (text.lastIndexOf(' ', item.end) > item.start && stickyTest(CREDENTIAL_AFTER, text, item.end))
+    );
   if (after === 33 || after === 63)
     return text.charCodeAt(item.start - 1) === 32 && text.charCodeAt(item.start - 2) === 44;
-  if (after === 58 && !item.known && atSentenceStart && startsLine(text, item.start, fromIndex)) {
+  if (
+    after === 58 &&
+    !item.known &&
+    ((atSentenceStart && startsLine(text, item.start, fromIndex)) || afterTimestamp(text, item.start, fromIndex))
+  ) {
     // A speaker says something on the same line: `Koppány: "Who are you?"`, not `Fax:` and a number below.
     const next = text.charCodeAt(item.end + 1) === 32 ? text.charCodeAt(item.end + 2) : text.charCodeAt(item.end + 1);
-    return next === 34 || next === 0x201c || (letterClass(next) === LETTER_UPPER && isSpeech(text, item.end + 1));
+    return next === 34 || next === 0x201c || (letterClass(next) !== 0 && isSpeech(text, item.end + 1));
   }
   return false;
 }
@@ -1777,9 +1814,10 @@ function hasPersonContext(text: string, item: Item, fromIndex: number): boolean 
 const SPEECH_LOOKAHEAD_CHARACTERS = 30;
 
 /**
- * Whether the line from `from` reads as something said (`What a wife.`, `Yes, thanks`) rather
- * than a form's value (`Efua Appiah, NP`, `Av. Paulista, 1195`, `CARMEN GARCÍA`): a word in lower case
- * among the first three, or a first word that a `.`, `,`, `!` or `?` ends.
+ * Whether the line from `from` reads as something said (`What a wife.`, `Yes, thanks`, `anyone
+ * have …`) rather than a form's value (`Efua Appiah, NP`, `Av. Paulista, 1195`, `CARMEN GARCÍA`,
+ * `livebox-42`): a word in lower case among the first three that a space or a mark ends, or a first
+ * word that a `.`, `,`, `!` or `?` ends.
  */
 function isSpeech(text: string, from: number): boolean {
   const limit = Math.min(text.length, from + SPEECH_LOOKAHEAD_CHARACTERS);
@@ -1789,10 +1827,11 @@ function isSpeech(text: string, from: number): boolean {
     if (position >= limit) return false;
     const kind = letterClass(text.charCodeAt(position));
     if (kind === 0) return false;
-    if (kind !== LETTER_UPPER) return true;
     const start = position;
     while (position < limit && isWordCharacter(text.charCodeAt(position))) position++;
     const mark = text.charCodeAt(position);
+    // A word in lower case that a space or a mark ends (`anyone have`, `sure!`), not `livebox-42`.
+    if (kind !== LETTER_UPPER) return mark === 32 || mark === 44 || mark === 33 || mark === 63 || mark === 46;
     if (word === 0 && (mark === 44 || mark === 33 || mark === 63)) return true;
     // `Yes.`, not `Dr.` or `Av.`: a capital and at most two letters before a full stop abbreviate a title or a street.
     if (word === 0 && mark === 46 && position - start > 3) return true;
@@ -1809,6 +1848,21 @@ function startsSentence(text: string, start: number, fromIndex: number): boolean
   if (previous !== 32) return false;
   const mark = text.charCodeAt(start - 2);
   return mark === 46 || mark === 33 || mark === 63;
+}
+
+/** A chat line's time before its speaker: `[11:26] `, `[2024-03-01 09:15] `, `17:45 - ` (WhatsApp). */
+const TIMESTAMP_BEFORE = /(?:^|\n)(?:\[[\d/.: -]{4,19}(?: ?[AaPp][Mm])?\] |\d{1,2}:\d{2}(?: ?[AaPp][Mm])? - )$/;
+const TIMESTAMP_CHARACTERS = 24;
+
+/** Whether a chat line's time, at the start of its line, stands right before `start`. */
+function afterTimestamp(text: string, start: number, fromIndex: number): boolean {
+  if (start < 6 || text.charCodeAt(start - 1) !== 32) return false;
+  const mark = text.charCodeAt(start - 2);
+  if (mark !== 93 && mark !== 45) return false;
+  const from = Math.max(0, start - TIMESTAMP_CHARACTERS);
+  // At the start of the text, only when the scan began there: the line may go on before it.
+  if (from === 0 && fromIndex !== 0) return false;
+  return TIMESTAMP_BEFORE.test(text.slice(from, start));
 }
 
 /** Whether `start` begins the text or a line. */

@@ -93,6 +93,21 @@ describe('PERSON by lexicon', () => {
     ['the speaker of a chat line', 'Halldór: What a wife.\nKoppány: "Who are you?"', ['Halldór', 'Koppány']],
     ['a speaker who answers in one word', 'Zorblax: Thanks. See you then.', ['Zorblax']],
     [
+      'a credential after a name',
+      'Electronically signed by Zeynep C. Öztürk, MD on 04/23/2025; Emily Carter, MD; — O. Wanjiku, RN',
+      ['Zeynep C. Öztürk', 'Emily Carter', 'O. Wanjiku'],
+    ],
+    [
+      'an addressee under its key, in capitals',
+      'TO:\nGRAHAM THOMPSON\nUNIT 27\nSHIP TO:\nFRANÇOIS DE LA FONTAINE\nTo: Anna Berg',
+      ['GRAHAM THOMPSON', 'FRANÇOIS DE LA FONTAINE', 'Anna Berg'],
+    ],
+    [
+      'speakers of a chat with times',
+      '[11:26] Mingzhu: anyone have the staging db creds?\n17:45 - Zorblax: sure! whats ur number',
+      ['Mingzhu', 'Zorblax'],
+    ],
+    [
       "a person a trip's details go to",
       "I sent the flight details to Anna; forward the trip report to Zorblax Quux; driving home from Kevin's",
       ['Anna', 'Zorblax Quux', "Kevin's"],
@@ -238,7 +253,8 @@ describe('PERSON by lexicon', () => {
       'capitals with no label, or no name',
       'READ THE MANUAL. Customer: THE HOME DEPOT. Name: TBD. NAME: ACME CORP. NAME: NOT GIVEN. Name: TEST USER',
     ],
-    ['a city before a state code', 'Emily Carter, MD'],
+    ['a city before a state code', 'Baltimore, MD; Silver Spring, MD 20910'],
+    ['a key that is no addressee', 'Go to:\nSettings'],
     ['abbreviated days and months', 'Date:   Mon Apr 3 10:00:00 2023, due Fri Sept 1'],
     ['streets and cities named by their kind', 'Avenida Paulista, 1578 - Bela Vista, São Paulo'],
     [
