@@ -282,6 +282,13 @@ describe('detectSensitiveData per type', () => {
     ['API_KEY', 'api_key            = "Zx8fK2pQ9rT4vW6yB1nM3cL5"', 'Zx8fK2pQ9rT4vW6yB1nM3cL5'],
     ['API_KEY', 'glffct-AnRWYdo3Si_Xm2Q6n7zu # Feature Flags Client token', 'glffct-AnRWYdo3Si_Xm2Q6n7zu'],
     ['API_KEY', 'runner: GR1348941jG6xeSsmN8DFVKoyBYu2', 'GR1348941jG6xeSsmN8DFVKoyBYu2'],
+    [
+      'API_KEY',
+      '<string name="backend_api_key" translatable="false">SYbr7qeQftzpaBujapdAHw15EqzgUR91</string>',
+      'SYbr7qeQftzpaBujapdAHw15EqzgUR91',
+    ],
+    ['API_KEY', '<add key="StripeApiKey" value="Zx8fK2pQ9rT4vW6yB1nM3cL5qA7d" />', 'Zx8fK2pQ9rT4vW6yB1nM3cL5qA7d'],
+    ['PASSWORD', '<add key="DbPassword" value="Tr0ub4dor&amp;3" />', 'Tr0ub4dor&amp;3'],
     ['PASSWORD', 'variable "db_password" {\n  type    = string\n  default = "Tf$ecret2024"\n}', 'Tf$ecret2024'],
     ['PHONE', 'Mein Handy ist 0171 2345678', '0171 2345678'],
     ['US_SSN', 'SSN#: 219099999', '219099999'],
@@ -347,6 +354,10 @@ describe('detectSensitiveData per type', () => {
     ],
     ['Version: 10.2.3.4', []],
     ['Invoice 2024, 10115 Berlin', []],
+    [
+      '<string name="google_maps_key">YOUR_KEY_HERE</string><string name="password_hint">Enter your password</string>',
+      [],
+    ],
     ['server 10.0.0.12:8080 is up', [['IP_ADDRESS', '10.0.0.12']]],
   ])('an SSH remote is no e-mail address, a version no IP address, a score no address: %j', (text, expected) => {
     expect(found(text)).toEqual(expected);
