@@ -1,6 +1,6 @@
 import { COMMON_WORDS, GIVEN_NAMES, RARER_WORDS, SURNAMES } from './lexicon.generated';
 import { COUNTRY_NAMES } from './patterns';
-import { NAME_BOUNDARY_WORDS, PLACE_OR_ORGANISATION_WORDS } from './person-names';
+import { EPONYMOUS_FIRMS, NAME_BOUNDARY_WORDS, PLACE_OR_ORGANISATION_WORDS } from './person-names';
 
 /**
  * PERSON detection by lexicon, in one linear pass over the text (no regular expression, so no
@@ -340,6 +340,11 @@ const isApostrophe = (code: number) => code === 39 || code === 0x2019;
 const IDENTIFIER_GLUE = new Uint8Array(0x10000);
 for (const code of [95, 64, 47, 92, 36]) IDENTIFIER_GLUE[code] = 1;
 for (let code = 48; code <= 57; code++) IDENTIFIER_GLUE[code] = 1;
+
+/** {@link EPONYMOUS_FIRMS}, and the hashes of their first words, which rule out almost every run by one bit. */
+const FIRMS = new Set(EPONYMOUS_FIRMS);
+const FIRM_FIRST_WORD_BITS = hashBits(EPONYMOUS_FIRMS.map((firm) => firm.slice(0, firm.indexOf(' '))));
+const MAX_FIRM_WORDS = 3;
 
 /** Place words that name what follows them (`New York`, `San Diego`), not what precedes them. */
 const PLACE_PREFIXES = [
@@ -1011,7 +1016,12 @@ class NameScan {
     for (let index = 0; index < length; index++) if (this.isMarker(run[index] as Word)) marker = true;
     let labelled = marker && nameLabelBefore(text, this.units, runStart) === Label.Strong;
     /** The piece being read: `run[pieceStart, index)`. */
-    let pieceStart = 0;
+    let pieceStart = this.firmWords(length);
+    // `Morgan Stanley lifted`, `Johnnie Walker Black Label`: a firm named after people is no name.
+    if (pieceStart > 0) {
+      this.reject(runStart, (run[pieceStart - 1] as Word).end);
+      labelled = false;
+    }
     for (let index = 0; index < length; index++) {
       const word = run[index] as Word;
       if (word.shape === Shape.Capitalized && this.isIn(word, In.Boundary)) {
@@ -1036,6 +1046,20 @@ class NameScan {
       }
     }
     if (length > pieceStart) this.addItem(this.judgeInContext(pieceStart, length));
+  }
+
+  /** How many words at the start of the run name a firm of {@link EPONYMOUS_FIRMS}; 0 for none. */
+  private firmWords(length: number): number {
+    const { run, text } = this;
+    const first = run[0] as Word;
+    if (length < 2 || !hasBit(FIRM_FIRST_WORD_BITS, first.hash)) return 0;
+    for (let words = Math.min(length, MAX_FIRM_WORDS); words >= 2; words--) {
+      const name = straightApostrophes(text.slice(first.start, (run[words - 1] as Word).end))
+        .toLowerCase()
+        .replace(/\s+/g, ' ');
+      if (FIRMS.has(name)) return words;
+    }
+    return 0;
   }
 
   /** Judges the piece `run[from, to)` with the label before its first name word, if that makes it a name. */

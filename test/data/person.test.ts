@@ -108,6 +108,11 @@ describe('PERSON by lexicon', () => {
       ['Mingzhu', 'Zorblax'],
     ],
     [
+      'people who share a first name with a firm',
+      'Morgan Freeman and Charles Darwin',
+      ['Morgan Freeman', 'Charles Darwin'],
+    ],
+    [
       "a person a trip's details go to",
       "I sent the flight details to Anna; forward the trip report to Zorblax Quux; driving home from Kevin's",
       ['Anna', 'Zorblax Quux', "Kevin's"],
@@ -272,6 +277,10 @@ describe('PERSON by lexicon', () => {
     [
       'the places a trip goes to or from',
       'Day 6: drive from Jackson to Madison; the train from Florence to Alexandria; Flight QF 495 to Adelaide departs',
+    ],
+    [
+      'firms and brands named after people',
+      'Morgan Stanley lifted its target on Eli Lilly; Goldman Sachs and Charles Schwab led. A bottle of Johnnie Walker Black Label',
     ],
     [
       'German letter salutations',
