@@ -617,6 +617,7 @@ function mergedParts(parts: Extent[]): Extent[] {
 /** Rules whose finding continues the address block before it: a unit line, a country and postal code. */
 const CONTINUATION_RULES = new Set([
   'address-unit',
+  'address-room',
   'address-floor',
   'address-country-postcode',
   'address-postcode-town',
@@ -626,6 +627,7 @@ const CONTINUATION_RULES = new Set([
 ]);
 /** Continuation lines that are no address on their own (`10115 Berlin`, `Germany`): kept only in a block. */
 const CONTINUATION_ONLY_RULES = new Set([
+  'address-room',
   'address-postcode-town',
   'address-town-postcode',
   'address-country',

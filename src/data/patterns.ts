@@ -78,8 +78,19 @@ const ENDS_WITH_NUMBER_AND_MONTH = new RegExp(`\\d {1,2}${MONTH_WORD}$`, 'i');
  * function word is among them (a title), nor when the word is a month (`12 February 2025` is a date).
  */
 function isStreetAndNumber(value: string): boolean {
-  return hasNoEnglishFunctionWord(value) && !ENDS_WITH_MONTH_AND_NUMBER.test(value);
+  return (
+    hasNoEnglishFunctionWord(value) &&
+    !ENDS_WITH_MONTH_AND_NUMBER.test(value) &&
+    !NUMBERED_PLACE_IN_BUILDING.test(value)
+  );
 }
+
+/**
+ * Numbered places inside a building or a site, and acronyms, which a number follows as a street's
+ * would: `Admitted to Ward 7B`, `at Gate 12`, `ESI 2` (a triage level).
+ */
+const NUMBERED_PLACE_IN_BUILDING =
+  /^(?:Ward|Bed|Bay|Gate|Platform|Terminal|Floor|Level|Building|Block|Wing|Room|Suite|Station|Zone|Area|Section|Page|Chapter|Step|Phase|Stage|Version|Team|Table|Row|Seat|Line|Lot|[A-Z]{2,4}) \S+$/;
 
 const whole = (check: (value: string) => boolean) => (value: string) => (check(value) ? value.length : 0);
 
@@ -1260,7 +1271,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     // `suite` and `apt.` in any case; `unit`, `flat`, `box` and `room` in lower case are English words.
     // Flats elsewhere: Russian `kv.`, German `Whg.`, Spanish `piso` and `dpto.`.
     source:
-      '\\b(?:(?i:suite|apt\\.?|apartment|piso|dpto\\.?|depto\\.?)|Unit|UNIT|Flat|FLAT|Box|BOX|Room|ROOM|kv\\.|Whg\\.)\\s{1,2}#?\\d{1,5}[A-Za-z]?\\b',
+      '\\b(?:(?i:suite|apt\\.?|apartment|piso|dpto\\.?|depto\\.?)|Unit|UNIT|Flat|FLAT|Box|BOX|kv\\.|Whg\\.)\\s{1,2}#?\\d{1,5}[A-Za-z]?\\b',
     priority: 29,
     confidence: 0.6,
   },
@@ -1403,6 +1414,15 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     // postcode (`Athens 115 26`).
     source: `\\b(?:${UPPER}${LOWER}{2,20}(?: ${UPPER}${LOWER}{2,20}){0,2}|${UPPER}{3,20}(?: ${UPPER}{2,20}){0,2}),? {1,2}(?:${UK_POSTCODE}|[A-Z]{2},? {1,2}(?:\\d{5}(?:-\\d{4})?|${CA_POSTCODE})|${US_STATE_NAMES},? {1,2}\\d{5}(?:-\\d{4})?|[A-Z]{2,3} \\d{4}|\\d{6}|\\d{3} \\d{2})\\b`,
     priority: 27,
+    confidence: 0.5,
+  },
+  {
+    id: 'address-room',
+    type: 'ADDRESS',
+    // A room is part of an address inside its block (`Building 4, Room 12`), but alone it is a
+    // meeting room or a ward's (`Admitted to Ward 7B, Room 301`).
+    source: '\\b(?:Room|ROOM|Rm\\.)\\s{1,2}#?\\d{1,5}[A-Za-z]?\\b',
+    priority: 29,
     confidence: 0.5,
   },
   {

@@ -236,6 +236,7 @@ describe('detectSensitiveData per type', () => {
     ['PHONE', 'from abroad dial 00441234567890', '00441234567890'],
     ['ADDRESS', 'HQ: One Microsoft Way, Redmond, WA 98052', 'One Microsoft Way, Redmond, WA 98052'],
     ['PASSWORD', 'mysql -u root -pS3cr3tRoot! -h localhost', 'S3cr3tRoot!'],
+    ['ADDRESS', '12 Main Street, Room 4\nSpringfield, IL 62704', '12 Main Street, Room 4\nSpringfield, IL 62704'],
     // Addresses in capitals, as shipping and pharmacy labels print them.
     [
       'ADDRESS',
@@ -354,6 +355,7 @@ describe('detectSensitiveData per type', () => {
     ],
     ['Version: 10.2.3.4', []],
     ['Invoice 2024, 10115 Berlin', []],
+    ['Admitted to Ward 7B, Room 301. Minutes, Room 4B-112. ED TRIAGE 19:20  ESI 2', []],
     [
       '<string name="google_maps_key">YOUR_KEY_HERE</string><string name="password_hint">Enter your password</string>',
       [],
