@@ -844,12 +844,29 @@ class NameScan {
     const lists = this.listsOf(word);
     if (surname.shape !== Shape.Capitalized || (lists & In.Known) === 0 || (lists & In.Common) !== 0) return false;
     const { text } = this;
-    // `Patient: Smith, Jones and Brown` lists three people.
+    // `Patient: Smith, Jones and Brown` lists three people; `Attendees: Zorblax, Anna Berg` two,
+    // the second with a surname of its own (an initial or a middle name may follow a given name:
+    // `Doe, Jane A.`, `Doe, Jane Marie`).
     if (LISTED_AFTER.test(text.slice(word.end, word.end + 6))) return false;
+    if (
+      text.charCodeAt(word.end) === 32 &&
+      letterClass(text.charCodeAt(word.end + 1)) === LETTER_UPPER &&
+      letterClass(text.charCodeAt(word.end + 2)) !== 0 &&
+      !this.isGivenNameAt(word.end + 1)
+    )
+      return false;
     return (
       fieldBefore(text, surname.start) === Field.Person ||
       nameLabelBefore(text, this.units, surname.start) === Label.Strong
     );
+  }
+
+  /** Whether the word at `start` is a given name (a middle name: `Doe, Jane Marie`). */
+  private isGivenNameAt(start: number): boolean {
+    const { text, units } = this;
+    let end = start;
+    while (end < text.length && letterClass(text.charCodeAt(end)) !== 0) end++;
+    return (this.lexicon.lists.getWord(units, start, end, hashOf(text, start, end), true) & In.Given) !== 0;
   }
 
   /**
@@ -957,6 +974,9 @@ class NameScan {
     if (field === Field.Person) {
       // `Physician: Dr. Susan Park`: the honorific alone is a run of its own, before the name.
       if (length === 1 && this.isIn(run[0] as Word, In.Boundary)) return this.reject(runStart, runEnd);
+      // `Attendees: Payments squad, SRE on-call`: a word before a team noun names the team.
+      if (length === 1 && text.charCodeAt(runEnd) === 32 && stickyTest(TEAM_AFTER, text, runEnd))
+        return this.reject(runStart, runEnd);
       return this.addItem(this.judge(0, length, Label.Strong));
     }
     // `Name:`, `Cardholder:`, `City:`: a label or record key before its value is no name.
@@ -1791,6 +1811,9 @@ const PLACE_SURNAMES = new Set(['park', 'hill', 'lane', 'dale', 'court', 'bay'])
 /** A preposition that puts the words after it in a place: `at Victoria Park`. Tested on the 8 characters before. */
 const PLACE_PREPOSITION_BEFORE = /(?:^|[^\p{L}])(?:at|near|around|across|through|inside|outside|opposite) $/iu;
 
+/** Nouns of a group of people, which make the one word before them a team's name: `Payments squad`. */
+const TEAM_AFTER = / (?:team|teams|squad|squads|crew|group|department|committee|division|guild|chapter|tribe)\b/y;
+
 /** Five or six digits after a run: a postal code, which makes the run a town (`Moscow 125009`); not a year (`Smith 2019`). */
 const POSTAL_CODE_AFTER = / \d{5,6}\b/y;
 
@@ -2008,7 +2031,11 @@ function nextWord(units: Uint16Array, length: number, from: number, out: Word): 
   // `@Rahul`: a chat mention names a person, where `x@Rahul` is an address.
   const mention =
     before === 64 && letterClass(beforeBefore) === 0 && (IDENTIFIER_GLUE[beforeBefore] as number) === 0 ? 1 : 0;
-  const glued = (((IDENTIFIER_GLUE[before] as number) & (mention ^ 1)) | (IDENTIFIER_GLUE[after] as number)) !== 0;
+  // `claude-3-5-sonnet`, `gpt-4`, `COVID-19`: a hyphen and a digit after a word make it a model or code name.
+  const afterNext = end + 1 < length ? (units[end + 1] as number) : 32;
+  const hyphenNumber = after === 45 && afterNext >= 48 && afterNext <= 57 ? 1 : 0;
+  const glued =
+    (((IDENTIFIER_GLUE[before] as number) & (mention ^ 1)) | (IDENTIFIER_GLUE[after] as number) | hyphenNumber) !== 0;
   const fullStopBefore = before === 46; // `.Name`: a member access or a file extension
   const fullStopAfter = after === 46;
   const letterNext = end + 1 < length && letterAt(units, end + 1) !== 0;

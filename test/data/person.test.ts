@@ -108,6 +108,12 @@ describe('PERSON by lexicon', () => {
       ['Mingzhu', 'Zorblax'],
     ],
     [
+      'a list of a surname and a full name, and a surname first with a middle name',
+      'Attendees: Zorblax, Anna Berg\nPatient: Doe, Jane Marie\nAttendees: Payments squad, SRE on-call',
+      ['Zorblax', 'Anna Berg', 'Doe, Jane Marie'],
+    ],
+    ['a model name', '{"model":"claude-3-5-sonnet-20241022"}, gpt-4 and COVID-19', []],
+    [
       'people who share a first name with a firm',
       'Morgan Freeman and Charles Darwin',
       ['Morgan Freeman', 'Charles Darwin'],
