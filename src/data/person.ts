@@ -1445,14 +1445,14 @@ function fieldBefore(text: string, start: number): Field {
   if (
     field === Field.Person &&
     position - keyStart <= 3 &&
-    !ADDRESSEE_KEY_BEFORE.test(text.slice(Math.max(0, keyStart - 12), keyStart))
+    !ADDRESSEE_KEY_BEFORE.test((keyStart <= 12 ? '\n' : '') + text.slice(Math.max(0, keyStart - 12), keyStart))
   )
     return Field.None;
   return field;
 }
 
 /** What may stand before a short addressee key (`to`, `cc`, `bcc`): the line's start, or `Ship`, `Bill`, `Deliver`, `Sold`. */
-const ADDRESSEE_KEY_BEFORE = /(?:^|\n)[ \t]*(?:(?:ship|bill|deliver|sold|send|mail)[ _-]?)?$/i;
+const ADDRESSEE_KEY_BEFORE = /\n[ \t]*(?:(?:ship|bill|deliver|sold|send|mail)[ _-]?)?$/i;
 
 /** What the record key `text[start, end)` says about its value. */
 function fieldOf(text: string, start: number, end: number): Field {
@@ -1841,14 +1841,15 @@ function hasPersonContext(text: string, item: Item, fromIndex: number): boolean 
     return (
       (atSentenceStart && stickyTest(VOCATIVE_AFTER, text, item.end)) ||
       // A full name before a credential (`Zeynep C. Öztürk, MD`); one word may be a town (`Baltimore, MD;`).
-      (text.lastIndexOf(' ', item.end) > item.start && stickyTest(CREDENTIAL_AFTER, text, item.end))
+      // The credential's `, ` bounds the search for a space.
+      (stickyTest(CREDENTIAL_AFTER, text, item.end) && text.indexOf(' ', item.start) < item.end)
     );
   if (after === 33 || after === 63)
     return text.charCodeAt(item.start - 1) === 32 && text.charCodeAt(item.start - 2) === 44;
   if (
     after === 58 &&
     !item.known &&
-    ((atSentenceStart && startsLine(text, item.start, fromIndex)) || afterTimestamp(text, item.start, fromIndex))
+    ((atSentenceStart && startsLine(text, item.start, fromIndex)) || afterTimestamp(text, item.start))
   ) {
     // A speaker says something on the same line: `Koppány: "Who are you?"`, not `Fax:` and a number below.
     const next = text.charCodeAt(item.end + 1) === 32 ? text.charCodeAt(item.end + 2) : text.charCodeAt(item.end + 1);
@@ -1898,18 +1899,18 @@ function startsSentence(text: string, start: number, fromIndex: number): boolean
 }
 
 /** A chat line's time before its speaker: `[11:26] `, `[2024-03-01 09:15] `, `17:45 - ` (WhatsApp). */
-const TIMESTAMP_BEFORE = /(?:^|\n)(?:\[[\d/.: -]{4,19}(?: ?[AaPp][Mm])?\] |\d{1,2}:\d{2}(?: ?[AaPp][Mm])? - )$/;
+const TIMESTAMP_BEFORE = /\n(?:\[[\d/.: -]{4,19}(?: ?[AaPp][Mm])?\] |\d{1,2}:\d{2}(?: ?[AaPp][Mm])? - )$/;
 const TIMESTAMP_CHARACTERS = 24;
 
 /** Whether a chat line's time, at the start of its line, stands right before `start`. */
-function afterTimestamp(text: string, start: number, fromIndex: number): boolean {
+function afterTimestamp(text: string, start: number): boolean {
   if (start < 6 || text.charCodeAt(start - 1) !== 32) return false;
   const mark = text.charCodeAt(start - 2);
   if (mark !== 93 && mark !== 45) return false;
   const from = Math.max(0, start - TIMESTAMP_CHARACTERS);
-  // At the start of the text, only when the scan began there: the line may go on before it.
-  if (from === 0 && fromIndex !== 0) return false;
-  return TIMESTAMP_BEFORE.test(text.slice(from, start));
+  // The text's start is a line's. A stream's held text starts there too whenever a name this close
+  // to it is reported: otherwise its 96 characters of look-behind put the name before `fromIndex`.
+  return TIMESTAMP_BEFORE.test((from === 0 ? '\n' : '') + text.slice(from, start));
 }
 
 /** Whether `start` begins the text or a line. */

@@ -195,6 +195,9 @@ export const nameContext = fc.oneof(
     'Prescriber: Efua Appiah, NP',
     'name: deploy\n',
     'drive from Jackson to Madison',
+    '[11:26] Mingzhu: anyone have the db creds?\n',
+    'SHIP TO:\nGRAHAM THOMPSON\n',
+    'Giulia Rossi, MD',
   ),
 );
 
