@@ -78,59 +78,16 @@ function escapeEnd(source: string, backslash: number): number {
  * such as `(?i)` that would not carry over to the split parts, `\Q…\E`.
  */
 export function splitAtValueGroup(source: string): ValueGroupSplit | 'whole' | undefined {
-  let depth = 0;
-  let captures = 0;
-  let valueOpen = -1;
-  let valueContent = -1;
-  let valueClose = -1;
-  let alternatives = false;
-  let bareFlags = false;
-  for (let index = 0; index < source.length; index++) {
-    const character = source[index];
-    if (character === '\\') {
-      index = escapeEnd(source, index);
-      if (index < 0) return undefined;
-    } else if (character === '[') {
-      index = classEnd(source, index);
-      if (index < 0) return undefined;
-    } else if (character === '(') {
-      let content = index + 1;
-      let capturing = true;
-      if (source[index + 1] === '?') {
-        if (source[index + 2] === 'P' && source[index + 3] === '<') content = source.indexOf('>', index) + 1;
-        else if (source[index + 2] === '<') content = source.indexOf('>', index) + 1;
-        else {
-          let flags = index + 2;
-          while (/[a-zA-Z-]/.test(source[flags] ?? '')) flags++;
-          if (source[flags] === ')') bareFlags = true;
-          else if (source[flags] !== ':') return undefined;
-          capturing = false;
-        }
-        if (content <= 0) return undefined;
-      }
-      if (capturing && ++captures === 1) {
-        if (depth !== 0) return undefined;
-        valueOpen = index;
-        valueContent = content;
-      }
-      depth++;
-    } else if (character === ')') {
-      depth--;
-      if (depth === 0 && valueOpen >= 0 && valueClose < 0) {
-        valueClose = index;
-        const after = source[index + 1];
-        if (after === '*' || after === '+' || after === '?' || after === '{') return undefined;
-      }
-    } else if (character === '|' && depth === 0) {
-      alternatives = true;
-    }
-  }
-  if (captures === 0) return 'whole';
-  if (valueClose < 0 || alternatives || bareFlags) return undefined;
+  const read = readGroups(source);
+  if (read === undefined) return undefined;
+  const value = read.groups.find((group) => group.capturing);
+  if (value === undefined) return 'whole';
+  if (value.depth !== 0 || read.bareFlags || read.bars.some(([, depth]) => depth === 0)) return undefined;
+  if (isQuantifier(source[value.close + 1])) return undefined;
   return {
-    prefix: source.slice(0, valueOpen),
-    value: source.slice(valueContent, valueClose),
-    suffix: source.slice(valueClose + 1),
+    prefix: source.slice(0, value.open),
+    value: source.slice(value.content, value.close),
+    suffix: source.slice(value.close + 1),
   };
 }
 
@@ -158,14 +115,17 @@ interface GroupSpan {
 }
 
 /**
- * The groups and the `|` of `source`, with their nesting depth, or `undefined` for what the splits
- * do not read: a bare flag group such as `(?i)`, `\Q…\E`, a flag group with a colon other than `(?:`
- * when `plainOnly`.
+ * The groups and the `|` of `source`, with their nesting depth, and whether it holds a bare flag
+ * group such as `(?i)`, whose flags would not carry over to split parts; `undefined` for what the
+ * splits do not read (`\Q…\E`, an unbalanced group).
  */
-function readGroups(source: string): { groups: GroupSpan[]; bars: Array<[index: number, depth: number]> } | undefined {
+function readGroups(
+  source: string,
+): { groups: GroupSpan[]; bars: Array<[index: number, depth: number]>; bareFlags: boolean } | undefined {
   const groups: GroupSpan[] = [];
   const bars: Array<[number, number]> = [];
   const open: GroupSpan[] = [];
+  let bareFlags = false;
   for (let index = 0; index < source.length; index++) {
     const character = source[index];
     if (character === '\\') {
@@ -183,7 +143,8 @@ function readGroups(source: string): { groups: GroupSpan[]; bars: Array<[index: 
         else {
           let flags = index + 2;
           while (/[a-zA-Z-]/.test(source[flags] ?? '')) flags++;
-          if (source[flags] !== ':') return undefined;
+          if (source[flags] === ')') bareFlags = true;
+          else if (source[flags] !== ':') return undefined;
           content = flags + 1;
           capturing = false;
         }
@@ -200,7 +161,7 @@ function readGroups(source: string): { groups: GroupSpan[]; bars: Array<[index: 
       bars.push([index, open.length]);
     }
   }
-  return open.length === 0 ? { groups, bars } : undefined;
+  return open.length === 0 ? { groups, bars, bareFlags } : undefined;
 }
 
 const isQuantifier = (character: string | undefined) =>
@@ -218,7 +179,7 @@ export function splitAtValueAlternatives(source: string): ValueAlternativesSplit
   const { groups, bars } = read;
   const captures = groups.filter((group) => group.capturing);
   const first = captures[0];
-  if (first === undefined || bars.some(([, depth]) => depth === 0)) return undefined;
+  if (first === undefined || read.bareFlags || bars.some(([, depth]) => depth === 0)) return undefined;
   const container = groups.find(
     (group) => group.depth === 0 && !group.capturing && group.open < first.open && first.close < group.close,
   );
