@@ -34,9 +34,9 @@ const ADVERSARIAL: Record<string, string> = {
   'command lines without a password': 'redis-cli -h h htpasswd -c f u net user /add docker login -u x '.repeat(15_874),
   'aligned labels without a value': 'api_key                  = password                  = '.repeat(18_077),
   'XML elements named as secrets, never closed': '<string name="api_key" a="b">Zx8fK2pQ9rT4 '.repeat(23_832),
-  'street lines without a town': 'Am Weinberg 155, 10974 Rua Augusta, 1999 - Sector 36, Noida, 〒150-0800 '.repeat(
-    13_000,
-  ),
+  // Each street's postcode, CEP, PIN or ward is cut short: the rules' gaps run and no address completes.
+  'street lines without a town':
+    'Am Weinberg 155, 1097 x; Rua Augusta, 1999 - x, 80074-39; C-247, Sector 36, Noida, 〒150-0800 x '.repeat(10_417),
 };
 
 /**
