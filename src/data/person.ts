@@ -1140,8 +1140,11 @@ class NameScan {
       // An initial before a word that is no common word makes it a surname: `J. R. Zorblax`.
       if (initials > 0) return item(start, end, Status.Name, 0.5);
       const known = this.isIn(firstName, In.Known);
-      const status = known && !this.isIn(firstName, In.Common) ? Status.Name : Status.Possible;
-      return item(start, end, status, 0.5, known);
+      if (known && !this.isIn(firstName, In.Common)) return item(start, end, Status.Name, 0.5, known);
+      // A word no list holds, with the ending of a family name (`Sokolov`, `Ryhänen`), is one; not after `at`.
+      if (!known && !this.isIn(firstName, In.Common | In.Rarer) && this.hasSurnameEnding(start, end))
+        return item(start, end, Status.Name, 0.45);
+      return item(start, end, Status.Possible, 0.5, known);
     }
     if (count > MAX_RUN_WORDS) return item(start, end, Status.Rejected, 0);
     // A given name that is also a word (`Grace`, `Mark`) needs a name-like rest: `Grace Period` is not a name.
@@ -1149,6 +1152,16 @@ class NameScan {
       return item(start, end, Status.Name, 0.6);
     if (!restCommonOnly && !this.isCommonOnly(firstName)) return item(start, end, Status.Name, anyKnown ? 0.55 : 0.4);
     return item(start, end, Status.Rejected, 0);
+  }
+
+  /** Whether the word from `start` to `end` has the ending of a family name ({@link SURNAME_ENDING}), not after `at`. */
+  private hasSurnameEnding(start: number, end: number): boolean {
+    const { text } = this;
+    if (end - start < 5 || end - start > 24) return false;
+    const ending = SURNAME_ENDING.exec(text.slice(start, end))?.[1];
+    if (ending === undefined) return false;
+    const stemLists = this.lexicon.lists.getLowerCased(text, start, end - ending.length);
+    return (stemLists & In.Common) === 0 && !PLACE_PREPOSITION_BEFORE.test(text.slice(Math.max(0, start - 8), start));
   }
 
   /** How many initials with a full stop (`J.`) stand right before `run[index]`, from `run[from]` on. */
@@ -1805,6 +1818,18 @@ function stickyTest(pattern: RegExp, text: string, index: number): boolean {
   pattern.lastIndex = index;
   return pattern.test(text);
 }
+
+/**
+ * Endings of family names in the languages that build them with a suffix: Slavic (`Sokolov`,
+ * `Ivanova`, `Petrović`, `Kowalski`, `Novotná`… `-ová`, `Shevchenko`), Finnish (`Ryhänen`), Nordic
+ * (`Karlsson`, `Ásgeirsdóttir`), Greek (`Papadopoulos`, `Georgiadis`), Armenian, Georgian
+ * (`Beridze`, `Gelashvili`), Turkish (`Yılmazoğlu`) and Romanian (`Popescu`). Tested on a
+ * capitalized word no list holds, whose stem before the ending has three letters or more and is no
+ * common word (`Bluesky`, `Codecov`). The towns among such words (`Rostov`, `Alaska`) stand after
+ * `in`, `at` or `from`, which rule them out.
+ */
+const SURNAME_ENDING =
+  /^\p{Lu}\p{Ll}{2,}(ov|ova|ev|ovich|evich|ovna|evna|ić|ič|ski|ska|sky|skaya|ová|enko|chuk|czyk|nen|sson|dóttir|dottir|opoulos|opoulou|akis|idis|iadis|yan|shvili|dze|oğlu|oglu|escu|eanu)$/u;
 
 /** Place words that are common surnames too (`Susan Park`, `Damon Hill`, `Jane Lane`). */
 const PLACE_SURNAMES = new Set(['park', 'hill', 'lane', 'dale', 'court', 'bay']);

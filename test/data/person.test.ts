@@ -207,6 +207,11 @@ describe('PERSON by lexicon', () => {
       'Kevin Brown office hours; the Garcia account',
       ['Kevin Brown', 'Garcia'],
     ],
+    [
+      'a lone word no list holds with the ending of a family name',
+      'This song by ex-Zombie Ryhänen is great. Unlike the Sokolov novel, or Ásgeirsdóttir, Popescu and Beridze.',
+      ['Ryhänen', 'Sokolov', 'Ásgeirsdóttir', 'Popescu', 'Beridze'],
+    ],
   ])('finds %s', (_case, text, expected) => {
     expect(names(text)).toEqual(expected);
   });
@@ -225,6 +230,10 @@ describe('PERSON by lexicon', () => {
     ['a common word after a greeting', 'Hello World, and Dear Friends'],
     ['chat roles and form labels', 'Bot: What is the name on the account?\nName: see below\nFax:\n555 0100'],
     ['a list of unknown words', 'we use Confluence, Bitbucket and Grafana'],
+    [
+      'a town or a compound of words with the ending of a family name',
+      'flights at Rostov were cancelled; we posted on Bluesky and Mastodon',
+    ],
     ['record abbreviations', 'Med. Rec. #: 556677'],
     [
       'a place word after a word that is no given name, or after `at`',
@@ -325,15 +334,15 @@ describe('PERSON by lexicon', () => {
   it('finds a later lone mention of a name found earlier, within reach, in batch and stream alike', () => {
     const filler = 'The next part of the review covers the budget, the schedule and the risks we see. ';
     const text =
-      "They sang the verses from Faina D. Yefremova's Cautionary Tales. " +
+      "They sang the verses from Faina D. Kwartuin's Cautionary Tales. " +
       filler.repeat(3) +
-      'Is there a better example than early Yefremova? Ask Zorblax; ' +
+      'Is there a better example than early Kwartuin? Ask Zorblax; ' +
       filler.repeat(14) +
-      'Yefremova again, but far too late.';
-    expect(names(text)).toEqual(["Faina D. Yefremova's", 'Yefremova']);
+      'Kwartuin again, but far too late.';
+    expect(names(text)).toEqual(["Faina D. Kwartuin's", 'Kwartuin']);
     const whole = redactText(text, { types: ['PERSON'] }).text;
     expect(whole).toContain('than early [REDACTED:PERSON]?');
-    expect(whole).toContain('Yefremova again');
+    expect(whole).toContain('Kwartuin again');
     expect(redactText(whole, { types: ['PERSON'] }).text).toBe(whole);
     for (const size of [1, 5, 17, 64, 300]) {
       const stream = createStreamRedactor({ types: ['PERSON'] });
