@@ -1,4 +1,4 @@
-import { COMMON_WORDS, GIVEN_NAMES, RARER_WORDS, SURNAMES } from './lexicon.generated';
+import { COMMON_WORDS, GIVEN_NAMES, OTHER_LANGUAGE_WORDS, RARER_WORDS, SURNAMES } from './lexicon.generated';
 import { COUNTRY_NAMES } from './patterns';
 import { EPONYMOUS_FIRMS, NAME_BOUNDARY_WORDS, PLACE_OR_ORGANISATION_WORDS } from './person-names';
 
@@ -68,6 +68,11 @@ const enum In {
   PlacePrefix = 64,
   /** {@link PARTICLES}. */
   Particle = 128,
+  /**
+   * Common words of other European languages (`Medizin`, `alta`), always with {@link Common}: they
+   * are no names as English words are not, but a name may end in one (`Riku Andou`).
+   */
+  OtherLanguage = 256,
   Known = Given | Surnames,
 }
 
@@ -80,7 +85,7 @@ const enum In {
 class WordLists {
   /** The word in each slot, '' for none; {@link lists} says which lists hold it, 0 for an empty slot. */
   private readonly words: string[];
-  private readonly lists: Uint8Array;
+  private readonly lists: Uint16Array;
   private readonly mask: number;
 
   /** A table of `words`, each in the lists `list`. */
@@ -95,7 +100,7 @@ class WordLists {
     let size = 1;
     while (size < capacity * 2) size *= 2;
     this.words = new Array<string>(size).fill('');
-    this.lists = new Uint8Array(size);
+    this.lists = new Uint16Array(size);
     this.mask = size - 1;
   }
 
@@ -200,6 +205,7 @@ function getLexicon(): Lexicon {
     [decodeFrontCodedList(SURNAMES), In.Surnames],
     [decodeFrontCodedList(COMMON_WORDS), In.Common],
     [decodeFrontCodedList(RARER_WORDS), In.Rarer],
+    [decodeFrontCodedList(OTHER_LANGUAGE_WORDS), In.Common | In.OtherLanguage],
     [lower(NAME_BOUNDARY_WORDS), In.Boundary],
     [lower([...PLACE_OR_ORGANISATION_WORDS, ...COUNTRY_NAMES]), In.PlaceOrOrganisation],
     [[...PLACE_PREFIXES], In.PlacePrefix],
@@ -1125,7 +1131,7 @@ class NameScan {
       const word = words[index] as Word;
       if (!this.isNameWord(word)) continue;
       if (count === 0) firstName = word;
-      else if (this.isCommonOnly(word)) restCommonOnly = true;
+      else if ((this.listsOf(word) & (In.Common | In.Known | In.OtherLanguage)) === In.Common) restCommonOnly = true;
       if (this.isIn(word, In.Known)) anyKnown = true;
       count++;
     }
@@ -1154,14 +1160,16 @@ class NameScan {
     return item(start, end, Status.Rejected, 0);
   }
 
-  /** Whether the word from `start` to `end` has the ending of a family name ({@link SURNAME_ENDING}), not after `at`. */
+  /** Whether the word from `start` to `end` has the ending of a family name ({@link SURNAME_ENDINGS}), not after `at`. */
   private hasSurnameEnding(start: number, end: number): boolean {
     const { text } = this;
-    if (end - start < 5 || end - start > 24) return false;
-    const ending = SURNAME_ENDING.exec(text.slice(start, end))?.[1];
-    if (ending === undefined) return false;
-    const stemLists = this.lexicon.lists.getLowerCased(text, start, end - ending.length);
-    return (stemLists & In.Common) === 0 && !PLACE_PREPOSITION_BEFORE.test(text.slice(Math.max(0, start - 8), start));
+    const ending = surnameEndingLength(text, start, end);
+    if (ending === 0) return false;
+    const stemLists = this.lexicon.lists.getLowerCased(text, start, end - ending);
+    return (
+      (stemLists & (In.Common | In.OtherLanguage)) !== In.Common &&
+      !PLACE_PREPOSITION_BEFORE.test(text.slice(Math.max(0, start - 8), start))
+    );
   }
 
   /** How many initials with a full stop (`J.`) stand right before `run[index]`, from `run[from]` on. */
@@ -1821,15 +1829,34 @@ function stickyTest(pattern: RegExp, text: string, index: number): boolean {
 
 /**
  * Endings of family names in the languages that build them with a suffix: Slavic (`Sokolov`,
- * `Ivanova`, `Petrović`, `Kowalski`, `Novotná`… `-ová`, `Shevchenko`), Finnish (`Ryhänen`), Nordic
+ * `Ivanova`, `Petrović`, `Kowalski`, `Nováková`, `Shevchenko`), Finnish (`Ryhänen`), Nordic
  * (`Karlsson`, `Ásgeirsdóttir`), Greek (`Papadopoulos`, `Georgiadis`), Armenian, Georgian
  * (`Beridze`, `Gelashvili`), Turkish (`Yılmazoğlu`) and Romanian (`Popescu`). Tested on a
  * capitalized word no list holds, whose stem before the ending has three letters or more and is no
- * common word (`Bluesky`, `Codecov`). The towns among such words (`Rostov`, `Alaska`) stand after
- * `in`, `at` or `from`, which rule them out.
+ * English word (`Bluesky`). The towns among such words (`Rostov`, `Alaska`) stand after a place's
+ * preposition (`in`, `at`, `from`), which rules them out.
  */
-const SURNAME_ENDING =
-  /^\p{Lu}\p{Ll}{2,}(ov|ova|ev|ovich|evich|ovna|evna|ić|ič|ski|ska|sky|skaya|ová|enko|chuk|czyk|nen|sson|dóttir|dottir|opoulos|opoulou|akis|idis|iadis|yan|shvili|dze|oğlu|oglu|escu|eanu)$/u;
+const SURNAME_ENDINGS = (
+  'ov ova ev ovich evich ovna evna ić ič ski ska sky skaya ová enko chuk czyk nen sson dóttir dottir ' +
+  'opoulos opoulou akis idis iadis yan shvili dze oğlu oglu escu eanu'
+).split(' ');
+/** {@link SURNAME_ENDINGS} by their last code unit, longest first: most words end in none, and cost one look-up. */
+const SURNAME_ENDINGS_BY_LAST = new Map<number, string[]>();
+for (const ending of [...SURNAME_ENDINGS].sort((left, right) => right.length - left.length)) {
+  const last = ending.charCodeAt(ending.length - 1);
+  SURNAME_ENDINGS_BY_LAST.set(last, [...(SURNAME_ENDINGS_BY_LAST.get(last) ?? []), ending]);
+}
+/** The stem before a surname ending has at least this many letters: `Popov`, not `Kiev`. */
+const SURNAME_STEM_LETTERS = 3;
+
+/** The length of the {@link SURNAME_ENDINGS} entry `text` ends with at `end` after a stem from `start`; 0 for none. */
+function surnameEndingLength(text: string, start: number, end: number): number {
+  const endings = SURNAME_ENDINGS_BY_LAST.get(text.charCodeAt(end - 1));
+  if (endings === undefined) return 0;
+  for (const ending of endings)
+    if (end - start - ending.length >= SURNAME_STEM_LETTERS && text.endsWith(ending, end)) return ending.length;
+  return 0;
+}
 
 /** Place words that are common surnames too (`Susan Park`, `Damon Hill`, `Jane Lane`). */
 const PLACE_SURNAMES = new Set(['park', 'hill', 'lane', 'dale', 'court', 'bay']);

@@ -207,6 +207,7 @@ describe('PERSON by lexicon', () => {
       'Kevin Brown office hours; the Garcia account',
       ['Kevin Brown', 'Garcia'],
     ],
+    ['a name whose surname is a word of another language', 'Panjiva hired Riku Andou last year', ['Riku Andou']],
     [
       'a lone word no list holds with the ending of a family name',
       'This song by ex-Zombie Ryhänen is great. Unlike the Sokolov novel, or Ásgeirsdóttir, Popescu and Beridze.',
@@ -230,6 +231,10 @@ describe('PERSON by lexicon', () => {
     ['a common word after a greeting', 'Hello World, and Dear Friends'],
     ['chat roles and form labels', 'Bot: What is the name on the account?\nName: see below\nFax:\n555 0100'],
     ['a list of unknown words', 'we use Confluence, Bitbucket and Grafana'],
+    [
+      'capitalized nouns of other languages in letters and records',
+      'Klinik für Innere Medizin\nStationärer Aufenthalt: 3 Tage\nServicio de Medicina Interna, Fecha de ingreso: hoy',
+    ],
     [
       'a town or a compound of words with the ending of a family name',
       'flights at Rostov were cancelled; we posted on Bluesky and Mastodon',
