@@ -803,7 +803,7 @@ class NameScan {
   /**
    * Whether the single capitalized word `text[start, end)` stands beside another across ` & `, each
    * alone (no capitalized word joined to it by a space), and the two are not both given names or are
-   * one word twice.
+   * one word twice; or the pair ends in a firm's legal form (`Tallis & Reed LLP`, `Kofi & Co`).
    */
   private inFirmName(start: number, end: number): boolean {
     const { text } = this;
@@ -811,11 +811,13 @@ class NameScan {
     let partnerEnd = -1;
     if (text.startsWith(' & ', end)) {
       partnerStart = end + 3;
+      if (stickyTest(FIRM_FORM, text, partnerStart)) return true;
       partnerEnd = partnerStart;
       while (partnerEnd < text.length && isWordCharacter(text.charCodeAt(partnerEnd))) partnerEnd++;
       if (text.charCodeAt(partnerEnd) === 32 && letterClass(text.charCodeAt(partnerEnd + 1)) === LETTER_UPPER)
-        return false;
+        return stickyTest(FIRM_FORM, text, partnerEnd + 1);
     } else if (start >= 4 && text.startsWith(' & ', start - 3)) {
+      if (text.charCodeAt(end) === 32 && stickyTest(FIRM_FORM, text, end + 1)) return true;
       partnerEnd = start - 3;
       partnerStart = partnerEnd;
       while (partnerStart > 0 && isWordCharacter(text.charCodeAt(partnerStart - 1))) partnerStart--;
@@ -1862,6 +1864,13 @@ function surnameEndingLength(text: string, start: number, end: number): number {
 const PLACE_SURNAMES = new Set(['park', 'hill', 'lane', 'dale', 'court', 'bay']);
 /** A preposition that puts the words after it in a place: `at Victoria Park`. Tested on the 8 characters before. */
 const PLACE_PREPOSITION_BEFORE = /(?:^|[^\p{L}])(?:at|near|around|across|through|inside|outside|opposite) $/iu;
+
+/**
+ * Legal forms and partner words that end a firm's name after `&` (`Tallis & Reed LLP`, `Kofi & Co`,
+ * `Smith & Sons`). Sticky (`y`), tested where the word after `&`, or the one after that, starts.
+ */
+const FIRM_FORM =
+  /(?:LLP|LLC|L\.L\.C\.|LP|Inc|Ltd|Co|Corp|GmbH|AG|KG|SA|S\.A\.|SE|NV|BV|PLC|plc|Pty|Partners|Associates|Sons|Company|Brothers|Bros)\b/y;
 
 /** Nouns of a group of people, which make the one word before them a team's name: `Payments squad`. */
 const TEAM_AFTER = / (?:team|teams|squad|squads|crew|group|department|committee|division|guild|chapter|tribe)\b/y;

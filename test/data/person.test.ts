@@ -265,6 +265,7 @@ describe('PERSON by lexicon', () => {
       'Mi correo es nuevo. Meine Adresse ist neu. Soy yo.',
     ],
     ['firms of two single words joined by `&`', 'Ernst & Young audits Procter & Gamble and Johnson & Johnson'],
+    ['firms of two words joined by `&` with a legal form', 'From: Tallis & Reed LLP\n17:45 - Kofi & Co Coffee: sure!'],
     ['a calendar or common word after such a verb', 'the report was given Monday; I met Python developers'],
     ['product names the broad name list also holds', 'Create a Jira ticket and a Trello card'],
     ['places in record fields', '{"city":"Madison","company":"Tyrell Biotech"} <city>Franklin</city>'],
