@@ -1188,6 +1188,17 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     confidence: 0.8,
   },
   {
+    id: 'person-hl7-provider',
+    type: 'PERSON',
+    prefilter: '\\b(?:PV1|ORC|OBR)\\|',
+    // A doctor as an HL7 v2 XCN, an identifier before family, given and middle name: the attending,
+    // referring or consulting doctor in PV1-7 to PV1-9, the ordering provider in ORC-12 or OBR-16
+    // (`PV1|1|I|ICU^407^A||||1106^MACARAEG^ANGELICA^D^^^MD`). The first of them in a segment.
+    source: `\\b(?:PV1(?:\\|[^|\\r\\n]{0,120}){6,8}|ORC(?:\\|[^|\\r\\n]{0,60}){11}|OBR(?:\\|[^|\\r\\n]{0,60}){15})\\|[^|^~\\r\\n]{0,20}\\^(${HL7_NAME}(?:\\^${HL7_NAME}){1,2})(?:[~^|\\r\\n]|$)`,
+    priority: 18,
+    confidence: 0.8,
+  },
+  {
     id: 'address-hl7',
     type: 'ADDRESS',
     prefilter: '\\b(?:PID|NK1)\\|',

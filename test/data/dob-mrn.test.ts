@@ -225,8 +225,20 @@ describe('an HL7 v2 message', () => {
     ]);
   });
 
+  it('yields the doctors: attending in PV1-7, ordering provider in ORC-12 and OBR-16', () => {
+    const message = [
+      'PV1|1|I|ICU^407^A||||1106^MACARAEG^ANGELICA^D^^^MD|||MED',
+      'ORC|NW|123||||||||||4455^SMITH^JOHN^A^^^MD',
+      'OBR|1|123||CBC|||20240101|||||||||9911^NGUYEN^VAN^^^^MD|',
+    ].join('\r');
+    expect(
+      detectSensitiveData(message, { types: ['PERSON'] }).map((finding) => message.slice(finding.start, finding.end)),
+    ).toEqual(['MACARAEG^ANGELICA^D', 'SMITH^JOHN^A', 'NGUYEN^VAN']);
+  });
+
   it('finds nothing in empty or coded fields', () => {
     expect(detectSensitiveData('PID|1||||^^||\rOBX|1|NM|NA^Sodium||138|mmol/L\rNK1|1|^^|SPO')).toEqual([]);
+    expect(detectSensitiveData('PV1|1|O|ICU^407^A||||^^|||MED\rORC|NW|123||||||||||^')).toEqual([]);
   });
 });
 
