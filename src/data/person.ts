@@ -609,6 +609,10 @@ class NameScan {
   /** Its words so far, and how many of them a name list holds. */
   private upperWords = 0;
   private upperKnown = 0;
+  /** Whether it started a line with no label before it: then only a line above a finding makes it a name. */
+  private upperUnlabelled = false;
+  /** Whether each of its words fits a name by itself (no common word but a name). */
+  private upperAllFit = false;
 
   constructor(
     private readonly text: string,
@@ -1215,6 +1219,7 @@ class NameScan {
         this.upperNameEnd = word.end;
         this.upperWords++;
         if (known) this.upperKnown++;
+        if (!fits) this.upperAllFit = false;
         return;
       }
       this.closeUpperName();
@@ -1225,19 +1230,43 @@ class NameScan {
     const labelled =
       nameLabelBefore(this.text, this.units, word.start) !== Label.None ||
       fieldBefore(this.text, word.start) === Field.Person;
-    if (!labelled) return;
+    // Unlabelled, capitals may still be a name on a line of its own above an address or a contact
+    // line (`SNEHA SHARMA\n7735 LAKEVIEW DRIVE`): see closeUpperName.
+    if (!labelled && !(fits && startsLine(this.text, word.start, this.fromIndex))) return;
     this.upperNameStart = word.start;
     this.upperNameEnd = word.end;
     this.upperWords = 1;
     this.upperKnown = known ? 1 : 0;
+    this.upperUnlabelled = !labelled;
+    this.upperAllFit = fits;
   }
 
   private closeUpperName(): void {
     if (this.upperNameStart < 0) return;
     const start = this.upperNameStart;
     this.upperNameStart = -1;
-    if (this.upperKnown > 0) this.addItem(item(start, this.upperNameEnd, Status.Name, 0.5));
+    const named =
+      this.upperKnown > 0 &&
+      (!this.upperUnlabelled || (this.upperWords >= 2 && this.upperAllFit && this.lineAboveFinding(this.upperNameEnd)));
+    if (named) this.addItem(item(start, this.upperNameEnd, Status.Name, 0.5));
     else this.reject(start, this.upperNameEnd);
+  }
+
+  /**
+   * Whether the line ends at `end` and the next one starts with another finding (masked, as
+   * U+0000): an address, a telephone number or an e-mail address under a name in a letter's head,
+   * a label or a signature. Reads at most a line break and four spaces after `end`.
+   */
+  private lineAboveFinding(end: number): boolean {
+    const { units } = this;
+    let position = end;
+    while (units[position] === 32 || units[position] === 9) position++;
+    if (units[position] === 13) position++;
+    if (units[position] !== 10) return false;
+    const limit = position + 6;
+    position++;
+    while (position < limit && (units[position] === 32 || units[position] === 9)) position++;
+    return position < this.text.length && units[position] === 0;
   }
 
   /** Notes where what more text could change starts: an item that ends close to the end. */

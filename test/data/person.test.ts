@@ -443,6 +443,24 @@ describe('PERSON by lexicon', () => {
     expect(names(start)).toEqual([name]);
   });
 
+  it('finds a name in capitals on a line of its own above an address or a contact line, in batch and stream alike', () => {
+    const text =
+      'Rx# 4496817   Qty: 90\nSNEHA SHARMA\n7735 LAKEVIEW DRIVE\nATLANTA, GA 30305\n\n' +
+      'INVOICE SUMMARY\n7735 LAKEVIEW DRIVE\nATLANTA, GA 30305\nSALES TEAM\nsales@acme.com\nJOHN SMITH\nHead of sales';
+    const found = detectSensitiveData(text, { types: ['PERSON', 'ADDRESS', 'EMAIL'] });
+    expect(found.filter((finding) => finding.type === 'PERSON').map((f) => text.slice(f.start, f.end))).toEqual([
+      'SNEHA SHARMA',
+    ]);
+    const whole = redactText(text, { types: ['PERSON', 'ADDRESS', 'EMAIL'] }).text;
+    expect(redactText(whole, { types: ['PERSON', 'ADDRESS', 'EMAIL'] }).text).toBe(whole);
+    for (const size of [1, 3, 11, 40]) {
+      const stream = createStreamRedactor({ types: ['PERSON', 'ADDRESS', 'EMAIL'] });
+      let out = '';
+      for (let index = 0; index < text.length; index += size) out += stream.push(text.slice(index, index + size));
+      expect(out + stream.end()).toBe(whole);
+    }
+  });
+
   it('reads FHIR names: the first of a list of given names', () => {
     const text = '{"name":[{"family":"Okafor","given":["Chidi","Ngozi"]}]}';
     const found = detectSensitiveData(text, { types: ['PERSON'] }).map((finding) =>
