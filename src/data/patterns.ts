@@ -279,7 +279,7 @@ const DATE = `\\b(?:${[
  * the same as keys (`date_of_birth`, `dateOfBirth`, `patient_dob`, `patientDOB`, `birthDate`).
  */
 const BIRTH_LABEL =
-  '(?:(?:\\b|_)(?i:dob|date[ _-]?of[ _-]?birth|birth(?:[ _-]?(?:date|day))?|b-?day|geburtsdatum|fecha de nacimiento|date de naissance|data di nascita|data de nascimento|geboortedatum|födelsedatum|fødselsdato|syntymäaika)|[a-z](?:Dob|DOB|DateOfBirth|BirthDate|Birthdate|Birthday))(?:[ _-]?(?i:date|dt))?\\b|\\b(?i:d\\.o\\.b|fecha nac|f\\. nac|data nasc|geb\\.-datum)\\b\\.?';
+  '(?:(?:\\b|_)(?i:dob|date[ _-]?of[ _-]?birth|birth(?:[ _-]?(?:date|day))?|b-?day|geburtsdatum|fecha de nacimiento|date de naissance|data di nascita|data de nascimento|geboortedatum|födelsedatum|fødselsdato|syntymäaika|data urodzenia|datum narození|data nașterii|data nasterii|doğum tarihi|születési dátum)|[a-z](?:Dob|DOB|DateOfBirth|BirthDate|Birthdate|Birthday))(?:[ _-]?(?i:date|dt))?\\b|\\b(?i:d\\.o\\.b|fecha nac|f\\. nac|data nasc|geb\\.-datum)\\b\\.?';
 /** A note after the label: `DOB/Age:`, `Date of birth (MM/DD/YYYY):`. */
 const BIRTH_LABEL_NOTE = '(?:\\s{0,2}/\\s{0,2}(?i:age|sex|gender)|\\s{0,2}\\([A-Za-z/ .-]{1,16}\\))?';
 /**
@@ -289,11 +289,13 @@ const BIRTH_LABEL_NOTE = '(?:\\s{0,2}/\\s{0,2}(?i:age|sex|gender)|\\s{0,2}\\([A-
 const AGE_BEFORE_DATE = '(?:\\d{1,3}(?:\\s{0,2}(?i:y\\.?o\\.?|yrs?\\.?|years?(?: old)?|y))?\\s{1,2}/\\s{1,3})?';
 /**
  * A narrative birth: `born`, `born on`, `born in Ohio on`, and the genealogical `(b. 1987-03-14)`;
- * in other languages `geb.`, `geboren am`, `né le`, `nacido el`, `nato il`, `nascido em`.
+ * in other languages `geb.`, `geboren am`, `né le`, `nacido el`, `nato il`, `nascido em`, Swedish
+ * `född`, Danish and Norwegian `født (den)`, Polish `urodzony`, `urodzona (dnia)`; and before a
+ * place, `nato a Verona il`, `nacido en Madrid el`, `né à Lyon le`, `geboren in Berlin am`.
  * Only after `(` or a comma is `b.` an abbreviation of born rather than an item of a list.
  */
 const BORN_LABEL =
-  '(?:\\b(?i:born|geboren(?: am| op)?|née? le|nacid[oa] el|nací el|nat[oa] il|nascid[oa] em|nasci em)\\b|\\b(?i:geb)\\.|(?:\\(|[,;]\\s{0,2})(?i:b)\\.)';
+  '(?:\\b(?i:born|geboren(?: am| op)?|née? le|nacid[oa] el|nací el|nat[oa] il|nascid[oa] em|nasci em|född(?: den)?|født(?: den)?|fødd|urodzon[ya](?: dnia)?|nacid[oa] en|geboren in)\\b|\\b[Nn]at[oa] a\\b|\\b(?i:née?) à|\\b(?i:geb)\\.|(?:\\(|[,;]\\s{0,2})(?i:b)\\.)';
 
 /** Markup between a label and its value: `<td>DOB</td><td>…`, `**DOB:** …`. */
 const MARKUP_GAP = '(?:\\s{0,4}(?:</?[A-Za-z][A-Za-z0-9]{0,8}>|\\*{1,2}|_{2})){0,4}';
@@ -315,10 +317,11 @@ const ANSWER_BRIDGE =
 const LABEL_WORDS = "(?:\\s{1,2}[A-Za-z()'’/-]{1,15}){1,3}\\s{0,3}(?:[:=]|(?i:is|was|as)\\b)\\s{0,3}";
 /**
  * Between `born` and the date: a separator, `on`/`in`, or a place (`born in Ohio on`, `born at St.
- * Mary's on`). A period only ends a short abbreviation, so the gap never runs into the next sentence.
+ * Mary's on`, `nato a Verona il`). A period only ends a short abbreviation, so the gap never runs
+ * into the next sentence.
  */
 const BORN_GAP =
-  "(?:(?:\\s{1,2}(?:[A-Z][a-z]{0,2}\\.|[A-Za-z][A-Za-z'’-]{0,20}),?){1,5}\\s{1,2}(?i:on|in)\\s{1,3}|[:\\s]\\s{0,3}(?:(?i:on|in)\\s{1,3})?)(?:(?i:the)\\s{1,2})?";
+  "(?:(?:\\s{1,2}(?:[A-Z][a-z]{0,2}\\.|[A-Za-z\\x{C0}-\\x{24F}][A-Za-z\\x{C0}-\\x{24F}'’-]{0,20}),?){1,5}\\s{1,2}(?i:on|in|il|el|le|am|em|den)\\s{1,3}|[:\\s]\\s{0,3}(?:(?i:on|in)\\s{1,3})?)(?:(?i:the)\\s{1,2})?";
 
 /** Words that make the date beside a birth label a different date: a visit, a conjunction, a later event. */
 const UNRELATED_DATE_CONTEXT =

@@ -75,6 +75,16 @@ describe('DATE_OF_BIRTH', () => {
     ['data di nascita: 3 maggio 1950', '3 maggio 1950'],
     ['Date de naissance : 1er janvier 1990', '1er janvier 1990'],
     ['data de nascimento: 9 de março de 1970', '9 de março de 1970'],
+    // Labels and narrative births of more languages, and a birthplace before the date.
+    ['Data urodzenia: 20.02.1955', '20.02.1955'],
+    ['Doğum tarihi: 12.03.1975', '12.03.1975'],
+    ['Kan ni uppdatera min adress? Jag är född 1977-01-11. Mitt nummer', '1977-01-11'],
+    ['jeg heter Emma Haddad, født 17.08.1991, og bor i Oslo', '17.08.1991'],
+    ['mit navn er Zainab (født den 07.12.1973).', '07.12.1973'],
+    ['- Sanne D. Virtanen, nato a Verona il 3 maggio 1940', '3 maggio 1940'],
+    ['nacido en Madrid el 3 de mayo de 1980', '3 de mayo de 1980'],
+    ['née à Lyon le 12/03/1975', '12/03/1975'],
+    ['geboren in Berlin am 12.03.1975', '12.03.1975'],
     // The answer on the next line of a transcript.
     ['Agent: can I get your date of birth?\nCaller: February 10th, 2002.\nAgent: thanks', 'February 10th, 2002'],
   ];
@@ -109,6 +119,8 @@ describe('DATE_OF_BIRTH', () => {
     'la fecha nacional es 14/03/2024',
     'Agent: can I get your date of birth?\nCaller: Thanks, I have it here. The visit is on 03/14/2024.',
     'Geburtstag der Firma: 29. Januar',
+    'NATO a summit il 12/03/1975',
+    'Det nye kontoret ble født av en idé i 2019, åpnet 12.03.2020.',
   ];
   it.each(negatives)('finds no birth date in %j', (text) => {
     expect(valuesOf(text, 'DATE_OF_BIRTH')).toEqual([]);
