@@ -154,6 +154,8 @@ export async function buildLexicon() {
     `export const RARER_WORDS = ${literal(frontCode(rarer))};`,
     '// prettier-ignore',
     `export const OTHER_LANGUAGE_WORDS = ${literal(frontCode(otherLanguages))};`,
+    '// prettier-ignore',
+    `export const BRAND_WORDS = ${literal(frontCode([...brands].filter((brand) => WORD.test(brand) && brand.length >= 4 && !given.has(brand))))};`,
     '',
   ].join('\n');
 }

@@ -1,4 +1,11 @@
-import { COMMON_WORDS, GIVEN_NAMES, OTHER_LANGUAGE_WORDS, RARER_WORDS, SURNAMES } from './lexicon.generated';
+import {
+  BRAND_WORDS,
+  COMMON_WORDS,
+  GIVEN_NAMES,
+  OTHER_LANGUAGE_WORDS,
+  RARER_WORDS,
+  SURNAMES,
+} from './lexicon.generated';
 import { COUNTRY_NAMES } from './patterns';
 import { EPONYMOUS_FIRMS, NAME_BOUNDARY_WORDS, PLACE_OR_ORGANISATION_WORDS } from './person-names';
 
@@ -73,6 +80,8 @@ const enum In {
    * are no names as English words are not, but a name may end in one (`Riku Andou`).
    */
   OtherLanguage = 256,
+  /** One-word brands and products (`Dell`, `Bosch`, `Porsche`): alone, with nothing that marks a person, no name. */
+  Brand = 512,
   Known = Given | Surnames,
 }
 
@@ -206,6 +215,7 @@ function getLexicon(): Lexicon {
     [decodeFrontCodedList(COMMON_WORDS), In.Common],
     [decodeFrontCodedList(RARER_WORDS), In.Rarer],
     [decodeFrontCodedList(OTHER_LANGUAGE_WORDS), In.Common | In.OtherLanguage],
+    [decodeFrontCodedList(BRAND_WORDS), In.Brand],
     [lower(NAME_BOUNDARY_WORDS), In.Boundary],
     [lower([...PLACE_OR_ORGANISATION_WORDS, ...COUNTRY_NAMES]), In.PlaceOrOrganisation],
     [[...PLACE_PREFIXES], In.PlacePrefix],
@@ -1152,6 +1162,8 @@ class NameScan {
       // An initial before a word that is no common word makes it a surname: `J. R. Zorblax`.
       if (initials > 0) return item(start, end, Status.Name, 0.5);
       const known = this.isIn(firstName, In.Known);
+      // `a quote from Dell`: a brand alone is the firm; its possible context is still read (`Dell said`).
+      if (this.isIn(firstName, In.Brand)) return item(start, end, Status.Possible, 0.5);
       if (known && !this.isIn(firstName, In.Common)) return item(start, end, Status.Name, 0.5, known);
       // A word no list holds, with the ending of a family name (`Sokolov`, `Ryhänen`), is one; not after `at`.
       if (!known && !this.isIn(firstName, In.Common | In.Rarer) && this.hasSurnameEnding(start, end))

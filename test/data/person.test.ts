@@ -209,6 +209,11 @@ describe('PERSON by lexicon', () => {
     ],
     ['a name whose surname is a word of another language', 'Panjiva hired Riku Andou last year', ['Riku Andou']],
     [
+      'a brand that is a surname, beside a given name or before a verb people do',
+      'Michael Dell founded it. Dell said he would call back.',
+      ['Michael Dell', 'Dell'],
+    ],
+    [
       'a lone word no list holds with the ending of a family name',
       'This song by ex-Zombie Ryhänen is great. Unlike the Sokolov novel, or Ásgeirsdóttir, Popescu and Beridze.',
       ['Ryhänen', 'Sokolov', 'Ásgeirsdóttir', 'Popescu', 'Beridze'],
@@ -231,6 +236,7 @@ describe('PERSON by lexicon', () => {
     ['a common word after a greeting', 'Hello World, and Dear Friends'],
     ['chat roles and form labels', 'Bot: What is the name on the account?\nName: see below\nFax:\n555 0100'],
     ['a list of unknown words', 'we use Confluence, Bitbucket and Grafana'],
+    ['brands alone, in a list', 'We compared Babel, Webpack and esbuild; Bosch and Siemens drills.'],
     [
       'capitalized nouns of other languages in letters and records',
       'Klinik für Innere Medizin\nStationärer Aufenthalt: 3 Tage\nServicio de Medicina Interna, Fecha de ingreso: hoy',
