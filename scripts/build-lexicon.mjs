@@ -20,7 +20,9 @@
 //     film subtitles), of four letters or more, less every given name, surname and English word
 //     above: subtitles are full of names, and a word that is a name stays one (`Bauer`, `Rosa`).
 //     With them a capitalized noun of a letter or a record (`Innere Medizin`, `Lieferschein`) is
-//     no name.
+//     no name;
+//   - one-word brands: the simple-icons titles above of four letters or more that are no given
+//     name (`Babel`, `Bosch`, `Dell`): alone, with nothing that marks a person, no name.
 //
 // Each list is sorted and front-coded: every entry starts with one digit, the number of leading
 // characters it shares with the previous entry (at most 9), followed by the rest of the word. The
