@@ -426,7 +426,7 @@ function xmlNamedValue(words: string): string {
 /** A typed declaration (`password: String = `) or a comparison (`== "`, `!== '`). */
 const TYPED_OR_COMPARED = ':\\s{0,2}[A-Za-z][A-Za-z0-9_.<>?]{0,20}\\s{0,3}=|[!=]==?';
 // Without a separator, only spaces: `my password\nAgent: …` is a line of a chat, not a value.
-const PASSWORD_GAP = `["']?(?:[ \\t]{0,24}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=|\\bis\\b|\\bof\\b)\\s{0,3}|[ \\t]{1,3})`;
+const PASSWORD_GAP = `["']?(?:[ \\t]{0,24}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=|\\bis\\b|\\bwas\\b|\\bof\\b)\\s{0,3}|[ \\t]{1,3})`;
 const PASSWORD_SEPARATOR = `["']?[ \\t]{0,24}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=)\\s{0,3}`;
 
 /**
@@ -437,6 +437,13 @@ const PASSWORD_SEPARATOR = `["']?[ \\t]{0,24}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=)
 function unquotedValueCharacter(excluded: string): string {
   return `[^\\s"',;<>()&${excluded}]|&[^\\s"',;<>()&A-Za-z${excluded}]`;
 }
+
+/**
+ * A password value, quoted (`"…"`, `'…'`, `&quot;…&quot;`) or not. An unquoted value does not end
+ * in a full stop, which ends the sentence (`password is X9kL2mP7.`), nor in a colon, which ends a
+ * label (`Password reset: done`).
+ */
+const PASSWORD_VALUE = `(?:"([^"\\s\\[][^"\\s]{0,99})"|'([^'\\s\\[][^'\\s]{0,99})'|&quot;([^&\\s]{1,99})&quot;|([^\\s"'\\[,;<>(){}&](?:(?:${unquotedValueCharacter('')}){0,98}(?:${unquotedValueCharacter('.:')}))?))`;
 
 /**
  * Rewrites `(?i:…)` groups as explicit ASCII case classes (`[Mm][Yy]`). RE2's case folding in UTF-8
@@ -794,8 +801,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
       '|(?i:\\b(?:[a-z0-9_.-]{0,23}[_.-])?(?:pwd|pass|pw)\\b[a-z0-9_]{0,16})' +
       PASSWORD_SEPARATOR +
       ')' +
-      // An unquoted value does not end in a full stop, which ends the sentence (`password is X9kL2mP7.`).
-      `(?:"([^"\\s\\[][^"\\s]{0,99})"|'([^'\\s\\[][^'\\s]{0,99})'|&quot;([^&\\s]{1,99})&quot;|([^\\s"'\\[,;<>(){}&](?:(?:${unquotedValueCharacter('')}){0,98}(?:${unquotedValueCharacter('.')}))?))`,
+      PASSWORD_VALUE,
     priority: 80,
     confidence: 0.8,
     accept: whole(isSecretValueLikely),
@@ -881,14 +887,27 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     accept: whole(isPasswordByPlace),
   },
   {
+    id: 'password-changed-to',
+    type: 'PASSWORD',
+    prefilter: '(?i:(?:reset|changed|set|updated|switched) (?:it|that) (?:to|as))',
+    // A new password given after the sentence has named one: `my password was X and I reset it to Y`,
+    // `changed the Wi-Fi password, I set it to Y`.
+    // Unquoted, the value has a character other than a letter, as every value `isSecretValueLikely`
+    // accepts does: `reset it to defaults` is no match, and costs no search.
+    source: `(?i:\\b(?:password|passwd|passphrase|pwd)\\b[^.!?\\n]{0,60}?\\b(?:reset|changed|set|updated|switched) (?:it|that) (?:to|as))\\s{1,3}(?:"([^"\\s\\[][^"\\s]{0,99})"|'([^'\\s\\[][^'\\s]{0,99})'|([A-Za-z]{0,98}[^\\sA-Za-z"',;<>(){}&.:\\[](?:[^\\s"',;<>(){}&]{0,98}[^\\s"',;<>(){}&.:])?))`,
+    priority: 80,
+    confidence: 0.7,
+    accept: whole(isSecretValueLikely),
+  },
+  {
     id: 'cli-password',
     type: 'PASSWORD',
-    prefilter: '(?i:redis-cli|htpasswd|net user| login)',
+    prefilter: '(?i:redis-cli|htpasswd|net user| login|sshpass|requirepass|masterauth)',
     // Command lines that take a password by position or flag: `redis-cli -a 'pw'`, `docker login -u
     // ci -p pw` (and podman, helm registry, oras, skopeo, buildah, nerdctl), `htpasswd -b file user
-    // pw`, Windows' `net user name pw /add`.
+    // pw`, Windows' `net user name pw /add`, `sshpass -p pw ssh …`, `redis-server --requirepass pw`.
     source:
-      '(?:\\bredis-cli\\b[^\\n]{0,60}?\\s-a|\\b(?:docker|podman|helm registry|oras|skopeo|buildah|nerdctl) login\\b[^\\n]{0,80}?\\s(?:-p|--password)' +
+      '(?:\\bsshpass -p|--requirepass|--masterauth|\\bredis-cli\\b[^\\n]{0,60}?\\s-a|\\b(?:docker|podman|helm registry|oras|skopeo|buildah|nerdctl) login\\b[^\\n]{0,80}?\\s(?:-p|--password)' +
       '|\\bhtpasswd(?: -[A-Za-z]{1,4}){0,3} -[A-Za-z]{0,3}b[A-Za-z]{0,3}(?: -[A-Za-z]{1,4}){0,3} [^\\s-]\\S{0,120} [^\\s-]\\S{0,64}|\\b(?i:net user) [^\\s/*]\\S{0,64})' +
       `[ =]${CLI_PASSWORD_VALUE}(?:\\s|$)`,
     priority: 80,

@@ -278,6 +278,10 @@ describe('detectSensitiveData per type', () => {
     ['PASSWORD', 'docker login registry.gitlab.com -u deploy -p cziMlUGtUZdHlEhMZoB5', 'cziMlUGtUZdHlEhMZoB5'],
     ['PASSWORD', 'htpasswd -b /etc/nginx/.htpasswd admin Glacier-6873', 'Glacier-6873'],
     ['PASSWORD', 'PS C:\\> net user svc_backup Sonic%9462 /add', 'Sonic%9462'],
+    ['PASSWORD', "sshpass -p 'wxx06@EJue3isn' ssh admin@10.0.0.5", 'wxx06@EJue3isn'],
+    ['PASSWORD', '    command: redis-server --requirepass quartz-ember-147-willow', 'quartz-ember-147-willow'],
+    ['PASSWORD', 'My password was Falcon1977%, and it expired', 'Falcon1977%'],
+    ['PASSWORD', 'the VPN password expired, so I reset it to Nimbus#Summit21 this morning', 'Nimbus#Summit21'],
     // Aligned as `terraform fmt` writes it.
     ['PASSWORD', '  username       = "dbadmin"\n  password       = "QuartzEmber98$"\n}', 'QuartzEmber98$'],
     ['API_KEY', 'api_key            = "Zx8fK2pQ9rT4vW6yB1nM3cL5"', 'Zx8fK2pQ9rT4vW6yB1nM3cL5'],
@@ -434,6 +438,7 @@ describe('detectSensitiveData per type', () => {
     ['PASSWORD', 'if password == confirm_password:\n    password = generate_password(length=12)'],
     ['PASSWORD', 'UPDATE users SET password = :password;\npassword: !vault |'],
     ['PASSWORD', '<passport>X1234567</passport><bypass>Yes123</bypass>'],
+    ['PASSWORD', 'Password reset: done. My password was changed; I reset it to defaults.'],
     // A day and a month read like a house number and a numbered street; they are dates.
     ['ADDRESS', 'The invoice of 12 February 2025 was paid'],
     ['ADDRESS', 'we have 3 avenue options and 5 boulevard cafes'],

@@ -32,6 +32,7 @@ const ADVERSARIAL: Record<string, string> = {
   'URL users of hex digits without a host': 'https://0123456789abcdef0123456789abcdef'.repeat(26_215),
   'HL7 segments of empty fields': 'PID|||||NK1||| '.repeat(69_906),
   'HL7 doctors of one name part': 'PV1|||||||1^A|ORC||||||||||||1^B|OBR|| '.repeat(26_215),
+  'a new password without a value': 'my password, then I reset it to '.repeat(32_768),
   'command lines without a password': 'redis-cli -h h htpasswd -c f u net user /add docker login -u x '.repeat(15_874),
   'aligned labels without a value': 'api_key                  = password                  = '.repeat(18_077),
   'XML elements named as secrets, never closed': '<string name="api_key" a="b">Zx8fK2pQ9rT4 '.repeat(23_832),
