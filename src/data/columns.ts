@@ -48,6 +48,17 @@ const NEWLINE = 10;
 const RETURN = 13;
 /** Tried in this order: a Markdown row has commas inside its cells, a CSV row rarely has pipes. */
 const DELIMITERS = [PIPE, TAB, COMMA, SEMICOLON];
+/**
+ * Not a character but a kind of table: an SQL `INSERT INTO t (columns) VALUES` and its rows of
+ * tuples, one a line, `(1, 'Jane Doe', '1987-03-14'),`, as `mysqldump` and `pg_dump --inserts` write them.
+ */
+const SQL_VALUES = -1;
+const OPEN_PARENTHESIS = 40;
+const CLOSE_PARENTHESIS = 41;
+const APOSTROPHE = 39;
+const BACKSLASH = 92;
+/** `INSERT INTO`, any case, at a line's start: then the line is read as an SQL header. */
+const SQL_INSERT = /[ \t]*insert[ \t]+into[ \t]/iy;
 
 /** A cell found under a typed column. */
 export interface TableCell extends Extent {
@@ -131,7 +142,7 @@ export function compileColumnPass(selected: ReadonlySet<string>): ColumnPass | u
   });
   addLabels('personal', PERSONAL_COLUMN_HEADER);
   const labels = definitions.map((definition) => definition.header.source).join('|');
-  const prefilter = `(?m:(?:^|[|,;\\t])(?:${labels})(?:[|,;\\t\\r]|$))`;
+  const prefilter = `(?m:(?:^|[|,;\\t])(?:${labels})(?:[|,;\\t\\r]|$))|(?i:insert\\s+into\\s)`;
 
   /**
    * Whether some piece of the line between two `delimiter`s has a label's key: a quick test, with
@@ -160,25 +171,54 @@ export function compileColumnPass(selected: ReadonlySet<string>): ColumnPass | u
     return candidates.find((candidate) => candidate.header.isLabel(cell))?.column;
   }
 
+  /** The columns a list of header cells (extents, in pairs) names, or undefined when it names none. */
+  function columnsOf(text: string, cells: readonly number[]): Array<Column | undefined> | undefined {
+    const found: Array<Column | undefined> = [];
+    // A bare `Name` column lists people only beside another column of personal data.
+    let personal = false;
+    for (let index = 0; index < cells.length; index += 2) {
+      const column = columnOf(text, cells[index] as number, cells[index + 1] as number);
+      if (column === 'personal' || (column !== undefined && !column.needsPersonalColumn)) personal = true;
+      found.push(column === 'personal' ? undefined : column);
+    }
+    const columns = personal
+      ? found
+      : found.map((column) => (column?.needsPersonalColumn === true ? undefined : column));
+    return columns.some((column) => column !== undefined) ? columns : undefined;
+  }
+
+  /**
+   * An SQL header: `INSERT INTO customers (id, full_name, dob) VALUES`, names quoted or not, with the
+   * first tuple on the same line or not. Undefined when the line is none, or names no typed column.
+   */
+  function readSqlHeader(text: string, start: number, end: number): Table | undefined {
+    // Most lines start with no `i`: one comparison rules them out.
+    let first = start;
+    while (first < end && isBlank(text.charCodeAt(first))) first++;
+    if ((text.charCodeAt(first) | 0x20) !== 0x69) return undefined;
+    SQL_INSERT.lastIndex = start;
+    if (!SQL_INSERT.test(text)) return undefined;
+    const open = text.indexOf('(', start);
+    const close = open === -1 ? -1 : text.indexOf(')', open);
+    if (open === -1 || close === -1 || close > end) return undefined;
+    const cells = splitCells(text, open + 1, close, COMMA);
+    if (cells === undefined || cells.length < 4 || !areShort(cells)) return undefined;
+    const columns = columnsOf(text, cells);
+    return columns === undefined
+      ? undefined
+      : { delimiter: SQL_VALUES, cellCount: cells.length / 2, columns, headerStart: start };
+  }
+
   function readHeader(text: string, start: number, end: number): Table | undefined {
     if (end - start > MAX_HEADER_LINE_CHARACTERS || end - start < 3) return undefined;
+    const sql = readSqlHeader(text, start, end);
+    if (sql !== undefined) return sql;
     for (const delimiter of DELIMITERS) {
       if (!hasLabelBetween(text, start, end, delimiter)) continue;
       const cells = splitCells(text, start, end, delimiter);
       if (cells === undefined || cells.length < 4 || !areShort(cells)) continue;
-      const found: Array<Column | undefined> = [];
-      // A bare `Name` column lists people only beside another column of personal data.
-      let personal = false;
-      for (let index = 0; index < cells.length; index += 2) {
-        const column = columnOf(text, cells[index] as number, cells[index + 1] as number);
-        if (column === 'personal' || (column !== undefined && !column.needsPersonalColumn)) personal = true;
-        found.push(column === 'personal' ? undefined : column);
-      }
-      const columns = personal
-        ? found
-        : found.map((column) => (column?.needsPersonalColumn === true ? undefined : column));
-      if (columns.some((column) => column !== undefined))
-        return { delimiter, cellCount: cells.length / 2, columns, headerStart: start };
+      const columns = columnsOf(text, cells);
+      if (columns !== undefined) return { delimiter, cellCount: cells.length / 2, columns, headerStart: start };
     }
     return undefined;
   }
@@ -224,6 +264,12 @@ export function compileColumnPass(selected: ReadonlySet<string>): ColumnPass | u
       else if (header !== undefined) {
         close(lineStart);
         table = header;
+        // `INSERT INTO t (…) VALUES (…);` on one line: its tuple is a row.
+        if (header.delimiter === SQL_VALUES) {
+          const values = text.indexOf(')', lineStart) + 1;
+          const row = splitCells(text, values, contentEnd, SQL_VALUES);
+          if (row?.length === header.cellCount * 2) readRow(text, row, header, fromIndex, cells);
+        }
       } else if (table !== undefined) {
         const row =
           contentEnd - table.headerStart <= TABLE_REACH_CHARACTERS
@@ -323,6 +369,7 @@ function lineStartAtOrAfter(text: string, position: number, lineStartAtZero: boo
  * (`"first_name":"Ubul"` is JSON, not a CSV cell). A `|` table's outer pipes are not cell separators.
  */
 function splitCells(text: string, start: number, end: number, delimiter: number): number[] | undefined {
+  if (delimiter === SQL_VALUES) return splitTuple(text, start, end);
   const extents: number[] = [];
   let position = start;
   let last = end;
@@ -359,6 +406,63 @@ function splitCells(text: string, start: number, end: number, delimiter: number)
     extents.push(cellStart, cellEnd);
     if (position >= last) return extents;
     position++;
+  }
+}
+
+/**
+ * The values of the one SQL tuple in `text[start, end)`, `(6110, 'Jane Doe', NULL),` as extents
+ * (start, end pairs), a quoted value without its quotes (`''` and `\'` are quotes inside it);
+ * undefined when the line holds no whole tuple, or anything but `VALUES`, a `,` or a `;` around it.
+ */
+function splitTuple(text: string, start: number, end: number): number[] | undefined {
+  let position = start;
+  while (position < end && isBlank(text.charCodeAt(position))) position++;
+  if (text.startsWith('VALUES', position) || text.startsWith('values', position)) position += 6;
+  while (position < end && isBlank(text.charCodeAt(position))) position++;
+  if (text.charCodeAt(position) !== OPEN_PARENTHESIS) return undefined;
+  position++;
+  const extents: number[] = [];
+  for (;;) {
+    while (position < end && isBlank(text.charCodeAt(position))) position++;
+    let cellStart = position;
+    let cellEnd: number;
+    if (text.charCodeAt(position) === APOSTROPHE) {
+      cellStart = position + 1;
+      position = cellStart;
+      for (; position < end; position++) {
+        const code = text.charCodeAt(position);
+        if (code === BACKSLASH) position++;
+        else if (code === APOSTROPHE) {
+          if (text.charCodeAt(position + 1) !== APOSTROPHE) break;
+          position++;
+        }
+      }
+      if (position >= end) return undefined;
+      cellEnd = position;
+      position++;
+      while (position < end && isBlank(text.charCodeAt(position))) position++;
+    } else {
+      while (position < end && text.charCodeAt(position) !== COMMA && text.charCodeAt(position) !== CLOSE_PARENTHESIS)
+        position++;
+      cellEnd = position;
+      while (cellEnd > cellStart && isBlank(text.charCodeAt(cellEnd - 1))) cellEnd--;
+    }
+    extents.push(cellStart, cellEnd);
+    const code = text.charCodeAt(position);
+    if (code === COMMA) {
+      position++;
+      continue;
+    }
+    if (code !== CLOSE_PARENTHESIS) return undefined;
+    position++;
+    while (
+      position < end &&
+      (isBlank(text.charCodeAt(position)) ||
+        text.charCodeAt(position) === COMMA ||
+        text.charCodeAt(position) === SEMICOLON)
+    )
+      position++;
+    return position === end ? extents : undefined;
   }
 }
 
