@@ -81,9 +81,17 @@ function isStreetAndNumber(value: string): boolean {
   return (
     hasNoEnglishFunctionWord(value) &&
     !ENDS_WITH_MONTH_AND_NUMBER.test(value) &&
-    !NUMBERED_PLACE_IN_BUILDING.test(value)
+    !NUMBERED_PLACE_IN_BUILDING.test(value) &&
+    !NUMBERED_THING.test(value)
   );
 }
+
+/**
+ * Words that a number follows in the name of a product, a release or a part of a document, as it
+ * follows a street: `Tesla Model 3`, `MySQL dump 10.13 Distrib 8.0`, `Schedule 3`, `Season 2`.
+ */
+const NUMBERED_THING =
+  /(?:^|\s)(?:Model|Series|Gen|Generation|Mark|Mk|Type|Class|Release|Build|Distrib|Revision|Rev|Edition|Part|Item|Figure|Fig|Article|Clause|Schedule|Annex|Appendix|Exhibit|Option|Plan|Tier|Grade|Year|Week|Quarter|Sprint|Round|Episode|Season|Volume|Vol|Issue|Day)\s\S+$/;
 
 /**
  * Numbered places inside a building or a site, and acronyms, which a number follows as a street's
