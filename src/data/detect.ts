@@ -729,11 +729,14 @@ function walkAddressBlocks(
   return { joins, absorbed };
 }
 
-/** Units and boxes: on one line with a street after them, the unit is the street's (`Flat 3, 17 Leith Walk`). */
+/**
+ * Units and boxes: with a street after them on their line or the next, the unit is the street's
+ * (`Flat 3, 17 Leith Walk`; `Flat 2` over `59 Church Close` on a British envelope).
+ */
 const UNIT_RULES = new Set(['address-unit', 'po-box']);
-const UNIT_STREET_GAP = /^,? {1,2}$/;
+const UNIT_STREET_GAP = /^,? {1,2}$|^,?[ \t]{0,2}\r?\n[ \t]{0,3}$/;
 
-/** Whether `next` is a street line right after the unit or box `unit`, on its line. */
+/** Whether `next` is a street line right after the unit or box `unit`, on its line or the next. */
 function streetAfterUnit(unit: Candidate, next: Candidate, text: string): boolean {
   return (
     UNIT_RULES.has(unit.detector) &&

@@ -197,6 +197,7 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'they moved to 14 Mayfield Road', '14 Mayfield Road'],
     ['ADDRESS', 'Deliver to Apt 4B, 125 West 55th Street, New York', 'Apt 4B, 125 West 55th Street, New York'],
     ['ADDRESS', 'Flat 3, 17 Leith Walk, Edinburgh EH6 8LN', 'Flat 3, 17 Leith Walk, Edinburgh EH6 8LN'],
+    ['ADDRESS', 'From:\nLeila Owusu\nFlat 11\n4 Church Crescent\nLeeds', 'Flat 11\n4 Church Crescent\nLeeds'],
     ['ADDRESS', 'Adress: Drottninggatan 53, 111 21 Stockholm', 'Drottninggatan 53, 111 21 Stockholm'],
     ['ADDRESS', 'ul. Marszałkowska 84, 00-514 Warszawa', 'ul. Marszałkowska 84, 00-514 Warszawa'],
     ['ADDRESS', 'Rua Augusta 1500, 01304-001 São Paulo', 'Rua Augusta 1500, 01304-001 São Paulo'],
