@@ -148,14 +148,14 @@ const JAPANESE_CITIES =
 
 /** Street kinds written as a word after the name, no English word: `Váci utca 12`, `Kongens vej 5`. */
 const STREET_KIND_WORDS =
-  'utca|út|útja|körút|tér|vei|veien|vej|gata|gatan|gade|ulica|ulitsa|prospekt|pereulok|straße|strasse|allee|platz|gasse';
+  'utca|út|útja|körút|tér|vei|veien|vej|gata|gatan|gade|ulica|ulitsa|prospekt|pereulok|straße|strasse|allee|allé|platz|gasse';
 
 /**
  * Words that name a street by its kind, before its name. Those that are no English word match in
  * any case (`36 rue de Pologne`); the others (`Via`, `Place`, `Avenue`) only capitalized.
  */
 const STREET_PREFIXES =
-  'Via|Piazza|Largo|Avenue|Av\\.?|Plaza|Place|Boulevard|C/|Οδός|Πλατεία|(?i:rue|rua|rúa|calle|avenida|avda\\.?|travessa|chemin|ulica|ul\\.|viale|corso|paseo|plac|aleja|odos)|' +
+  'Via|Piazza|Largo|Avenue|Av\\.?|Plaza|Place|Boulevard|C/|Οδός|Πλατεία|Carrer|Passeig|Camino|Carretera|Ronda|Travesía|(?i:rue|rua|rúa|calle|avenida|avda\\.?|travessa|chemin|ulica|ul\\.|viale|corso|paseo|plac|aleja|odos)|' +
   // French streets in lower case, where `de` says they are named: `33 avenue de Provence`.
   '(?:avenue|boulevard|allée|impasse|cours|passage|square|route|place|sentier) d(?:e|u|es)';
 
@@ -1262,9 +1262,9 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'european-address',
     type: 'ADDRESS',
-    prefilter: `\\b(?:${STREET_PREFIXES}) |(?:${STREET_WORD_SUFFIXES}|${STREET_KIND_WORDS}) {1,2}\\d|\\b(?:${STREET_SUFFIXES}) {1,2}\\d`,
+    prefilter: `\\b(?:${STREET_PREFIXES}) |(?:${STREET_WORD_SUFFIXES}|${STREET_WORD_SUFFIXES.toUpperCase()}|${STREET_KIND_WORDS}) {1,2}\\d|\\b(?:${STREET_SUFFIXES}) {1,2}\\d|\\bGran V[ií]a `,
     source:
-      `(?:\\b(?:${STREET_PREFIXES})(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,5}|\\b${UPPER}${LOWER}{1,20}(?:${STREET_WORD_SUFFIXES})|\\b${LOWER}{2,20}(?:${DISTINCT_STREET_WORD_SUFFIXES})|\\b${UPPER}${LOWER}{1,20} (?:${STREET_SUFFIXES})|\\b${UPPER}${LOWER}{1,20}(?: ${LETTER}${LOWER}{1,20})? (?:${STREET_KIND_WORDS})|\\b${LOWER}{2,20} (?:${STREET_KIND_WORDS}))` +
+      `(?:\\b(?:${STREET_PREFIXES})(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,5}|\\b${UPPER}${LOWER}{1,20}(?:${STREET_WORD_SUFFIXES})|\\b${UPPER}{2,20}(?:${STREET_WORD_SUFFIXES.toUpperCase()})|\\bGran V[ií]a|\\b${LOWER}{2,20}(?:${DISTINCT_STREET_WORD_SUFFIXES})|\\b${UPPER}${LOWER}{1,20} (?:${STREET_SUFFIXES})|\\b${UPPER}${LOWER}{1,20}(?: ${LETTER}${LOWER}{1,20})? (?:${STREET_KIND_WORDS})|\\b${LOWER}{2,20} (?:${STREET_KIND_WORDS}))` +
       // `12/4`: a house and flat number, as Polish and Czech addresses write them.
       ` {1,2}\\d{1,5}[A-Za-z]?(?:/\\d{1,4}[A-Za-z]?)?\\b(?:,? {1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|#)\\.? {0,2}[A-Za-z0-9-]{1,6})?`,
     priority: 30,
@@ -1273,12 +1273,13 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'address-number-first',
     type: 'ADDRESS',
-    prefilter: `\\d,? {1,2}(?:${STREET_PREFIXES}) `,
+    prefilter: `\\d(?: (?:bis|ter|quater))?,? {1,2}(?:${STREET_PREFIXES}) `,
     // The house number before a street named by its kind first, as French, Spanish, Portuguese and
-    // North African addresses are written: "12 Rue de la Paix", "69 Av Sidi Lakhmi", "31 Rue Al Imam Al Bakri".
+    // North African addresses are written: "12 Rue de la Paix", "69 Av Sidi Lakhmi", "31 Rue Al Imam Al Bakri",
+    // "105 bis rue des Lilas".
     // A street that carries its own number after it ("86036 Rua do Arenque 1634") is european-address's,
     // with a building number before it: the number after is matched only to reject the match.
-    source: `\\b(\\d{1,5}[A-Za-z]?,? {1,2}(?:${STREET_PREFIXES})(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,5})(?: {1,2}\\d{1,5}[A-Za-z]?\\b)?`,
+    source: `\\b(\\d{1,5}[A-Za-z]?(?: (?:bis|ter|quater))?,? {1,2}(?:${STREET_PREFIXES})(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,5})(?: {1,2}\\d{1,5}[A-Za-z]?\\b)?`,
     priority: 30,
     confidence: 0.6,
     // English words after the name end it: `12 Rue de la Paix and then` is `12 Rue de la Paix`.
@@ -1336,7 +1337,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     // `3-14-1 Shibuya, Shibuya-ku, Tokyo 150-0002`, `1-1 Umeda, Kita-ku, Osaka`. Without the ward or
     // the city it is no address (`12-03-24 Meeting`, `3-1 Arsenal`), and no match: a rejected one
     // would cost a search each.
-    source: `\\b(\\d{1,2}-\\d{1,4}(?:-\\d{1,4})?,? {1,2}${UPPER}${LOWER}{1,20}(?:-${LETTER}${LOWER}{1,20})?(?:,? {1,2}${UPPER}${LOWER}{1,20}-(?:ku|shi|cho|machi|gun)(?:,? {1,2}(?:${JAPANESE_CITIES})(?:-(?:to|fu|shi))?)?|,? {1,2}(?:${JAPANESE_CITIES})(?:-(?:to|fu|shi))?)(?:,? {1,2}\\d{3}-\\d{4})?)\\b`,
+    source: `\\b(\\d{1,2}-\\d{1,4}(?:-\\d{1,4})?,? {1,2}${UPPER}${LOWER}{1,20}(?:-${LETTER}${LOWER}{1,20})?(?:(?:,? {1,2}|,?[ \\t]{0,2}\\r?\\n[ \\t]{0,3})${UPPER}${LOWER}{1,20}-(?:ku|shi|cho|machi|gun)(?:,? {1,2}(?:${JAPANESE_CITIES})(?:-(?:to|fu|shi))?)?|,? {1,2}(?:${JAPANESE_CITIES})(?:-(?:to|fu|shi))?)(?:,? {1,2}\\d{3}-\\d{4})?)\\b`,
     priority: 30,
     confidence: 0.6,
   },
@@ -1397,9 +1398,10 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'address-brazil',
     type: 'ADDRESS',
     prefilter: '\\b\\d{5}-\\d{3}\\b',
-    // A Brazilian address, to its CEP: `Av. Paulista, 1195 - Água Verde, Curitiba - PR, 80074-391`.
-    // The town may follow the CEP (`Rua Augusta 1500, 01304-001 São Paulo`).
-    source: `\\b(?:Rua|R\\.|Avenida|Av\\.|Alameda|Al\\.|Travessa|Praça|Estrada|Rodovia|Largo)(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,5},? {1,2}\\d{1,5}[^\\n]{0,60}?\\b\\d{5}-\\d{3}\\b(?: {1,2}${UPPER}${LOWER}{2,20}(?: ${UPPER}${LOWER}{2,20}){0,2})?`,
+    // A Brazilian address, to its CEP: `Av. Paulista, 1195 - Água Verde, Curitiba - PR, 80074-391`,
+    // on up to three lines of a delivery label. The town may follow the CEP (`Rua Augusta 1500,
+    // 01304-001 São Paulo`).
+    source: `\\b(?:Rua|R\\.|Avenida|Av\\.|Alameda|Al\\.|Travessa|Praça|Estrada|Rodovia|Largo)(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,5},? {1,2}\\d{1,5}[^\\n]{0,60}?(?:\\r?\\n[^\\n]{0,60}?){0,2}\\b\\d{5}-\\d{3}\\b(?: {1,2}${UPPER}${LOWER}{2,20}(?: ${UPPER}${LOWER}{2,20}){0,2})?`,
     priority: 31,
     confidence: 0.7,
   },
