@@ -1159,6 +1159,11 @@ class NameScan {
     }
     if (count === 1) {
       if (this.isCommonOnly(firstName)) return item(start, end, Status.Rejected, 0);
+      // `zum 23. Juli 2022`: a word between a day and a year is a month.
+      if (inDate(this.text, start, end)) return item(start, end, Status.Rejected, 0);
+      // `No Parkinson's or Alzheimer's history`: a disease named after its describer.
+      if (endsWithPossessive(this.text, end) && DISEASE_EPONYMS.has(this.text.slice(start, end - 2).toLowerCase()))
+        return item(start, end, Status.Rejected, 0);
       // An initial before a word that is no common word makes it a surname: `J. R. Zorblax`.
       if (initials > 0) return item(start, end, Status.Name, 0.5);
       const known = this.isIn(firstName, In.Known);
@@ -1204,8 +1209,12 @@ class NameScan {
   private closeLowerName(): void {
     this.lowerInitial = false;
     if (this.lowerNameStart < 0) return;
-    this.addItem(item(this.lowerNameStart, this.lowerNameEnd, Status.Name, 0.4));
+    const start = this.lowerNameStart;
+    const end = this.lowerNameEnd;
     this.lowerNameStart = -1;
+    // `max 5 attempts`, `"max": 4`, `10 juli 2024`: a quantity's word, a key or a month, no name.
+    if (beforeValue(this.text, end) || inDate(this.text, start, end)) return this.reject(start, end);
+    this.addItem(item(start, end, Status.Name, 0.4));
   }
 
   /**
@@ -1901,6 +1910,34 @@ function surnameEndingLength(text: string, start: number, end: number): number {
   return 0;
 }
 
+/** A day before a word (`23. `, `14 `, `1er `) and a year after it (` 2022`): the word is a month. */
+const DAY_BEFORE = /(?:^|[^\d])\d{1,2}(?:\.|er|º)? $/;
+const YEAR_AFTER = /,? (?:1[89]|20)\d\d\b/y;
+
+/** Whether the word `text[start, end)` stands between a day and a year, as a month does. */
+function inDate(text: string, start: number, end: number): boolean {
+  return stickyTest(YEAR_AFTER, text, end) && DAY_BEFORE.test(text.slice(Math.max(0, start - 6), start));
+}
+
+/** A number or a closing quote after a word: `max 5`, `"max": 4`; not a colon, which ends a speaker (`[10:22] amélie:`). */
+const VALUE_AFTER = /(?: ?\d|["'])/y;
+
+/** Whether a value follows the word that ends at `end`, as it follows a key or a unit's word. */
+function beforeValue(text: string, end: number): boolean {
+  return stickyTest(VALUE_AFTER, text, end);
+}
+
+/**
+ * Diseases named after their describers, written with a possessive and often without `disease`
+ * (`No Parkinson's or Alzheimer's history`, `Crohn's flare`). Not those whose possessive is as often
+ * a person's (`Wilson's`, `Bell's`, `Graves'`).
+ */
+const DISEASE_EPONYMS = new Set(
+  'parkinson alzheimer cushing addison crohn hodgkin huntington hashimoto tourette asperger raynaud sjögren paget kaposi ménière meniere'.split(
+    ' ',
+  ),
+);
+
 /** Place words that are common surnames too (`Susan Park`, `Damon Hill`, `Jane Lane`). */
 const PLACE_SURNAMES = new Set(['park', 'hill', 'lane', 'dale', 'court', 'bay']);
 /** A preposition that puts the words after it in a place: `at Victoria Park`. Tested on the 8 characters before. */
@@ -1925,7 +1962,7 @@ const POSTAL_CODE_AFTER = / \d{5,6}\b/y;
  * Sticky (`y`), tested where a run ends; the longest is within LIST_LOOKAHEAD_CHARACTERS.
  */
 const PLACE_OR_PRODUCT_AFTER =
-  / (?:disease|syndrome|sign|score|scores|scale|reflex|maneuver|manoeuvre|criteria|classification|procedure|theorem|equation|algorithm|effect|principle|distribution|office|offices|branch|branches|store|stores|shop|shops|warehouse|warehouses|plant|plants|factory|factories|campus|headquarters|airport|station|hospital|clinic|university|college|school|church|bridge|river|county|laptop|laptops|printer|printers|server|servers|car|cars|truck|trucks|phone|phones|tablet|tablets|sedan|sedans)\b/y;
+  / (?:disease|syndrome|sign|score|scores|scale|stage|stages|reflex|maneuver|manoeuvre|criteria|classification|procedure|theorem|equation|algorithm|effect|principle|distribution|filter|transform|method|constant|coefficient|law|paradox|lemma|inequality|office|offices|branch|branches|store|stores|shop|shops|warehouse|warehouses|plant|plants|factory|factories|campus|headquarters|airport|station|hospital|clinic|university|college|school|church|bridge|river|county|laptop|laptops|printer|printers|server|servers|car|cars|truck|trucks|phone|phones|tablet|tablets|sedan|sedans)\b/y;
 
 /**
  * Whether a capitalized word no list knows stands where a person does: before a verb people do

@@ -237,6 +237,12 @@ describe('PERSON by lexicon', () => {
     ['chat roles and form labels', 'Bot: What is the name on the account?\nName: see below\nFax:\n555 0100'],
     ['a list of unknown words', 'we use Confluence, Bitbucket and Grafana'],
     ['brands alone, in a list', 'We compared Babel, Webpack and esbuild; Bosch and Siemens drills.'],
+    ['months between a day and a year', 'ingangsdatum 10 juli 2024; zum 23. Juli 2022; le 1er avril 2021'],
+    ['lower-case words before a number or a closing quote', 'backoff (max 5 attempts) and "retry": { "max": 4 }'],
+    [
+      'diseases and methods named after their describers',
+      "No Parkinson's or Alzheimer's history; smoothed with a Kalman filter; a Fourier transform",
+    ],
     [
       'capitalized nouns of other languages in letters and records',
       'Klinik für Innere Medizin\nStationärer Aufenthalt: 3 Tage\nServicio de Medicina Interna, Fecha de ingreso: hoy',
