@@ -1910,13 +1910,22 @@ function surnameEndingLength(text: string, start: number, end: number): number {
   return 0;
 }
 
-/** A day before a word (`23. `, `14 `, `1er `) and a year after it (` 2022`): the word is a month. */
+/** A day before a word (`23. `, `14 `, `1er `): with a year after it (` 2022`), the word is a month. */
 const DAY_BEFORE = /(?:^|[^\d])\d{1,2}(?:\.|er|º)? $/;
-const YEAR_AFTER = /,? (?:1[89]|20)\d\d\b/y;
 
 /** Whether the word `text[start, end)` stands between a day and a year, as a month does. */
 function inDate(text: string, start: number, end: number): boolean {
-  return stickyTest(YEAR_AFTER, text, end) && DAY_BEFORE.test(text.slice(Math.max(0, start - 6), start));
+  // The year first, by its characters (` 2022`, `, 1987`): most words have none after them.
+  let at = text.charCodeAt(end) === 44 ? end + 1 : end;
+  if (text.charCodeAt(at) !== 32) return false;
+  at++;
+  const century = text.charCodeAt(at) === 50 ? 48 : text.charCodeAt(at) === 49 ? -1 : 0;
+  if (century === 0) return false;
+  const second = text.charCodeAt(at + 1);
+  if (century === 48 ? second !== 48 : second !== 56 && second !== 57) return false;
+  if (!isDigit(text.charCodeAt(at + 2)) || !isDigit(text.charCodeAt(at + 3)) || isDigit(text.charCodeAt(at + 4)))
+    return false;
+  return DAY_BEFORE.test(text.slice(Math.max(0, start - 6), start));
 }
 
 /** A number or a closing quote after a word: `max 5`, `"max": 4`; not a colon, which ends a speaker (`[10:22] amélie:`). */
@@ -1981,7 +1990,7 @@ function hasPersonContext(text: string, item: Item, fromIndex: number): boolean 
       (atSentenceStart && stickyTest(VOCATIVE_AFTER, text, item.end)) ||
       // A full name before a credential (`Zeynep C. Öztürk, MD`); one word may be a town (`Baltimore, MD;`).
       // The credential's `, ` bounds the search for a space.
-      (stickyTest(CREDENTIAL_AFTER, text, item.end) && text.indexOf(' ', item.start) < item.end)
+      (text.indexOf(' ', item.start) < item.end && stickyTest(CREDENTIAL_AFTER, text, item.end))
     );
   if (after === 33 || after === 63)
     return text.charCodeAt(item.start - 1) === 32 && text.charCodeAt(item.start - 2) === 44;
