@@ -198,9 +198,10 @@ export function compileColumnPass(selected: ReadonlySet<string>): ColumnPass | u
     if ((text.charCodeAt(first) | 0x20) !== 0x69) return undefined;
     SQL_INSERT.lastIndex = start;
     if (!SQL_INSERT.test(text)) return undefined;
-    const open = text.indexOf('(', start);
-    const close = open === -1 ? -1 : text.indexOf(')', open);
-    if (open === -1 || close === -1 || close > end) return undefined;
+    // Searched within the line only: `indexOf` would read on to the end of the text on every line.
+    const open = indexIn(text, OPEN_PARENTHESIS, start, end);
+    const close = open === -1 ? -1 : indexIn(text, CLOSE_PARENTHESIS, open, end);
+    if (close === -1) return undefined;
     const cells = splitCells(text, open + 1, close, COMMA);
     if (cells === undefined || cells.length < 4 || !areShort(cells)) return undefined;
     const columns = columnsOf(text, cells);
@@ -266,7 +267,7 @@ export function compileColumnPass(selected: ReadonlySet<string>): ColumnPass | u
         table = header;
         // `INSERT INTO t (…) VALUES (…);` on one line: its tuple is a row.
         if (header.delimiter === SQL_VALUES) {
-          const values = text.indexOf(')', lineStart) + 1;
+          const values = indexIn(text, CLOSE_PARENTHESIS, lineStart, contentEnd) + 1;
           const row = splitCells(text, values, contentEnd, SQL_VALUES);
           if (row?.length === header.cellCount * 2) readRow(text, row, header, fromIndex, cells);
         }
@@ -464,6 +465,12 @@ function splitTuple(text: string, start: number, end: number): number[] | undefi
       position++;
     return position === end ? extents : undefined;
   }
+}
+
+/** Where `text[start, end)` first holds the character `code`, or -1 (bounded, unlike `indexOf`). */
+function indexIn(text: string, code: number, start: number, end: number): number {
+  for (let index = start; index < end; index++) if (text.charCodeAt(index) === code) return index;
+  return -1;
 }
 
 /** Whether `text[start, end)` holds the character `code` (bounded, unlike `indexOf` from `start`). */

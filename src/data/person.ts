@@ -1990,7 +1990,7 @@ function hasPersonContext(text: string, item: Item, fromIndex: number): boolean 
       (atSentenceStart && stickyTest(VOCATIVE_AFTER, text, item.end)) ||
       // A full name before a credential (`Zeynep C. Öztürk, MD`); one word may be a town (`Baltimore, MD;`).
       // The credential's `, ` bounds the search for a space.
-      (text.indexOf(' ', item.start) < item.end && stickyTest(CREDENTIAL_AFTER, text, item.end))
+      (stickyTest(CREDENTIAL_AFTER, text, item.end) && text.indexOf(' ', item.start) < item.end)
     );
   if (after === 33 || after === 63)
     return text.charCodeAt(item.start - 1) === 32 && text.charCodeAt(item.start - 2) === 44;
