@@ -475,8 +475,7 @@ function indexIn(text: string, code: number, start: number, end: number): number
 
 /** Whether `text[start, end)` holds the character `code` (bounded, unlike `indexOf` from `start`). */
 function includes(text: string, start: number, end: number, code: number): boolean {
-  for (let index = start; index < end; index++) if (text.charCodeAt(index) === code) return true;
-  return false;
+  return indexIn(text, code, start, end) !== -1;
 }
 
 /** Whether every cell (extents, in pairs) is short enough to be a label. */
