@@ -155,7 +155,7 @@ const STREET_KIND_WORDS =
  * any case (`36 rue de Pologne`); the others (`Via`, `Place`, `Avenue`) only capitalized.
  */
 const STREET_PREFIXES =
-  'Via|Piazza|Largo|Avenue|Av\\.?|Plaza|Place|Boulevard|C/|Οδός|Πλατεία|Carrer|Passeig|Camino|Carretera|Ronda|Travesía|(?i:rue|rua|rúa|calle|avenida|avda\\.?|travessa|chemin|ulica|ul\\.|viale|corso|paseo|plac|aleja|odos)|' +
+  'Via|Piazza|Largo|Avenue|Av\\.?|Plaza|Place|Boulevard|C/|Οδός|Πλατεία|Carrer|Passeig|Camino|Carretera|Travesía|(?i:rue|rua|rúa|calle|avenida|avda\\.?|travessa|chemin|ulica|ul\\.|viale|corso|paseo|plac|aleja|odos)|' +
   // French streets in lower case, where `de` says they are named: `33 avenue de Provence`.
   '(?:avenue|boulevard|allée|impasse|cours|passage|square|route|place|sentier) d(?:e|u|es)';
 

@@ -467,6 +467,8 @@ describe('detectSensitiveData per type', () => {
     // A day and a month read like a house number and a numbered street; they are dates.
     ['ADDRESS', 'The invoice of 12 February 2025 was paid'],
     ['ADDRESS', 'we have 3 avenue options and 5 boulevard cafes'],
+    // A given name that names a street kind in Spanish (`Ronda`) starts no street.
+    ['ADDRESS', 'Ask Ronda Smith about room 12'],
     // A product, a release or a part of a document with its number.
     ['ADDRESS', '-- MySQL dump 10.13  Distrib 8.0.32; Vehicle: 2021 Tesla Model 3; see Schedule 3 and Season 2'],
     ['ADDRESS', 'Deadline moved to 3 Sept. 2025, and the review is on January 13'],
