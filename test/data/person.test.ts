@@ -208,6 +208,7 @@ describe('PERSON by lexicon', () => {
       ['Kevin Brown', 'Garcia'],
     ],
     ['a name whose surname is a word of another language', 'Panjiva hired Riku Andou last year', ['Riku Andou']],
+    ['a surname that is a frequent word of another language', 'Signed, Maria Para', ['Maria Para']],
     [
       'a brand that is a surname, beside a given name or before a verb people do',
       'Michael Dell founded it. Dell said he would call back.',
@@ -246,6 +247,10 @@ describe('PERSON by lexicon', () => {
     [
       'capitalized nouns of other languages in letters and records',
       'Klinik für Innere Medizin\nStationärer Aufenthalt: 3 Tage\nServicio de Medicina Interna, Fecha de ingreso: hoy',
+    ],
+    [
+      'frequent words of other languages that a name list also holds as surnames',
+      'Forma de pagamento: cartão\nPara compras acima de R$ 1.000\nSehr geehrte Damen und Herren,',
     ],
     [
       'a town or a compound of words with the ending of a family name',
