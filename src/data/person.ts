@@ -993,7 +993,8 @@ class NameScan {
     // A value in a record: `"city": "Madison"` is a place, `first_name=Ubul` a name.
     const field = fieldBefore(text, runStart);
     if (field === Field.NotPerson) return this.reject(runStart, runEnd);
-    if (field === Field.Person) {
+    // A place or a firm under a person's key is judged as anywhere else (`Customer: Ostara Pharma`).
+    if (field === Field.Person && !this.namesPlace(length)) {
       // `Physician: Dr. Susan Park`: the honorific alone is a run of its own, before the name.
       if (length === 1 && this.isIn(run[0] as Word, In.Boundary)) return this.reject(runStart, runEnd);
       // `Attendees: Payments squad, SRE on-call`: a word before a team noun names the team.
@@ -1056,7 +1057,7 @@ class NameScan {
     // piece is a name whatever its words (`was called Erin Dale`).
     let marker = false;
     for (let index = 0; index < length; index++) if (this.isMarker(run[index] as Word)) marker = true;
-    let labelled = marker && nameLabelBefore(text, this.units, runStart) === Label.Strong;
+    let labelled = marker && !this.namesPlace(length) && nameLabelBefore(text, this.units, runStart) === Label.Strong;
     /** The piece being read: `run[pieceStart, index)`. */
     let pieceStart = this.firmWords(length);
     // `Morgan Stanley lifted`, `Johnnie Walker Black Label`: a firm named after people is no name.
@@ -1088,6 +1089,19 @@ class NameScan {
       }
     }
     if (length > pieceStart) this.addItem(this.judgeInContext(pieceStart, length));
+  }
+
+  /**
+   * Whether the run holds a place or organisation word that no name list holds (`Larkspur Bank`,
+   * `Ostara Pharma`, `Anna Street`): a label before it (`Bill to:`, `Customer:`) names a firm or a
+   * place then, not a person. `Dale`, `Hill` are names too (`was called Erin Dale`).
+   */
+  private namesPlace(length: number): boolean {
+    for (let index = 0; index < length; index++) {
+      const word = this.run[index] as Word;
+      if (this.isMarker(word) && !this.isIn(word, In.Known)) return true;
+    }
+    return false;
   }
 
   /** How many words at the start of the run name a firm of {@link EPONYMOUS_FIRMS}; 0 for none. */

@@ -210,6 +210,11 @@ describe('PERSON by lexicon', () => {
     ['a name whose surname is a word of another language', 'Panjiva hired Riku Andou last year', ['Riku Andou']],
     ['a surname that is a frequent word of another language', 'Signed, Maria Para', ['Maria Para']],
     [
+      'a surname that is a place word too, after a label',
+      'Customer: John Lane\nshe was called Erin Dale',
+      ['John Lane', 'Erin Dale'],
+    ],
+    [
       'a brand that is a surname, beside a given name or before a verb people do',
       'Michael Dell founded it. Dell said he would call back.',
       ['Michael Dell', 'Dell'],
@@ -247,6 +252,10 @@ describe('PERSON by lexicon', () => {
     [
       'capitalized nouns of other languages in letters and records',
       'Klinik für Innere Medizin\nStationärer Aufenthalt: 3 Tage\nServicio de Medicina Interna, Fecha de ingreso: hoy',
+    ],
+    [
+      'a firm under a label or key that names a person elsewhere',
+      'Bill to: Larkspur Bank\nCustomer: Ostara Pharma\nClient: Acme Holdings Ltd',
     ],
     [
       'frequent words of other languages that a name list also holds as surnames',
