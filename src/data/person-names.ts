@@ -62,7 +62,7 @@ export const PLACE_OR_ORGANISATION_WORDS: ReadonlySet<string> = new Set(
     'Store Internet Web Online Email Phone Account Card Credit Debit Order Invoice Payment Customer ' +
     'Support Service Manager Director President Chief Google Microsoft Apple Amazon Facebook Twitter ' +
     'Linux Windows Android Python Java Script Node React Docker Kubernetes Users User Admin Error ' +
-    'Warning Note Ave Rd St Blvd Ln Ct Pl Pkwy Hwy Via Rue Calle Platz Extensions Extension Flat Bypass ' +
+    'Warning Note Nr Sp Kft Ltda Srl Sarl Ave Rd St Blvd Ln Ct Pl Pkwy Hwy Via Rue Calle Platz Extensions Extension Flat Bypass ' +
     'Fort Parks Heights Gardens Crossing Ridge Annex Arcade Bayou Bend Bluff Bluffs Bottom Branch Burg ' +
     'Burgs Camp Canyon Cape Causeway Centers Circles Cliff Cliffs Common Commons Corner Corners Course ' +
     'Courts Cove Coves Creek Crest Crossroad Curve Dale Dam Divide Drives Estate Estates Falls Ferry ' +

@@ -1028,6 +1028,8 @@ class NameScan {
     // `Ernst & Young`, `Procter & Gamble`: two single words joined by `&` name a firm, unless both
     // are given names (`Tom & Jerry`, `Ana & Bruno`).
     if (length === 1 && this.inFirmName(runStart, runEnd)) return this.reject(runStart, runEnd);
+    if (text.charCodeAt(runEnd) === 32 && stickyTest(LEGAL_FORM_AFTER, text, runEnd))
+      return this.reject(runStart, runEnd);
     // `Moscow 125009`: a town before its postal code; not a given name or a full name before a
     // record number (`Anna 102345`, `John Smith 123456`).
     if (
@@ -1490,8 +1492,12 @@ const NOT_PERSON_FIELDS = (
   'addressline2 district suburb neighbourhood neighborhood company companyname organization ' +
   'organisation org orgname employer vendor supplier merchant bank bankname product productname brand model ' +
   'department team project title subject status type category tag host hostname filename file path ' +
-  'description currency language locale timezone'
+  'description currency language locale timezone birthplace geburtsort geboorteplaats födelseort fødested ' +
+  'nationality citizenship destination origin location venue site building office branch hotel airline carrier item'
 ).split(' ');
+/** A birthplace's label ends in a key that alone names no place: `Place of birth:`, `Lugar de nacimiento:`. */
+const BIRTHPLACE_KEY_BEFORE = /(?:place|lugar|lieu|luogo|local) (?:of|de|di) $/i;
+const BIRTH_KEYS: ReadonlySet<string> = new Set(['birth', 'nacimiento', 'naissance', 'nascita', 'nascimento']);
 /** Both lists of record keys, by the {@link Field} of their values (both bits: a person, as checked first). */
 const FIELD_NAMES = WordLists.of(PERSON_FIELDS, 1 << Field.Person);
 for (const field of NOT_PERSON_FIELDS) FIELD_NAMES.add(field, 1 << Field.NotPerson);
@@ -1528,6 +1534,13 @@ function fieldBefore(text: string, start: number): Field {
   while (keyStart > limit && isKeyCharacter(text.charCodeAt(keyStart - 1))) keyStart--;
   if (keyStart === position) return Field.None;
   const field = fieldOf(text, keyStart, position);
+  if (
+    field === Field.None &&
+    position - keyStart <= 10 &&
+    BIRTH_KEYS.has(text.slice(keyStart, position).toLowerCase()) &&
+    BIRTHPLACE_KEY_BEFORE.test(text.slice(Math.max(0, keyStart - 9), keyStart))
+  )
+    return Field.NotPerson;
   // `To:` and `Cc:` name an addressee as a line's first word or after `Ship`, `Bill`, …; `Go to:` names none.
   if (
     field === Field.Person &&
@@ -1973,6 +1986,13 @@ const PLACE_PREPOSITION_BEFORE = /(?:^|[^\p{L}])(?:at|near|around|across|through
 const FIRM_FORM =
   /(?:LLP|LLC|L\.L\.C\.|LP|Inc|Ltd|Co|Corp|GmbH|AG|KG|SA|S\.A\.|SE|NV|BV|PLC|plc|Pty|Partners|Associates|Sons|Company|Brothers|Bros)\b/y;
 
+/**
+ * A legal form right after a run makes it a firm: `Distribuciones Goya S.A.`, `Acme LLC`, `Kovács
+ * Kft.`. Not the bare two-letter forms that are as often initials or codes (`SA`, `AB`, `SE`).
+ */
+const LEGAL_FORM_AFTER =
+  / (?:LLP|LLC|L\.L\.C\.|Inc\.?|Ltd\.?|GmbH|AG|KG|S\.A\.|S\.L\.|S\.p\.A\.|SpA|S\.r\.l\.|s\.r\.o\.|B\.V\.|N\.V\.|PLC|plc|Pty|Kft\.|Oy|A\/S|SARL|SAS|Ltda\.?)(?![\p{L}\p{N}])/uy;
+
 /** Nouns of a group of people, which make the one word before them a team's name: `Payments squad`. */
 const TEAM_AFTER = / (?:team|teams|squad|squads|crew|group|department|committee|division|guild|chapter|tribe)\b/y;
 
@@ -1985,7 +2005,7 @@ const POSTAL_CODE_AFTER = / \d{5,6}\b/y;
  * Sticky (`y`), tested where a run ends; the longest is within LIST_LOOKAHEAD_CHARACTERS.
  */
 const PLACE_OR_PRODUCT_AFTER =
-  / (?:disease|syndrome|sign|score|scores|scale|stage|stages|reflex|maneuver|manoeuvre|criteria|classification|procedure|theorem|equation|algorithm|effect|principle|distribution|filter|transform|method|constant|coefficient|law|paradox|lemma|inequality|office|offices|branch|branches|store|stores|shop|shops|warehouse|warehouses|plant|plants|factory|factories|campus|headquarters|airport|station|hospital|clinic|university|college|school|church|bridge|river|county|laptop|laptops|printer|printers|server|servers|car|cars|truck|trucks|phone|phones|tablet|tablets|sedan|sedans)\b/y;
+  / (?:disease|syndrome|sign|score|scores|scale|stage|stages|reflex|maneuver|manoeuvre|criteria|classification|procedure|theorem|equation|algorithm|effect|principle|distribution|filter|transform|method|constant|coefficient|law|paradox|lemma|inequality|lymphoma|sarcoma|tumor|tumour|palsy|anemia|anaemia|office|offices|branch|branches|store|stores|shop|shops|warehouse|warehouses|plant|plants|factory|factories|campus|headquarters|airport|station|hospital|clinic|university|college|school|church|bridge|river|county|laptop|laptops|printer|printers|server|servers|car|cars|truck|trucks|phone|phones|tablet|tablets|sedan|sedans)\b/y;
 
 /**
  * Whether a capitalized word no list knows stands where a person does: before a verb people do

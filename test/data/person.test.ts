@@ -254,6 +254,15 @@ describe('PERSON by lexicon', () => {
       'Klinik für Innere Medizin\nStationärer Aufenthalt: 3 Tage\nServicio de Medicina Interna, Fecha de ingreso: hoy',
     ],
     [
+      'a firm before its legal form, and a document number',
+      'Distribuciones Goya S.A. and Acme LLC; Zielony Ogród Sp. z o.o.; Kovács Kft.\nLieferschein Nr. LS-2025-8002',
+    ],
+    [
+      'a birthplace, nationality or item under its key',
+      'Place of birth: Osaka\nLugar de nacimiento: Sevilla\nGeburtsort: Hamburg\nNationality: Kenyan\nItem: Aurora bulb',
+    ],
+    ['a tumour or palsy named after its describer', 'Hodgkin lymphoma, Ewing sarcoma, Wilms tumour and Bell palsy'],
+    [
       'a firm under a label or key that names a person elsewhere',
       'Bill to: Larkspur Bank\nCustomer: Ostara Pharma\nClient: Acme Holdings Ltd',
     ],
