@@ -1020,6 +1020,9 @@ class NameScan {
       return this.reject(runStart, runEnd);
     // `born in Leeds`, `in Mora de Rubielos`: after `in`, a place (`in Maria's view` aside).
     if (afterIn(text, runStart) && !endsWithPossessive(text, runEnd)) return this.reject(runStart, runEnd);
+    // `nato a Verona`, `née à Lyon`, `urodzona w Gdańsku`, `född i Malmö`: where someone was born.
+    if (runStart >= 4 && BORN_AT_BEFORE.test(text.slice(Math.max(0, runStart - 14), runStart)))
+      return this.reject(runStart, runEnd);
     // `drive from Jackson to Madison`, `the ferry to Victoria`: the end of a trip is a place.
     if (afterTrip(text, runStart) && !endsWithPossessive(text, runEnd) && !this.titled(length))
       return this.reject(runStart, runEnd);
@@ -1977,6 +1980,8 @@ const DISEASE_EPONYMS = new Set(
 /** Place words that are common surnames too (`Susan Park`, `Damon Hill`, `Jane Lane`). */
 const PLACE_SURNAMES = new Set(['park', 'hill', 'lane', 'dale', 'court', 'bay']);
 /** A preposition that puts the words after it in a place: `at Victoria Park`. Tested on the 8 characters before. */
+/** Born, in Italian, French, Polish and the Nordic languages, before the birthplace's preposition. */
+const BORN_AT_BEFORE = /(?:^|[^\p{L}])(?:nat[oa]|née?s?|urodzon[ya]|född|født) (?:a|à|w|i) $/iu;
 const PLACE_PREPOSITION_BEFORE = /(?:^|[^\p{L}])(?:at|near|around|across|through|inside|outside|opposite) $/iu;
 
 /**

@@ -261,6 +261,7 @@ describe('PERSON by lexicon', () => {
       'a birthplace, nationality or item under its key',
       'Place of birth: Osaka\nLugar de nacimiento: Sevilla\nGeburtsort: Hamburg\nNationality: Kenyan\nItem: Aurora bulb',
     ],
+    ['a birthplace after born and its preposition', 'nato a Verona, née à Lyon, urodzona w Gdańsku, född i Malmö'],
     ['a tumour or palsy named after its describer', 'Hodgkin lymphoma, Ewing sarcoma, Wilms tumour and Bell palsy'],
     [
       'a firm under a label or key that names a person elsewhere',
