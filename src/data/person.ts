@@ -993,8 +993,9 @@ class NameScan {
     // A value in a record: `"city": "Madison"` is a place, `first_name=Ubul` a name.
     const field = fieldBefore(text, runStart);
     if (field === Field.NotPerson) return this.reject(runStart, runEnd);
-    // A place or a firm under a person's key is judged as anywhere else (`Customer: Ostara Pharma`).
-    if (field === Field.Person && !this.namesPlace(length)) {
+    // A place or a firm under a person's key is judged as anywhere else (`Customer: Ostara Pharma`,
+    // `Referrer: Morgan Stanley`).
+    if (field === Field.Person && !this.namesPlace(length) && this.firmWords(length) === 0) {
       // `Physician: Dr. Susan Park`: the honorific alone is a run of its own, before the name.
       if (length === 1 && this.isIn(run[0] as Word, In.Boundary)) return this.reject(runStart, runEnd);
       // `Attendees: Payments squad, SRE on-call`: a word before a team noun names the team.
@@ -1070,7 +1071,7 @@ class NameScan {
       this.reject(runStart, (run[pieceStart - 1] as Word).end);
       labelled = false;
     }
-    for (let index = 0; index < length; index++) {
+    for (let index = pieceStart; index < length; index++) {
       const word = run[index] as Word;
       if (word.shape === Shape.Capitalized && this.isIn(word, In.Boundary)) {
         if (index > pieceStart) this.addItem(this.judgeInContext(pieceStart, index));
@@ -1111,11 +1112,22 @@ class NameScan {
 
   /** How many words at the start of the run name a firm of {@link EPONYMOUS_FIRMS}; 0 for none. */
   private firmWords(length: number): number {
+    const firm = this.firmAt(0, length);
+    // `Meanwhile John Deere slipped`: after a capitalized common word that starts a sentence.
+    if (firm === 0 && length > 2 && this.isCommonOnly(this.run[0] as Word)) {
+      const after = this.firmAt(1, length);
+      return after === 0 ? 0 : after + 1;
+    }
+    return firm;
+  }
+
+  /** How many words from `run[from]` on name a firm of {@link EPONYMOUS_FIRMS}; 0 for none. */
+  private firmAt(from: number, length: number): number {
     const { run, text } = this;
-    const first = run[0] as Word;
-    if (length < 2 || !hasBit(FIRM_FIRST_WORD_BITS, first.hash)) return 0;
-    for (let words = Math.min(length, MAX_FIRM_WORDS); words >= 2; words--) {
-      const name = straightApostrophes(text.slice(first.start, (run[words - 1] as Word).end))
+    const first = run[from] as Word;
+    if (length - from < 2 || !hasBit(FIRM_FIRST_WORD_BITS, first.hash)) return 0;
+    for (let words = Math.min(length - from, MAX_FIRM_WORDS); words >= 2; words--) {
+      const name = straightApostrophes(text.slice(first.start, (run[from + words - 1] as Word).end))
         .toLowerCase()
         .replace(/\s+/g, ' ');
       if (FIRMS.has(name)) return words;

@@ -340,6 +340,10 @@ describe('PERSON by lexicon', () => {
       'Morgan Stanley lifted its target on Eli Lilly; Goldman Sachs and Charles Schwab led. A bottle of Johnnie Walker Black Label',
     ],
     [
+      'a firm named after people after a sentence start, an honorific or a key for a person',
+      'Meanwhile John Deere slipped. We drank Dr Pepper Zero.\nTop referrer: Morgan Stanley wealth newsletter',
+    ],
+    [
       'German letter salutations',
       'Sehr geehrte Frau Kollegin, sehr geehrter Herr Kollege, wir berichten über Ihren Patienten',
     ],
