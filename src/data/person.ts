@@ -475,6 +475,8 @@ interface Word {
 }
 
 const NO_LONE_WORDS = new Int32Array(0);
+const NO_NAMES = new Int32Array(0);
+const NO_CONFIDENCES = new Float64Array(0);
 const newWord = (): Word => ({ start: 0, end: 0, shape: Shape.Other, hash: 0, foldable: false, lists: -1 });
 
 /** Longest word and run considered; longer ones are not names (and bound the work per word). */
@@ -574,8 +576,9 @@ function joinedBySpaces(units: Uint16Array, end: number, start: number): boolean
  */
 class NameScan {
   private readonly lexicon = getLexicon();
-  private names = new Int32Array(32);
-  private confidences = new Float64Array(16);
+  /** Allocated with the first name: most scans of a stream's window find none. */
+  private names = NO_NAMES;
+  private confidences = NO_CONFIDENCES;
   private namesFound = 0;
   private lone = NO_LONE_WORDS;
   private loneLength = 0;
@@ -751,9 +754,9 @@ class NameScan {
     // The shared array is left all zeros for the next text; prepared units are the caller's.
     if (prepared === undefined) units.fill(0, unitsFrom, text.length);
     return {
-      names: this.names.subarray(0, 2 * this.namesFound),
-      confidences: this.confidences.subarray(0, this.namesFound),
-      lone: this.lone.subarray(0, this.loneLength),
+      names: this.namesFound === 0 ? NO_NAMES : this.names.subarray(0, 2 * this.namesFound),
+      confidences: this.namesFound === 0 ? NO_CONFIDENCES : this.confidences.subarray(0, this.namesFound),
+      lone: this.loneLength === 0 ? NO_LONE_WORDS : this.lone.subarray(0, this.loneLength),
       earliestOpen: this.earliestOpen,
     };
   }
@@ -945,10 +948,10 @@ class NameScan {
   /** Records a lone word (see {@link PersonScan.lone}); a typed array, as 100,000 of them in 1 MB cost little. */
   private addName(start: number, end: number, confidence: number): void {
     if (this.namesFound === this.confidences.length) {
-      const names = new Int32Array(this.names.length * 2);
+      const names = new Int32Array(Math.max(32, this.names.length * 2));
       names.set(this.names);
       this.names = names;
-      const confidences = new Float64Array(this.confidences.length * 2);
+      const confidences = new Float64Array(Math.max(16, this.confidences.length * 2));
       confidences.set(this.confidences);
       this.confidences = confidences;
     }
