@@ -1000,10 +1000,21 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'CREDIT_CARD',
     prefilter: '\\d(?:[ -]?\\d){11}|\\d{4}\\.\\d{4}\\.\\d{4}\\.\\d',
     // Groups of four may also be dotted (`5555.5555.5555.4444`), but only all four: a dot elsewhere
-    // is a decimal point (`3.14159265358979`).
-    source: '\\b\\d(?:[ -]?\\d){11,18}\\b|\\b\\d{4}\\.\\d{4}\\.\\d{4}\\.\\d{4}\\b',
+    // is a decimal point (`3.14159265358979`). Not after `+`, which starts a telephone number in
+    // international form (`+49 151 36477416` passes Luhn one time in ten).
+    source: '(?:^|[^+\\w])(\\d(?:[ -]?\\d){11,18}|\\d{4}\\.\\d{4}\\.\\d{4}\\.\\d{4})\\b',
     priority: 60,
     confidence: 0.95,
+    accept: longestValidPrefix(isCardNumber, 12),
+  },
+  {
+    // The same after `+`: a card still, unless a telephone number in international form covers it.
+    id: 'credit-card-after-plus',
+    type: 'CREDIT_CARD',
+    prefilter: '\\+\\d(?:[ -]?\\d){11}',
+    source: '\\+(\\d(?:[ -]?\\d){11,18})\\b',
+    priority: 40,
+    confidence: 0.8,
     accept: longestValidPrefix(isCardNumber, 12),
   },
   {

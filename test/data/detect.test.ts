@@ -406,6 +406,23 @@ describe('detectSensitiveData per type', () => {
     },
   );
 
+  // A telephone number in international form passes Luhn one time in ten: after `+` the digits are
+  // a card only where no telephone number covers them.
+  test.prop([fc.stringMatching(/^[1-9]\d{1,2}$/), fc.stringMatching(/^\d{9,11}$/)], { numRuns: 300 })(
+    'PHONE: an international number is never a card',
+    (country, subscriber) => {
+      const phone = `+${country} ${subscriber.slice(0, 3)} ${subscriber.slice(3)}`;
+      expect(found(`Mobile: ${phone}`).filter(([type]) => type === 'CREDIT_CARD')).toEqual([]);
+    },
+  );
+
+  it('CREDIT_CARD: a card after `+` is still one, with no telephone number over it', () => {
+    expect(found('ref +4111111111111111 and +4111 1111 1111 1111')).toEqual([
+      ['CREDIT_CARD', '4111111111111111'],
+      ['CREDIT_CARD', '4111 1111 1111 1111'],
+    ]);
+  });
+
   it('PASSWORD: a label glued to what follows has no value (`password@host`)', () => {
     expect(found('connect as password@localhost then')).toEqual([]);
     expect(found('password hunter2x9')).toEqual([['PASSWORD', 'hunter2x9']]);
