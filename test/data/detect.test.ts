@@ -206,6 +206,7 @@ describe('detectSensitiveData per type', () => {
       'Rua Augusta, 375, apto 51\nLaranjeiras, Rio de Janeiro - RJ\nCEP 22865-324',
     ],
     ['ADDRESS', "j'habite au 105 bis rue des Lilas, 59035 Lille.", '105 bis rue des Lilas, 59035 Lille'],
+    ['ADDRESS', 'Home address: 193-1295 SPARKS ST, OTTAWA, ON K1P 0T3', '193-1295 SPARKS ST, OTTAWA, ON K1P 0T3'],
     [
       'ADDRESS',
       'Residential address: Gran Vía 219, 1º Izda., 08000 Barcelona',
