@@ -713,8 +713,15 @@ class NameScan {
       const possessive = endsWithPossessive(text, word.end) && word.end - word.start > 4;
       const keyEnd = possessive ? word.end - 2 : word.end;
       const keyHash = possessive ? hashOf(text, word.start, keyEnd) : word.hash;
-      if (!reading && !afterLabelEnd && !hasBit(lowerCaseNameBits, keyHash)) continue;
+      // `[12:57] sneha: here's …`: a chat line's speaker, in lower case, after its time.
+      const speaker = !reading && !afterLabelEnd && isLowerCaseSpeaker(text, units, word.start, word.end);
+      if (!reading && !afterLabelEnd && !speaker && !hasBit(lowerCaseNameBits, keyHash)) continue;
       const inLists = lists.getWord(units, word.start, keyEnd, keyHash, false);
+      if (speaker && ((inLists & In.Given) !== 0 || (inLists & (In.Common | In.Rarer)) === 0)) {
+        this.lowerNameStart = word.start;
+        this.lowerNameEnd = word.end;
+        continue;
+      }
       // `my name is vitoria`, `call me višeslav`: after a strong label a lower-case given name or
       // non-word is a name; not after a comma, in a list of field names (`(name, mrn, dob)`), nor a
       // non-word after a key that starts a line of configuration (`name: deploy`, `- name: api`).
@@ -2168,6 +2175,30 @@ const TIMESTAMP_BEFORE = /\n(?:\[[\d/.: -]{4,19}(?: ?[AaPp][Mm])?\] |\d{1,2}:\d{
 const TIMESTAMP_CHARACTERS = 24;
 
 /** Whether a chat line's time, at the start of its line, stands right before `start`. */
+/**
+ * Whether the lower-case word from `start` to `end` speaks a chat line: after the line's time, and
+ * before `:` itself or with one more word (`[09:00] jung ha-eun: hi`). Reads at most
+ * MAX_WORD_CHARACTERS + 2 after it, within OPEN_CHARACTERS.
+ */
+function isLowerCaseSpeaker(text: string, units: Uint16Array, start: number, end: number): boolean {
+  if (start < 6 || units[start - 1] !== 32 || (units[start - 2] !== 93 && units[start - 2] !== 45)) return false;
+  let colon = end;
+  if (units[colon] === 32) {
+    colon++;
+    const limit = Math.min(text.length, colon + MAX_WORD_CHARACTERS);
+    while (colon < limit && letterAt(units, colon) & LOWER_BIT) colon++;
+    while (colon < limit && (units[colon] === 45 || letterAt(units, colon) & LOWER_BIT)) colon++;
+  }
+  return units[colon] === 58 && !CHAT_ROLES.has(text.slice(start, end).toLowerCase()) && afterTimestamp(text, start);
+}
+
+/** Roles and tools that speak chat lines in lower case, no list's words: `[10:00] bot: deployed`. */
+const CHAT_ROLES: ReadonlySet<string> = new Set(
+  'bot admin sysadmin devops ops oncall sre dba qa dev it hr ai gpt chatgpt claude copilot ci cd github gitlab jenkins'.split(
+    ' ',
+  ),
+);
+
 function afterTimestamp(text: string, start: number): boolean {
   if (start < 6 || text.charCodeAt(start - 1) !== 32) return false;
   const mark = text.charCodeAt(start - 2);

@@ -221,6 +221,11 @@ describe('PERSON by lexicon', () => {
       ['ANA MWANGI', 'Joy M. Black'],
     ],
     [
+      'a chat speaker in lower case after the line time, one word or two',
+      "[12:57] sneha: here's the key\n[11:30] seo-yeon: user is svc\n[09:00] jung ha-eun: hi",
+      ['sneha', 'seo-yeon', 'jung ha-eun'],
+    ],
+    [
       'a chat speaker with an affiliation, after a time or with speech after',
       '[16:17] Bongani (Vantor Systems): Hi, thanks\nTunde (Support): can you check it',
       ['Bongani', 'Tunde'],
@@ -283,6 +288,7 @@ describe('PERSON by lexicon', () => {
       'a firm under a label or key that names a person elsewhere',
       'Bill to: Larkspur Bank\nCustomer: Ostara Pharma\nClient: Acme Holdings Ltd',
     ],
+    ['chat roles and tools in lower case', '[10:00] bot: deployed\n[10:01] admin: restarted\n[10:02] user: thanks'],
     ['a heading with a note in parentheses', 'Revenue (USD): 4,000\nRollout (draft): 2 regions'],
     ['words of Swedish and Polish', 'Opis: Pralka model WX-839 zakupiona w sklepie.\nÄrende: Flytt till ny adress'],
     [
