@@ -1538,7 +1538,7 @@ const PERSON_FIELDS = (
   'therapist pharmacist dentist caregiver carer technician inspector ' +
   'representative advisor adviser consultant referringphysician attendingphysician ' +
   // The same in other languages, as far as ASCII spells them (`Paciente: CARMEN GARCÍA`, `Nom: Dupont`).
-  'paciente patientin paziente nombre apellido apellidos nom prenom nome cognome naam voornaam achternaam ' +
+  'paciente patiente patientin paziente nombre apellido apellidos nom prenom nome cognome naam voornaam achternaam ' +
   'nazwisko imie titular beneficiario cliente destinatario remitente destinataire facultativo medico ' +
   'medecin arzt kunde absender auftraggeber klant ontvanger afzender kontoinhaber empfanger intestatario ' +
   'rekeninghouder cardholder accountholder nameoncard'

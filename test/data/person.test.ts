@@ -215,6 +215,7 @@ describe('PERSON by lexicon', () => {
       ['Bill', 'Anna', 'Jürgen Huang'],
     ],
     ['a chat mention, a word or not', 'hey @Bill quick one; thanks @Efua', ['Bill', 'Efua']],
+    ['a French patient key, a space before its colon', 'Patiente : VŨ VĂN ANH, née le 7 octobre 1960', ['VŨ VĂN ANH']],
     [
       'a card or account holder',
       'name on card ANA MWANGI.\nKontoinhaber: Joy M. Black',
