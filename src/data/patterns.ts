@@ -159,6 +159,9 @@ const STREET_PREFIXES =
   // French streets in lower case, where `de` says they are named: `33 avenue de Provence`.
   '(?:avenue|boulevard|allée|impasse|cours|passage|square|route|place|sentier) d(?:e|u|es)';
 
+/** A French street kind in lower case before a capitalized name, after a house number: `34 boulevard Voltaire`. */
+const FRENCH_KIND_BEFORE_NAME = '(?:avenue|boulevard|allée|impasse|quai|place) {1,2}';
+
 /** English words that end a street name read word by word: `69 Av Sidi Lakhmi street.` */
 const NOT_IN_STREET_NAMES = new Set(
   'and or but the a an in on at to of for from with by near is was are were will street road avenue st rd ave'.split(
@@ -1284,13 +1287,13 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'address-number-first',
     type: 'ADDRESS',
-    prefilter: `\\d(?: (?:bis|ter|quater))?,? {1,2}(?:${STREET_PREFIXES}) `,
+    prefilter: `\\d(?: (?:bis|ter|quater))?,? {1,2}(?:(?:${STREET_PREFIXES}) |${FRENCH_KIND_BEFORE_NAME}${UPPER})`,
     // The house number before a street named by its kind first, as French, Spanish, Portuguese and
     // North African addresses are written: "12 Rue de la Paix", "69 Av Sidi Lakhmi", "31 Rue Al Imam Al Bakri",
     // "105 bis rue des Lilas".
     // A street that carries its own number after it ("86036 Rua do Arenque 1634") is european-address's,
     // with a building number before it: the number after is matched only to reject the match.
-    source: `\\b(\\d{1,5}[A-Za-z]?(?: (?:bis|ter|quater))?,? {1,2}(?:${STREET_PREFIXES})(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,5})(?: {1,2}\\d{1,5}[A-Za-z]?\\b)?`,
+    source: `\\b(\\d{1,5}[A-Za-z]?(?: (?:bis|ter|quater))?,? {1,2}(?:(?:${STREET_PREFIXES})(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,5}|${FRENCH_KIND_BEFORE_NAME}${UPPER}(?:${LETTER}|['.-]){0,20}(?: {1,2}(?:${LETTER}|['.-]){1,20}){0,4}))(?: {1,2}\\d{1,5}[A-Za-z]?\\b)?`,
     priority: 30,
     confidence: 0.6,
     // English words after the name end it: `12 Rue de la Paix and then` is `12 Rue de la Paix`.
@@ -1322,9 +1325,11 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'address-unit',
     type: 'ADDRESS',
     // `suite` and `apt.` in any case; `unit`, `flat`, `box` and `room` in lower case are English words.
-    // Flats elsewhere: Russian `kv.`, German `Whg.`, Spanish `piso` and `dpto.`.
+    // Flats elsewhere: Russian `kv.`, German `Whg.`, Spanish `piso` and `dpto.`; a French building
+    // and floor (`Bât. B`, `1e étage`).
     source:
-      '\\b(?:(?i:suite|apt\\.?|apartment|piso|dpto\\.?|depto\\.?)|Unit|UNIT|Flat|FLAT|Box|BOX|kv\\.|Whg\\.)\\s{1,2}#?\\d{1,5}[A-Za-z]?\\b',
+      '\\b(?:(?i:suite|apt\\.?|apartment|piso|dpto\\.?|depto\\.?)|Unit|UNIT|Flat|FLAT|Box|BOX|kv\\.|Whg\\.)\\s{1,2}#?\\d{1,5}[A-Za-z]?\\b' +
+      '|\\b(?:Bât|bât|Bâtiment|bâtiment)\\.?\\s{1,2}[A-Z0-9]{1,3}\\b|\\b\\d{1,2}(?:e|er|ère|ème)\\s{1,2}étage\\b',
     priority: 29,
     confidence: 0.6,
   },
@@ -1395,11 +1400,11 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     prefilter: '(?:,[ \\t]{1,3}|[ \\t]{0,2}\\n[ \\t]{0,2})(?:\\d{5}|\\d{4} ?[A-Z]{2}) [A-Z\\x{C0}-\\x{DE}]',
     // A street line that no street word marks, by the postal code and town after it: German, Dutch,
     // French, Spanish or Italian (`Am Weinberg 155\n10974 Berlin`, `Stratumseind 188A, 9992 WP
-    // Amsterdam`, `Friedrich-Ebert-Ring 123b, 04040 Leipzig`). The street is one to three capitalized
+    // Amsterdam`, `Friedrich-Ebert-Ring 123b, 04040 Leipzig`, `… 1101 LX Den Haag`). The street is one to three capitalized
     // words (a German `Am`, `An der`, `Im`, … before them), the number has at most four digits.
     source:
       `\\b(?:(?:Am|An der|An den|Auf dem|Auf der|Im|In der|In den|Zum|Zur|Unter den) )?${UPPER}${LOWER}{2,25}(?:-${UPPER}?${LOWER}{1,20}){0,3}(?: ${UPPER}${LOWER}{1,20}| van| de| der| den){0,3}` +
-      ` \\d{1,4}[a-zA-Z]?(?:[-/]\\w{1,4})?(?:,[ \\t]{1,3}|[ \\t]{0,2}\\n[ \\t]{0,2})(?:\\d{5}|\\d{4} ?[A-Z]{2}) ${UPPER}${LOWER}{2,20}(?:-${UPPER}${LOWER}{1,20}| (?:am|an der|im|in der|bei|ob der) ${UPPER}${LOWER}{1,20}){0,2}\\b`,
+      ` \\d{1,4}[a-zA-Z]?(?:[-/]\\w{1,4})?(?:,[ \\t]{1,3}|[ \\t]{0,2}\\n[ \\t]{0,2})(?:\\d{5}|\\d{4} ?[A-Z]{2}) (?:(?:Den|De|Het) |'s-)?${UPPER}${LOWER}{2,20}(?:-${UPPER}${LOWER}{1,20}| (?:am|an der|im|in der|bei|ob der|aan den|aan de|aan|op) ${UPPER}${LOWER}{1,20}){0,2}\\b`,
     priority: 31,
     confidence: 0.6,
     // `Invoice 2024, 10115 Berlin`: a year is no house number.

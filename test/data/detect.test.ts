@@ -209,6 +209,17 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'Home address: 193-1295 SPARKS ST, OTTAWA, ON K1P 0T3', '193-1295 SPARKS ST, OTTAWA, ON K1P 0T3'],
     [
       'ADDRESS',
+      "j'habite au 34 boulevard Voltaire, Bât. B, 1e étage, 59081 Lille, France.",
+      '34 boulevard Voltaire, Bât. B, 1e étage, 59081 Lille, France',
+    ],
+    ['ADDRESS', 'Billing address: 80 place Bellecour, 75018 Paris\nEmail', '80 place Bellecour, 75018 Paris'],
+    [
+      'ADDRESS',
+      'I moved to Witte de Withstraat 364A, 1101 LX Den Haag on the 1st',
+      'Witte de Withstraat 364A, 1101 LX Den Haag',
+    ],
+    [
+      'ADDRESS',
       'Residential address: Gran Vía 219, 1º Izda., 08000 Barcelona',
       'Gran Vía 219, 1º Izda., 08000 Barcelona',
     ],
@@ -611,6 +622,7 @@ describe('detectSensitiveData per type', () => {
     ]);
     expect(found('at 12 Rue de la Paix and then home')).toEqual([['ADDRESS', '12 Rue de la Paix']]);
     expect(found('I sent 5 via email and 3 place settings')).toEqual([]);
+    expect(found('we set 20 place settings and 4 avenue trees')).toEqual([]);
     expect(found('she lives at hersnapvej 18, apt. 4')).toEqual([['ADDRESS', 'hersnapvej 18, apt. 4']]);
     expect(found('bring 2 chairs to unit 5 of the course, during 2020')).toEqual([]);
     // The street's own number after it: a building number and a street, as before.
