@@ -774,8 +774,10 @@ class NameScan {
     const { text } = this;
     const { lists, anyListBits } = this.lexicon;
     const { start, end } = word;
-    // In no list, with no look-up, unless a possessive `'s` hides the word the lists know.
-    if (!hasBit(anyListBits, word.hash) && !endsWithPossessive(text, end)) word.lists = 0;
+    // In no list, with no look-up, unless a possessive `'s` hides the word the lists know. With the
+    // ending of an abstract noun (`Identifikation`, `Kündigung`, `Gesellschaft`), a word of a language.
+    if (!hasBit(anyListBits, word.hash) && !endsWithPossessive(text, end))
+      word.lists = hasNounEnding(text, start, end) ? In.Common | In.OtherLanguage : 0;
     else {
       // The key is the word in lower case, `’` as `'`, without a possessive `'s` (upper case too).
       const possessive =
@@ -1998,6 +2000,23 @@ function surnameEndingLength(text: string, start: number, end: number): number {
   for (const ending of endings)
     if (end - start - ending.length >= SURNAME_STEM_LETTERS && text.endsWith(ending, end)) return ending.length;
   return 0;
+}
+
+/**
+ * Endings of abstract nouns in German, French, Dutch, English and the Nordic languages, which no
+ * name in the lists has after a stem of four letters or more: `Kündigung`, `Identifikation`,
+ * `Gesellschaft`, `Möglichkeit`, `Universität`.
+ */
+const NOUN_ENDINGS = ['ung', 'ungen', 'keit', 'heit', 'schaft', 'tion', 'tionen', 'ismus', 'ität', 'itäten'];
+const NOUN_STEM_LETTERS = 4;
+
+/** Whether `text[start, end)` has an ending of {@link NOUN_ENDINGS} after a long enough stem, in any case. */
+function hasNounEnding(text: string, start: number, end: number): boolean {
+  for (const ending of NOUN_ENDINGS) {
+    if (end - start - ending.length < NOUN_STEM_LETTERS) continue;
+    if (equalsFolded(ending, text, end - ending.length)) return true;
+  }
+  return false;
 }
 
 /** A day before a word (`23. `, `14 `, `1er `): with a year after it (` 2022`), the word is a month. */

@@ -291,6 +291,10 @@ describe('PERSON by lexicon', () => {
     ],
     ['chat roles and tools in lower case', '[10:00] bot: deployed\n[10:01] admin: restarted\n[10:02] user: thanks'],
     ['a heading with a note in parentheses', 'Revenue (USD): 4,000\nRollout (draft): 2 regions'],
+    [
+      'capitalized abstract nouns no list holds',
+      'Ihre Kündigung ist da.\nZur Identifikation: siehe Anlage. Die Gesellschaft und die Universität',
+    ],
     ['words of Swedish and Polish', 'Opis: Pralka model WX-839 zakupiona w sklepie.\nÄrende: Flytt till ny adress'],
     [
       'frequent words of other languages that a name list also holds as surnames',
