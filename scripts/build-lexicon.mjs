@@ -24,7 +24,7 @@
 //     With them a capitalized noun of a letter or a record (`Innere Medizin`, `Lieferschein`) is
 //     no name;
 //   - one-word brands: the simple-icons titles above of four letters or more that are no given
-//     name (`Babel`, `Bosch`, `Dell`): alone, with nothing that marks a person, no name.
+//     name (`Babel`, `Bosch`, `Figma`): alone, with nothing that marks a person, no name.
 //
 // Each list is sorted and front-coded: every entry starts with one digit, the number of leading
 // characters it shares with the previous entry (at most 9), followed by the rest of the word. The

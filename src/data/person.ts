@@ -80,7 +80,7 @@ const enum In {
    * are no names as English words are not, but a name may end in one (`Riku Andou`).
    */
   OtherLanguage = 256,
-  /** One-word brands and products (`Dell`, `Bosch`, `Porsche`): alone, with nothing that marks a person, no name. */
+  /** One-word brands and products (`Figma`, `Bosch`, `Nokia`): alone, with nothing that marks a person, no name. */
   Brand = 512,
   Known = Given | Surnames,
 }
@@ -1210,7 +1210,7 @@ class NameScan {
       // An initial before a word that is no common word makes it a surname: `J. R. Zorblax`.
       if (initials > 0) return item(start, end, Status.Name, 0.5);
       const known = this.isIn(firstName, In.Known);
-      // `a quote from Dell`: a brand alone is the firm; its possible context is still read (`Dell said`).
+      // `a quote from Figma`: a brand alone is the firm; its possible context is still read (`Figma said`).
       if (this.isIn(firstName, In.Brand)) return item(start, end, Status.Possible, 0.5);
       if (known && !this.isIn(firstName, In.Common)) return item(start, end, Status.Name, 0.5, known);
       // A word no list holds, with the ending of a family name (`Sokolov`, `Ryhänen`), is one; not after `at`.
