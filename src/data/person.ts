@@ -1036,6 +1036,13 @@ class NameScan {
     // `nato a Verona`, `née à Lyon`, `urodzona w Gdańsku`, `född i Malmö`: where someone was born.
     if (runStart >= 4 && BORN_AT_BEFORE.test(text.slice(Math.max(0, runStart - 14), runStart)))
       return this.reject(runStart, runEnd);
+    if (
+      length === 1 &&
+      runStart >= 5 &&
+      !this.isIn(run[0] as Word, In.Given) &&
+      ORIGIN_BEFORE.test(text.slice(Math.max(0, runStart - 48), runStart))
+    )
+      return this.reject(runStart, runEnd);
     // `drive from Jackson to Madison`, `the ferry to Victoria`: the end of a trip is a place.
     if (afterTrip(text, runStart) && !endsWithPossessive(text, runEnd) && !this.titled(length))
       return this.reject(runStart, runEnd);
@@ -2061,6 +2068,12 @@ const PLACE_SURNAMES = new Set(['park', 'hill', 'lane', 'dale', 'court', 'bay'])
 /** A preposition that puts the words after it in a place: `at Victoria Park`. Tested on the 8 characters before. */
 /** Born, in Italian, French, Polish and the Nordic languages, before the birthplace's preposition. */
 const BORN_AT_BEFORE = /(?:^|[^\p{L}])(?:nat[oa]|née?s?|urodzon[ya]|född|født) (?:a|à|w|i) $/iu;
+/**
+ * Where someone is from: after a name or a pronoun, one word that is no given name is a place
+ * (`Tomomi is from Osaka`, `she comes from Leeds`), where `the note is from Kowalczyk` names a person.
+ */
+const ORIGIN_BEFORE =
+  /(?:^|[^\p{L}])(?:\p{Lu}\p{Ll}+|[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Yy]ou)(?: is| was| are| were| comes| come| came)(?: originally)? from $/u;
 const PLACE_PREPOSITION_BEFORE = /(?:^|[^\p{L}])(?:at|near|around|across|through|inside|outside|opposite) $/iu;
 
 /**

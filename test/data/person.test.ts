@@ -209,6 +209,12 @@ describe('PERSON by lexicon', () => {
     ],
     ['a name whose surname is a word of another language', 'Panjiva hired Riku Andou last year', ['Riku Andou']],
     ['a surname that is a frequent word of another language', 'Signed, Maria Para', ['Maria Para']],
+    ['whom a thing is from', 'the email is from Anna Berg; the note is from Kowalczyk', ['Anna Berg', 'Kowalczyk']],
+    [
+      'a person, not where the person is from',
+      'Tomomi Ishikawa is from Osaka; she comes from Leeds',
+      ['Tomomi Ishikawa'],
+    ],
     [
       'a name after a greeting or a closing of another language',
       'Beste Bill,\nLiebe Anna,\nMit freundlichen Grüßen\nJürgen Huang',
