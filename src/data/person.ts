@@ -1034,10 +1034,16 @@ class NameScan {
     // `born in Leeds`, `in Mora de Rubielos`: after `in`, a place (`in Maria's view` aside).
     if (afterIn(text, runStart) && !endsWithPossessive(text, runEnd)) return this.reject(runStart, runEnd);
     // `nato a Verona`, `née à Lyon`, `urodzona w Gdańsku`, `född i Malmö`: where someone was born.
-    if (runStart >= 4 && BORN_AT_BEFORE.test(text.slice(Math.max(0, runStart - 14), runStart)))
+    if (
+      runStart >= 4 &&
+      text.charCodeAt(runStart - 1) === 32 &&
+      text.charCodeAt(runStart - 3) === 32 &&
+      BORN_AT_BEFORE.test(text.slice(Math.max(0, runStart - 14), runStart))
+    )
       return this.reject(runStart, runEnd);
     if (
       length === 1 &&
+      text.startsWith('from ', runStart - 5) &&
       runStart >= 5 &&
       !this.isIn(run[0] as Word, In.Given) &&
       ORIGIN_BEFORE.test(text.slice(Math.max(0, runStart - 48), runStart))
@@ -1051,7 +1057,11 @@ class NameScan {
     // `Ernst & Young`, `Procter & Gamble`: two single words joined by `&` name a firm, unless both
     // are given names (`Tom & Jerry`, `Ana & Bruno`).
     if (length === 1 && this.inFirmName(runStart, runEnd)) return this.reject(runStart, runEnd);
-    if (text.charCodeAt(runEnd) === 32 && stickyTest(LEGAL_FORM_AFTER, text, runEnd))
+    if (
+      text.charCodeAt(runEnd) === 32 &&
+      LEGAL_FORM_FIRST_LETTERS.has(text.charCodeAt(runEnd + 1)) &&
+      stickyTest(LEGAL_FORM_AFTER, text, runEnd)
+    )
       return this.reject(runStart, runEnd);
     // `Moscow 125009`: a town before its postal code; not a given name or a full name before a
     // record number (`Anna 102345`, `John Smith 123456`).
@@ -2089,6 +2099,11 @@ const FIRM_FORM =
  */
 const LEGAL_FORM_AFTER =
   / (?:LLP|LLC|L\.L\.C\.|Inc\.?|Ltd\.?|GmbH|AG|KG|S\.A\.|S\.L\.|S\.p\.A\.|SpA|S\.r\.l\.|s\.r\.o\.|B\.V\.|N\.V\.|PLC|plc|Pty|Kft\.|Oy|A\/S|SARL|SAS|Ltda\.?)(?![\p{L}\p{N}])/uy;
+
+/** The first letters of {@link LEGAL_FORM_AFTER}'s forms: most words after a run start with none of them. */
+const LEGAL_FORM_FIRST_LETTERS: ReadonlySet<number> = new Set(
+  [...'LIGKSBNPOApOs'].map((letter) => letter.charCodeAt(0)),
+);
 
 /** Nouns of a group of people, which make the one word before them a team's name: `Payments squad`. */
 const TEAM_AFTER = / (?:team|teams|squad|squads|crew|group|department|committee|division|guild|chapter|tribe)\b/y;
