@@ -218,6 +218,9 @@ const REGION_NAMES =
   'Queensland|South Australia|Western Australia|Tasmania|Northern Territory|Australian Capital Territory)';
 /** A street line of the `address-street-postcode` rule whose number is a year. */
 const STREET_NUMBER_IS_YEAR = / (?:19|20)\d{2},?\s{1,3}\d/;
+/** A part of an Indian address before its town: `Prestige Lakeside`, `38th Main Road`, `Jayanagar 4th Block`. */
+const INDIAN_ADDRESS_PART = `(?:\\d{1,3}(?:st|nd|rd|th) )?[A-Z][A-Za-z]{1,25}(?: (?:[A-Z][A-Za-z]{1,25}|\\d{1,3}(?:st|nd|rd|th))){0,3}`;
+
 /** India's states and union territories, before a PIN code. */
 const INDIAN_STATES =
   'Andhra Pradesh|Arunachal Pradesh|Assam|Bihar|Chhattisgarh|Goa|Gujarat|Haryana|Himachal Pradesh|Jharkhand|Karnataka|' +
@@ -1426,9 +1429,11 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'ADDRESS',
     prefilter: `(?:${INDIAN_STATES}),? {1,2}\\d{3} ?\\d{3}\\b`,
     // An Indian town, state and PIN code: `Chennai, Tamil Nadu 600096`, `Noida, Uttar Pradesh 201359`,
-    // with the line or part before it when it names a house, flat, plot or sector (`C-247, Sector 36`).
+    // with the line or part before it when it names a house, flat, plot or sector (`C-247, Sector 36`),
+    // and up to three more parts on its line: a building, a numbered road, a locality (`Flat 604,
+    // Prestige Lakeside, 38th Main Road, Andheri West, Mumbai, Maharashtra 400053`).
     source:
-      `\\b(?:(?:(?:H\\.? ?No\\.?|Flat(?: No\\.?)?|Plot(?: No\\.?)?|Door(?: No\\.?)?|#) {0,2})?[A-Z]?-?\\d{1,5}(?:[-/]\\d{1,5}){0,3},? {1,2}(?:${UPPER}${LETTER}{1,25}(?: ${UPPER}${LETTER}{1,25}){0,3}|Sector \\d{1,3})(?:,? {1,2}Sector \\d{1,3})?,?\\s{1,3})?` +
+      `\\b(?:(?:(?:H\\.? ?No\\.?|Flat(?: No\\.?)?|Plot(?: No\\.?)?|Door(?: No\\.?)?|#) {0,2})?[A-Z]?-?\\d{1,5}(?:[-/]\\d{1,5}){0,3},? {1,2}(?:${INDIAN_ADDRESS_PART},? {1,2}){0,3}(?:${INDIAN_ADDRESS_PART}|Sector \\d{1,3})(?:,? {1,2}Sector \\d{1,3})?,?\\s{1,3})?` +
       `${UPPER}${LOWER}{2,20}(?: ${UPPER}${LOWER}{2,20})?,? {1,2}(?:${INDIAN_STATES}),? {1,2}\\d{3} ?\\d{3}\\b`,
     priority: 31,
     confidence: 0.7,

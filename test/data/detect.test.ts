@@ -209,6 +209,11 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'Home address: 193-1295 SPARKS ST, OTTAWA, ON K1P 0T3', '193-1295 SPARKS ST, OTTAWA, ON K1P 0T3'],
     [
       'ADDRESS',
+      'Pickup address: Flat 708, Sobha Dew Flower, 17th Cross, Koramangala 5th Block, Bengaluru, Karnataka 560095\nPhone',
+      'Flat 708, Sobha Dew Flower, 17th Cross, Koramangala 5th Block, Bengaluru, Karnataka 560095',
+    ],
+    [
+      'ADDRESS',
       "j'habite au 34 boulevard Voltaire, Bât. B, 1e étage, 59081 Lille, France.",
       '34 boulevard Voltaire, Bât. B, 1e étage, 59081 Lille, France',
     ],
