@@ -229,7 +229,11 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
       if (!CONTINUATION_ONLY_RULES.has(rule.id)) scanRule(rule);
       else (continuations ??= []).push(rule);
     }
-    if (continuations !== undefined && raw.some((item) => item.rule.type === 'ADDRESS'))
+    // A town line under a form's label for it is one on its own (`City, state, and ZIP code:`).
+    if (
+      continuations !== undefined &&
+      (raw.some((item) => item.rule.type === 'ADDRESS') || TOWN_LABEL_ANYWHERE.test(text))
+    )
       for (const rule of continuations) scanRule(rule);
     const toIndex = ascii ? (byte: number) => byte : byteToIndexMapper(buffer, raw, earliestOpenByte);
     const candidates: Candidate[] = [];
@@ -257,7 +261,12 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
       const inBlocks = walkAddressBlocks(streets, text).absorbed;
       let kept = 0;
       for (const candidate of accepted)
-        if (!CONTINUATION_ONLY_RULES.has(candidate.detector) || inBlocks.has(candidate)) accepted[kept++] = candidate;
+        if (
+          !CONTINUATION_ONLY_RULES.has(candidate.detector) ||
+          inBlocks.has(candidate) ||
+          (TOWN_LINE_RULES.has(candidate.detector) && afterTownLabel(text, candidate.matchStart))
+        )
+          accepted[kept++] = candidate;
       accepted.length = kept;
     }
     let earliestOpenMatch = earliestOpenByte === Infinity ? Infinity : toIndex(earliestOpenByte);
@@ -626,6 +635,22 @@ const CONTINUATION_RULES = new Set([
   'address-region',
 ]);
 /** Continuation lines that are no address on their own (`10115 Berlin`, `Germany`): kept only in a block. */
+/** Continuation lines that are a town with its postal code, which a form's label may name on its own. */
+const TOWN_LINE_RULES = new Set(['address-postcode-town', 'address-town-postcode']);
+
+/** A form's label for a town line, at the end of the text before it on its line: `City, state, and ZIP code:`. */
+const TOWN_LABEL_BEFORE = /(?:city|town|zip|postal code|post code|postcode)\b[^\n:]{0,32}:[ \t]{0,4}$/i;
+
+const TOWN_LABEL_ANYWHERE = /(?:city|town|zip|postal code|post code|postcode)\b[^\n:]{0,32}:/i;
+
+/** Whether {@link TOWN_LABEL_BEFORE} ends right before `start`, on its line. */
+function afterTownLabel(text: string, start: number): boolean {
+  let at = start;
+  while (at > 0 && (text.charCodeAt(at - 1) === 32 || text.charCodeAt(at - 1) === 9)) at--;
+  if (at === 0 || text.charCodeAt(at - 1) !== 58) return false;
+  return TOWN_LABEL_BEFORE.test(text.slice(Math.max(0, start - 64), start));
+}
+
 const CONTINUATION_ONLY_RULES = new Set([
   'address-room',
   'address-postcode-town',

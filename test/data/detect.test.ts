@@ -1,7 +1,13 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors';
-import { createDetector, detectSensitiveData, redactText, type Finding } from '../../src/data/index';
+import {
+  createDetector,
+  createStreamRedactor,
+  detectSensitiveData,
+  redactText,
+  type Finding,
+} from '../../src/data/index';
 
 const found = (text: string, findings: Finding[] = detectSensitiveData(text)) =>
   findings.map((finding) => [finding.type, text.slice(finding.start, finding.end)]);
@@ -438,6 +444,25 @@ describe('detectSensitiveData per type', () => {
       ['CREDIT_CARD', '4111111111111111'],
       ['CREDIT_CARD', '4111 1111 1111 1111'],
     ]);
+  });
+
+  it('ADDRESS: a town line under its own label on a form, in batch and stream alike', () => {
+    const text =
+      '5 Address (number, street, and apt. or suite no.): 7615 Magnolia Drive\n' +
+      `${'Requester name and address (optional): none given here at all.\n'.repeat(2)}` +
+      '6 City, state, and ZIP code: Savannah, GA 31463\n\nPart I';
+    expect(found(text)).toEqual([
+      ['ADDRESS', '7615 Magnolia Drive'],
+      ['ADDRESS', 'Savannah, GA 31463'],
+    ]);
+    expect(found('Flight to Austin, TX 78701 tomorrow')).toEqual([]);
+    const whole = redactText(text).text;
+    for (const size of [1, 3, 7, 16, 64]) {
+      const stream = createStreamRedactor();
+      let out = '';
+      for (let index = 0; index < text.length; index += size) out += stream.push(text.slice(index, index + size));
+      expect(out + stream.end()).toBe(whole);
+    }
   });
 
   it('PASSWORD: a label glued to what follows has no value (`password@host`)', () => {
