@@ -1353,10 +1353,11 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'ADDRESS',
     prefilter: `\\d-\\d{1,4}(?:-\\d{1,4})?,? {1,2}${UPPER}`,
     // A block, lot and building number, the district, then a ward (`-ku`) or a major city:
-    // `3-14-1 Shibuya, Shibuya-ku, Tokyo 150-0002`, `1-1 Umeda, Kita-ku, Osaka`. Without the ward or
+    // `3-14-1 Shibuya, Shibuya-ku, Tokyo 150-0002`, `1-1 Umeda, Kita-ku, Osaka`, `3-7-18 Odori Nishi\nKita-ku,
+    // Osaka 530-8837`. Without the ward or
     // the city it is no address (`12-03-24 Meeting`, `3-1 Arsenal`), and no match: a rejected one
     // would cost a search each.
-    source: `\\b(\\d{1,2}-\\d{1,4}(?:-\\d{1,4})?,? {1,2}${UPPER}${LOWER}{1,20}(?:-${LETTER}${LOWER}{1,20})?(?:(?:,? {1,2}|,?[ \\t]{0,2}\\r?\\n[ \\t]{0,3})${UPPER}${LOWER}{1,20}-(?:ku|shi|cho|machi|gun)(?:,? {1,2}(?:${JAPANESE_CITIES})(?:-(?:to|fu|shi))?)?|,? {1,2}(?:${JAPANESE_CITIES})(?:-(?:to|fu|shi))?)(?:,? {1,2}\\d{3}-\\d{4})?)\\b`,
+    source: `\\b(\\d{1,2}-\\d{1,4}(?:-\\d{1,4})?,? {1,2}${UPPER}${LOWER}{1,20}(?:-${LETTER}${LOWER}{1,20}| ${UPPER}${LOWER}{1,20})?(?:(?:,? {1,2}|,?[ \\t]{0,2}\\r?\\n[ \\t]{0,3})${UPPER}${LOWER}{1,20}-(?:ku|shi|cho|machi|gun)(?:,? {1,2}(?:${JAPANESE_CITIES})(?:-(?:to|fu|shi))?)?|,? {1,2}(?:${JAPANESE_CITIES})(?:-(?:to|fu|shi))?)(?:,? {1,2}\\d{3}-\\d{4})?)\\b`,
     priority: 30,
     confidence: 0.6,
   },

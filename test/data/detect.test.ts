@@ -215,6 +215,11 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'Home address: 193-1295 SPARKS ST, OTTAWA, ON K1P 0T3', '193-1295 SPARKS ST, OTTAWA, ON K1P 0T3'],
     [
       'ADDRESS',
+      'delivered by Yamato Transport to:\n\n3-7-18 Odori Nishi\nKita-ku, Osaka 530-8837\nTEL 06-3511-4100',
+      '3-7-18 Odori Nishi\nKita-ku, Osaka 530-8837',
+    ],
+    [
+      'ADDRESS',
       'Pickup address: Flat 708, Sobha Dew Flower, 17th Cross, Koramangala 5th Block, Bengaluru, Karnataka 560095\nPhone',
       'Flat 708, Sobha Dew Flower, 17th Cross, Koramangala 5th Block, Bengaluru, Karnataka 560095',
     ],
