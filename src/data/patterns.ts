@@ -218,6 +218,9 @@ const REGION_NAMES =
   'Queensland|South Australia|Western Australia|Tasmania|Northern Territory|Australian Capital Territory)';
 /** A street line of the `address-street-postcode` rule whose number is a year. */
 const STREET_NUMBER_IS_YEAR = / (?:19|20)\d{2},?\s{1,3}\d/;
+/** A match that ends in `:` and a digit: the number was a ratio's or a time's (`1:24`, `10:30`). */
+const RATIO_AFTER_NUMBER = /:\d$/;
+
 /** A part of an Indian address before its town: `Prestige Lakeside`, `38th Main Road`, `Jayanagar 4th Block`. */
 const INDIAN_ADDRESS_PART = `(?:\\d{1,3}(?:st|nd|rd|th) )?[A-Z][A-Za-z]{1,25}(?: (?:[A-Z][A-Za-z]{1,25}|\\d{1,3}(?:st|nd|rd|th))){0,3}`;
 
@@ -1343,10 +1346,12 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     leadingNumber: 'address-building-number',
     type: 'ADDRESS',
     prefilter: `\\d {1,2}${UPPER}`,
-    source: `\\b\\d{1,6} {1,2}(${UPPER}(?:${LETTER}|['.-]){1,20}(?: {1,2}(?:${LETTER}|['.-]){1,20}){0,2} {1,2}\\d{1,5}[A-Za-z]?)\\b`,
+    // A ratio or a time after the number (`Ford Mustang 1:24 model kit`) is matched only to reject it.
+    source: `\\b\\d{1,6} {1,2}(${UPPER}(?:${LETTER}|['.-]){1,20}(?: {1,2}(?:${LETTER}|['.-]){1,20}){0,2} {1,2}\\d{1,5}[A-Za-z]?)\\b(?::\\d)?`,
     priority: 29,
     confidence: 0.55,
     accept: whole(isStreetAndNumber),
+    acceptMatch: (match) => !RATIO_AFTER_NUMBER.test(match),
   },
   {
     id: 'address-japanese',

@@ -658,6 +658,7 @@ describe('detectSensitiveData per type', () => {
     expect(found('at 12 Rue de la Paix and then home')).toEqual([['ADDRESS', '12 Rue de la Paix']]);
     expect(found('I sent 5 via email and 3 place settings')).toEqual([]);
     expect(found('we set 20 place settings and 4 avenue trees')).toEqual([]);
+    expect(found('17-1027-01  Ford Mustang 1:24 model kit')).toEqual([]);
     expect(found('she lives at hersnapvej 18, apt. 4')).toEqual([['ADDRESS', 'hersnapvej 18, apt. 4']]);
     expect(found('bring 2 chairs to unit 5 of the course, during 2020')).toEqual([]);
     // The street's own number after it: a building number and a street, as before.
