@@ -489,10 +489,15 @@ const MAX_BACKTRACK_CHARACTERS = 128;
 
 /** How many items on each side of a list item decide it. */
 const LIST_WINDOW = 2;
+/** How far after a speaker's colon {@link isSpeech} reads: within LIST_LOOKAHEAD_CHARACTERS. */
+const SPEECH_LOOKAHEAD_CHARACTERS = 30;
+/** Longest affiliation in parentheses between a speaker and the colon: `Bongani (Vantor Systems):`. */
+const MAX_AFFILIATION_CHARACTERS = 24;
 /** Characters after a word that decide whether it joins a list: `, and ` plus the next word. */
 const LIST_LOOKAHEAD_CHARACTERS = 32;
 /** How close to the end of a streamed text a run, list or name stays open (see findPersonNames). */
-const OPEN_CHARACTERS = 66;
+const OPEN_CHARACTERS =
+  Math.max(LIST_LOOKAHEAD_CHARACTERS, 2 + MAX_AFFILIATION_CHARACTERS + 2 + SPEECH_LOOKAHEAD_CHARACTERS) + 8;
 const LIST_SEPARATORS = new Set([', ', ',  ', ' and ', ', and ', ' & ', ' or ', ', or ']);
 
 /** Whether `text[from, to)` is one of {@link LIST_SEPARATORS}, without building a string for the usual no. */
@@ -2152,11 +2157,6 @@ function hasPersonContext(text: string, item: Item, fromIndex: number): boolean 
   }
   return false;
 }
-
-/** How far after a speaker's colon {@link isSpeech} reads: within LIST_LOOKAHEAD_CHARACTERS. */
-const SPEECH_LOOKAHEAD_CHARACTERS = 30;
-/** Longest affiliation in parentheses between a speaker and the colon: `Bongani (Vantor Systems):`. */
-const MAX_AFFILIATION_CHARACTERS = 24;
 
 /**
  * A chat line's speaker with an affiliation in parentheses: `[16:17] Bongani (Vantor Systems): Hi`
