@@ -493,6 +493,8 @@ const LIST_WINDOW = 2;
 const SPEECH_LOOKAHEAD_CHARACTERS = 30;
 /** Longest affiliation in parentheses between a speaker and the colon: `Bongani (Vantor Systems):`. */
 const MAX_AFFILIATION_CHARACTERS = 24;
+/** How far around a lower-case given name its language is read (see `amongOtherLanguageWords`). */
+const FOREIGN_CONTEXT_CHARACTERS = 40;
 /** Characters after a word that decide whether it joins a list: `, and ` plus the next word. */
 const LIST_LOOKAHEAD_CHARACTERS = 32;
 /** How close to the end of a streamed text a run, list or name stays open (see findPersonNames). */
@@ -620,6 +622,8 @@ class NameScan {
   private lowerNameEnd = -1;
   /** Whether the lower-case name being read has taken a middle initial (`eric g. samoylova`). */
   private lowerInitial = false;
+  /** Whether the lower-case name being read started as a given name alone, with no label or speaker's place. */
+  private lowerByList = false;
 
   /** A name in capitals being read after a label (`Customer name: JOHN DOE`); -1 while there is none. */
   private upperNameStart = -1;
@@ -757,6 +761,7 @@ class NameScan {
       if ((inLists & (In.Given | In.Common | In.Rarer)) === In.Given) {
         this.lowerNameStart = word.start;
         this.lowerNameEnd = word.end;
+        this.lowerByList = true;
       }
     }
     this.closeRun();
@@ -1276,10 +1281,60 @@ class NameScan {
     if (this.lowerNameStart < 0) return;
     const start = this.lowerNameStart;
     const end = this.lowerNameEnd;
+    const byList = this.lowerByList;
     this.lowerNameStart = -1;
+    this.lowerByList = false;
     // `max 5 attempts`, `"max": 4`, `10 juli 2024`: a quantity's word, a key or a month, no name.
     if (beforeValue(this.text, end) || inDate(this.text, start, end)) return this.reject(start, end);
+    // `Ella vive en el mismo`, `relativa alla fattura`: a given name of one language is a word of
+    // another among that language's words (not after a label: `me llamo vitoria`).
+    if (byList && this.amongOtherLanguageWords(start, end)) return this.reject(start, end);
     this.addItem(item(start, end, Status.Name, 0.4));
+  }
+
+  /**
+   * Whether a word of `text[start, end)`, or the nearest word of four letters or more before or
+   * after it on its line (past at most two shorter ones: `vive en el mismo`), is a common word of
+   * another language that no name list holds. Reads at most FOREIGN_CONTEXT_CHARACTERS on each side.
+   */
+  private amongOtherLanguageWords(start: number, end: number): boolean {
+    const { text, units } = this;
+    const { lists } = this.lexicon;
+    const foreign = (from: number, to: number) => {
+      const found = lists.getLowerCased(text, from, to);
+      return found > 0 && (found & In.OtherLanguage) !== 0 && (found & In.Known) === 0;
+    };
+    let wordStart = start;
+    for (let index = start; index <= end; index++) {
+      if (index < end && letterAt(units, index) !== 0) continue;
+      if (index > wordStart && foreign(wordStart, index)) return true;
+      wordStart = index + 1;
+    }
+    // Before: words end where a space starts; the nearest long one decides.
+    const lowest = Math.max(0, start - FOREIGN_CONTEXT_CHARACTERS);
+    let position = start;
+    for (let words = 0; words < 3 && position > lowest + 1 && units[position - 1] === 32; words++) {
+      const wordEnd = position - 1;
+      let from = wordEnd;
+      while (from > lowest && letterAt(units, from - 1) !== 0) from--;
+      if (from === wordEnd) break;
+      if (wordEnd - from >= 4) {
+        if (foreign(from, wordEnd)) return true;
+        break;
+      }
+      position = from;
+    }
+    const highest = Math.min(text.length, end + FOREIGN_CONTEXT_CHARACTERS);
+    position = end;
+    for (let words = 0; words < 3 && position < highest && units[position] === 32; words++) {
+      const from = position + 1;
+      let to = from;
+      while (to < highest && letterAt(units, to) !== 0) to++;
+      if (to === from) break;
+      if (to - from >= 4) return foreign(from, to);
+      position = to;
+    }
+    return false;
   }
 
   /**

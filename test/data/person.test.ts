@@ -209,6 +209,11 @@ describe('PERSON by lexicon', () => {
     ],
     ['a name whose surname is a word of another language', 'Panjiva hired Riku Andou last year', ['Riku Andou']],
     ['a surname that is a frequent word of another language', 'Signed, Maria Para', ['Maria Para']],
+    [
+      'a name, not the lower-case given names that are words of the language around them',
+      'Marta vive en el mismo edificio; intestato al mio assistito; kannst du mir kurz das sagen',
+      ['Marta'],
+    ],
     ['whom a thing is from', 'the email is from Anna Berg; the note is from Kowalczyk', ['Anna Berg', 'Kowalczyk']],
     [
       'a person, not where the person is from',
