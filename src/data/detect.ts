@@ -117,6 +117,7 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
   const sources: string[] = [];
   // Person names come from a lexicon pass over the text (person.ts), not from a pattern.
   const findsPersons = selected.has('PERSON');
+  const ignoresPlaceholderNames = options.ignorePlaceholders === true;
   const joinsAddresses = selected.has('ADDRESS');
   if (findsPersons) loadPersonLexicon();
   for (const definition of BUILT_IN_PATTERNS) {
@@ -302,6 +303,7 @@ export function createDetector(options: DetectOptions = {}): SensitiveDataDetect
       for (let index = 0; index < confidences.length; index++) {
         const start = names[2 * index] as number;
         const end = names[2 * index + 1] as number;
+        if (ignoresPlaceholderNames && isPlaceholderName(text, start, end)) continue;
         const street = streets.length === 0 ? undefined : streetBefore(streets, text, start);
         accepted.push(
           street === undefined
@@ -649,6 +651,29 @@ function afterTownLabel(text: string, start: number): boolean {
   while (at > 0 && (text.charCodeAt(at - 1) === 32 || text.charCodeAt(at - 1) === 9)) at--;
   if (at === 0 || text.charCodeAt(at - 1) !== 58) return false;
   return TOWN_LABEL_BEFORE.test(text.slice(Math.max(0, start - 64), start));
+}
+
+/**
+ * Names that stand for anyone in forms, manuals and test data (`John Doe`, `Erika Mustermann`,
+ * `Joe Bloggs`, `Jan Modaal`): with `ignorePlaceholders`, no finding. Not names that many people
+ * bear as well as serve as examples (`John Smith`, `Mario Rossi`, `Jan Kowalski`).
+ */
+const PLACEHOLDER_NAMES: ReadonlySet<string> = new Set([
+  'john doe',
+  'jane doe',
+  'john q. public',
+  'richard roe',
+  'jane roe',
+  'joe bloggs',
+  'fred bloggs',
+  'max mustermann',
+  'erika mustermann',
+  'otto normalverbraucher',
+  'jan modaal',
+]);
+
+function isPlaceholderName(text: string, start: number, end: number): boolean {
+  return end - start <= 24 && PLACEHOLDER_NAMES.has(text.slice(start, end).toLowerCase().replace(/\s+/g, ' '));
 }
 
 const CONTINUATION_ONLY_RULES = new Set([

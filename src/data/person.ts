@@ -787,7 +787,11 @@ class NameScan {
     // In no list, with no look-up, unless a possessive `'s` hides the word the lists know. With the
     // ending of an abstract noun (`Identifikation`, `Kündigung`, `Gesellschaft`), a word of a language.
     if (!hasBit(anyListBits, word.hash) && !endsWithPossessive(text, end))
-      word.lists = hasNounEnding(text, start, end) ? In.Common | In.OtherLanguage : 0;
+      word.lists = hasNounEnding(text, start, end)
+        ? In.Common | In.OtherLanguage
+        : hasStreetEnding(text, start, end)
+          ? In.PlaceOrOrganisation
+          : 0;
     else {
       // The key is the word in lower case, `’` as `'`, without a possessive `'s` (upper case too).
       const possessive =
@@ -2087,6 +2091,38 @@ function surnameEndingLength(text: string, start: number, end: number): number {
 const NOUN_ENDINGS = ['ung', 'ungen', 'keit', 'heit', 'schaft', 'tion', 'tionen', 'ismus', 'ität', 'itäten'];
 const NOUN_STEM_LETTERS = 4;
 
+/**
+ * Endings of street names written as one word (`Musterstraße`, `Wittstraat`, `Drottninggatan`,
+ * `Bygdøy allé` aside): a word no list holds with one names a street, a place word.
+ */
+const STREET_ENDINGS = [
+  'straße',
+  'strasse',
+  'straat',
+  'gasse',
+  'gatan',
+  'vägen',
+  'veien',
+  'vegen',
+  'gade',
+  'allee',
+  'platz',
+  'plein',
+  'gracht',
+  'steeg',
+  'katu',
+  'utca',
+];
+
+/** Whether `text[start, end)` has an ending of {@link STREET_ENDINGS} after a stem of three letters or more. */
+function hasStreetEnding(text: string, start: number, end: number): boolean {
+  for (const ending of STREET_ENDINGS) {
+    if (end - start - ending.length < 3) continue;
+    if (equalsFolded(ending, text, end - ending.length)) return true;
+  }
+  return false;
+}
+
 /** Whether `text[start, end)` has an ending of {@link NOUN_ENDINGS} after a long enough stem, in any case. */
 function hasNounEnding(text: string, start: number, end: number): boolean {
   for (const ending of NOUN_ENDINGS) {
@@ -2433,8 +2469,14 @@ function nextWord(units: Uint16Array, length: number, from: number, out: Word): 
   // `claude-3-5-sonnet`, `gpt-4`, `COVID-19`: a hyphen and a digit after a word make it a model or code name.
   const afterNext = end + 1 < length ? (units[end + 1] as number) : 32;
   const hyphenNumber = after === 45 && afterNext >= 48 && afterNext <= 57 ? 1 : 0;
+  // `<InstdAmt Ccy="EUR">`: an element's name after `<`, an attribute's before `=`.
+  const markup = before === 60 || after === 61 ? 1 : 0;
   const glued =
-    (((IDENTIFIER_GLUE[before] as number) & (mention ^ 1)) | (IDENTIFIER_GLUE[after] as number) | hyphenNumber) !== 0;
+    (((IDENTIFIER_GLUE[before] as number) & (mention ^ 1)) |
+      (IDENTIFIER_GLUE[after] as number) |
+      hyphenNumber |
+      markup) !==
+    0;
   const fullStopBefore = before === 46; // `.Name`: a member access or a file extension
   const fullStopAfter = after === 46;
   const letterNext = end + 1 < length && letterAt(units, end + 1) !== 0;

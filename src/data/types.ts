@@ -69,7 +69,8 @@ export interface DetectOptions {
   readonly detectors?: readonly CustomDetector[];
   /**
    * Skip documentation placeholders: credentials that spell `EXAMPLE`, hold a run such as `123456`,
-   * use almost no distinct characters, or PEM blocks headed `FAKE PRIVATE KEY`. Redaction leaves
+   * use almost no distinct characters, PEM blocks headed `FAKE PRIVATE KEY`, or names that stand for
+   * anyone (`John Doe`, `Erika Mustermann`). Redaction leaves
    * this off (a masked example costs nothing); scanners and reports turn it on for precision.
    * @default false
    */

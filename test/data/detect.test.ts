@@ -506,12 +506,18 @@ describe('detectSensitiveData per type', () => {
     ['API_KEY', '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'],
     ['API_KEY', 'SONAR_TOKEN=sqp_abcdef123455678908359f980be71580cd3da370'],
     ['PRIVATE_KEY', '-----BEGIN OPENSSH FAKE PRIVATE KEY-----\ni7aHavqQ9T2f2drWsM7aqQ97kbB/K\n'],
+    ['PERSON', 'Name: John Doe, as on the sample form'],
+    ['PERSON', 'Beispiel: Erika Mustermann, Musterstraße'],
   ];
   const scanner = createDetector({ ignorePlaceholders: true });
   it.each(placeholders)('%s: a placeholder is a finding, unless ignorePlaceholders: %j', (type, text) => {
     // Redaction masks it (fail safe); a scanner that reports findings skips it.
     expect(typesIn(text)).toContain(type);
     expect(scanner.detect(text).map((finding) => finding.type)).not.toContain(type);
+  });
+
+  it('PERSON: a name many people bear stays one with ignorePlaceholders', () => {
+    expect(scanner.detect('Name: John Smith').map((finding) => finding.type)).toEqual(['PERSON']);
   });
 
   const invalid: Array<[string, string]> = [

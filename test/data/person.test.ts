@@ -306,6 +306,8 @@ describe('PERSON by lexicon', () => {
       'capitalized abstract nouns no list holds',
       'Ihre Kündigung ist da.\nZur Identifikation: siehe Anlage. Die Gesellschaft und die Universität',
     ],
+    ['streets written as one word', 'on the Johan de Wittstraat, the Musterstraße and Drottninggatan'],
+    ['element and attribute names of XML', '<InstdAmt Ccy="EUR">125.00</InstdAmt><Dbtr Nm="x"/>'],
     ['words of Swedish and Polish', 'Opis: Pralka model WX-839 zakupiona w sklepie.\nÄrende: Flytt till ny adress'],
     [
       'frequent words of other languages that a name list also holds as surnames',
