@@ -21,7 +21,7 @@ export const NAME_BOUNDARY_WORDS: ReadonlySet<string> = new Set(
     'Aprile Maggio Giugno Luglio Settembre Ottobre Dicembre Janeiro Fevereiro Março Junho Julho Setembro ' +
     'Outubro Novembro Dezembro Januari Februari Maart Augustus ' +
     'Summer Winter Spring Autumn Fall English French German Spanish Italian American British European ' +
-    'Asian African Mr Mrs Ms Miss Dr Prof Sir Madam Lord Lady Suite Apt Unit Box Floor Room ' +
+    'Asian African Mr Mrs Ms Miss Dr Prof Sir Madam Lord Lady Esq Suite Apt Unit Box Floor Room ' +
     // Greetings, closings, honorifics and pronouns of other European languages, which start a letter
     // or a sentence before a name (`Sehr geehrter Herr Schneider`, `Bonjour Mme Lefèvre`, `Hej Anders`).
     'Sehr Geehrter Geehrte Liebe Hallo Guten Ihre Ihr Ihnen Sie Wir Ich Vielen Dank Bitte Grüße Freundlichen ' +
@@ -77,8 +77,9 @@ export const PLACE_OR_ORGANISATION_WORDS: ReadonlySet<string> = new Set(
     'Boulevard Terrace Crescent Parkway Highway Trail Alley Expressway Biotech Logistics Analytics Labs ' +
     'Laboratories Software Consulting Pharma Pharmaceuticals Capital Ventures Health Healthcare Energy ' +
     'Motors Networks Dynamics Robotics Security Insurance Finance Financial LLC GmbH AG PLC Co ' +
-    // Landmarks, prizes and laws named after people (`Lincoln Memorial`, `Nobel Prize`, `Sarbanes-Oxley Act`).
-    'Memorial Monument Prize Award Awards Act ' +
+    // Landmarks, prizes, trophies, grounds and laws named after people (`Lincoln Memorial`, `Nobel Prize`,
+    // `Stanley Cup`, `Vince Lombardi Trophy`, `Sarbanes-Oxley Act`).
+    'Memorial Monument Prize Award Awards Act Trophy Cup Stadium Arena Medal ' +
     // Storms are named like people (`Hurricane Milton`, `Typhoon Haiyan`).
     'Hurricane Typhoon Cyclone ' +
     // Programming languages and frameworks that are surnames too (`in Python and Scala`); not those

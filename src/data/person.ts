@@ -1233,8 +1233,9 @@ class NameScan {
     }
     if (count === 1) {
       if (this.isCommonOnly(firstName)) return item(start, end, Status.Rejected, 0);
-      // `zum 23. Juli 2022`: a word between a day and a year is a month.
-      if (inDate(this.text, start, end)) return item(start, end, Status.Rejected, 0);
+      // `zum 23. Juli 2022`: a word between a day and a year is a month; `Jan 28 19:20:01` too.
+      if (inDate(this.text, start, end) || isMonthBeforeDay(this.text, start, end))
+        return item(start, end, Status.Rejected, 0);
       // `No Parkinson's or Alzheimer's history`: a disease named after its describer.
       if (endsWithPossessive(this.text, end) && DISEASE_EPONYMS.has(this.text.slice(start, end - 2).toLowerCase()))
         return item(start, end, Status.Rejected, 0);
@@ -2148,6 +2149,20 @@ function inDate(text: string, start: number, end: number): boolean {
   if (!isDigit(text.charCodeAt(at + 2)) || !isDigit(text.charCodeAt(at + 3)) || isDigit(text.charCodeAt(at + 4)))
     return false;
   return DAY_BEFORE.test(text.slice(Math.max(0, start - 6), start));
+}
+
+/** Months, and their abbreviations, that are given names too: with a day after them, months. */
+const MONTHS_THAT_ARE_NAMES: ReadonlySet<string> = new Set(
+  'jan jun jul mar juli mai julio junio abril mayo marzo agosto april june may'.split(' '),
+);
+/** A day of the month after a month's name: `Jan 28`, `Jun. 3rd`, `April 12,`. */
+const DAY_AFTER = /\.? \d{1,2}(?:st|nd|rd|th)?(?![\d:/.-]\d)\b/y;
+
+/** Whether the word `text[start, end)` is a month that is a name too, before a day of the month. */
+function isMonthBeforeDay(text: string, start: number, end: number): boolean {
+  if (end - start > 6 || !MONTHS_THAT_ARE_NAMES.has(text.slice(start, end).toLowerCase())) return false;
+  DAY_AFTER.lastIndex = end;
+  return DAY_AFTER.test(text);
 }
 
 /** A number or a closing quote after a word: `max 5`, `"max": 4`; not a colon, which ends a speaker (`[10:22] amélie:`). */

@@ -214,6 +214,7 @@ describe('PERSON by lexicon', () => {
       'Marta vive en el mismo edificio; intestato al mio assistito; kannst du mir kurz das sagen',
       ['Marta'],
     ],
+    ['a name before Esq.', 'Very truly yours,\nLucía Fernández, Esq.', ['Lucía Fernández']],
     ['whom a thing is from', 'the email is from Anna Berg; the note is from Kowalczyk', ['Anna Berg', 'Kowalczyk']],
     [
       'a person, not where the person is from',
@@ -305,6 +306,11 @@ describe('PERSON by lexicon', () => {
     [
       'capitalized abstract nouns no list holds',
       'Ihre Kündigung ist da.\nZur Identifikation: siehe Anlage. Die Gesellschaft und die Universität',
+    ],
+    ['a month before a day of the month', 'Jan 28 19:20:01 mx1 postfix/smtpd[8339]: connect; due Jun 3rd'],
+    [
+      'trophies, cups and grounds named after people',
+      'the Vince Lombardi Trophy and the Stanley Cup at the Bernabéu Stadium',
     ],
     ['streets written as one word', 'on the Johan de Wittstraat, the Musterstraße and Drottninggatan'],
     ['element and attribute names of XML', '<InstdAmt Ccy="EUR">125.00</InstdAmt><Dbtr Nm="x"/>'],
