@@ -216,6 +216,10 @@ const REGION_NAMES =
   '(?:Ontario|Quebec|Québec|British Columbia|Alberta|Manitoba|Saskatchewan|Nova Scotia|New Brunswick|' +
   'Newfoundland and Labrador|Prince Edward Island|Yukon|Nunavut|Northwest Territories|New South Wales|Victoria|' +
   'Queensland|South Australia|Western Australia|Tasmania|Northern Territory|Australian Capital Territory)';
+/** The states, provinces and territories above, one per entry: a town's name stands before one (`Austin, Texas`). */
+export const STATE_NAMES: readonly string[] = [US_STATE_NAMES, REGION_NAMES].flatMap((names) =>
+  names.slice(3, -1).split('|'),
+);
 /** A street line of the `address-street-postcode` rule whose number is a year. */
 const STREET_NUMBER_IS_YEAR = / (?:19|20)\d{2},?\s{1,3}\d/;
 /** A match that ends in `:` and a digit: the number was a ratio's or a time's (`1:24`, `10:30`). */

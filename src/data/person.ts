@@ -6,7 +6,13 @@ import {
   RARER_WORDS,
   SURNAMES,
 } from './lexicon.generated';
-import { COUNTRY_NAMES } from './patterns';
+import { COUNTRY_NAMES, STATE_NAMES } from './patterns';
+
+/** The states, provinces and territories in full that no one is named (`Texas`, `Saskatchewan`; not `Georgia`). */
+const STATES_NO_NAME = STATE_NAMES.filter(
+  (name) =>
+    !/^(?:Georgia|Virginia|Victoria|Washington|Indiana|Florida|Carolina|Dakota|Alberta|Maine|Montana)$/.test(name),
+);
 import { EPONYMOUS_FIRMS, NAME_BOUNDARY_WORDS, PLACE_OR_ORGANISATION_WORDS } from './person-names';
 
 /**
@@ -217,7 +223,7 @@ function getLexicon(): Lexicon {
     [decodeFrontCodedList(OTHER_LANGUAGE_WORDS), In.Common | In.OtherLanguage],
     [decodeFrontCodedList(BRAND_WORDS), In.Brand],
     [lower(NAME_BOUNDARY_WORDS), In.Boundary],
-    [lower([...PLACE_OR_ORGANISATION_WORDS, ...COUNTRY_NAMES]), In.PlaceOrOrganisation],
+    [lower([...PLACE_OR_ORGANISATION_WORDS, ...COUNTRY_NAMES, ...STATES_NO_NAME]), In.PlaceOrOrganisation],
     [[...PLACE_PREFIXES], In.PlacePrefix],
     [[...PARTICLES], In.Particle],
   ];
@@ -1734,10 +1740,20 @@ function beforeRegionCode(text: string, end: number): boolean {
   const second = text.charCodeAt(end + 3);
   const after = text.charCodeAt(end + 4);
   // `NC 47258`, `ON,`, end of line or text: not `GB15…` or `NCA`.
-  return (
-    isAsciiUpper(first) && isAsciiUpper(second) && (Number.isNaN(after) || after === 32 || after === 44 || after === 10)
-  );
+  if (
+    isAsciiUpper(first) &&
+    isAsciiUpper(second) &&
+    (Number.isNaN(after) || after === 32 || after === 44 || after === 10)
+  )
+    return true;
+  // `Austin, Texas`, `Regina, Saskatchewan`: a state in full that is no given name too (not `Anna, Victoria`).
+  if (!isAsciiUpper(first)) return false;
+  STATE_AFTER.lastIndex = end;
+  return STATE_AFTER.test(text);
 }
+
+/** `, ` and a state, province or territory in full that is no given name (`Georgia`, `Victoria` are). */
+const STATE_AFTER = new RegExp(`, (?:${STATES_NO_NAME.join('|')})(?![\\p{L}\\p{N}])`, 'uy');
 
 const isAsciiUpper = (code: number) => code >= 65 && code <= 90;
 const isQuote = (code: number) => code === 34 || code === 39;

@@ -214,6 +214,11 @@ describe('PERSON by lexicon', () => {
       'Marta vive en el mismo edificio; intestato al mio assistito; kannst du mir kurz das sagen',
       ['Marta'],
     ],
+    [
+      'names that are states too, in a list',
+      'Anna, Victoria and Ben came; Victoria Beckham',
+      ['Anna', 'Victoria', 'Ben', 'Victoria Beckham'],
+    ],
     ['a name before Esq.', 'Very truly yours,\nLucía Fernández, Esq.', ['Lucía Fernández']],
     ['whom a thing is from', 'the email is from Anna Berg; the note is from Kowalczyk', ['Anna Berg', 'Kowalczyk']],
     [
@@ -306,6 +311,10 @@ describe('PERSON by lexicon', () => {
     [
       'capitalized abstract nouns no list holds',
       'Ihre Kündigung ist da.\nZur Identifikation: siehe Anlage. Die Gesellschaft und die Universität',
+    ],
+    [
+      'a town before its state in full, and the state',
+      'the seat is Austin, Texas; Lincoln, Nebraska, and Regina, Saskatchewan',
     ],
     ['a month before a day of the month', 'Jan 28 19:20:01 mx1 postfix/smtpd[8339]: connect; due Jun 3rd'],
     [
