@@ -79,7 +79,7 @@ export const PLACE_OR_ORGANISATION_WORDS: ReadonlySet<string> = new Set(
     'Motors Networks Dynamics Robotics Security Insurance Finance Financial LLC GmbH AG PLC Co ' +
     // Landmarks, prizes, trophies, grounds and laws named after people (`Lincoln Memorial`, `Nobel Prize`,
     // `Stanley Cup`, `Vince Lombardi Trophy`, `Sarbanes-Oxley Act`).
-    'Memorial Monument Prize Award Awards Act Trophy Cup Stadium Arena Medal ' +
+    'Memorial Monument Prize Award Awards Act Trophy Cup Stadium Arena Medal Morbus ' +
     // Storms are named like people (`Hurricane Milton`, `Typhoon Haiyan`).
     'Hurricane Typhoon Cyclone ' +
     // Programming languages and frameworks that are surnames too (`in Python and Scala`); not those

@@ -424,6 +424,8 @@ const PLACE_PREFIXES = [
   'ulica',
   'aleja',
   'laan',
+  // `Morbus Crohn`: a disease named after its describer, in German and Latin.
+  'morbus',
 ];
 
 /** Lower-case words that may sit inside a name: `Ludwig van Beethoven`, `Maria de la Cruz`. */
@@ -1101,6 +1103,12 @@ class NameScan {
       stickyTest(PLACE_OR_PRODUCT_AFTER, text, runEnd) &&
       !this.titled(length)
     )
+      return this.reject(runStart, runEnd);
+    // An eponym of a disease or a fracture: `Colles' fracture`, `Stevens–Johnson syndrome`, `enfermedad
+    // de Crohn`, `Morbus Crohn`.
+    if (length === 1 && isEponymOfCondition(text, runStart, runEnd)) return this.reject(runStart, runEnd);
+    // `den Zugang zum Keller`: after a German article, a noun.
+    if (length === 1 && afterGermanArticle(text, runStart) && !this.isIn(run[0] as Word, In.Given))
       return this.reject(runStart, runEnd);
     if (length === 1 && (run[0] as Word).shape === Shape.Capitalized && runStart >= this.fromIndex)
       this.addLone(runStart, runEnd);
@@ -2244,7 +2252,39 @@ const POSTAL_CODE_AFTER = / \d{5,6}\b/y;
  * Sticky (`y`), tested where a run ends; the longest is within LIST_LOOKAHEAD_CHARACTERS.
  */
 const PLACE_OR_PRODUCT_AFTER =
-  / (?:disease|syndrome|sign|score|scores|scale|stage|stages|reflex|maneuver|manoeuvre|criteria|classification|procedure|theorem|equation|algorithm|effect|principle|distribution|filter|transform|method|constant|coefficient|law|paradox|lemma|inequality|lymphoma|sarcoma|tumor|tumour|palsy|anemia|anaemia|office|offices|branch|branches|store|stores|shop|shops|warehouse|warehouses|plant|plants|factory|factories|campus|headquarters|airport|station|hospital|clinic|university|college|school|church|bridge|river|county|laptop|laptops|printer|printers|server|servers|car|cars|truck|trucks|phone|phones|tablet|tablets|sedan|sedans)\b/y;
+  / (?:disease|syndrome|sign|score|scores|scale|stage|stages|reflex|maneuver|manoeuvre|criteria|classification|procedure|theorem|equation|algorithm|effect|principle|distribution|filter|transform|method|constant|coefficient|law|paradox|lemma|inequality|lymphoma|sarcoma|tumor|tumour|palsy|anemia|anaemia|fracture|office|offices|branch|branches|store|stores|shop|shops|warehouse|warehouses|plant|plants|factory|factories|campus|headquarters|airport|station|hospital|clinic|university|college|school|church|bridge|river|county|laptop|laptops|printer|printers|server|servers|car|cars|truck|trucks|phone|phones|tablet|tablets|sedan|sedans)\b/y;
+
+/** A disease's noun before its eponym, in other languages: `enfermedad de Crohn`, `Morbus Crohn`, `maladie de Paget`. */
+const CONDITION_BEFORE =
+  /(?:^|[^\p{L}])(?:enfermedad|s[íi]ndrome|maladie|malattia|sindrome|doen[çc]a|morbus|Morbus|ziekte van) (?:de |di |du |des |van )?$/u;
+
+/**
+ * Whether the word `text[start, end)` names a condition after a person: before `' fracture`,
+ * `' disease` (an apostrophe after a final `s`), before a second eponym and its condition
+ * (`Stevens–Johnson syndrome`), or after a disease's noun in another language.
+ */
+function isEponymOfCondition(text: string, start: number, end: number): boolean {
+  const after = text.charCodeAt(end);
+  if (isApostrophe(after) && text.charCodeAt(end - 1) === 115) return stickyTest(PLACE_OR_PRODUCT_AFTER, text, end + 1);
+  if (after === 0x2013 || after === 45) {
+    let next = end + 1;
+    const limit = Math.min(text.length, end + 1 + MAX_WORD_CHARACTERS);
+    while (next < limit && letterClass(text.charCodeAt(next)) !== 0) next++;
+    return next > end + 1 && stickyTest(PLACE_OR_PRODUCT_AFTER, text, next);
+  }
+  const before = text.charCodeAt(start - 1);
+  return before === 32 && start > 6 && CONDITION_BEFORE.test(text.slice(Math.max(0, start - 20), start));
+}
+
+/** German articles and their contractions before a noun: `zum Keller`, `im Garten`, `das Haus`. */
+const GERMAN_ARTICLE_BEFORE = /(?:^|[^\p{L}])(?:das|dem|zum|zur|vom|beim|ins|im)[ ]$/u;
+
+function afterGermanArticle(text: string, start: number): boolean {
+  if (start < 3 || text.charCodeAt(start - 1) !== 32) return false;
+  const last = text.charCodeAt(start - 2);
+  if (last !== 115 && last !== 109 && last !== 114) return false;
+  return GERMAN_ARTICLE_BEFORE.test(text.slice(Math.max(0, start - 6), start));
+}
 
 /**
  * Whether a capitalized word no list knows stands where a person does: before a verb people do

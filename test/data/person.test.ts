@@ -316,6 +316,11 @@ describe('PERSON by lexicon', () => {
       'a town before its state in full, and the state',
       'the seat is Austin, Texas; Lincoln, Nebraska, and Regina, Saskatchewan',
     ],
+    [
+      'eponyms of conditions, in English and other languages',
+      "a previous Colles' fracture; had Stevens–Johnson syndrome; enfermedad de Crohn; Morbus Crohn seit 2010",
+    ],
+    ['a noun after a German article', 'Bitte halten Sie den Zugang zum Keller frei, das Haus im Garten.'],
     ['a month before a day of the month', 'Jan 28 19:20:01 mx1 postfix/smtpd[8339]: connect; due Jun 3rd'],
     [
       'trophies, cups and grounds named after people',
