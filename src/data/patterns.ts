@@ -258,6 +258,9 @@ const MONTH_NAME = `(?i:${[
   'gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre',
   'janeiro|fevereiro|mar[çc]o|maio|junho|julho|setembro|outubro|novembro|dezembro',
   'januari|februari|maart|mei|augustus',
+  // Polish and Czech months, in the genitive a date writes (`19 listopada 1949`).
+  'stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|wrze[śs]nia|pa[źz]dziernika|listopada|grudnia',
+  'ledna|[úu]nora|b[řr]ezna|dubna|kv[ěe]tna|[čc]ervna|[čc]ervence|srpna|z[áa][řr][íi]|[řr][íi]jna|listopadu|prosince',
 ].join('|')})\\.?`;
 const DAY = '(?:0?[1-9]|[12]\\d|3[01])';
 /** A day with an ordinal ending or the full stop of German ordinals: `14th`, `1er`, `1º`, `29.`. */
@@ -284,6 +287,8 @@ const DATE = `\\b(?:${[
   // Compact US and European order after a birth label: `dob:03021951`.
   `(?:(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])|(?:0[1-9]|[12]\\d|3[01])(?:0[1-9]|1[0-2]))${YEAR}`,
   `(?:${MONTH_NUMBER}[/.-]${DAY}|${DAY}[/.-]${MONTH_NUMBER})[/.-](?:${YEAR}|\\d{2})`,
+  // Czech and Slovak write a space after each full stop: `15. 3. 1993`.
+  `${DAY}\\. ${MONTH_NUMBER}\\. ${YEAR}`,
   `${MONTH_NAME}\\s{0,2}${ORDINAL_DAY},?\\s{1,2}${YEAR}`,
   `${MONTH_NAME}[-/]${DAY}[-/](?:${YEAR}|\\d{2})`,
   `${ORDINAL_DAY}\\s{1,2}${DATE_OF}${MONTH_NAME},?\\s{1,2}${DATE_OF}${YEAR}`,
@@ -300,7 +305,7 @@ const DATE = `\\b(?:${[
  * the same as keys (`date_of_birth`, `dateOfBirth`, `patient_dob`, `patientDOB`, `birthDate`).
  */
 const BIRTH_LABEL =
-  '(?:(?:\\b|_)(?i:dob|date[ _-]?of[ _-]?birth|birth(?:[ _-]?(?:date|day))?|b-?day|geburtsdatum|fecha de nacimiento|date de naissance|data di nascita|data de nascimento|geboortedatum|födelsedatum|fødselsdato|syntymäaika|data urodzenia|datum narození|data nașterii|data nasterii|doğum tarihi|születési dátum)|[a-z](?:Dob|DOB|DateOfBirth|BirthDate|Birthdate|Birthday))(?:[ _-]?(?i:date|dt))?\\b|\\b(?i:d\\.o\\.b|fecha nac|f\\. nac|data nasc|geb\\.-datum)\\b\\.?';
+  '(?:(?:\\b|_)(?i:dob|date[ _-]?of[ _-]?birth|birth(?:[ _-]?(?:date|day))?|b-?day|geburtsdatum|fecha de nacimiento|date de naissance|data di nascita|data de nascimento|geboortedatum|födelsedatum|fødselsdato|syntymäaika|data urodzenia|datum narozeni|data nașterii|data nasterii|doğum tarihi|születési dátum)|[a-z](?:Dob|DOB|DateOfBirth|BirthDate|Birthdate|Birthday))(?:[ _-]?(?i:date|dt))?\\b|\\b(?i:d\\.o\\.b|fecha nac|f\\. nac|data nasc|geb\\.-datum)\\b\\.?|\\b(?i:datum narozen)[íÍ]';
 /** A note after the label: `DOB/Age:`, `Date of birth (MM/DD/YYYY):`. */
 const BIRTH_LABEL_NOTE = '(?:\\s{0,2}/\\s{0,2}(?i:age|sex|gender)|\\s{0,2}\\([A-Za-z/ .-]{1,16}\\))?';
 /**
@@ -316,7 +321,7 @@ const AGE_BEFORE_DATE = '(?:\\d{1,3}(?:\\s{0,2}(?i:y\\.?o\\.?|yrs?\\.?|years?(?:
  * Only after `(` or a comma is `b.` an abbreviation of born rather than an item of a list.
  */
 const BORN_LABEL =
-  '(?:\\b(?i:born|geboren(?: am| op)?|née? le|nacid[oa] el|nací el|nat[oa] il|nascid[oa] em|nasci em|född(?: den)?|født(?: den)?|fødd|urodzon[ya](?: dnia)?|nacid[oa] en|geboren in)\\b|\\b[Nn]at[oa] a\\b|\\b(?i:née?) à|\\b(?i:geb)\\.|(?:\\(|[,;]\\s{0,2})(?i:b)\\.)';
+  '(?:\\b(?i:born|geboren(?: am| op)?|née?(?:\\(e\\))? le|nacid[oa] el|nací el|nat[oa](?:/a)? il|nascid[oa] em|nasci em|född(?: den)?|født(?: den)?|fødd|urodzon[ya](?: dnia)?|nacid[oa] en|geboren in)\\b|\\b[Nn]at[oa](?:/a)? a\\b|\\b(?i:née?) à|\\b(?i:geb)\\.(?: am\\b)?|(?:\\(|[,;]\\s{0,2})(?i:b)\\.)';
 
 /** Markup between a label and its value: `<td>DOB</td><td>…`, `**DOB:** …`. */
 const MARKUP_GAP = '(?:\\s{0,4}(?:</?[A-Za-z][A-Za-z0-9]{0,8}>|\\*{1,2}|_{2})){0,4}';
@@ -335,14 +340,14 @@ const ANSWER_BRIDGE =
  * A few words, then `:`, `=`, `is` or `as`: `DOB on file: …`, `date of birth of the patient is …`.
  * {@link hasNoUnrelatedContext} rejects the words that make the date another one (`DOB and visit date:`).
  */
-const LABEL_WORDS = "(?:\\s{1,2}[A-Za-z()'’/-]{1,15}){1,3}\\s{0,3}(?:[:=]|(?i:is|was|as)\\b)\\s{0,3}";
+const LABEL_WORDS = "(?:\\s{1,2}[A-Za-z()'’/-]{1,20}){1,3}\\s{0,3}(?:[:=]|(?i:is|was|as)\\b)\\s{0,3}";
 /**
  * Between `born` and the date: a separator, `on`/`in`, or a place (`born in Ohio on`, `born at St.
  * Mary's on`, `nato a Verona il`). A period only ends a short abbreviation, so the gap never runs
  * into the next sentence.
  */
 const BORN_GAP =
-  "(?:(?:\\s{1,2}(?:[A-Z][a-z]{0,2}\\.|[A-Za-z\\x{C0}-\\x{24F}][A-Za-z\\x{C0}-\\x{24F}'’-]{0,20}),?){1,5}\\s{1,2}(?i:on|in|il|el|le|am|em|den)\\s{1,3}|[:\\s]\\s{0,3}(?:(?i:on|in)\\s{1,3})?)(?:(?i:the)\\s{1,2})?";
+  "(?:(?:\\s{1,2}(?:[A-Z][a-z]{0,2}\\.|[A-Za-z\\x{C0}-\\x{24F}][A-Za-z\\x{C0}-\\x{24F}'’-]{0,20}),?){1,5}\\s{1,2}(?i:on|in|il|el|le|am|em|den)\\s{1,3}|\\s{0,2}[:\\s]\\s{0,3}(?:(?i:on|in)\\s{1,3})?)(?:(?i:the)\\s{1,2})?";
 
 /** Words that make the date beside a birth label a different date: a visit, a conjunction, a later event. */
 const UNRELATED_DATE_CONTEXT =

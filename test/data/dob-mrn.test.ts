@@ -78,6 +78,13 @@ describe('DATE_OF_BIRTH', () => {
     // Labels and narrative births of more languages, and a birthplace before the date.
     ['Data urodzenia: 20.02.1955', '20.02.1955'],
     ['Doğum tarihi: 12.03.1975', '12.03.1975'],
+    ['Né(e) le : 16 mai 1985\nIPP : 47015313', '16 mai 1985'],
+    ['Conducente: Gianluca Di Stefano, nato/a il 17/02/1956', '17/02/1956'],
+    ['Cognome e nome: Bianchi Beatrice\nNato/a a Verona il 08/01/2020', '08/01/2020'],
+    ['Versicherungsnehmer/in: Fatima Mansour\ngeb. am: 26.06.1938', '26.06.1938'],
+    ['Data urodzenia: 19 listopada 1949', '19 listopada 1949'],
+    ['Datum narození: 15. 3. 1993\nAdresa: Korunní 301/51', '15. 3. 1993'],
+    ['Geburtsdatum BahnCard-Inhaber/in: 11.01.2000', '11.01.2000'],
     ['Kan ni uppdatera min adress? Jag är född 1977-01-11. Mitt nummer', '1977-01-11'],
     ['jeg heter Emma Haddad, født 17.08.1991, og bor i Oslo', '17.08.1991'],
     ['mit navn er Zainab (født den 07.12.1973).', '07.12.1973'],
