@@ -452,7 +452,9 @@ function xmlNamedValue(words: string): string {
 /** A typed declaration (`password: String = `) or a comparison (`== "`, `!== '`). */
 const TYPED_OR_COMPARED = ':\\s{0,2}[A-Za-z][A-Za-z0-9_.<>?]{0,20}\\s{0,3}=|[!=]==?';
 // Without a separator, only spaces: `my password\nAgent: …` is a line of a chat, not a value.
-const PASSWORD_GAP = `["']?(?:[ \\t]{0,24}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=|\\bis\\b|\\bwas\\b|\\bof\\b)\\s{0,3}|[ \\t]{1,3})`;
+const PASSWORD_GAP = `["']?(?:[ \\t]{0,24}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=|\\bis\\b|\\bwas\\b|\\bof\\b|\\bto\\b)\\s{0,3}|[ \\t]{1,3})`;
+/** Password labels outside ASCII: Turkish `şifre`, Polish `hasło`, Swedish `lösenord`, Hungarian `jelszó`. */
+const OTHER_PASSWORD_WORDS = '(?:[Şş]ifre(?:si|niz)?|\\b[Hh]as[łl]o|\\b[Ll][öo]senord|\\b[Jj]elsz[óo])';
 const PASSWORD_SEPARATOR = `["']?[ \\t]{0,24}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=)\\s{0,3}`;
 
 /**
@@ -818,10 +820,12 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'password-assignment',
     type: 'PASSWORD',
-    prefilter: '(?i:pass|pa?s{1,2}w|pw|contrase)',
+    prefilter: `(?i:pass|pa?s{1,2}w|pw|contrase|senha|wachtwoord|heslo|parola|salasana|adgangskode)|${OTHER_PASSWORD_WORDS}`,
     // Short labels (`pw`, `pwd`, `pass`) need an explicit separator: "PW Hello" or "pass it on" is prose.
     source:
-      '(?:(?i:\\b[a-z0-9_.-]{0,24}(?:password|passwd|passphrase|passwort|contraseña|pa?s{1,2}w(?:o?r)?d)\\b[a-z0-9_]{0,16})' +
+      '(?:(?i:\\b[a-z0-9_.-]{0,24}(?:password|passwd|passphrase|passwort|contraseña|pa?s{1,2}w(?:o?r)?d|senha|wachtwoord|heslo|parola|salasana|adgangskode)\\b[a-z0-9_]{0,16}|' +
+      OTHER_PASSWORD_WORDS +
+      ')' +
       PASSWORD_GAP +
       // `db_pass=` and `pwd:` are labels; `bypass =` and `mypw:` are not, so a prefix ends in a separator.
       '|(?i:\\b(?:[a-z0-9_.-]{0,23}[_.-])?(?:pwd|pass|pw)\\b[a-z0-9_]{0,16})' +

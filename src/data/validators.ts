@@ -140,11 +140,15 @@ export function isPhoneNotDate(value: string): boolean {
  */
 export function isSecretValueLikely(value: string): boolean {
   if (value.length < 4) return false;
-  if (/^[[<{$%?]|^(?:null|none|true|false|undefined|string|password|secret|changeme|xxx+|\*+|\.+)$/i.test(value))
+  // `?` starts a SQL parameter (`?`, `?pw`) or a shell default's message, not a value with symbols
+  // after it (`?Ml#C9dM+J^U!`).
+  if (/^[[<{$%]|^\?\w*$|^(?:null|none|true|false|undefined|string|password|secret|changeme|xxx+|\*+|\.+)$/i.test(value))
     return false;
   if (DOCUMENTATION_PLACEHOLDER.test(value)) return false;
-  // Prose ("the password is incorrect"), URLs and code (`os.environ.get`, `getenv`) are not values.
-  if (/^[a-z]+$/.test(value) || value.includes('://')) return false;
+  // Prose ("the password is incorrect"), URLs and code (`os.environ.get`, `getenv`) are not values;
+  // lower-case letters are one only as a generated password is written: twelve or more, with four
+  // consonants in a row, which few words have (Google's app passwords: `dzoogmgsydidwmwk`).
+  if ((/^[a-z]+$/.test(value) && !isLetterOnlyGenerated(value)) || value.includes('://')) return false;
   // SQL keywords (`PASSWORD EXPIRE`), capitalized words (`"PW": "Palau"`) and attribute names (`name=`).
   if (/^[A-Z]+$|^[A-Z][a-z]+$|^[A-Za-z_-]+=$/.test(value)) return false;
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) && !/\d/.test(value)) return false;
@@ -153,6 +157,10 @@ export function isSecretValueLikely(value: string): boolean {
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\[$|^[a-z]+(?:_[a-z]+)+:?$|^:[A-Za-z_]\w*$|^![A-Za-z]+$/.test(value))
     return false;
   return !/getenv|environ|process\.env|\$\{/i.test(value);
+}
+
+function isLetterOnlyGenerated(value: string): boolean {
+  return value.length >= 12 && /[bcdfghjklmnpqrstvwxz]{4}/.test(value);
 }
 
 /**

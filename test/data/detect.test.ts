@@ -333,6 +333,11 @@ describe('detectSensitiveData per type', () => {
     ['PASSWORD', 'PS C:\\> net user svc_backup Sonic%9462 /add', 'Sonic%9462'],
     ['PASSWORD', "sshpass -p 'wxx06@EJue3isn' ssh admin@10.0.0.5", 'wxx06@EJue3isn'],
     ['PASSWORD', '    command: redis-server --requirepass quartz-ember-147-willow', 'quartz-ember-147-willow'],
+    ['PASSWORD', 'EMAIL_HOST_PASSWORD = "dzoogmgsydidwmwk"  # Google app password', 'dzoogmgsydidwmwk'],
+    ['PASSWORD', '  password            = "?Ml#C9dM+J^U!yhLT!-Do"', '?Ml#C9dM+J^U!yhLT!-Do'],
+    ['PASSWORD', 'I reset my password to H0me!6997yb like the email said', 'H0me!6997yb'],
+    ['PASSWORD', 'Wi-Fi şifresi: Tornado_8101 kurulum', 'Tornado_8101'],
+    ['PASSWORD', 'senha: Xy7!kk29; Hasło: Qw9#zz31', 'Xy7!kk29'],
     ['PASSWORD', 'My password was Falcon1977%, and it expired', 'Falcon1977%'],
     ['PASSWORD', 'the VPN password expired, so I reset it to Nimbus#Summit21 this morning', 'Nimbus#Summit21'],
     // Aligned as `terraform fmt` writes it.
@@ -547,6 +552,10 @@ describe('detectSensitiveData per type', () => {
     ['PASSWORD', 'UPDATE users SET password = :password;\npassword: !vault |'],
     ['PASSWORD', '<passport>X1234567</passport><bypass>Yes123</bypass>'],
     ['PASSWORD', 'Password reset: done. My password was changed; I reset it to defaults.'],
+    [
+      'PASSWORD',
+      'Change your password to something stronger; password = "authentication"; WHERE password = ? AND x = ?pw',
+    ],
     // A day and a month read like a house number and a numbered street; they are dates.
     ['ADDRESS', 'The invoice of 12 February 2025 was paid'],
     ['ADDRESS', 'we have 3 avenue options and 5 boulevard cafes'],
