@@ -112,6 +112,44 @@ const KNOWN_KEY_HEADER =
  */
 const TOKEN_START = '(?:\\b|\\x1b\\[[0-9;]{0,12}m)';
 
+/**
+ * A card number as cards print it: no separators, or groups of four with a shorter last one
+ * (13 to 19 digits), or American Express's 4-6-5 and Diners Club's 4-6-4. An order or ticket number
+ * grouped otherwise (`335-4684952-0214467`, `297 0969956202`) passes Luhn one time in ten.
+ */
+function isCardAsWritten(value: string): boolean {
+  if (!isCardNumber(value)) return false;
+  const groups = value.split(/[ .-]/).map((group) => group.length);
+  if (groups.length === 1) return true;
+  if (groups.length === 3 && groups[0] === 4 && groups[1] === 6 && (groups[2] === 5 || groups[2] === 4)) return true;
+  const last = groups[groups.length - 1] as number;
+  return groups.slice(0, -1).every((length) => length === 4) && last >= 1 && last <= 4;
+}
+
+/** Card numbers that payment providers publish for tests (Stripe, Braintree, Adyen): with `ignorePlaceholders`, none. */
+const TEST_CARD_NUMBERS: ReadonlySet<string> = new Set([
+  '4242424242424242',
+  '4000056655665556',
+  '4000000000000002',
+  '4000000000009995',
+  '4111111111111111',
+  '4012888888881881',
+  '5555555555554444',
+  '5200828282828210',
+  '5105105105105100',
+  '2223003122003222',
+  '378282246310005',
+  '371449635398431',
+  '6011111111111117',
+  '3566002020360505',
+  '30569309025904',
+  '6200000000000005',
+]);
+
+function isTestCardNumber(value: string): boolean {
+  return TEST_CARD_NUMBERS.has(value.replace(/\D/g, ''));
+}
+
 /** Tries the whole value, then drops trailing separator-delimited groups until `check` passes. */
 const longestValidPrefix = (check: (value: string) => boolean, minimumLength: number) => (value: string) => {
   let candidate = value;
@@ -220,6 +258,11 @@ const REGION_NAMES =
 export const STATE_NAMES: readonly string[] = [US_STATE_NAMES, REGION_NAMES].flatMap((names) =>
   names.slice(3, -1).split('|'),
 );
+/** The documentation address blocks: TEST-NET-1 to 3 (RFC 5737) and `2001:db8::/32` (RFC 3849). */
+function isDocumentationAddress(value: string): boolean {
+  return /^(?:192\.0\.2|198\.51\.100|203\.0\.113)\.\d{1,3}$|^2001:0?db8:/i.test(value);
+}
+
 /** A street line of the `address-street-postcode` rule whose number is a year. */
 const STREET_NUMBER_IS_YEAR = / (?:19|20)\d{2},?\s{1,3}\d/;
 /** A match that ends in `:` and a digit: the number was a ratio's or a time's (`1:24`, `10:30`). */
@@ -1024,10 +1067,13 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     // Groups of four may also be dotted (`5555.5555.5555.4444`), but only all four: a dot elsewhere
     // is a decimal point (`3.14159265358979`). Not after `+`, which starts a telephone number in
     // international form (`+49 151 36477416` passes Luhn one time in ten).
-    source: '(?:^|[^+\\w])(\\d(?:[ -]?\\d){11,18}|\\d{4}\\.\\d{4}\\.\\d{4}\\.\\d{4})\\b',
+    // A group of four after it makes it part of a longer run (a key's fingerprint): matched only to reject it.
+    source: '(?:^|[^+\\w])(\\d(?:[ -]?\\d){11,18}|\\d{4}\\.\\d{4}\\.\\d{4}\\.\\d{4})\\b(?: [0-9A-Fa-f]{4}\\b)?',
     priority: 60,
     confidence: 0.95,
-    accept: longestValidPrefix(isCardNumber, 12),
+    accept: longestValidPrefix(isCardAsWritten, 12),
+    acceptMatch: (match, value) => match.endsWith(value),
+    placeholder: isTestCardNumber,
   },
   {
     // The same after `+`: a card still, unless a telephone number in international form covers it.
@@ -1037,7 +1083,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     source: '\\+(\\d(?:[ -]?\\d){11,18})\\b',
     priority: 40,
     confidence: 0.8,
-    accept: longestValidPrefix(isCardNumber, 12),
+    accept: longestValidPrefix(isCardAsWritten, 12),
+    placeholder: isTestCardNumber,
   },
   {
     id: 'iban',
@@ -1093,11 +1140,13 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     // version "1.2.3.4.5") is not an address, nor is one after a version word (`release 1.2.3.4`):
     // the extra group and the word are matched only to reject it.
     source:
-      '(?:\\b(?i:version|release|build|ver\\.?)[ :]{1,2}|\\b\\d{1,4}\\.)?\\b((?:\\d{1,3}\\.){3}\\d{1,3})\\b(?:\\.\\d)?',
+      '(?:\\b(?i:version|release|build|ver\\.?)[ :]{1,2}|\\b\\d{1,4}\\.|[A-Za-z]/)?\\b((?:\\d{1,3}\\.){3}\\d{1,3})\\b(?:\\.\\d)?',
     priority: 50,
     confidence: 0.85,
     accept: whole(isIpv4Valid),
+    // A product's version after its name (`Chrome/124.0.0.0`) is matched only to reject it.
     acceptMatch: (match, value) => match === value,
+    placeholder: isDocumentationAddress,
   },
   {
     id: 'ipv6',
@@ -1107,7 +1156,14 @@ const DEFINITIONS: readonly PatternDefinition[] = [
       '\\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\\b|\\b(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,5})?\\b',
     priority: 50,
     confidence: 0.8,
-    accept: whole((value) => isIpv6Valid(value) && value.split(':').filter(Boolean).length >= 3),
+    // Eight groups of two hex digits each are a key's fingerprint (`7C:BD:15:51:52:A5:DB:42`), not an address.
+    accept: whole(
+      (value) =>
+        isIpv6Valid(value) &&
+        value.split(':').filter(Boolean).length >= 3 &&
+        !/^(?:[0-9A-Fa-f]{2}:){7}[0-9A-Fa-f]{2}$/.test(value),
+    ),
+    placeholder: isDocumentationAddress,
   },
   {
     id: 'phone-nanp',

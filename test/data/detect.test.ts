@@ -512,6 +512,9 @@ describe('detectSensitiveData per type', () => {
     ['API_KEY', 'SONAR_TOKEN=sqp_abcdef123455678908359f980be71580cd3da370'],
     ['PRIVATE_KEY', '-----BEGIN OPENSSH FAKE PRIVATE KEY-----\ni7aHavqQ9T2f2drWsM7aqQ97kbB/K\n'],
     ['PERSON', 'Name: John Doe, as on the sample form'],
+    ['CREDIT_CARD', 'Stripe test Visa: 4242 4242 4242 4242'],
+    ['IP_ADDRESS', 'TEST-NET-1 example host 192.0.2.10'],
+    ['IP_ADDRESS', 'documentation prefix 2001:db8::1'],
     ['PERSON', 'Beispiel: Erika Mustermann, Musterstraße'],
   ];
   const scanner = createDetector({ ignorePlaceholders: true });
@@ -552,6 +555,10 @@ describe('detectSensitiveData per type', () => {
     ['PASSWORD', 'UPDATE users SET password = :password;\npassword: !vault |'],
     ['PASSWORD', '<passport>X1234567</passport><bypass>Yes123</bypass>'],
     ['PASSWORD', 'Password reset: done. My password was changed; I reset it to defaults.'],
+    // Order, ticket and key numbers grouped as no card is, and versions and fingerprints as no address is.
+    ['CREDIT_CARD', 'Bestellung 335-4684952-0214467; ticket 297 0969956202'],
+    ['CREDIT_CARD', 'key fingerprint: B99E 614A 7ADC 3B61 5218 2735 0598 8864 6092 7505'],
+    ['IP_ADDRESS', 'Mozilla/5.0 Chrome/124.0.0.0 Safari/537.36; fingerprint 7C:BD:15:51:52:A5:DB:42'],
     [
       'PASSWORD',
       'Change your password to something stronger; password = "authentication"; WHERE password = ? AND x = ?pw',
