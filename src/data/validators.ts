@@ -208,6 +208,8 @@ export function isTokenLikely(value: string): boolean {
   // A URL (`"auth_uri": "https://accounts.google.com/o/oauth2/auth"`) or an assignment of its own
   // (`SMTP_PASSWORD=changeme`) is no key.
   if (value.length < 12 || value.includes('://') || /^[A-Z][A-Z0-9_]*=/.test(value)) return false;
+  // A member of code (`models.CharField`, `os.environ.Get`): dotted names with no digit.
+  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) && !/\d/.test(value)) return false;
   let classes = 0;
   if (/[a-z]/.test(value)) classes++;
   if (/[A-Z]/.test(value)) classes++;
