@@ -1312,9 +1312,9 @@ class NameScan {
   }
 
   /**
-   * Whether a word of `text[start, end)`, or the nearest word of four letters or more before or
-   * after it on its line (past at most two shorter ones: `vive en el mismo`), is a common word of
-   * another language that no name list holds. Reads at most FOREIGN_CONTEXT_CHARACTERS on each side.
+   * Whether the nearest word of four letters or more before or after `text[start, end)` on its line
+   * (past at most two shorter ones: `vive en el mismo`) is a common word of another language that no
+   * name list holds. Reads at most FOREIGN_CONTEXT_CHARACTERS on each side.
    */
   private amongOtherLanguageWords(start: number, end: number): boolean {
     const { text, units } = this;
@@ -1323,12 +1323,7 @@ class NameScan {
       const found = lists.getLowerCased(text, from, to);
       return found > 0 && (found & In.OtherLanguage) !== 0 && (found & In.Known) === 0;
     };
-    let wordStart = start;
-    for (let index = start; index <= end; index++) {
-      if (index < end && letterAt(units, index) !== 0) continue;
-      if (index > wordStart && foreign(wordStart, index)) return true;
-      wordStart = index + 1;
-    }
+    // The name's own words are known already: a given name, and a surname or a word no list holds.
     // Before: words end where a space starts; the nearest long one decides.
     const lowest = Math.max(0, start - FOREIGN_CONTEXT_CHARACTERS);
     let position = start;
@@ -2141,16 +2136,28 @@ const STREET_ENDINGS = [
 
 /** Whether `text[start, end)` has an ending of {@link STREET_ENDINGS} after a stem of three letters or more. */
 function hasStreetEnding(text: string, start: number, end: number): boolean {
-  for (const ending of STREET_ENDINGS) {
+  for (const ending of STREET_ENDINGS_BY_LAST.get(LOWER_CODE[text.charCodeAt(end - 1)] as number) ?? []) {
     if (end - start - ending.length < 3) continue;
     if (equalsFolded(ending, text, end - ending.length)) return true;
   }
   return false;
 }
 
+/** Endings by their last letter, so a word costs one look-up when none ends as it does. */
+function byLastLetter(endings: readonly string[]): Map<number, string[]> {
+  const map = new Map<number, string[]>();
+  for (const ending of endings) {
+    const last = ending.charCodeAt(ending.length - 1);
+    map.set(last, [...(map.get(last) ?? []), ending]);
+  }
+  return map;
+}
+const STREET_ENDINGS_BY_LAST = byLastLetter(STREET_ENDINGS);
+const NOUN_ENDINGS_BY_LAST = byLastLetter(NOUN_ENDINGS);
+
 /** Whether `text[start, end)` has an ending of {@link NOUN_ENDINGS} after a long enough stem, in any case. */
 function hasNounEnding(text: string, start: number, end: number): boolean {
-  for (const ending of NOUN_ENDINGS) {
+  for (const ending of NOUN_ENDINGS_BY_LAST.get(LOWER_CODE[text.charCodeAt(end - 1)] as number) ?? []) {
     if (end - start - ending.length < NOUN_STEM_LETTERS) continue;
     if (equalsFolded(ending, text, end - ending.length)) return true;
   }
@@ -2272,8 +2279,12 @@ function isEponymOfCondition(text: string, start: number, end: number): boolean 
     while (next < limit && letterClass(text.charCodeAt(next)) !== 0) next++;
     return next > end + 1 && stickyTest(PLACE_OR_PRODUCT_AFTER, text, next);
   }
-  const before = text.charCodeAt(start - 1);
-  return before === 32 && start > 6 && CONDITION_BEFORE.test(text.slice(Math.max(0, start - 20), start));
+  if (start < 7 || text.charCodeAt(start - 1) !== 32) return false;
+  // The word before must be a preposition of the condition's noun or `morbus` (by its last letter
+  // first: most words before a run end in none of these), then the regex reads the noun.
+  const last = text.charCodeAt(start - 2) | 0x20;
+  if (last !== 101 && last !== 105 && last !== 117 && last !== 115 && last !== 110) return false;
+  return CONDITION_BEFORE.test(text.slice(Math.max(0, start - 20), start));
 }
 
 /** German articles and their contractions before a noun: `zum Keller`, `im Garten`, `das Haus`. */
