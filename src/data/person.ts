@@ -1056,13 +1056,7 @@ class NameScan {
     // `born in Leeds`, `in Mora de Rubielos`: after `in`, a place (`in Maria's view` aside).
     if (afterIn(text, runStart) && !endsWithPossessive(text, runEnd)) return this.reject(runStart, runEnd);
     // `nato a Verona`, `née à Lyon`, `urodzona w Gdańsku`, `född i Malmö`: where someone was born.
-    if (
-      runStart >= 4 &&
-      text.charCodeAt(runStart - 1) === 32 &&
-      text.charCodeAt(runStart - 3) === 32 &&
-      BORN_AT_BEFORE.test(text.slice(Math.max(0, runStart - 14), runStart))
-    )
-      return this.reject(runStart, runEnd);
+    if (bornAtBefore(text, runStart)) return this.reject(runStart, runEnd);
     if (
       length === 1 &&
       text.startsWith('from ', runStart - 5) &&
@@ -2191,6 +2185,10 @@ const DAY_AFTER = /\.? \d{1,2}(?:st|nd|rd|th)?(?![\d:/.-]\d)\b/y;
 
 /** Whether the word `text[start, end)` is a month that is a name too, before a day of the month. */
 function isMonthBeforeDay(text: string, start: number, end: number): boolean {
+  // A digit two characters on (` 28`, `. 3`) first: most words have none after them.
+  const next = text.charCodeAt(end + 1);
+  const afterStop = text.charCodeAt(end + 2);
+  if (!isDigit(next) && !(next === 32 && isDigit(afterStop))) return false;
   if (end - start > 6 || !MONTHS_THAT_ARE_NAMES.has(text.slice(start, end).toLowerCase())) return false;
   DAY_AFTER.lastIndex = end;
   return DAY_AFTER.test(text);
@@ -2219,7 +2217,24 @@ const DISEASE_EPONYMS = new Set(
 const PLACE_SURNAMES = new Set(['park', 'hill', 'lane', 'dale', 'court', 'bay']);
 /** A preposition that puts the words after it in a place: `at Victoria Park`. Tested on the 8 characters before. */
 /** Born, in Italian, French, Polish and the Nordic languages, before the birthplace's preposition. */
-const BORN_AT_BEFORE = /(?:^|[^\p{L}])(?:nat[oa]|née?s?|urodzon[ya]|född|født) (?:a|à|w|i) $/iu;
+const BORN_WORDS: ReadonlySet<string> = new Set('nato nata né née nés nées urodzony urodzona född født'.split(' '));
+const BORN_PREPOSITIONS = new Set([97, 0xe0, 119, 105]); // a, à, w, i
+
+/**
+ * Whether `born` and its birthplace's preposition stand right before `start`: `nato a Verona`,
+ * `née à Lyon`, `urodzona w Gdańsku`, `född i Malmö`. Reads the characters, with no regular expression:
+ * most runs have no one-letter word before them.
+ */
+function bornAtBefore(text: string, start: number): boolean {
+  if (start < 6 || text.charCodeAt(start - 1) !== 32 || text.charCodeAt(start - 3) !== 32) return false;
+  if (!BORN_PREPOSITIONS.has(text.charCodeAt(start - 2) | 0x20)) return false;
+  let from = start - 3;
+  while (from > 0 && start - 3 - from < 9 && letterClass(text.charCodeAt(from - 1)) !== 0) from--;
+  return (
+    (from === 0 || letterClass(text.charCodeAt(from - 1)) === 0) &&
+    BORN_WORDS.has(text.slice(from, start - 3).toLowerCase())
+  );
+}
 /**
  * Where someone is from: after a name or a pronoun, one word that is no given name is a place
  * (`Tomomi is from Osaka`, `she comes from Leeds`), where `the note is from Kowalczyk` names a person.
@@ -2279,22 +2294,42 @@ function isEponymOfCondition(text: string, start: number, end: number): boolean 
     while (next < limit && letterClass(text.charCodeAt(next)) !== 0) next++;
     return next > end + 1 && stickyTest(PLACE_OR_PRODUCT_AFTER, text, next);
   }
-  if (start < 7 || text.charCodeAt(start - 1) !== 32) return false;
-  // The word before must be a preposition of the condition's noun or `morbus` (by its last letter
-  // first: most words before a run end in none of these), then the regex reads the noun.
-  const last = text.charCodeAt(start - 2) | 0x20;
-  if (last !== 101 && last !== 105 && last !== 117 && last !== 115 && last !== 110) return false;
+  // The word before must be a preposition of the condition's noun or `morbus`, then the regex reads the noun.
+  if (!previousWordIn(text, start, CONDITION_LINKS)) return false;
   return CONDITION_BEFORE.test(text.slice(Math.max(0, start - 20), start));
 }
 
+const CONDITION_LINKS = wordSet('de di du des van morbus');
+
+/** Lower-case words by their length, for {@link previousWordIn}. */
+type WordSet = ReadonlyArray<readonly string[] | undefined>;
+
+function wordSet(words: string): WordSet {
+  const byLength: string[][] = [];
+  for (const word of words.split(' ')) (byLength[word.length] ??= []).push(word);
+  return byLength;
+}
+
+/**
+ * Whether the word that ends one space before `start` is one of `set`, in any case. Reads the
+ * characters back to the word's start and compares them in place: no string is built.
+ */
+function previousWordIn(text: string, start: number, set: WordSet): boolean {
+  if (start < 2 || text.charCodeAt(start - 1) !== 32) return false;
+  let from = start - 1;
+  while (from > 0 && start - 1 - from <= MAX_SHORT_WORD && letterClass(text.charCodeAt(from - 1)) !== 0) from--;
+  const candidates = set[start - 1 - from];
+  if (candidates === undefined) return false;
+  for (const word of candidates) if (equalsFolded(word, text, from)) return true;
+  return false;
+}
+const MAX_SHORT_WORD = 10;
+
 /** German articles and their contractions before a noun: `zum Keller`, `im Garten`, `das Haus`. */
-const GERMAN_ARTICLE_BEFORE = /(?:^|[^\p{L}])(?:das|dem|zum|zur|vom|beim|ins|im)[ ]$/u;
+const GERMAN_ARTICLES = wordSet('das dem zum zur vom beim ins im');
 
 function afterGermanArticle(text: string, start: number): boolean {
-  if (start < 3 || text.charCodeAt(start - 1) !== 32) return false;
-  const last = text.charCodeAt(start - 2);
-  if (last !== 115 && last !== 109 && last !== 114) return false;
-  return GERMAN_ARTICLE_BEFORE.test(text.slice(Math.max(0, start - 6), start));
+  return previousWordIn(text, start, GERMAN_ARTICLES);
 }
 
 /**
