@@ -1067,12 +1067,10 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     // Groups of four may also be dotted (`5555.5555.5555.4444`), but only all four: a dot elsewhere
     // is a decimal point (`3.14159265358979`). Not after `+`, which starts a telephone number in
     // international form (`+49 151 36477416` passes Luhn one time in ten).
-    // A group of four after it makes it part of a longer run (a key's fingerprint): matched only to reject it.
-    source: '(?:^|[^+\\w])(\\d(?:[ -]?\\d){11,18}|\\d{4}\\.\\d{4}\\.\\d{4}\\.\\d{4})\\b(?: [0-9A-Fa-f]{4}\\b)?',
+    source: '(?:^|[^+\\w])(\\d(?:[ -]?\\d){11,18}|\\d{4}\\.\\d{4}\\.\\d{4}\\.\\d{4})\\b',
     priority: 60,
     confidence: 0.95,
     accept: longestValidPrefix(isCardAsWritten, 12),
-    acceptMatch: (match, value) => match.endsWith(value),
     placeholder: isTestCardNumber,
   },
   {

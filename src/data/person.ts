@@ -2238,9 +2238,10 @@ function bornAtBefore(text: string, start: number): boolean {
 /**
  * Where someone is from: after a name or a pronoun, one word that is no given name is a place
  * (`Tomomi is from Osaka`, `she comes from Leeds`), where `the note is from Kowalczyk` names a person.
+ * The name may be a placeholder already (`[REDACTED:PERSON] is from Osaka`), so redaction stays idempotent.
  */
 const ORIGIN_BEFORE =
-  /(?:^|[^\p{L}])(?:\p{Lu}\p{Ll}+|[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Yy]ou)(?: is| was| are| were| comes| come| came)(?: originally)? from $/u;
+  /(?:(?:^|[^\p{L}])(?:\p{Lu}\p{Ll}+|[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Yy]ou)|[\]>}\u0000])(?: is| was| are| were| comes| come| came)(?: originally)? from $/u;
 const PLACE_PREPOSITION_BEFORE = /(?:^|[^\p{L}])(?:at|near|around|across|through|inside|outside|opposite) $/iu;
 
 /**

@@ -222,6 +222,11 @@ describe('PERSON by lexicon', () => {
     ['a name before Esq.', 'Very truly yours,\nLucía Fernández, Esq.', ['Lucía Fernández']],
     ['whom a thing is from', 'the email is from Anna Berg; the note is from Kowalczyk', ['Anna Berg', 'Kowalczyk']],
     [
+      'a person, not where the person is from, also once the person is a placeholder',
+      '[REDACTED:PERSON] is from Osaka',
+      [],
+    ],
+    [
       'a person, not where the person is from',
       'Tomomi Ishikawa is from Osaka; she comes from Leeds',
       ['Tomomi Ishikawa'],
