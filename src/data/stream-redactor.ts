@@ -14,11 +14,13 @@ import type { Finding } from './types';
 const MINIMUM_HOLD_BACK_CHARACTERS = 96;
 /**
  * Text is released in steps of at least this much, so a run of tiny deltas is not rescanned per
- * delta. Each scan reads the look-behind and the look-ahead again (about 230 characters): a step of
- * 48 instead of 32 costs 16 characters of first-text delay and cuts the scans per character by a
- * third (11.7 to 9.0 µs per 20-character delta with all types).
+ * delta. Each scan reads the look-behind and the look-ahead again (about 250 characters): a step of
+ * 48 instead of 32 cost 16 characters of first-text delay and cut the scans per character by a
+ * third (11.7 to 9.0 µs per 20-character delta with all types); 64 instead of 48, 16 more, took a
+ * paired run (`bench/stream-ab.mjs`) from 28.8 to 18.0 µs per delta, when the name pass had grown
+ * costlier per scan.
  */
-const RELEASE_STEP_CHARACTERS = 48;
+const RELEASE_STEP_CHARACTERS = 64;
 
 /** The hold-back RELIABILITY.md allows per block, unbounded values aside. */
 const MAX_HOLD_BACK_CHARACTERS = 256;
