@@ -2241,7 +2241,7 @@ function bornAtBefore(text: string, start: number): boolean {
  * The name may be a placeholder already (`[REDACTED:PERSON] is from Osaka`), so redaction stays idempotent.
  */
 const ORIGIN_BEFORE =
-  /(?:(?:^|[^\p{L}])(?:\p{Lu}\p{Ll}+|[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Yy]ou)|[\]>}\u0000])(?: is| was| are| were| comes| come| came)(?: originally)? from $/u;
+  /(?:(?:^|[^\p{L}])(?:\p{Lu}\p{Ll}+|[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Yy]ou)|[\]>}])(?: is| was| are| were| comes| come| came)(?: originally)? from $/u;
 const PLACE_PREPOSITION_BEFORE = /(?:^|[^\p{L}])(?:at|near|around|across|through|inside|outside|opposite) $/iu;
 
 /**
