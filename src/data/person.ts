@@ -2079,22 +2079,44 @@ const SURNAME_ENDINGS = (
   'ov ova ev ovich evich ovna evna ić ič ski ska sky skaya ová enko chuk czyk nen sson dóttir dottir ' +
   'opoulos opoulou akis idis iadis yan shvili dze oğlu oglu escu eanu'
 ).split(' ');
-/** {@link SURNAME_ENDINGS} by their last code unit, longest first: most words end in none, and cost one look-up. */
-const SURNAME_ENDINGS_BY_LAST = new Map<number, string[]>();
-for (const ending of [...SURNAME_ENDINGS].sort((left, right) => right.length - left.length)) {
-  const last = ending.charCodeAt(ending.length - 1);
-  SURNAME_ENDINGS_BY_LAST.set(last, [...(SURNAME_ENDINGS_BY_LAST.get(last) ?? []), ending]);
+/**
+ * Word endings by their last code unit, longest first: most words end in none and cost one look-up.
+ * `stem`: the fewest letters before the ending; `fold`: whether the word is compared in lower case.
+ */
+interface Endings {
+  readonly byLast: ReadonlyMap<number, readonly string[]>;
+  readonly stem: number;
+  readonly fold: boolean;
 }
-/** The stem before a surname ending has at least this many letters: `Popov`, not `Kiev`. */
-const SURNAME_STEM_LETTERS = 3;
+
+function endingsOf(list: readonly string[], stem: number, fold: boolean): Endings {
+  const byLast = new Map<number, string[]>();
+  for (const ending of [...list].sort((left, right) => right.length - left.length)) {
+    const last = ending.charCodeAt(ending.length - 1);
+    byLast.set(last, [...(byLast.get(last) ?? []), ending]);
+  }
+  return { byLast, stem, fold };
+}
+
+/** The length of the entry of `endings` that `text[start, end)` ends with after its stem; 0 for none. */
+function endingLength(text: string, start: number, end: number, endings: Endings): number {
+  const last = text.charCodeAt(end - 1);
+  const candidates = endings.byLast.get(endings.fold ? (LOWER_CODE[last] as number) : last);
+  if (candidates === undefined) return 0;
+  for (const ending of candidates) {
+    if (end - start - ending.length < endings.stem) continue;
+    if (endings.fold ? equalsFolded(ending, text, end - ending.length) : text.endsWith(ending, end))
+      return ending.length;
+  }
+  return 0;
+}
+
+/** The stem before a surname ending has at least three letters (`Popov`, not `Kiev`); the ending is in lower case. */
+const SURNAME_ENDINGS_INDEX = endingsOf(SURNAME_ENDINGS, 3, false);
 
 /** The length of the {@link SURNAME_ENDINGS} entry `text` ends with at `end` after a stem from `start`; 0 for none. */
 function surnameEndingLength(text: string, start: number, end: number): number {
-  const endings = SURNAME_ENDINGS_BY_LAST.get(text.charCodeAt(end - 1));
-  if (endings === undefined) return 0;
-  for (const ending of endings)
-    if (end - start - ending.length >= SURNAME_STEM_LETTERS && text.endsWith(ending, end)) return ending.length;
-  return 0;
+  return endingLength(text, start, end, SURNAME_ENDINGS_INDEX);
 }
 
 /**
@@ -2102,60 +2124,47 @@ function surnameEndingLength(text: string, start: number, end: number): number {
  * name in the lists has after a stem of four letters or more: `Kündigung`, `Identifikation`,
  * `Gesellschaft`, `Möglichkeit`, `Universität`.
  */
-const NOUN_ENDINGS = ['ung', 'ungen', 'keit', 'heit', 'schaft', 'tion', 'tionen', 'ismus', 'ität', 'itäten'];
-const NOUN_STEM_LETTERS = 4;
+const NOUN_ENDINGS = endingsOf(
+  ['ung', 'ungen', 'keit', 'heit', 'schaft', 'tion', 'tionen', 'ismus', 'ität', 'itäten'],
+  4,
+  true,
+);
 
 /**
  * Endings of street names written as one word (`Musterstraße`, `Wittstraat`, `Drottninggatan`,
  * `Bygdøy allé` aside): a word no list holds with one names a street, a place word.
  */
-const STREET_ENDINGS = [
-  'straße',
-  'strasse',
-  'straat',
-  'gasse',
-  'gatan',
-  'vägen',
-  'veien',
-  'vegen',
-  'gade',
-  'allee',
-  'platz',
-  'plein',
-  'gracht',
-  'steeg',
-  'katu',
-  'utca',
-];
+const STREET_ENDINGS = endingsOf(
+  [
+    'straße',
+    'strasse',
+    'straat',
+    'gasse',
+    'gatan',
+    'vägen',
+    'veien',
+    'vegen',
+    'gade',
+    'allee',
+    'platz',
+    'plein',
+    'gracht',
+    'steeg',
+    'katu',
+    'utca',
+  ],
+  3,
+  true,
+);
 
 /** Whether `text[start, end)` has an ending of {@link STREET_ENDINGS} after a stem of three letters or more. */
 function hasStreetEnding(text: string, start: number, end: number): boolean {
-  for (const ending of STREET_ENDINGS_BY_LAST.get(LOWER_CODE[text.charCodeAt(end - 1)] as number) ?? []) {
-    if (end - start - ending.length < 3) continue;
-    if (equalsFolded(ending, text, end - ending.length)) return true;
-  }
-  return false;
+  return endingLength(text, start, end, STREET_ENDINGS) > 0;
 }
-
-/** Endings by their last letter, so a word costs one look-up when none ends as it does. */
-function byLastLetter(endings: readonly string[]): Map<number, string[]> {
-  const map = new Map<number, string[]>();
-  for (const ending of endings) {
-    const last = ending.charCodeAt(ending.length - 1);
-    map.set(last, [...(map.get(last) ?? []), ending]);
-  }
-  return map;
-}
-const STREET_ENDINGS_BY_LAST = byLastLetter(STREET_ENDINGS);
-const NOUN_ENDINGS_BY_LAST = byLastLetter(NOUN_ENDINGS);
 
 /** Whether `text[start, end)` has an ending of {@link NOUN_ENDINGS} after a long enough stem, in any case. */
 function hasNounEnding(text: string, start: number, end: number): boolean {
-  for (const ending of NOUN_ENDINGS_BY_LAST.get(LOWER_CODE[text.charCodeAt(end - 1)] as number) ?? []) {
-    if (end - start - ending.length < NOUN_STEM_LETTERS) continue;
-    if (equalsFolded(ending, text, end - ending.length)) return true;
-  }
-  return false;
+  return endingLength(text, start, end, NOUN_ENDINGS) > 0;
 }
 
 /** A day before a word (`23. `, `14 `, `1er `): with a year after it (` 2022`), the word is a month. */
