@@ -640,10 +640,12 @@ const CONTINUATION_RULES = new Set([
 /** Continuation lines that are a town with its postal code, which a form's label may name on its own. */
 const TOWN_LINE_RULES = new Set(['address-postcode-town', 'address-town-postcode']);
 
-/** A form's label for a town line, at the end of the text before it on its line: `City, state, and ZIP code:`. */
-const TOWN_LABEL_BEFORE = /(?:city|town|zip|postal code|post code|postcode)\b[^\n:]{0,32}:[ \t]{0,4}$/i;
-
-const TOWN_LABEL_ANYWHERE = /(?:city|town|zip|postal code|post code|postcode)\b[^\n:]{0,32}:/i;
+/** A form's label for a town line: `City, state, and ZIP code:`. */
+const TOWN_LABEL = '(?:city|town|zip|postal code|post code|postcode)\\b[^\\n:]{0,32}:';
+/** The label anywhere in a text: then town lines are looked for, with or without a street. */
+const TOWN_LABEL_ANYWHERE = new RegExp(TOWN_LABEL, 'i');
+/** The label at the end of the text before a town line, on its line. */
+const TOWN_LABEL_BEFORE = new RegExp(`${TOWN_LABEL}[ \\t]{0,4}$`, 'i');
 
 /** Whether {@link TOWN_LABEL_BEFORE} ends right before `start`, on its line. */
 function afterTownLabel(text: string, start: number): boolean {
