@@ -1471,6 +1471,59 @@ class NameScan {
     if (known && to - from >= 2) this.addName(decided.start, decided.end, 0.45);
   }
 
+  /**
+   * Whether the two items of a list are one name written family name first (`Neumann, Gudrun`,
+   * `IYER, Sneha`, `van der Merwe, Imogen`): the field holds nothing else (a line, a key's value, a
+   * chat speaker after the time), the first item is no given name only (or is in capitals) and the
+   * second is one or two words.
+   */
+  private isFamilyNameFirst(surname: Item, given: Item): boolean {
+    const { text } = this;
+    if (given.start !== surname.end + 2 || text.charCodeAt(surname.end) !== 44 || !endsField(text, given.end))
+      return false;
+    // The given names are one word or two (`Anne-Marie`, `Jane Marie`); after one, a family name
+    // makes a full name and a list of two people (`Attendees: Zorblax, Anna Berg`).
+    const space = text.indexOf(' ', given.start);
+    if (space >= 0 && space < given.end) {
+      const second = text.indexOf(' ', space + 1);
+      if (second >= 0 && second < given.end) return false;
+      if ((this.lexicon.lists.getLowerCased(text, space + 1, given.end) & In.Given) === 0) return false;
+    }
+    const surnameText = text.slice(surname.start, surname.end);
+    // One family name, with its particles: `Wiebke Hoffmann, Maximilian Schäfer` is two people.
+    let wordStart = surname.start;
+    for (
+      let space = text.indexOf(' ', wordStart);
+      space >= 0 && space < surname.end;
+      space = text.indexOf(' ', wordStart)
+    ) {
+      if ((this.lexicon.lists.getLowerCased(text, wordStart, space) & In.Particle) === 0) return false;
+      wordStart = space + 1;
+    }
+    // `Anna, Maria` is two people: a family name may be a given name too, not a given name only.
+    const inCapitals = surnameText === surnameText.toUpperCase();
+    const lists = this.lexicon.lists.getLowerCased(text, wordStart, surname.end);
+    if (!inCapitals && (lists & In.Given) !== 0 && (lists & In.Surnames) === 0) return false;
+    return startsField(text, this.particlesBefore(surname.start), this.fromIndex);
+  }
+
+  /** Where the particles right before `start` begin (`von Arnim`, `Di Stefano`, `zu Dohna`), or `start`. */
+  private particlesBefore(start: number): number {
+    const { text } = this;
+    let from = start;
+    for (;;) {
+      if (from < 2 || text.charCodeAt(from - 1) !== 32) return from;
+      let wordStart = from - 1;
+      while (wordStart > 0 && letterClass(text.charCodeAt(wordStart - 1)) !== 0) wordStart--;
+      if (wordStart === from - 1) return from;
+      const isParticle =
+        (this.lexicon.lists.getLowerCased(text, wordStart, from - 1) & In.Particle) !== 0 ||
+        (from - 1 - wordStart === 2 && text.slice(wordStart, from - 1).toLowerCase() === 'zu');
+      if (!isParticle) return from;
+      from = wordStart;
+    }
+  }
+
   private closeList(): void {
     const { list } = this;
     if (list.length === 0) return;
@@ -1478,7 +1531,11 @@ class NameScan {
     // Items within two of the last may still change with the next item.
     const openItem = list[Math.max(this.decided, list.length - 1 - LIST_WINDOW)] as Item;
     if (last.end > this.openFrom && openItem.start < this.earliestOpen) this.earliestOpen = openItem.start;
-    for (let index = this.decided; index < list.length; index++) this.decide(index);
+    const surname = list[0] as Item;
+    if (list.length === 2 && this.decided === 0 && this.isFamilyNameFirst(surname, last)) {
+      const start = this.particlesBefore(surname.start);
+      if (start >= this.fromIndex) this.addName(start, last.end, 0.6);
+    } else for (let index = this.decided; index < list.length; index++) this.decide(index);
     // Most lists hold one item; `pop` keeps the array's storage, where `length = 0` gives it up.
     while (list.length > 0) list.pop();
     this.decided = 0;
@@ -2472,6 +2529,29 @@ function afterTimestamp(text: string, start: number): boolean {
   // The text's start is a line's. A stream's held text starts there too whenever a name this close
   // to it is reported: otherwise its 96 characters of look-behind put the name before `fromIndex`.
   return TIMESTAMP_BEFORE.test((from === 0 ? '\n' : '') + text.slice(from, start));
+}
+
+/**
+ * Whether only a field's start stands before `start` on its line: the line's start, a key's colon
+ * (`Patient/in:`) or a chat line's time (`[14:06]`), with spaces or tabs between.
+ */
+function startsField(text: string, start: number, fromIndex: number): boolean {
+  let position = start;
+  while (position > 0 && (text.charCodeAt(position - 1) === 32 || text.charCodeAt(position - 1) === 9)) position--;
+  if (position === 0) return fromIndex === 0;
+  const before = text.charCodeAt(position - 1);
+  return before === 10 || before === 58 || before === 93;
+}
+
+/**
+ * Whether a field ends at `end`: the text's or the line's end, a tab, two spaces (`Aydın, Çağla
+ * geb.`) or a comma before what starts no name (`Kaya, Mustafa, * 04.08.1956`).
+ */
+function endsField(text: string, end: number): boolean {
+  if (end >= text.length) return true;
+  const next = text.charCodeAt(end);
+  if (next === 44) return text.charCodeAt(end + 1) === 32 && letterClass(text.charCodeAt(end + 2)) !== LETTER_UPPER;
+  return next === 10 || next === 13 || next === 9 || (next === 32 && text.charCodeAt(end + 1) === 32);
 }
 
 /** Whether `start` begins the text or a line. */

@@ -54,6 +54,16 @@ describe('PERSON by lexicon', () => {
     ['a family name first, in capitals', 'Patient: SMITH, JOHN A. was seen', ['SMITH, JOHN A.']],
     ['a name in capitals in a record field', '{"name": "MARIA GARCIA"}', ['MARIA GARCIA']],
     ['a surname in capitals that is a word too', 'PATIENT NAME: DOE, JANE\nDOB: 03/14/1987', ['DOE, JANE']],
+    [
+      'a family name first, as a field or a chat speaker',
+      '[14:06] Neumann, Gudrun\nHi!\nName: IYER, Sneha   Sex: F\nPatient/in: von Arnim, Sophie    geb. 19.01.1959\nPatient: Di Stefano, Salvatore\nPatientin: Kaya, Mustafa, * 04.08.1956',
+      ['Neumann, Gudrun', 'IYER, Sneha', 'von Arnim, Sophie', 'Di Stefano, Salvatore', 'Kaya, Mustafa'],
+    ],
+    [
+      'two people, not a family name first',
+      'Reisende: Sophie Böhm, Lukas Hoffmann\nHi Anna, Maria\nAuthors: Smith, Jones, Brown',
+      ['Sophie Böhm', 'Lukas Hoffmann', 'Anna', 'Maria', 'Smith', 'Jones', 'Brown'],
+    ],
     ['Vietnamese letters', 'The account holder is Nguyễn Văn An.', ['Nguyễn Văn An']],
     [
       'greetings and honorifics of other European languages',
@@ -517,6 +527,21 @@ describe('PERSON by lexicon', () => {
     const whole = redactText(text, { types: ['PERSON'] }).text;
     expect(whole).toBe(
       'Log:\n[16:17] [REDACTED:PERSON] (Vantor Systems): Hi, thanks for reaching out!\n[REDACTED:PERSON] (Support): can you check it',
+    );
+    for (const size of [1, 3, 7, 16, 41]) {
+      const stream = createStreamRedactor({ types: ['PERSON'] });
+      let out = '';
+      for (let index = 0; index < text.length; index += size) out += stream.push(text.slice(index, index + size));
+      expect(out + stream.end()).toBe(whole);
+    }
+  });
+
+  it('a family name first is one name in a stream as in one piece', () => {
+    const text =
+      'Chat:\n[14:06] Neumann, Gudrun\nHallo!\n[14:09] von Arnim, Sophie\nPatientin: Kaya, Mustafa, * 04.08.1956';
+    const whole = redactText(text, { types: ['PERSON'] }).text;
+    expect(whole).toBe(
+      'Chat:\n[14:06] [REDACTED:PERSON]\nHallo!\n[14:09] [REDACTED:PERSON]\nPatientin: [REDACTED:PERSON], * 04.08.1956',
     );
     for (const size of [1, 3, 7, 16, 41]) {
       const stream = createStreamRedactor({ types: ['PERSON'] });
