@@ -1101,6 +1101,9 @@ class NameScan {
     // An eponym of a disease or a fracture: `Colles' fracture`, `Stevens–Johnson syndrome`, `enfermedad
     // de Crohn`, `Morbus Crohn`.
     if (length === 1 && isEponymOfCondition(text, runStart, runEnd)) return this.reject(runStart, runEnd);
+    // `"Mongo": "mongodb+srv://…"`: a quoted key; a given name may key a person's record (`"Anna": {`).
+    if (length === 1 && isQuotedKey(text, runStart, runEnd) && !this.isIn(run[0] as Word, In.Given))
+      return this.reject(runStart, runEnd);
     // `den Zugang zum Keller`: after a German article, a noun.
     if (length === 1 && afterGermanArticle(text, runStart) && !this.isIn(run[0] as Word, In.Given))
       return this.reject(runStart, runEnd);
@@ -1163,13 +1166,34 @@ class NameScan {
 
   /** How many words at the start of the run name a firm of {@link EPONYMOUS_FIRMS}; 0 for none. */
   private firmWords(length: number): number {
-    const firm = this.firmAt(0, length);
+    const firm = this.firmAt(0, length) || this.firmAfterAbbreviation(length);
     // `Meanwhile John Deere slipped`: after a capitalized common word that starts a sentence.
     if (firm === 0 && length > 2 && this.isCommonOnly(this.run[0] as Word)) {
       const after = this.firmAt(1, length);
       return after === 0 ? 0 : after + 1;
     }
     return firm;
+  }
+
+  /**
+   * How many words at the start of the run name a firm of {@link EPONYMOUS_FIRMS} with the
+   * abbreviation before the run (`Dr. Martens`, `Mrs. Meyer's`: a run starts after a full stop); 0 for none.
+   */
+  private firmAfterAbbreviation(length: number): number {
+    const { run, text } = this;
+    const start = (run[0] as Word).start;
+    if (start < 3 || text.charCodeAt(start - 1) !== 32 || text.charCodeAt(start - 2) !== 46) return 0;
+    let abbreviation = start - 2;
+    while (abbreviation > 0 && start - 2 - abbreviation < 4 && letterClass(text.charCodeAt(abbreviation - 1)) !== 0)
+      abbreviation--;
+    if (abbreviation === start - 2) return 0;
+    for (let words = Math.min(length, MAX_FIRM_WORDS - 1); words >= 1; words--) {
+      const name = straightApostrophes(text.slice(abbreviation, (run[words - 1] as Word).end))
+        .toLowerCase()
+        .replace(/\s+/g, ' ');
+      if (FIRMS.has(name) || FIRMS.has(name.replace('. ', ' '))) return words;
+    }
+    return 0;
   }
 
   /** How many words from `run[from]` on name a firm of {@link EPONYMOUS_FIRMS}; 0 for none. */
@@ -1299,6 +1323,8 @@ class NameScan {
     this.lowerByList = false;
     // `max 5 attempts`, `"max": 4`, `10 juli 2024`: a quantity's word, a key or a month, no name.
     if (beforeValue(this.text, end) || inDate(this.text, start, end)) return this.reject(start, end);
+    // `labels: { team: victoria }`, `city=austin`: the value of a key for no person.
+    if (fieldBefore(this.text, start) === Field.NotPerson) return this.reject(start, end);
     // `Ella vive en el mismo`, `relativa alla fattura`: a given name of one language is a word of
     // another among that language's words (not after a label: `me llamo vitoria`).
     if (byList && this.amongOtherLanguageWords(start, end)) return this.reject(start, end);
@@ -2552,6 +2578,15 @@ function endsField(text: string, end: number): boolean {
   const next = text.charCodeAt(end);
   if (next === 44) return text.charCodeAt(end + 1) === 32 && letterClass(text.charCodeAt(end + 2)) !== LETTER_UPPER;
   return next === 10 || next === 13 || next === 9 || (next === 32 && text.charCodeAt(end + 1) === 32);
+}
+
+/** Whether `text[start, end)` is quoted and a colon follows: a record's key (`"Mongo": "…"`, `'Redis':`). */
+function isQuotedKey(text: string, start: number, end: number): boolean {
+  const quote = text.charCodeAt(start - 1);
+  if (!isQuote(quote) || text.charCodeAt(end) !== quote) return false;
+  let position = end + 1;
+  while (text.charCodeAt(position) === 32) position++;
+  return text.charCodeAt(position) === 58;
 }
 
 /** Whether `start` begins the text or a line. */

@@ -59,6 +59,7 @@ describe('PERSON by lexicon', () => {
       '[14:06] Neumann, Gudrun\nHi!\nName: IYER, Sneha   Sex: F\nPatient/in: von Arnim, Sophie    geb. 19.01.1959\nPatient: Di Stefano, Salvatore\nPatientin: Kaya, Mustafa, * 04.08.1956',
       ['Neumann, Gudrun', 'IYER, Sneha', 'von Arnim, Sophie', 'Di Stefano, Salvatore', 'Kaya, Mustafa'],
     ],
+    ['a given name that keys a record', '{"Anna": {"age": 34}}', ['Anna']],
     [
       'two people, not a family name first',
       'Reisende: Sophie Böhm, Lukas Hoffmann\nHi Anna, Maria\nAuthors: Smith, Jones, Brown',
@@ -419,6 +420,14 @@ describe('PERSON by lexicon', () => {
     [
       'a firm named after people after a sentence start, an honorific or a key for a person',
       'Meanwhile John Deere slipped. We drank Dr Pepper Zero.\nTop referrer: Morgan Stanley wealth newsletter',
+    ],
+    [
+      'a firm named after a person after an abbreviation with a full stop',
+      'Artikel: Dr. Martens 1460 Boots; a Dr. Pepper; Mrs. Meyer’s soap. Paul Smith and John Lewis stores',
+    ],
+    [
+      'record keys and the values of keys for no person',
+      '{ "Mongo": "mongodb+srv://db", \'Redis\': "redis://cache" }\nmetadata: { labels: { team: victoria } }',
     ],
     [
       'German letter salutations',
