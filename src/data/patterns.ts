@@ -263,6 +263,16 @@ function isDocumentationAddress(value: string): boolean {
   return /^(?:192\.0\.2|198\.51\.100|203\.0\.113)\.\d{1,3}$|^2001:0?db8:/i.test(value);
 }
 
+/**
+ * A North American number in the block reserved for fiction and examples: 555-0100 to 555-0199,
+ * with or without an area code or `+1` (`(212) 555-0123`, `+1 555-0100`).
+ */
+function isFictionalPhoneNumber(value: string): boolean {
+  const digits = value.replace(/\D/g, '');
+  const local = (digits.length === 8 || digits.length === 11) && digits.startsWith('1') ? digits.slice(1) : digits;
+  return (local.length === 7 || local.length === 10) && local.slice(-7, -2) === '55501';
+}
+
 /** A street line of the `address-street-postcode` rule whose number is a year. */
 const STREET_NUMBER_IS_YEAR = / (?:19|20)\d{2},?\s{1,3}\d/;
 /** A match that ends in `:` and a digit: the number was a ratio's or a time's (`1:24`, `10:30`). */
@@ -766,10 +776,11 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'aws-secret-access-key',
     type: 'AWS_ACCESS_KEY',
-    prefilter: '(?i:aws|secret_?access_?key|secretaccesskey)',
+    prefilter: '(?i:aws|secret[ _]?access[ _]?key)',
+    // A Markdown table's cell border stands between a label and its value too: `| Secret access key | `…` |`.
     source:
-      '(?i:aws[a-z0-9_.-]{0,24}(?:secret|key|token)[a-z0-9_]{0,16}|secret_?access_?key|secretaccesskey)' +
-      LABEL_GAP +
+      '(?i:aws[a-z0-9_.-]{0,24}(?:secret|key|token)[a-z0-9_]{0,16}|secret[ _]?access[ _]?key)' +
+      LABEL_GAP.replace('(?:[:=]|', '(?:[:=|]|') +
       '["\'`]?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)',
     priority: 91,
     confidence: 0.9,
@@ -878,6 +889,8 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     priority: 80,
     confidence: 0.8,
     accept: whole(isSecretValueLikely),
+    // `PWD=/home/deploy` (a sudo log, a shell's environment) is the working directory.
+    acceptMatch: (match, value) => !(value.startsWith('/') && /^PWD\s*=/.test(match)),
   },
   {
     id: 'xml-named-secret',
@@ -1005,7 +1018,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     prefilter: 'AKIA|ASIA',
     // A secret access key is 40 base64 characters; next to an access key ID it is one, whatever its label.
     source:
-      '\\b(?:AKIA|ASIA)[A-Z0-9]{16}\\b[^\\n]{0,80}\\n?[^\\n]{0,80}?["\'=:\\s]([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)',
+      '\\b(?:AKIA|ASIA)[A-Z0-9]{16}\\b[^\\n]{0,80}\\n?[^\\n]{0,80}?["\'`=:\\s]([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)',
     priority: 91,
     confidence: 0.85,
     accept: whole(isTokenLikely),
@@ -1172,6 +1185,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     priority: 45,
     confidence: 0.8,
     accept: whole(isPhoneValid),
+    placeholder: isFictionalPhoneNumber,
   },
   {
     id: 'phone-international',
@@ -1183,6 +1197,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     priority: 44,
     confidence: 0.75,
     accept: whole(isInternationalPhoneValid),
+    placeholder: isFictionalPhoneNumber,
   },
   {
     id: 'phone-trunk',
@@ -1193,11 +1208,14 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     // digit and a full stop it is the rest of a version or date (`Build 2024.05.01.1234`): the digit
     // and stop are matched only to reject the match.
     source:
-      '(?:\\d\\.)?(\\b0[1-9]\\d{0,3}(?:(?:[ .-]\\d{2,4}){2,4}|[ -]\\d{5,8})\\b|\\(0?\\d{2,4}\\) ?\\d{3,5}[ .-]\\d{1,4}\\b)',
+      '(?:\\d\\.)?(\\b0[1-9]\\d{0,3}(?:(?:[ .-]\\d{2,4}){2,4}|[ -]\\d{5,8})\\b|\\(0?\\d{2,4}\\) ?\\d{3,5}[ .-]\\d{1,4}\\b|' +
+      // The area code before a slash, as German numbers are written: `040 / 518 83 061`, `0176/12345678`.
+      '\\b0[1-9]\\d{1,4}(?: / |/)\\d{2,8}(?:[ .-]\\d{2,4}){0,3}\\b)',
     priority: 43,
     confidence: 0.6,
     accept: whole(isPhoneNotDate),
     acceptMatch: (match, value) => match === value,
+    placeholder: isFictionalPhoneNumber,
   },
   {
     id: 'phone-labelled',
@@ -1205,13 +1223,19 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     source:
       '(?i:\\b(?:phone|tel|telephone|mobile|cell|fax|desk|whatsapp|sms|(?:call|ring|reach|text|contact)(?: (?:me|us|him|her|them))?(?: (?:on|at))?|(?:phone|mobile|cell|contact|telephone) (?:number|no\\.?)|answering at|messages to|' +
       // The same labels in the languages of the EU, Latin America and the Nordics.
-      't[ée]l[ée]phone|t[ée]l|portable|telefon(?:o|e|nummer)?|tel[ée]fono|handy|mobil(?:e?nummer)?|m[óo]vil|celular|cellulare|puhelin|matkapuhelin|gsm|numer telefonu)\\b\\.?)' +
+      't[ée]l[ée]phone|t[ée]l|portable|telefon(?:o|e|nummer)?|tel[ée]fono|handy|mobil(?:e?nummer)?|m[óo]vil|celular|cellulare|recapito|puhelin|matkapuhelin|gsm|numer telefonu|' +
+      // Asking to be called: `llámame al 91 960 56 51`, `ligue para`, `chiamami al`, `appelez-moi au`.
+      'll[áa]m(?:ame|anos) al|ligue(?:-me)? para|chiam(?:ami|aci) al|appelez(?:-moi|-nous)? au|rufen sie (?:mich |uns )?an unter)\\b\\.?' +
+      // What kind of number: `Teléfono de contacto:`, `Telefon (tagsüber):`.
+      '(?: de contacto| de contato| \\([^()\\n]{1,20}\\))?)' +
       // `is` in those languages too: `mi teléfono es 612 345 678`, `meine Nummer ist …`.
       LABEL_GAP.replace('\\bis\\b', '\\b(?:is|es|est|ist|är|er)\\b') +
-      '(\\+?\\(?\\d[\\d ().-]{5,18}\\d)',
+      // A slash may part the area code (`040 / 518 83 061`).
+      '(\\+?\\(?\\d[\\d ()./-]{5,18}\\d)',
     priority: 44,
     confidence: 0.75,
-    accept: whole(isPhoneValid),
+    accept: whole(isPhoneNotDate),
+    placeholder: isFictionalPhoneNumber,
   },
   {
     id: 'phone-line-type',
@@ -1223,6 +1247,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     priority: 44,
     confidence: 0.7,
     accept: whole(isPhoneValid),
+    placeholder: isFictionalPhoneNumber,
   },
   {
     id: 'medical-record-number',

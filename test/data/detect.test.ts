@@ -354,6 +354,21 @@ describe('detectSensitiveData per type', () => {
     ['PASSWORD', '<add key="DbPassword" value="Tr0ub4dor&amp;3" />', 'Tr0ub4dor&amp;3'],
     ['PASSWORD', 'variable "db_password" {\n  type    = string\n  default = "Tf$ecret2024"\n}', 'Tf$ecret2024'],
     ['PHONE', 'Mein Handy ist 0171 2345678', '0171 2345678'],
+    ['PHONE', 'Tel.: 0176-05709091 | Mobil: 040 / 518 83 061', '040 / 518 83 061'],
+    ['PHONE', 'Telefon (tagsüber): 0221/9876543', '0221/9876543'],
+    ['PHONE', 'Teléfono de contacto: 647 79 79 93    Email: a@b.es', '647 79 79 93'],
+    ['PHONE', 'Cualquier duda, llámame al 91 960 56 51.', '91 960 56 51'],
+    ['PHONE', 'Residenza: Roma    Recapito: 397 0171470', '397 0171470'],
+    [
+      'AWS_ACCESS_KEY',
+      '| Secret access key | `kuuLR5pIjuTlmtuU0dmj47SXaFxBs0IdS8oJzRTs` |',
+      'kuuLR5pIjuTlmtuU0dmj47SXaFxBs0IdS8oJzRTs',
+    ],
+    [
+      'AWS_ACCESS_KEY',
+      '| Access key ID | `AKIADI4HPVMIDMOMXPEK` |\n| Secret | `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` |',
+      'pFJqStTYsxwhzI7AMaDqCkQu2wEqy2lrTKIM4Bqe',
+    ],
     ['US_SSN', 'SSN#: 219099999', '219099999'],
     [
       'PRIVATE_KEY',
@@ -516,6 +531,9 @@ describe('detectSensitiveData per type', () => {
     ['IP_ADDRESS', 'TEST-NET-1 example host 192.0.2.10'],
     ['IP_ADDRESS', 'documentation prefix 2001:db8::1'],
     ['PERSON', 'Beispiel: Erika Mustermann, Musterstraße'],
+    // 555-0100 to 555-0199 are reserved for fiction and examples in North America.
+    ['PHONE', '| phone | `+1 555-0100` | reserved for fiction'],
+    ['PHONE', 'call (212) 555-0123 or 1-212-555-0199'],
   ];
   const scanner = createDetector({ ignorePlaceholders: true });
   it.each(placeholders)('%s: a placeholder is a finding, unless ignorePlaceholders: %j', (type, text) => {
@@ -571,6 +589,9 @@ describe('detectSensitiveData per type', () => {
     // A product, a release or a part of a document with its number.
     ['ADDRESS', '-- MySQL dump 10.13  Distrib 8.0.32; Vehicle: 2021 Tesla Model 3; see Schedule 3 and Season 2'],
     ['ADDRESS', 'Deadline moved to 3 Sept. 2025, and the review is on January 13'],
+    // A date after a telephone's label; the working directory of a sudo log.
+    ['PHONE', 'Tel: 12/05/2024 (Termin)'],
+    ['PASSWORD', 'sudo:   deploy : TTY=pts/0 ; PWD=/home/deploy ; USER=root ; COMMAND=/usr/bin/id'],
   ];
   it.each(invalid)('%s: ignores %j', (type, text) => {
     expect(typesIn(text)).not.toContain(type);
