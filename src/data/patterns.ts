@@ -422,7 +422,9 @@ function hasNoUnrelatedContext(words: RegExp) {
  * dossier`, Italian `cartella clinica`, Portuguese `prontuário`, Dutch `patiëntnummer`.
  */
 const FOREIGN_RECORD_LABELS =
-  'historia[ _-]cl[íi]nica|nhc|patienten[ _-]?(?:nr|nummer|id)|ipp|dossier[ _-]m[ée]dical|n[°º][ ]?de[ ]dossier|cartella[ _-]clinica|prontu[áa]rio|pati[ëe]nt[ _-]?nummer';
+  'historia[ _-]cl[íi]nica|nhc|patienten[ _-]?(?:nr|nummer|id)|ipp|dossier[ _-]m[ée]dical|n[°º][ ]?de[ ]dossier|cartella[ _-]clinica|prontu[áa]rio|pati[ëe]nt[ _-]?nummer|' +
+  // Polish, Nordic and Turkish: `Nr historii choroby:`, `Journalnummer:`, `Hasta No:`.
+  'historii[ _-]choroby|nr[ _-]pacjenta|journal[ _-]?nummer|hasta[ _-](?:no|numaras[ıi])';
 const RECORD_ID_SUFFIX =
   '(?:\\.?[ _-]{0,2}(?:(?i:id(?:entifier)?(?:[ _-]?(?:number|num|nbr|no)\\b\\.?)?|number|num|nbr|no)\\b\\.?|#))';
 const MEDICAL_RECORD_LABEL = `(?:(?:\\b|_)(?i:mrn|(?:medical|hospital|patient)[ _-]?rec(?:ord)?s?|med\\.?[ _-]?rec(?:ord)?|health[ _-]?(?:care[ _-]?)?records?|${FOREIGN_RECORD_LABELS})(?:${RECORD_ID_SUFFIX}|\\b\\.?)|\\b(?i:m\\.r\\.n)\\b\\.?|(?:\\b|_)(?i:patient|pt\\.?|chart|(?:hospital|hosp\\.?)(?:[ _-]unit)?|emr|ehr)${RECORD_ID_SUFFIX}|\\bM\\.?R\\.? ?(?:#|[Nn][Oo]\\b\\.?|[Nn]um(?:ber)?\\b|NUMBER\\b)|[a-z](?:Mrn|MRN)\\b)`;

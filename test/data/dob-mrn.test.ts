@@ -173,6 +173,9 @@ describe('MEDICAL_RECORD_NUMBER', () => {
     ['Patient ID No. 5588231', '5588231'],
     ['His medical record (no. 5567123) shows a penicillin allergy.', '5567123'],
     ['MRN: No 44712', '44712'],
+    ['Nr historii choroby: 549-508-694', '549-508-694'],
+    ['Journalnummer: 4471-2290', '4471-2290'],
+    ['Hasta No: 20451187', '20451187'],
     // Labels of other languages, and a hospital's unit number.
     ['Nº historia clínica: 9062761', '9062761'],
     ['Patienten-Nr.: 18432648', '18432648'],
