@@ -504,12 +504,15 @@ function xmlNamedValue(words: string): string {
   );
 }
 
-/** A typed declaration (`password: String = `) or a comparison (`== "`, `!== '`). */
-const TYPED_OR_COMPARED = ':\\s{0,2}[A-Za-z][A-Za-z0-9_.<>?]{0,20}\\s{0,3}=|[!=]==?';
+/**
+ * A typed declaration (`password: String = `) or a comparison (`== "`, `!== '`). A space stands
+ * before a declaration's `=`: `password: Biscuit=363` is a YAML value.
+ */
+const TYPED_OR_COMPARED = ':\\s{0,2}[A-Za-z][A-Za-z0-9_.<>?]{0,20} {1,3}=|[!=]==?';
 // Without a separator, only spaces: `my password\nAgent: …` is a line of a chat, not a value.
 const PASSWORD_GAP = `["']?(?:[ \\t]{0,24}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=|\\bis\\b|\\bwas\\b|\\bof\\b|\\bto\\b)\\s{0,3}|[ \\t]{1,3})`;
 /** Password labels outside ASCII: Turkish `şifre`, Polish `hasło`, Swedish `lösenord`, Hungarian `jelszó`. */
-const OTHER_PASSWORD_WORDS = '(?:[Şş]ifre(?:si|niz)?|\\b[Hh]as[łl]o|\\b[Ll][öo]senord|\\b[Jj]elsz[óo])';
+const OTHER_PASSWORD_WORDS = '(?:[Şş]ifre(?:si|niz|m)?|\\b[Hh]as[łl]o|\\b[Ll][öo]senord|\\b[Jj]elsz[óo])';
 const PASSWORD_SEPARATOR = `["']?[ \\t]{0,24}(?:${TYPED_OR_COMPARED}|[:=]|=>|:=)\\s{0,3}`;
 
 /**
@@ -521,12 +524,15 @@ function unquotedValueCharacter(excluded: string): string {
   return `[^\\s"',;<>()&${excluded}]|&[^\\s"',;<>()&A-Za-z${excluded}]`;
 }
 
+/** A Google app password as Google shows it, quoted: four groups of four letters (`'ctef orvi ubkr uzxq'`). */
+const APP_PASSWORD_QUOTED = `"([a-z]{4}(?: [a-z]{4}){3})"|'([a-z]{4}(?: [a-z]{4}){3})'`;
+
 /**
  * A password value, quoted (`"…"`, `'…'`, `&quot;…&quot;`) or not. An unquoted value does not end
  * in a full stop, which ends the sentence (`password is X9kL2mP7.`), nor in a colon, which ends a
  * label (`Password reset: done`).
  */
-const PASSWORD_VALUE = `(?:"([^"\\s\\[][^"\\s]{0,99})"|'([^'\\s\\[][^'\\s]{0,99})'|&quot;([^&\\s]{1,99})&quot;|([^\\s"'\\[,;<>(){}&](?:(?:${unquotedValueCharacter('')}){0,98}(?:${unquotedValueCharacter('.:')}))?))`;
+const PASSWORD_VALUE = `(?:"([^"\\s\\[][^"\\s]{0,99})"|'([^'\\s\\[][^'\\s]{0,99})'|${APP_PASSWORD_QUOTED}|&quot;([^&\\s]{1,99})&quot;|([^\\s"'\\[,;<>(){}&](?:(?:${unquotedValueCharacter('')}){0,98}(?:${unquotedValueCharacter('.:')}))?))`;
 
 /**
  * Rewrites `(?i:…)` groups as explicit ASCII case classes (`[Mm][Yy]`). RE2's case folding in UTF-8
@@ -876,10 +882,10 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'password-assignment',
     type: 'PASSWORD',
-    prefilter: `(?i:pass|pa?s{1,2}w|pw|contrase|senha|wachtwoord|heslo|parola|salasana|adgangskode)|${OTHER_PASSWORD_WORDS}`,
+    prefilter: `(?i:pass|pa?s{1,2}w|pw|kennwort|contrase|senha|wachtwoord|heslo|parola|salasana|adgangskode|kata sandi)|${OTHER_PASSWORD_WORDS}`,
     // Short labels (`pw`, `pwd`, `pass`) need an explicit separator: "PW Hello" or "pass it on" is prose.
     source:
-      '(?:(?i:\\b[a-z0-9_.-]{0,24}(?:password|passwd|passphrase|passwort|contraseña|pa?s{1,2}w(?:o?r)?d|senha|wachtwoord|heslo|parola|salasana|adgangskode)\\b[a-z0-9_]{0,16}|' +
+      '(?:(?i:\\b[a-z0-9_.-]{0,24}(?:password|passwd|passphrase|passwort|kennwort|contraseña|pa?s{1,2}w(?:o?r)?d|senha|palavra-passe|mot de passe|wachtwoord|heslo|parola|salasana|adgangskode|kata sandi)\\b[a-z0-9_]{0,16}|' +
       OTHER_PASSWORD_WORDS +
       ')' +
       PASSWORD_GAP +
@@ -973,6 +979,37 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     priority: 80,
     confidence: 0.8,
     accept: whole(isPasswordByPlace),
+  },
+  {
+    id: 'password-in-prose',
+    type: 'PASSWORD',
+    prefilter: `(?i:password|passwort|kennwort|mot de passe|contrase|senha|palavra-passe|wachtwoord|codice di accesso|kata sandi|pasuw)|${OTHER_PASSWORD_WORDS}`,
+    // A password named in a sentence, with what it is for between its word and the verb, in the
+    // languages of the labels above: `my password for the benefits portal is X`, `mi contraseña del
+    // banco es X`, `a senha do wifi é X`, `das Passwort lautet X`, `mot de passe c'est X`, `hasło do
+    // wifi to X`, `pasuwādo wa X`. Unquoted, the value has a character other than a letter.
+    source:
+      `(?:(?i:\\b(?:password|passwort|kennwort|mot de passe|contraseña|senha|palavra-passe|wachtwoord|codice di accesso|kata sandi|pasuw[āa]do))|${OTHER_PASSWORD_WORDS})` +
+      `[^.!?\\n:=]{0,40}? (?:is|was|es|era|é|è|est|c'est|c’est|ist|lautet|war|är|er|to|wa|adalah|jest) ` +
+      `(?:"([^"\\s\\[][^"\\s]{0,99})"|'([^'\\s\\[][^'\\s]{0,99})'|([A-Za-z]{0,98}[^\\sA-Za-z"',;<>(){}&.:\\[](?:[^\\s"',;<>(){}&]{0,98}[^\\s"',;<>(){}&.:])?))`,
+    priority: 79,
+    confidence: 0.7,
+    accept: whole(isSecretValueLikely),
+  },
+  {
+    id: 'network-device-secret',
+    type: 'PASSWORD',
+    prefilter:
+      'username \\S{1,64} (?:privilege|secret|password)|enable (?:secret|password)|snmp-server community|-server (?:host|key)',
+    // Secrets of a router or switch configuration (Cisco IOS and kin), in clear or type 7: `username
+    // netops privilege 15 secret X`, `enable secret X`, `snmp-server community X RO`,
+    // `tacacs-server host 10.0.0.9 key X`. Hashes (types 5, 8, 9: `$1$…`) start with `$`, which
+    // `isSecretValueLikely` turns down.
+    source:
+      '(?m:^)[ \\t]*(?:username \\S{1,64} (?:privilege \\d{1,2} )?(?:secret|password)|enable (?:secret|password)|snmp-server community|(?:tacacs|radius)-server (?:host \\S{1,64} )?key)(?: [07])? (\\S{1,99})',
+    priority: 80,
+    confidence: 0.8,
+    accept: whole(isSecretValueLikely),
   },
   {
     id: 'password-changed-to',

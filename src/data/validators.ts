@@ -144,6 +144,8 @@ export function isSecretValueLikely(value: string): boolean {
   // after it (`?Ml#C9dM+J^U!`).
   if (/^[[<{$%]|^\?\w*$|^(?:null|none|true|false|undefined|string|password|secret|changeme|xxx+|\*+|\.+)$/i.test(value))
     return false;
+  // A masked value: `••••••••`, `●●●●`.
+  if (/^[•●·∙*]+$/.test(value)) return false;
   if (DOCUMENTATION_PLACEHOLDER.test(value)) return false;
   // Prose ("the password is incorrect"), URLs and code (`os.environ.get`, `getenv`) are not values;
   // lower-case letters are one only as a generated password is written: twelve or more, with four

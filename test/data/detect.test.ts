@@ -354,6 +354,21 @@ describe('detectSensitiveData per type', () => {
     ['PASSWORD', '<add key="DbPassword" value="Tr0ub4dor&amp;3" />', 'Tr0ub4dor&amp;3'],
     ['PASSWORD', 'variable "db_password" {\n  type    = string\n  default = "Tf$ecret2024"\n}', 'Tf$ecret2024'],
     ['PHONE', 'Mein Handy ist 0171 2345678', '0171 2345678'],
+    ['PASSWORD', 'my password for the benefits portal is maple-sakura-maple30 if you need it', 'maple-sakura-maple30'],
+    ['PASSWORD', 'mi contraseña del banco es r3HQXxwFGSKcY268, no se la digas', 'r3HQXxwFGSKcY268'],
+    ['PASSWORD', 'o login é meu e-mail e a senha é O=SAgT+SEUQ*jxQ^jRnn', 'O=SAgT+SEUQ*jxQ^jRnn'],
+    ['PASSWORD', "mon mot de passe c'est BasaltVelvet99. (avec la majuscule)", 'BasaltVelvet99'],
+    ['PASSWORD', 'WLAN ZiggoZ1ZI, das Passwort lautet dbQocX8bqvmgj6edfFhFxEk', 'dbQocX8bqvmgj6edfFhFxEk'],
+    ['PASSWORD', 'hasło do wifi to girassol2536*x', 'girassol2536*x'],
+    ['PASSWORD', 'pasuwādo wa WH+dX!-u22ULYfb desu', 'WH+dX!-u22ULYfb'],
+    ['PASSWORD', 'e-devlet şifrem Thistle@76, sen bir bak', 'Thistle@76'],
+    ['PASSWORD', 'Mot de passe : T?3KjEVF$Ud07\nConfirmer le mot de passe : ••••', 'T?3KjEVF$Ud07'],
+    ['PASSWORD', 'Kata sandi: JuniperMeadow35=\nUlangi kata sandi: ••••', 'JuniperMeadow35='],
+    ['PASSWORD', 'postgresql:\n  auth:\n    password: Biscuit=363', 'Biscuit=363'],
+    ['PASSWORD', "EMAIL_HOST_PASSWORD = 'ctef orvi ubkr uzxq'", 'ctef orvi ubkr uzxq'],
+    ['PASSWORD', 'username netops privilege 15 secret Girassol.760\n!', 'Girassol.760'],
+    ['PASSWORD', 'snmp-server community W4lnut=Qem RO', 'W4lnut=Qem'],
+    ['PASSWORD', 'tacacs-server host 172.18.33.9 key Koala*5432', 'Koala*5432'],
     ['PHONE', 'Tel.: 0176-05709091 | Mobil: 040 / 518 83 061', '040 / 518 83 061'],
     ['PHONE', 'Telefon (tagsüber): 0221/9876543', '0221/9876543'],
     ['PHONE', 'Teléfono de contacto: 647 79 79 93    Email: a@b.es', '647 79 79 93'],
@@ -592,6 +607,9 @@ describe('detectSensitiveData per type', () => {
     // A date after a telephone's label; the working directory of a sudo log.
     ['PHONE', 'Tel: 12/05/2024 (Termin)'],
     ['PASSWORD', 'sudo:   deploy : TTY=pts/0 ; PWD=/home/deploy ; USER=root ; COMMAND=/usr/bin/id'],
+    // A masked value, prose after a password's word, and a router's hashed secret.
+    ['PASSWORD', 'Password: ••••••••\nthe password is incorrect; my password is not the issue'],
+    ['PASSWORD', 'enable secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0'],
   ];
   it.each(invalid)('%s: ignores %j', (type, text) => {
     expect(typesIn(text)).not.toContain(type);
