@@ -314,6 +314,9 @@ const MONTH_NAME = `(?i:${[
   // Polish and Czech months, in the genitive a date writes (`19 listopada 1949`).
   'stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|wrze[śs]nia|pa[źz]dziernika|listopada|grudnia',
   'ledna|[úu]nora|b[řr]ezna|dubna|kv[ěe]tna|[čc]ervna|[čc]ervence|srpna|z[áa][řr][íi]|[řr][íi]jna|listopadu|prosince',
+  // Turkish, Indonesian and Nordic months (`16 Temmuz 1955`, `10 Januari 1955`, `3 augusti 1990`).
+  'ocak|[şŞ]ubat|mart|nisan|may[ıi]s|haziran|temmuz|a[ğg]ustos|eyl[üu]l|ekim|kas[ıi]m|aral[ıi]k',
+  'maret|agustus|desember|maj|augusti',
 ].join('|')})\\.?`;
 const DAY = '(?:0?[1-9]|[12]\\d|3[01])';
 /** A day with an ordinal ending or the full stop of German ordinals: `14th`, `1er`, `1º`, `29.`. */
@@ -347,6 +350,8 @@ const DATE = `\\b(?:${[
   `${ORDINAL_DAY}\\s{1,2}${DATE_OF}${MONTH_NAME},?\\s{1,2}${DATE_OF}${YEAR}`,
   `${DAY}[-/. ]?${MONTH_NAME}[-/. ]?(?:${YEAR}|\\d{2})`,
   `${YEAR}[-/ ]${MONTH_NAME}[-/ ]${DAY}`,
+  // Japanese in Latin letters: `1946-nen 4-gatsu 5-nichi`.
+  `${YEAR}-?nen ?${MONTH_NUMBER}-?gatsu ?${DAY}-?nichi`,
   `${MONTH_NAME},?\\s{1,2}${YEAR}`,
   `${MONTH_NUMBER}/${YEAR}`,
   `${MONTH_NAME}\\s{1,2}${ORDINAL_DAY}`,
@@ -358,9 +363,9 @@ const DATE = `\\b(?:${[
  * the same as keys (`date_of_birth`, `dateOfBirth`, `patient_dob`, `patientDOB`, `birthDate`).
  */
 const BIRTH_LABEL =
-  '(?:(?:\\b|_)(?i:dob|date[ _-]?of[ _-]?birth|birth(?:[ _-]?(?:date|day))?|b-?day|geburtsdatum|fecha de nacimiento|date de naissance|data di nascita|data de nascimento|geboortedatum|födelsedatum|fødselsdato|syntymäaika|data urodzenia|datum narozeni|data nașterii|data nasterii|doğum tarihi|születési dátum)|[a-z](?:Dob|DOB|DateOfBirth|BirthDate|Birthdate|Birthday))(?:[ _-]?(?i:date|dt))?\\b|\\b(?i:d\\.o\\.b|fecha nac|f\\. nac|data nasc|geb\\.-datum)\\b\\.?|\\b(?i:datum narozen)[íÍ]';
-/** A note after the label: `DOB/Age:`, `Date of birth (MM/DD/YYYY):`. */
-const BIRTH_LABEL_NOTE = '(?:\\s{0,2}/\\s{0,2}(?i:age|sex|gender)|\\s{0,2}\\([A-Za-z/ .-]{1,16}\\))?';
+  '(?:(?:\\b|_)(?i:dob|date[ _-]?of[ _-]?birth|birth(?:[ _-]?(?:date|day))?|b-?day|geburtsdatum|fecha de nacimiento|date de naissance|data di nascita|data de nascimento|geboortedatum|födelsedatum|fødselsdato|syntymäaika|data urodzenia|datum narozeni|data nașterii|data nasterii|doğum tarihi|születési dátum|tanggal lahir|tgl\\.? lahir|seinengappi|nascimento)|[a-z](?:Dob|DOB|DateOfBirth|BirthDate|Birthdate|Birthday))(?:[ _-]?(?i:date|dt))?\\b|\\b(?i:d\\.o\\.b|fecha nac|f\\. nac|data nasc|geb\\.-datum)\\b\\.?|\\b(?i:datum narozen)[íÍ]';
+/** A note after the label: `DOB/Age:`, `Geburtsdatum/-ort:`, `Date of birth (section 6):`. */
+const BIRTH_LABEL_NOTE = '(?:\\s{0,2}/\\s{0,2}-?(?i:age|sex|gender|ort|lieu)|\\s{0,2}\\([A-Za-z0-9/ .-]{1,16}\\))?';
 /**
  * An age before the date, for a label that names both (`Age/DOB: 72 / 03-02-1951`, `DOB: 45 y / …`):
  * a space before the slash, so the month of `03/12/1987` is never taken for an age.
@@ -1778,6 +1783,22 @@ const COLUMNS: readonly ColumnDefinition[] = [
       'patient dob',
       'born',
       'date born',
+      // Other languages: `geboortedatum`, `data_nascita`, `fecha_nacimiento`.
+      'geburtsdatum',
+      'geboortedatum',
+      'data nascita',
+      'data di nascita',
+      'fecha nacimiento',
+      'fecha de nacimiento',
+      'date naissance',
+      'date de naissance',
+      'data nascimento',
+      'data de nascimento',
+      'födelsedatum',
+      'fødselsdato',
+      'data urodzenia',
+      'doğum tarihi',
+      'tanggal lahir',
     ],
     value: DATE,
   },
