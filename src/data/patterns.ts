@@ -429,16 +429,18 @@ function hasNoUnrelatedContext(words: RegExp) {
 const FOREIGN_RECORD_LABELS =
   'historia[ _-]cl[íi]nica|nhc|patienten[ _-]?(?:nr|nummer|id)|ipp|dossier[ _-]m[ée]dical|n[°º][ ]?de[ ]dossier|cartella[ _-]clinica|prontu[áa]rio|pati[ëe]nt[ _-]?nummer|' +
   // Polish, Nordic and Turkish: `Nr historii choroby:`, `Journalnummer:`, `Hasta No:`.
-  'historii[ _-]choroby|nr[ _-]pacjenta|journal[ _-]?nummer|hasta[ _-](?:no|numaras[ıi])';
+  'historii[ _-]choroby|nr[ _-]pacjenta|journal[ _-]?nummer|journal[ _-]id|hasta[ _-](?:no|numaras[ıi])|dosya[ _-]no|' +
+  // Indonesian: `No. Rekam Medis:`.
+  'rekam[ _-]medis';
 const RECORD_ID_SUFFIX =
   '(?:\\.?[ _-]{0,2}(?:(?i:id(?:entifier)?(?:[ _-]?(?:number|num|nbr|no)\\b\\.?)?|number|num|nbr|no)\\b\\.?|#))';
-const MEDICAL_RECORD_LABEL = `(?:(?:\\b|_)(?i:mrn|(?:medical|hospital|patient)[ _-]?rec(?:ord)?s?|med\\.?[ _-]?rec(?:ord)?|health[ _-]?(?:care[ _-]?)?records?|${FOREIGN_RECORD_LABELS})(?:${RECORD_ID_SUFFIX}|\\b\\.?)|\\b(?i:m\\.r\\.n)\\b\\.?|(?:\\b|_)(?i:patient|pt\\.?|chart|(?:hospital|hosp\\.?)(?:[ _-]unit)?|emr|ehr)${RECORD_ID_SUFFIX}|\\bM\\.?R\\.? ?(?:#|[Nn][Oo]\\b\\.?|[Nn]um(?:ber)?\\b|NUMBER\\b)|[a-z](?:Mrn|MRN)\\b)`;
+const MEDICAL_RECORD_LABEL = `(?:(?:\\b|_)(?i:mrn|(?:medical|hospital|patient)[ _-]?rec(?:ord)?s?|med\\.?[ _-]?rec(?:ord)?|health[ _-]?(?:care[ _-]?)?records?|${FOREIGN_RECORD_LABELS})(?:${RECORD_ID_SUFFIX}|\\b\\.?)|\\b(?i:m\\.r\\.n)\\b\\.?|(?:\\b|_)(?i:patient|pt\\.?|chart|(?:hospital|hosp\\.?)(?:[ _-]unit)?|emr|ehr)${RECORD_ID_SUFFIX}|\\bM\\.?R\\.? ?(?:#|[Nn][Oo]\\b\\.?|[Nn]um(?:ber)?\\b|NUMBER\\b)|\\bUR ?(?:#|No\\b\\.?|NO\\b\\.?|[Nn]umber\\b)|[a-z](?:Mrn|MRN)\\b)`;
 /** One component of an HL7 person name (XPN): `DOE`, `García López`, `O'BRIEN`, `A`. */
 const HL7_NAME = `${UPPER}(?:${LETTER}|['.-]| ${UPPER}){0,40}`;
 /** `No.`, `Nr.`, `N°` or `number` between a record label and its value: `medical record (no. 5567123)`, `MRN: No 4471`. */
 const NUMBER_WORD = '(?:(?:(?i:no|nr|num|number)\\.?|[Nn][°º])\\s{1,2})?';
-/** A record number: digits, optionally dashed, after an optional short prefix (`H1234567`, `MRN-00473921`), with an optional check letter (`000-11-2233-X`). */
-const MEDICAL_RECORD_VALUE = '(?:[A-Za-z]{1,4}[-#]?)?\\d{2,15}(?:-\\d{1,10}){0,3}(?:-?[A-Z])?';
+/** A record number: digits, dashed or in dotted thousands (`14.040.881`), after an optional short prefix (`H1234567`, `MRN-00473921`), with an optional check letter (`000-11-2233-X`). */
+const MEDICAL_RECORD_VALUE = '(?:[A-Za-z]{1,4}[-#]?)?\\d{2,15}(?:-\\d{1,10}){0,3}(?:\\.\\d{3}){0,3}(?:-?[A-Z])?';
 /** Words between a record label and its number that make it some other number: `chart and phone: …`. */
 const UNRELATED_NUMBER_CONTEXT =
   /\b(?:and|or|order|invoice|phone|fax|tel|zip|postal|account|claim|policy|room|bed|ext|encounter|ticket|tracking|visits?|count|total)\b/i;
@@ -1192,16 +1194,19 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'IP_ADDRESS',
     prefilter: '\\d\\.\\d{1,3}\\.\\d{1,3}\\.\\d',
     // A dotted quad inside a longer run of dotted numbers ("03.93.92.16.85", a phone number; a
-    // version "1.2.3.4.5") is not an address, nor is one after a version word (`release 1.2.3.4`):
-    // the extra group and the word are matched only to reject it.
+    // version "1.2.3.4.5"; an SNMP OID "1.3.6.1.2.1.3.7.0") is not an address, nor is one after a
+    // version word (`release 1.2.3.4`, `firmware 7.3.79.181`): the extra groups and the word are
+    // matched only to reject it. So is a network's block (`10.0.0.0/8`); a host's prefix length
+    // (`10.0.0.12/24`) is not part of its address.
     source:
-      '(?:\\b(?i:version|release|build|ver\\.?)[ :]{1,2}|\\b\\d{1,4}\\.|[A-Za-z]/)?\\b((?:\\d{1,3}\\.){3}\\d{1,3})\\b(?:\\.\\d)?',
+      '(?:\\b(?i:version|release|build|ver\\.?|firmware|fw|kernel)[ :]{1,2}|(?:\\b\\d{1,4}\\.)+|[A-Za-z]/)?\\b((?:\\d{1,3}\\.){3}\\d{1,3})\\b(?:\\.\\d|/\\d{1,2}\\b)?',
     priority: 50,
     confidence: 0.85,
     accept: whole(isIpv4Valid),
     // A product's version after its name (`Chrome/124.0.0.0`) is matched only to reject it.
-    acceptMatch: (match, value) => match === value,
-    placeholder: isDocumentationAddress,
+    acceptMatch: (match, value) =>
+      match === value || (match.startsWith(value) && match[value.length] === '/' && !value.endsWith('.0')),
+    placeholder: (value) => isDocumentationAddress(value) || value.startsWith('127.'),
   },
   {
     id: 'ipv6',

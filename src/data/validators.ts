@@ -87,7 +87,7 @@ export function isNhsNumberValid(value: string): boolean {
   return check !== 10 && check === Number(digits[9]);
 }
 
-/** IPv4 dotted quad with octets 0-255 and not a version-like `0.0.0.0`-style or `1.2.3.4` placeholder. */
+/** IPv4 dotted quad with octets 0-255, not in `0.x.x.x` or `255.x.x.x` (masks, not hosts). */
 export function isIpv4Valid(value: string): boolean {
   const parts = value.split('.');
   if (parts.length !== 4) return false;
@@ -96,7 +96,9 @@ export function isIpv4Valid(value: string): boolean {
     if (part.length > 1 && part[0] === '0') return false;
     if (Number(part) > 255) return false;
   }
-  return value !== '0.0.0.0';
+  // `0.x.x.x` names this network and `255.x.x.x` is reserved: in text they are masks
+  // (`255.255.255.0`, a wildcard `0.0.0.255`), not hosts.
+  return parts[0] !== '0' && parts[0] !== '255';
 }
 
 /** An IPv6 address has at most one `::` and at most eight groups. */

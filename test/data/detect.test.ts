@@ -545,6 +545,7 @@ describe('detectSensitiveData per type', () => {
     ['CREDIT_CARD', 'Stripe test Visa: 4242 4242 4242 4242'],
     ['IP_ADDRESS', 'TEST-NET-1 example host 192.0.2.10'],
     ['IP_ADDRESS', 'documentation prefix 2001:db8::1'],
+    ['IP_ADDRESS', 'health check http://127.0.0.1:9090/ready'],
     ['PERSON', 'Beispiel: Erika Mustermann, Musterstraße'],
     // 555-0100 to 555-0199 are reserved for fiction and examples in North America.
     ['PHONE', '| phone | `+1 555-0100` | reserved for fiction'],
@@ -610,6 +611,9 @@ describe('detectSensitiveData per type', () => {
     // A masked value, prose after a password's word, and a router's hashed secret.
     ['PASSWORD', 'Password: ••••••••\nthe password is incorrect; my password is not the issue'],
     ['PASSWORD', 'enable secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0'],
+    // Masks, a network's block, an SNMP OID and a firmware version are no hosts' addresses.
+    ['IP_ADDRESS', 'netmask 255.255.255.252, wildcard 0.0.255.255'],
+    ['IP_ADDRESS', 'broadcast-domain 10.0.0.0/8; SNMP OID 1.3.6.1.2.1.3.7.0; firmware 7.3.79.181'],
   ];
   it.each(invalid)('%s: ignores %j', (type, text) => {
     expect(typesIn(text)).not.toContain(type);

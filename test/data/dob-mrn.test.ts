@@ -185,6 +185,11 @@ describe('MEDICAL_RECORD_NUMBER', () => {
     ['Nr historii choroby: 549-508-694', '549-508-694'],
     ['Journalnummer: 4471-2290', '4471-2290'],
     ['Hasta No: 20451187', '20451187'],
+    ['Doğum Tarihi: 16/12/1994   Dosya No: H46-630963', 'H46-630963'],
+    ['No. Rekam Medis: MR7313275\nNama Pasien: Bayu Lestari', 'MR7313275'],
+    ['DOB: 1962-10-09   MRN: 14.040.881\nMETFORMIN 850 MG', '14.040.881'],
+    ['Journal-ID: A7654326   Tid: 11 april', 'A7654326'],
+    ['Patient: Nana Owusu  UR No. A5034321', 'A5034321'],
     // Labels of other languages, and a hospital's unit number.
     ['Nº historia clínica: 9062761', '9062761'],
     ['Patienten-Nr.: 18432648', '18432648'],
