@@ -694,7 +694,8 @@ const CONTINUATION_ONLY_RULES = new Set([
 const ADDRESS_GAP_CHARACTERS = 40;
 /** Widest address block that parts are joined into: a run of unit lines is not one endless block. */
 const ADDRESS_BLOCK_CHARACTERS = 120;
-const BLOCK_SEPARATOR = '\\.?[ \\t]{0,3}(?:,[ \\t]{0,3})?(?:\\r?\\n[ \\t]{0,3}(?:,[ \\t]{0,3})?)?';
+/** A comma, a line break or a dash (`Via della Spiga, 173 - 10125 Torino`) between two parts of a block. */
+const BLOCK_SEPARATOR = '\\.?[ \\t]{0,3}(?:[,–-][ \\t]{0,3})?(?:\\r?\\n[ \\t]{0,3}(?:,[ \\t]{0,3})?)?';
 const TOWN_WORDS = "\\p{Lu}[\\p{L}\\p{M}'.-]*(?:[ -][\\p{L}\\p{M}'.()-]+){0,3}";
 /** What may stand between two lines of one address: separators, and up to two lines of town, region or country. */
 const BLOCK_GAP = new RegExp(`^${BLOCK_SEPARATOR}(?:${TOWN_WORDS}${BLOCK_SEPARATOR}){0,2}$`, 'u');

@@ -612,6 +612,13 @@ function caselessClass(characterClass: string): string {
 }
 
 /**
+ * A flat or floor after a house number in Southern and Eastern Europe: `, r/c`, `, bajo`, `, 3.º
+ * Dto.`, `, 2º izq.`, ` lok. 12`, ` m. 15`, `, scala A, int. 6`, `, piso 4`.
+ */
+const EUROPEAN_FLAT =
+  '(?:,? (?:r/c|bajo|entlo\\.?|\\d{1,2}\\.?[ºª°] ?(?:(?i:dto|esq|izq|dcha|dch|frt)\\.?)?|(?:lok|m|int|pta|piso|apt|app)\\.? ?\\d{1,4}[A-Za-z]?|scala [A-Z](?:, int\\. ?\\d{1,3})?))';
+
+/**
  * Prefixed or fixed-shape token formats of further providers, one rule each (`token-<provider>`),
  * so the decision names the provider. One rule per format also keeps each RE2 automaton small: a
  * single alternation of all of them outgrows RE2's DFA cache and falls back to the slow NFA.
@@ -1425,9 +1432,13 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     type: 'ADDRESS',
     prefilter: `\\b(?:${STREET_PREFIXES}) |(?:${STREET_WORD_SUFFIXES}|${STREET_WORD_SUFFIXES.toUpperCase()}|${STREET_KIND_WORDS}) {1,2}\\d|\\b(?:${STREET_SUFFIXES}) {1,2}\\d|\\bGran V[ií]a `,
     source:
-      `(?:\\b(?:${STREET_PREFIXES})(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,5}|\\b${UPPER}${LOWER}{1,20}(?:${STREET_WORD_SUFFIXES})|\\b${UPPER}{2,20}(?:${STREET_WORD_SUFFIXES.toUpperCase()})|\\bGran V[ií]a|\\b${LOWER}{2,20}(?:${DISTINCT_STREET_WORD_SUFFIXES})|\\b${UPPER}${LOWER}{1,20} (?:${STREET_SUFFIXES})|\\b${UPPER}${LOWER}{1,20}(?: ${LETTER}${LOWER}{1,20})? (?:${STREET_KIND_WORDS})|\\b${LOWER}{2,20} (?:${STREET_KIND_WORDS}))` +
-      // `12/4`: a house and flat number, as Polish and Czech addresses write them.
-      ` {1,2}\\d{1,5}[A-Za-z]?(?:/\\d{1,4}[A-Za-z]?)?\\b(?:,? {1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|#)\\.? {0,2}[A-Za-z0-9-]{1,6})?`,
+      `(?:\\b(?:${STREET_PREFIXES})(?: {1,2}(?:${LETTER}|['.-]){1,20}){1,5},?|\\b${UPPER}${LOWER}{1,20}(?:${STREET_WORD_SUFFIXES})|\\b${UPPER}{2,20}(?:${STREET_WORD_SUFFIXES.toUpperCase()})|\\bGran V[ií]a|\\b${LOWER}{2,20}(?:${DISTINCT_STREET_WORD_SUFFIXES})|\\b${UPPER}${LOWER}{1,20} (?:${STREET_SUFFIXES})|\\b${UPPER}${LOWER}{1,20}(?: ${LETTER}${LOWER}{1,20})? (?:${STREET_KIND_WORDS})|\\b${LOWER}{2,20} (?:${STREET_KIND_WORDS}))` +
+      // `12/4`: a house and flat number, as Polish and Czech addresses write them. A comma may stand
+      // before the number (`Via Roma, 50 bis`, `Rua Augusta, 297, r/c`), and the flat after it in
+      // the words of the street's language (`bajo`, `3.º Dto.`, `lok. 12`, `scala A, int. 6`).
+      ` {1,2}\\d{1,5}[A-Za-z]?(?:/(?:\\d{1,4}[A-Za-z]?|[A-Za-z]))?\\b(?: (?:bis|ter))?(?:,? {1,2}(?:Apt|Apartment|Suite|Ste|Unit|Fl|#)\\.? {0,2}[A-Za-z0-9-]{1,6}|${EUROPEAN_FLAT})?`,
+    // After a comma, five digits are a postal code, not a house number: `rue des Lilas, 59035 Lille`.
+    acceptMatch: (match) => !/, {1,2}\d{5}\b/.test(match),
     priority: 30,
     confidence: 0.65,
   },
