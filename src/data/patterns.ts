@@ -1597,6 +1597,34 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     confidence: 0.7,
   },
   {
+    id: 'address-turkish',
+    type: 'ADDRESS',
+    prefilter: '(?i:mah\\.|mahallesi) ',
+    // A Turkish address: neighbourhood (`Mah.`), street (`Sok.`, `Cad.`, `Blv.`), door number, floor
+    // and flat, then the postal code and district/province, as written or in capitals:
+    // `Cumhuriyet Mah. Gül Sok. No: 131 D: 16, 07100 Muratpaşa/Antalya`,
+    // `CUMHURIYET MAH. GUL SOK. NO: 162 D: 1\n35220 KONAK / IZMIR`.
+    source:
+      `\\b(?:${LETTER}{2,20} ){1,3}(?i:mah\\.|mahallesi) (?:${LETTER}{2,20} ){1,4}(?i:sok\\.|sokak|sk\\.|cad\\.|caddesi|blv\\.|bulvar[ıi]) ` +
+      `(?i:no) ?: ?\\d{1,4}[A-Za-z]?(?: (?i:kat|d|daire) ?: ?\\d{1,4}){0,3}` +
+      `(?:,? ?(?:\\r?\\n)?\\d{5} ${LETTER}{2,20}(?: ?/ ?${LETTER}{2,20})?)?`,
+    priority: 31,
+    confidence: 0.7,
+  },
+  {
+    id: 'address-indonesian',
+    type: 'ADDRESS',
+    prefilter: '\\bJ(?:l\\.|alan) ',
+    // An Indonesian address: `Jl.` or `Jalan`, the street, its number, then neighbourhood units,
+    // villages, districts and the town with its postal code:
+    // `Jl. Gatot Subroto No. 216, RT 005/RW 007, Ubud, Gianyar, Bali 80571`.
+    source:
+      `\\bJ(?:l\\.|alan) (?:${UPPER}(?:${LETTER}|[.'-]){1,20} ){1,4}No\\. ?\\d{1,4}[A-Za-z]?` +
+      `(?:, RT \\d{1,3} ?/ ?RW \\d{1,3})?(?:, ${UPPER}${LETTER}{1,20}(?: ${UPPER}${LETTER}{1,20}){0,2}){0,4}(?: \\d{5})?`,
+    priority: 31,
+    confidence: 0.7,
+  },
+  {
     id: 'address-japanese-postal',
     type: 'ADDRESS',
     prefilter: '〒',

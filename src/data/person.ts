@@ -2576,7 +2576,11 @@ function startsField(text: string, start: number, fromIndex: number): boolean {
 function endsField(text: string, end: number): boolean {
   if (end >= text.length) return true;
   const next = text.charCodeAt(end);
-  if (next === 44) return text.charCodeAt(end + 1) === 32 && letterClass(text.charCodeAt(end + 2)) !== LETTER_UPPER;
+  if (next === 44) {
+    // Not before another finding (a placeholder, masked): a list's next item, as redaction leaves it.
+    const after = text.charCodeAt(end + 2);
+    return text.charCodeAt(end + 1) === 32 && (after === 42 || isDigit(after) || letterClass(after) === LETTER_LOWER);
+  }
   return next === 10 || next === 13 || next === 9 || (next === 32 && text.charCodeAt(end + 1) === 32);
 }
 

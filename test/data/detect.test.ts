@@ -369,6 +369,21 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'Domicilio: Calle Mayor, 226, bajo, 28009 Madrid', 'Calle Mayor, 226, bajo, 28009 Madrid'],
     [
       'ADDRESS',
+      'Adres: Cumhuriyet Mah. Gül Sok. No: 124 D: 3, 07100 Muratpaşa/Antalya\n[X] SMS',
+      'Cumhuriyet Mah. Gül Sok. No: 124 D: 3, 07100 Muratpaşa/Antalya',
+    ],
+    [
+      'ADDRESS',
+      'BUSRA YILMAZ\nCUMHURIYET MAH. GUL SOK. NO: 162 D: 1\n35220 KONAK / IZMIR\n:70:',
+      'CUMHURIYET MAH. GUL SOK. NO: 162 D: 1\n35220 KONAK / IZMIR',
+    ],
+    [
+      'ADDRESS',
+      'Alamat: Jl. Gatot Subroto No. 216, RT 005/RW 007, Ubud, Gianyar, Bali 80571\nNo. HP',
+      'Jl. Gatot Subroto No. 216, RT 005/RW 007, Ubud, Gianyar, Bali 80571',
+    ],
+    [
+      'ADDRESS',
       'Residente in: Via Toledo, 189/A, scala A, int. 6, 80133 Napoli (NA)\n',
       'Via Toledo, 189/A, scala A, int. 6, 80133 Napoli',
     ],

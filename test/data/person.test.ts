@@ -545,6 +545,13 @@ describe('PERSON by lexicon', () => {
     }
   });
 
+  it('a family name first is no merge before a list item that redaction turns into a placeholder', () => {
+    const redactor = createRedactor({ types: SENSITIVE_TYPES });
+    const text = 'Kónya, Kónya, Kónya, Kónya, White, Kónya and Kónya 11.0.0.1 the  Anna the';
+    const once = redactor.redact(text).text;
+    expect(redactor.redact(once).text).toBe(once);
+  });
+
   it('a family name first is one name in a stream as in one piece', () => {
     const text =
       'Chat:\n[14:06] Neumann, Gudrun\nHallo!\n[14:09] von Arnim, Sophie\nPatientin: Kaya, Mustafa, * 04.08.1956';
