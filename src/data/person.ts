@@ -1302,15 +1302,22 @@ class NameScan {
     );
   }
 
-  /** How many initials with a full stop (`J.`) stand right before `run[index]`, from `run[from]` on. */
+  /** How many initials with a full stop (`J.`), and particles after them, stand right before `run[index]`, from `run[from]` on. */
   private leadingInitials(from: number, index: number): number {
+    // Particles between the initials and the name are a part of it too: `F. de Wit`, `J. van Dijk`.
+    let particles = 0;
+    while (index - particles > from) {
+      const word = this.run[index - particles - 1] as Word;
+      if (word.shape !== Shape.Lower || !this.isIn(word, In.Particle)) break;
+      particles++;
+    }
     let count = 0;
-    while (index - count > from) {
-      const word = this.run[index - count - 1] as Word;
+    while (index - particles - count > from) {
+      const word = this.run[index - particles - count - 1] as Word;
       if (word.shape !== Shape.Initial || this.text.charCodeAt(word.end - 1) !== 46) break;
       count++;
     }
-    return count;
+    return count === 0 ? 0 : count + particles;
   }
 
   private closeLowerName(): void {
@@ -1664,8 +1671,10 @@ const WEAK_NAME_LABELS = [
   'pozdrawiam',
   'poważaniem',
   'hilsen',
-  // A card's name: `name on card ANA MWANGI`.
+  // A card's name: `name on card ANA MWANGI`; a Dutch payee: `t.n.v. F. de Wit` (in the name of).
   'name on card',
+  't.n.v.',
+  'ten name van',
 ];
 /** Relatives and close contacts, after a possessive: `my kid Tadzio`, `her husband Zorblax`. */
 const KIN_WORDS =
@@ -1711,7 +1720,8 @@ const PERSON_FIELDS = (
   'paciente patiente patientin paziente nombre apellido apellidos nom prenom nome cognome naam voornaam achternaam ' +
   'nazwisko imie titular beneficiario cliente destinatario remitente destinataire facultativo medico ' +
   'medecin arzt kunde absender auftraggeber klant ontvanger afzender kontoinhaber empfanger intestatario ' +
-  'rekeninghouder cardholder accountholder nameoncard'
+  'rekeninghouder cardholder accountholder nameoncard dipendente werknemer naamwerknemer mitarbeiter empleado ' +
+  'funcionario trabajador lavoratore salarie'
 ).split(' ');
 /**
  * Record keys whose values are places, organisations or things, never a person. Not `address`:

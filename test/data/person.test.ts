@@ -61,6 +61,21 @@ describe('PERSON by lexicon', () => {
     ],
     ['a given name that keys a record', '{"Anna": {"age": 34}}', ['Anna']],
     [
+      'an initial and particles before a family name, after a label in Dutch',
+      'Naam werknemer: F. de Wit\nbetaald t.n.v. J. van Dijk, zie bijlage',
+      ['F. de Wit', 'J. van Dijk'],
+    ],
+    [
+      'a name in capitals after an Italian label',
+      'Dipendente: LOMBARDI LORENZO\nCodice fiscale: X',
+      ['LOMBARDI LORENZO'],
+    ],
+    [
+      'columns of given and family names headed in other languages',
+      'klantnr,voornaam,achternaam,telefoon\n72016,Yuxin,Chen,06-70402709\n26012,Sanne,Vos,+31 6 95877604',
+      ['Yuxin', 'Chen', 'Sanne', 'Vos'],
+    ],
+    [
       'two people, not a family name first',
       'Reisende: Sophie Böhm, Lukas Hoffmann\nHi Anna, Maria\nAuthors: Smith, Jones, Brown',
       ['Sophie Böhm', 'Lukas Hoffmann', 'Anna', 'Maria', 'Smith', 'Jones', 'Brown'],
