@@ -28,7 +28,7 @@ export const NAME_BOUNDARY_WORDS: ReadonlySet<string> = new Set(
     'Herzliche Ihren Ihrem Ihrer Kollege Kollegin Kollegen Herr Herrn Frau Hr Bonjour Bonsoir Chère Chers Madame Monsieur Mme Mlle Merci Cordialement Salut ' +
     'Votre Vos Notre Nous Vous Hola Estimado Estimada Estimados Querido Querida Señor Señora Señorita Sr Sra ' +
     'Srta Gracias Saludos Atentamente Usted Caro Cari Gentilissimo Egregio Buongiorno Buonasera Ciao Grazie ' +
-    'Cordiali Saluti Dott Dottor Dottoressa Signor Signora Signorina Geachte Beste Heer Mevrouw Dhr Mevr ' +
+    'Cordiali Saluti Dott Dottor Dottoressa Signor Signora Signorina Avv Ing Geom Geachte Beste Heer Mevrouw Dhr Mevr ' +
     'Bedankt Groeten Hej Hei Kære Kära Tack Takk Hilsen Szanowny Szanowna Szanowni Drogi Droga Pani Panie ' +
     'Pana Dziękuję Pozdrawiam Olá Prezado Prezada Obrigado Obrigada Atenciosamente Senhor Senhora ' +
     // Possessives and pronouns that start a sentence (`Mi correo es …`, `Meine Adresse …`); not those
@@ -36,7 +36,7 @@ export const NAME_BOUNDARY_WORDS: ReadonlySet<string> = new Set(
     'Mi Mis Nuestro Nuestra Nuestros Nuestras Yo Soy Mein Meine Meinen Meinem Unser Unsere Je Meu Minha Eu ' +
     // Abbreviations and section headings of clinical and office records, some of them rare surnames
     // (`Hosp #: 445566`, `Med Rec No:`, `Vitals: BP 142/88`).
-    'Pt Pts Hosp Med Meds Rec Vitals Labs Dx Ddx Hx Rx Tx Sx Fx Dept Acct Ref Encl ' +
+    'Pt Pts Hosp Med Meds Rec Vitals Labs Dx Ddx Hx Rx Tx Sx Fx Dept Acct Ref Encl Tel Mob Fax ' +
     // Roles in chat transcripts, where a speaker label is otherwise a name.
     'Bot Chatbot Assistant System Agent Human AI Admin Moderator Operator Host Guest Caller Interviewer ' +
     "I'm I'll I've I'd"

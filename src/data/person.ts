@@ -1035,7 +1035,17 @@ class NameScan {
       // `Attendees: Payments squad, SRE on-call`: a word before a team noun names the team.
       if (length === 1 && text.charCodeAt(runEnd) === 32 && stickyTest(TEAM_AFTER, text, runEnd))
         return this.reject(runStart, runEnd);
-      return this.addItem(this.judge(0, length, Label.Strong));
+      // `"name": "Create contact"`, `- name: Deploy over SSH`: one capitalized word that no name list
+      // holds is a thing's name (a request, a step, a header), as after a weak label.
+      let first = 0;
+      while (first < length - 1 && (!this.isNameWord(run[first] as Word) || this.isIn(run[first] as Word, In.Boundary)))
+        first++;
+      // A family name first may be a word too (`Name: Doe, Jane`).
+      const label =
+        length === 1 && this.isCommonOnly(run[first] as Word) && text.charCodeAt(runEnd) !== 44
+          ? Label.Weak
+          : Label.Strong;
+      return this.addItem(this.judge(0, length, label));
     }
     // `Name:`, `Cardholder:`, `City:`: a label or record key before its value is no name.
     if (
@@ -1328,6 +1338,8 @@ class NameScan {
     const byList = this.lowerByList;
     this.lowerNameStart = -1;
     this.lowerByList = false;
+    // `max(len(a), 3)`, `claude = anthropic.Anthropic(`, `user.ella`: code, no name.
+    if (isCodeWord(this.text, start, end)) return this.reject(start, end);
     // `max 5 attempts`, `"max": 4`, `10 juli 2024`: a quantity's word, a key or a month, no name.
     if (beforeValue(this.text, end) || inDate(this.text, start, end)) return this.reject(start, end);
     // `labels: { team: victoria }`, `city=austin`: the value of a key for no person.
@@ -1689,7 +1701,9 @@ const HONORIFICS = (
   // Other European languages: `Mme Lefèvre`, `Sra. Fernández`, `dott. Bianchi`, `mevrouw Jansen`, `Panie Kowalski`.
   'mme mlle sr sra srta señorita dott dottor dottoressa signor signora signorina dhr mevr heer mevrouw pani panie pana senhor senhora ' +
   // German declensions (`für Herrn Klaus Becker`) and Spanish `don`, `doña`.
-  'herrn don doña'
+  'herrn don doña ' +
+  // Italian professional titles in letters and signatures: `Avv. Valentina Esposito`, `Ing. Rossi`.
+  'avv ing geom'
 ).split(' ');
 const HONORIFIC_WORDS = WordLists.of(HONORIFICS, 1);
 const enum Field {
@@ -2586,12 +2600,25 @@ function startsField(text: string, start: number, fromIndex: number): boolean {
 function endsField(text: string, end: number): boolean {
   if (end >= text.length) return true;
   const next = text.charCodeAt(end);
+  // `Von: Neumann, Matthias <matthias@example.de>`: an e-mail address after the name.
+  if (next === 32 && text.charCodeAt(end + 1) === 60) return true;
   if (next === 44) {
     // Not before another finding (a placeholder, masked): a list's next item, as redaction leaves it.
     const after = text.charCodeAt(end + 2);
     return text.charCodeAt(end + 1) === 32 && (after === 42 || isDigit(after) || letterClass(after) === LETTER_LOWER);
   }
   return next === 10 || next === 13 || next === 9 || (next === 32 && text.charCodeAt(end + 1) === 32);
+}
+
+/** Whether `text[start, end)` is an identifier in code: called (`len(`), assigned (`x = `) or a member (`.ella`). */
+function isCodeWord(text: string, start: number, end: number): boolean {
+  const next = text.charCodeAt(end);
+  if (next === 40 || (start > 0 && text.charCodeAt(start - 1) === 46)) return true;
+  let position = end;
+  while (text.charCodeAt(position) === 32) position++;
+  return (
+    text.charCodeAt(position) === 61 && text.charCodeAt(position + 1) !== 61 && text.charCodeAt(position + 1) !== 62
+  );
 }
 
 /** Whether `text[start, end)` is quoted and a colon follows: a record's key (`"Mongo": "…"`, `'Redis':`). */

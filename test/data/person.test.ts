@@ -61,6 +61,16 @@ describe('PERSON by lexicon', () => {
     ],
     ['a given name that keys a record', '{"Anna": {"age": 34}}', ['Anna']],
     [
+      'a family name first before an e-mail address, and titles and abbreviations around names',
+      'Von: Neumann, Matthias <m.neumann@example.de>\nCordiali saluti\nAvv. Valentina Esposito\nTobias Schneider, Tel. 0177 9002861',
+      ['Neumann, Matthias', 'Valentina Esposito', 'Tobias Schneider'],
+    ],
+    [
+      'a person under a record key with an honorific',
+      'Applicant: Ms Shanice Pemberton\nDate: x',
+      ['Ms Shanice Pemberton'],
+    ],
+    [
       'an initial and particles before a family name, after a label in Dutch',
       'Naam werknemer: F. de Wit\nbetaald t.n.v. J. van Dijk, zie bijlage',
       ['F. de Wit', 'J. van Dijk'],
@@ -439,6 +449,10 @@ describe('PERSON by lexicon', () => {
     [
       'a firm named after a person after an abbreviation with a full stop',
       'Artikel: Dr. Martens 1460 Boots; a Dr. Pepper; Mrs. Meyer’s soap. Paul Smith and John Lewis stores',
+    ],
+    [
+      'names of things under a name key, and code',
+      '{ "name": "Billing API", "item": [ { "name": "Create contact" }, { "name": "Cookie" } ] }\nreturn 1 - d / max(len(a), len(b))\nclaude = anthropic.Anthropic()',
     ],
     [
       'record keys and the values of keys for no person',
