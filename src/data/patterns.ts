@@ -630,6 +630,7 @@ const PROVIDER_TOKENS: ReadonlyArray<readonly [provider: string, source: string,
   ['dynatrace', 'dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}'],
   ['dropbox', 'sl\\.(?:u\\.)?[A-Za-z0-9_-]{60,}'],
   ['figma', 'figd_[A-Za-z0-9_-]{38,}'],
+  ['firebase-fcm-server-key', 'AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{100,}', ':APA91b'],
   [
     'google-oauth-client-id',
     '\\d{10,14}-[a-z0-9]{32}\\.apps\\.googleusercontent\\.com',
@@ -777,6 +778,9 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     source: '\\beyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*',
     priority: 95,
     confidence: 0.97,
+    // jwt.io's sample token (`sub` 1234567890, `name` John Doe), whatever it is signed with.
+    placeholder: (value) =>
+      value.includes('.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.'),
   },
   {
     id: 'aws-access-key-id',
@@ -1165,10 +1169,12 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'us-ssn',
     type: 'US_SSN',
     prefilter: '\\d{3}[- ]\\d{2}[- ]\\d{4}',
-    source: '\\b\\d{3}-\\d{2}-\\d{4}\\b|\\b\\d{3} \\d{2} \\d{4}\\b',
+    // A dash and a letter or digit after it make it a part of a longer code (`291-29-4033-R`), matched only to reject it.
+    source: '\\b(?:(\\d{3}-\\d{2}-\\d{4})\\b(?:-[A-Za-z0-9])?|(\\d{3} \\d{2} \\d{4})\\b)',
     priority: 56,
     confidence: 0.85,
     accept: whole(isSsnValid),
+    acceptMatch: (match, value) => match === value,
   },
   {
     id: 'us-ssn-labelled',
@@ -1195,6 +1201,9 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     // A key of hex digits before the `@` is a URL's user part (a Sentry DSN, url-user-key), not a
     // mailbox; rejected as context, so the scan resumes after the whole address, not inside the key.
     acceptMatch: (match, value) => match === value && !HEX_KEY_AT.test(value),
+    // The domains reserved for examples (RFC 2606, RFC 6761): `alice@example.org`, `bob@mail.test`.
+    placeholder: (value) =>
+      /(?:@|%40)(?:[A-Za-z0-9-]+\.)*example\.(?:com|org|net)$|\.(?:test|example|invalid|localhost)$/i.test(value),
   },
   {
     id: 'ipv4',
@@ -1236,20 +1245,24 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     id: 'phone-nanp',
     type: 'PHONE',
     prefilter: '\\d{3}[ .-]\\d{4}',
+    // A dash and a letter or digit after it make it a part number (`626-575-0830-B`), matched only to reject it.
     source:
-      '(?:(?:\\+|\\b)1[ .-]?)?(?:\\(\\d{3}\\) ?|\\b\\d{3}[ .-])\\d{3}[ .-]\\d{4}(?: ?(?:x|ext\\.?) ?\\d{1,5})?\\b',
+      '((?:(?:\\+|\\b)1[ .-]?)?(?:\\(\\d{3}\\) ?|\\b\\d{3}[ .-])\\d{3}[ .-]\\d{4}(?: ?(?:x|ext\\.?) ?\\d{1,5})?\\b)(?:-[A-Za-z0-9])?',
     priority: 45,
     confidence: 0.8,
     accept: whole(isPhoneValid),
+    acceptMatch: (match, value) => match === value,
     placeholder: isFictionalPhoneNumber,
   },
   {
     id: 'phone-international',
     type: 'PHONE',
-    prefilter: '(?:\\+|\\b00)\\d',
+    prefilter: '(?:\\+|\\b00|%2[Bb])\\d',
     // A country code never starts with 0: `ORD-00058652` is an order number. It may stand in
     // parentheses: `(+44) 20 7946 0958`.
-    source: '(?:\\(\\+[1-9]\\d{0,2}\\)|(?:\\+|\\b00)[1-9]\\d{0,2})(?: ?\\(0\\))?(?:[ .-]?\\(?\\d{1,5}\\)?){1,5}\\b',
+    // `%2B`: a `+` in a URL's query (`?phone=%2B447723674625`).
+    source:
+      '(?:\\(\\+[1-9]\\d{0,2}\\)|(?:\\+|\\b00|%2[Bb])[1-9]\\d{0,2})(?: ?\\(0\\))?(?:[ .-]?\\(?\\d{1,5}\\)?){1,5}\\b',
     priority: 44,
     confidence: 0.75,
     accept: whole(isInternationalPhoneValid),
@@ -1261,10 +1274,10 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     // A trunk `0` and an area code, then groups (`020 7946 0000`), one long group (`07700 900123`,
     // `0171 2345678`), or an area code in parentheses (`(11) 98765-4321`, `(030) 901820-0`).
     // `00` starts an international number, never a trunk code (`Serial: 00-11-22-33`); after a
-    // digit and a full stop it is the rest of a version or date (`Build 2024.05.01.1234`): the digit
-    // and stop are matched only to reject the match.
+    // digit and a full stop or dash it is the rest of a version, date or ISBN (`Build 2024.05.01.1234`,
+    // `978-8-096-47148-4`): the digit and separator are matched only to reject the match.
     source:
-      '(?:\\d\\.)?(\\b0[1-9]\\d{0,3}(?:(?:[ .-]\\d{2,4}){2,4}|[ -]\\d{5,8})\\b|\\(0?\\d{2,4}\\) ?\\d{3,5}[ .-]\\d{1,4}\\b|' +
+      '(?:\\d[.-])?(\\b0[1-9]\\d{0,3}(?:(?:[ .-]\\d{2,4}){2,4}|[ -]\\d{5,8})\\b|\\(0?\\d{2,4}\\) ?\\d{3,5}[ .-]\\d{1,4}\\b|' +
       // The area code before a slash, as German numbers are written: `040 / 518 83 061`, `0176/12345678`.
       '\\b0[1-9]\\d{1,4}(?: / |/)\\d{2,8}(?:[ .-]\\d{2,4}){0,3}\\b)',
     priority: 43,
@@ -1279,7 +1292,7 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     source:
       '(?i:\\b(?:phone|tel|telephone|mobile|cell|fax|desk|whatsapp|sms|(?:call|ring|reach|text|contact)(?: (?:me|us|him|her|them))?(?: (?:on|at))?|(?:phone|mobile|cell|contact|telephone) (?:number|no\\.?)|answering at|messages to|' +
       // The same labels in the languages of the EU, Latin America and the Nordics.
-      't[ée]l[ée]phone|t[ée]l|portable|telefon(?:o|e|nummer)?|tel[ée]fono|handy|mobil(?:e?nummer)?|m[óo]vil|celular|cellulare|recapito|puhelin|matkapuhelin|gsm|numer telefonu|' +
+      't[ée]l[ée]phone|t[ée]l|portable|telefon(?:o|e|nummer)?|tel[ée]fono|handy|mobil(?:e?nummer)?|m[óo]vil|celular|cellulare|telem[óo]vel|recapit[oi]|no\\.? hp|nomor hp|puhelin|matkapuhelin|gsm|numer telefonu|' +
       // Asking to be called: `llámame al 91 960 56 51`, `ligue para`, `chiamami al`, `appelez-moi au`.
       'll[áa]m(?:ame|anos) al|ligue(?:-me)? para|chiam(?:ami|aci) al|appelez(?:-moi|-nous)? au|rufen sie (?:mich |uns )?an unter)\\b\\.?' +
       // What kind of number: `Teléfono de contacto:`, `Telefon (tagsüber):`.

@@ -123,8 +123,9 @@ export function isPhoneValid(value: string): boolean {
  * as every country's numbers but a few small islands' have with their country code.
  */
 export function isInternationalPhoneValid(value: string): boolean {
-  if (!isPhoneValid(value)) return false;
-  const digits = value.replace(/\D/g, '');
+  const plain = value.replace(/^%2B/i, '+');
+  if (!isPhoneValid(plain)) return false;
+  const digits = plain.replace(/\D/g, '');
   return !digits.startsWith('00') || digits.length - 2 >= 9;
 }
 
@@ -133,7 +134,8 @@ const NUMERIC_DATE = /^(?:0?[1-9]|[12]\d|3[01])([-./])(?:0?[1-9]|[12]\d|3[01])\1
 
 /** A phone number that is no numeric date: `05-11-2023` is a day, not a trunk number. */
 export function isPhoneNotDate(value: string): boolean {
-  return isPhoneValid(value) && !NUMERIC_DATE.test(value);
+  // `08.00-16.00`: opening hours, a range of times.
+  return isPhoneValid(value) && !NUMERIC_DATE.test(value) && !/^\d{1,2}[.:]\d{2} ?[-–] ?\d{1,2}[.:]\d{2}$/.test(value);
 }
 
 /**

@@ -354,6 +354,15 @@ describe('detectSensitiveData per type', () => {
     ['PASSWORD', '<add key="DbPassword" value="Tr0ub4dor&amp;3" />', 'Tr0ub4dor&amp;3'],
     ['PASSWORD', 'variable "db_password" {\n  type    = string\n  default = "Tf$ecret2024"\n}', 'Tf$ecret2024'],
     ['PHONE', 'Mein Handy ist 0171 2345678', '0171 2345678'],
+    ['PHONE', 'GET /reset?user=v&phone=%2B447723674625 HTTP/1.1', '%2B447723674625'],
+    ['PHONE', 'contribuinte n.º 929016895, telemóvel 222 294 627, e-mail', '222 294 627'],
+    ['PHONE', 'Recapiti: 391/4885401 · ferrarim5@libero.it', '391/4885401'],
+    ['PHONE', 'No. HP: 628222443213\nNo. BPJS: 0118', '628222443213'],
+    [
+      'API_KEY',
+      'FCM_SERVER_KEY=AAAACHJJ-yb:APA91bJrufrb2FhNhxgfvcq6Fv6ojd7XOLj9_4j1oDhy8-iD4k0WBXOfDvJ3SgffM_S3g8_ID8cre2rG_J23B-QW3TLOnorHh1qkTud-2a8DTHfbJHuzqtHD-quLM4JnRE93xxjrVDnx',
+      'AAAACHJJ-yb:APA91bJrufrb2FhNhxgfvcq6Fv6ojd7XOLj9_4j1oDhy8-iD4k0WBXOfDvJ3SgffM_S3g8_ID8cre2rG_J23B-QW3TLOnorHh1qkTud-2a8DTHfbJHuzqtHD-quLM4JnRE93xxjrVDnx',
+    ],
     [
       'ADDRESS',
       'residente in Via della Spiga, 173 - 10125 Torino TO\nViolazione: art. 7',
@@ -579,6 +588,11 @@ describe('detectSensitiveData per type', () => {
     ['IP_ADDRESS', 'TEST-NET-1 example host 192.0.2.10'],
     ['IP_ADDRESS', 'documentation prefix 2001:db8::1'],
     ['IP_ADDRESS', 'health check http://127.0.0.1:9090/ready'],
+    ['EMAIL', 'Mail examples use alice@example.org and bob@mail.example.net'],
+    [
+      'JWT',
+      'the sample token from jwt.io: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+    ],
     ['PERSON', 'Beispiel: Erika Mustermann, Musterstraße'],
     // 555-0100 to 555-0199 are reserved for fiction and examples in North America.
     ['PHONE', '| phone | `+1 555-0100` | reserved for fiction'],
@@ -640,6 +654,9 @@ describe('detectSensitiveData per type', () => {
     ['ADDRESS', 'Deadline moved to 3 Sept. 2025, and the review is on January 13'],
     // A date after a telephone's label; the working directory of a sudo log.
     ['PHONE', 'Tel: 12/05/2024 (Termin)'],
+    // Part numbers, an ISBN and opening hours.
+    ['US_SSN', 'Part numbers: 291-29-4033-R, 626-575-0830-B'],
+    ['PHONE', 'Part numbers: 291-29-4033-R, 626-575-0830-B; ISBN 978-8-096-47148-4; open 08.00-16.00'],
     ['PASSWORD', 'sudo:   deploy : TTY=pts/0 ; PWD=/home/deploy ; USER=root ; COMMAND=/usr/bin/id'],
     // A masked value, prose after a password's word, and a router's hashed secret.
     ['PASSWORD', 'Password: ••••••••\nthe password is incorrect; my password is not the issue'],
