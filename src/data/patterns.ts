@@ -88,10 +88,11 @@ function isStreetAndNumber(value: string): boolean {
 
 /**
  * Words that a number follows in the name of a product, a release or a part of a document, as it
- * follows a street: `Tesla Model 3`, `MySQL dump 10.13 Distrib 8.0`, `Schedule 3`, `Season 2`.
+ * follows a street: `Tesla Model 3`, `MySQL dump 10.13 Distrib 8.0`, `Schedule 3`, `Season 2`,
+ * `Windows 10`, a course's `Unit 4`, a platform (`Gl. 8`), a log line's level and process (`ERROR 1`).
  */
 const NUMBERED_THING =
-  /(?:^|\s)(?:Model|Series|Gen|Generation|Mark|Mk|Type|Class|Release|Build|Distrib|Revision|Rev|Edition|Part|Item|Figure|Fig|Article|Clause|Schedule|Annex|Appendix|Exhibit|Option|Plan|Tier|Grade|Year|Week|Quarter|Sprint|Round|Episode|Season|Volume|Vol|Issue|Day)\s\S+$/;
+  /(?:^|\s)(?:Model|Series|Gen|Generation|Mark|Mk|Type|Class|Release|Build|Distrib|Revision|Rev|Edition|Part|Item|Figure|Fig|Article|Clause|Schedule|Annex|Appendix|Exhibit|Option|Plan|Tier|Grade|Year|Week|Quarter|Sprint|Round|Episode|Season|Volume|Vol|Issue|Day|Windows|Unit|Gl\.|ERROR|WARN|WARNING|INFO|DEBUG|TRACE|FATAL)\s\S+$/;
 
 /**
  * Numbered places inside a building or a site, and acronyms, which a number follows as a street's
@@ -1534,8 +1535,9 @@ const DEFINITIONS: readonly PatternDefinition[] = [
   {
     id: 'address-labelled-number',
     type: 'ADDRESS',
-    // The month after the number is matched only to reject it: `moved to 3 Sept. 2025` is a date.
-    source: `(?:\\b(?:${capitalizedFirst(['lives at', 'live at', 'living at', 'resides at', 'address:', 'address is', 'located at', 'office is at', 'sent to', 'ship to', 'deliver to', 'drops you off at', 'moved to', 'return to'])}) {1,2})(\\d{1,6})\\b(?: {1,2}(?i:${MONTH_WORD})\\b)?`,
+    // The month after the number is matched only to reject it: `moved to 3 Sept. 2025` is a date. A
+    // street follows the number: `Years at address: 15` is no address.
+    source: `(?:\\b(?:${capitalizedFirst(['lives at', 'live at', 'living at', 'resides at', 'address:', 'address is', 'located at', 'office is at', 'sent to', 'ship to', 'deliver to', 'drops you off at', 'moved to', 'return to'])}) {1,2})(\\d{1,6})\\b(?: {1,2}(?i:${MONTH_WORD})\\b| {1,2}[A-Za-z0-9\\x{C0}-\\x{17F}])`,
     priority: 28,
     confidence: 0.5,
     acceptMatch: (match) => !ENDS_WITH_NUMBER_AND_MONTH.test(match),

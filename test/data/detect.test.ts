@@ -652,6 +652,11 @@ describe('detectSensitiveData per type', () => {
     // A product, a release or a part of a document with its number.
     ['ADDRESS', '-- MySQL dump 10.13  Distrib 8.0.32; Vehicle: 2021 Tesla Model 3; see Schedule 3 and Season 2'],
     ['ADDRESS', 'Deadline moved to 3 Sept. 2025, and the review is on January 13'],
+    // A log line's level and process, an operating system's version, a platform, a count after a label.
+    [
+      'ADDRESS',
+      '2025-11-13 08:27:21.205 ERROR 1 --- [exec-3] Billing\n- Crash on Windows 10.0.22137 when\nHbf ab 10:52 Gl. 8\nYears at address: 7\nPhone',
+    ],
     // A date after a telephone's label; the working directory of a sudo log.
     ['PHONE', 'Tel: 12/05/2024 (Termin)'],
     // Part numbers, an ISBN and opening hours.
