@@ -1528,10 +1528,9 @@ class NameScan {
       return false;
     // The given names are one word or two (`Anne-Marie`, `Jane Marie`); after one, a family name
     // makes a full name and a list of two people (`Attendees: Zorblax, Anna Berg`).
-    const space = text.indexOf(' ', given.start);
-    if (space >= 0 && space < given.end) {
-      const second = text.indexOf(' ', space + 1);
-      if (second >= 0 && second < given.end) return false;
+    const space = spaceWithin(text, given.start, given.end);
+    if (space >= 0) {
+      if (spaceWithin(text, space + 1, given.end) >= 0) return false;
       if ((this.lexicon.lists.getLowerCased(text, space + 1, given.end) & In.Given) === 0) return false;
     }
     const surnameText = text.slice(surname.start, surname.end);
@@ -2579,6 +2578,12 @@ function afterTimestamp(text: string, start: number): boolean {
   // The text's start is a line's. A stream's held text starts there too whenever a name this close
   // to it is reported: otherwise its 96 characters of look-behind put the name before `fromIndex`.
   return TIMESTAMP_BEFORE.test((from === 0 ? '\n' : '') + text.slice(from, start));
+}
+
+/** The first space in `text[from, to)`, or -1: a search that never reads past a name's end. */
+function spaceWithin(text: string, from: number, to: number): number {
+  for (let position = from; position < to; position++) if (text.charCodeAt(position) === 32) return position;
+  return -1;
 }
 
 /**
