@@ -394,8 +394,14 @@ describe('detectSensitiveData per type', () => {
     [
       'ADDRESS',
       'Residente in: Via Toledo, 189/A, scala A, int. 6, 80133 Napoli (NA)\n',
-      'Via Toledo, 189/A, scala A, int. 6, 80133 Napoli',
+      'Via Toledo, 189/A, scala A, int. 6, 80133 Napoli (NA)',
     ],
+    [
+      'ADDRESS',
+      ':50K:/IT65B33087232110B379K9713ZA\nSARA ESPOSITO\nVIA ROMA 196/B\n35122 PADOVA (PD)\n:59:/TR0407',
+      'VIA ROMA 196/B\n35122 PADOVA (PD)',
+    ],
+    ['PERSON', ':50K:/IT65B33087232110B379K9713ZA\nSARA ESPOSITO\nVIA ROMA 196/B\n35122 PADOVA (PD)', 'SARA ESPOSITO'],
     ['PASSWORD', 'my password for the benefits portal is maple-sakura-maple30 if you need it', 'maple-sakura-maple30'],
     ['PASSWORD', 'mi contraseña del banco es r3HQXxwFGSKcY268, no se la digas', 'r3HQXxwFGSKcY268'],
     ['PASSWORD', 'o login é meu e-mail e a senha é O=SAgT+SEUQ*jxQ^jRnn', 'O=SAgT+SEUQ*jxQ^jRnn'],
@@ -652,6 +658,7 @@ describe('detectSensitiveData per type', () => {
     // A product, a release or a part of a document with its number.
     ['ADDRESS', '-- MySQL dump 10.13  Distrib 8.0.32; Vehicle: 2021 Tesla Model 3; see Schedule 3 and Season 2'],
     ['ADDRESS', 'Deadline moved to 3 Sept. 2025, and the review is on January 13'],
+    ['ADDRESS', 'PARCEL SENT VIA DHL 3 DAYS AGO'],
     // A log line's level and process, an operating system's version, a platform, a count after a label.
     [
       'ADDRESS',
