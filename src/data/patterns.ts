@@ -534,15 +534,12 @@ function unquotedValueCharacter(excluded: string): string {
   return `[^\\s"',;<>()&${excluded}]|&[^\\s"',;<>()&A-Za-z${excluded}]`;
 }
 
-/** A Google app password as Google shows it, quoted: four groups of four letters (`'ctef orvi ubkr uzxq'`). */
-const APP_PASSWORD_QUOTED = `"([a-z]{4}(?: [a-z]{4}){3})"|'([a-z]{4}(?: [a-z]{4}){3})'`;
-
 /**
  * A password value, quoted (`"…"`, `'…'`, `&quot;…&quot;`) or not. An unquoted value does not end
  * in a full stop, which ends the sentence (`password is X9kL2mP7.`), nor in a colon, which ends a
  * label (`Password reset: done`).
  */
-const PASSWORD_VALUE = `(?:"([^"\\s\\[][^"\\s]{0,99})"|'([^'\\s\\[][^'\\s]{0,99})'|${APP_PASSWORD_QUOTED}|&quot;([^&\\s]{1,99})&quot;|([^\\s"'\\[,;<>(){}&](?:(?:${unquotedValueCharacter('')}){0,98}(?:${unquotedValueCharacter('.:')}))?))`;
+const PASSWORD_VALUE = `(?:"([^"\\s\\[][^"\\s]{0,99})"|'([^'\\s\\[][^'\\s]{0,99})'|&quot;([^&\\s]{1,99})&quot;|([^\\s"'\\[,;<>(){}&](?:(?:${unquotedValueCharacter('')}){0,98}(?:${unquotedValueCharacter('.:')}))?))`;
 
 /**
  * Rewrites `(?i:…)` groups as explicit ASCII case classes (`[Mm][Yy]`). RE2's case folding in UTF-8
@@ -1016,6 +1013,18 @@ const DEFINITIONS: readonly PatternDefinition[] = [
     priority: 79,
     confidence: 0.7,
     accept: whole(isSecretValueLikely),
+  },
+  {
+    id: 'app-password-quoted',
+    type: 'PASSWORD',
+    prefilter: `["'][a-z]{4} [a-z]{4} [a-z]{4} [a-z]{4}["']`,
+    // A Google app password as Google shows it, quoted after a password's key: four groups of four
+    // letters (`EMAIL_HOST_PASSWORD = 'ctef orvi ubkr uzxq'`). A rule of its own: as one more
+    // alternative of a password's value it tripled the cost of `password-assignment`.
+    source:
+      '(?i:\\b[a-z0-9_.-]{0,24}(?:password|passwd|pass|pwd)[a-z0-9_]{0,16})["\']?[ \\t]{0,3}(?:[:=]|=>)[ \\t]{0,3}(?:"([a-z]{4}(?: [a-z]{4}){3})"|\'([a-z]{4}(?: [a-z]{4}){3})\')',
+    priority: 80,
+    confidence: 0.8,
   },
   {
     id: 'network-device-secret',
