@@ -124,8 +124,10 @@ describe('D8: 1 MB adversarial inputs run in linear time', () => {
     ['names in capitals after labels', 'Name: SMITH, JOHN A.\n'.repeat(50_000)],
     ['capitals after a label that no name list holds', 'Name: ZORBLAX QUUX '.repeat(55_000)],
   ])(`the name pass on 1 MB of %s < ${NAME_PASS_MS} ms, from any start`, (_name, text) => {
-    expect(timedAfterCollection(() => findPersonNames(text))).toBeLessThan(NAME_PASS_MS);
-    expect(timedAfterCollection(() => findPersonNames(text, text.length >> 1, 96))).toBeLessThan(NAME_PASS_MS);
+    // Best of nine: a list of 111,000 unknown words takes 116-266 ms on the shared two-core machine
+    // alone, so five rounds under the parallel suite's load could all land above the budget.
+    expect(timedAfterCollection(() => findPersonNames(text), 9)).toBeLessThan(NAME_PASS_MS);
+    expect(timedAfterCollection(() => findPersonNames(text, text.length >> 1, 96), 9)).toBeLessThan(NAME_PASS_MS);
   });
 
   it.each([
